@@ -1,0 +1,279 @@
+//! The `demine` command line: parse, call the library, print.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use demine::io::{BUNDLED, bundled, load_scenario};
+use demine::model::Priority;
+use demine::{Error, ModelLevel, Sampler, Scenario, SimConfig};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(name = "demine", version, about = "Land contaminated by mines and ERW: how much to clear, how long, what it costs — with honest uncertainty")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(clap::Args, Clone)]
+struct RunArgs {
+    /// Trials.
+    #[arg(long, default_value_t = 10_000)]
+    trials: u64,
+    /// Master seed.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Worker threads (results do not depend on it).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Sampler: mc, lhs or sobol (default: the scenario's).
+    #[arg(long)]
+    sampler: Option<String>,
+    /// Model level: aggregate or sites (default: sites when the scenario has sites).
+    #[arg(long)]
+    model: Option<String>,
+    /// Work order: as_given, casualty_risk, value_per_cost, smallest_first.
+    #[arg(long)]
+    priority: Option<String>,
+    /// Memory limit for kept samples, GiB.
+    #[arg(long, default_value_t = 8.0)]
+    max_memory_gb: f64,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario (a path, or a bundled name; default `ukraine`).
+    Run {
+        /// Scenario file or bundled name.
+        scenario: Option<String>,
+        #[command(flatten)]
+        args: RunArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Write per-site release years (mean year, share released) to this CSV file.
+        #[arg(long)]
+        sites_csv: Option<std::path::PathBuf>,
+    },
+    /// Check a scenario; list every problem.
+    Validate {
+        /// Scenario file or bundled name.
+        scenario: String,
+    },
+    /// List the bundled scenarios.
+    Scenarios,
+    /// Print a bundled scenario as TOML.
+    Show {
+        /// Bundled scenario name.
+        name: String,
+    },
+    /// List a scenario's uncertain inputs (names usable in correlations).
+    Inputs {
+        /// Scenario file or bundled name.
+        scenario: String,
+    },
+}
+
+fn parse_model(s: &str) -> Result<ModelLevel, Error> {
+    match s.to_ascii_lowercase().as_str() {
+        "aggregate" | "strata" => Ok(ModelLevel::Aggregate),
+        "sites" | "site" => Ok(ModelLevel::Sites),
+        _ => Err(Error::Unknown { field: "--model".into(), name: s.into(), known: vec!["aggregate".into(), "sites".into()] }),
+    }
+}
+
+fn parse_priority(s: &str) -> Result<Priority, Error> {
+    Priority::parse(s).ok_or_else(|| Error::Unknown {
+        field: "--priority".into(),
+        name: s.into(),
+        known: Priority::NAMES.iter().map(|s| s.to_string()).collect(),
+    })
+}
+
+impl RunArgs {
+    fn config(&self) -> Result<SimConfig, Error> {
+        let mut c = SimConfig::default().with_trials(self.trials).with_seed(self.seed);
+        if let Some(t) = self.threads {
+            c = c.with_threads(t);
+        }
+        if let Some(s) = &self.sampler {
+            c = c.with_sampler(s.parse::<Sampler>()?);
+        }
+        if let Some(m) = &self.model {
+            c = c.with_model(parse_model(m)?);
+        }
+        if let Some(p) = &self.priority {
+            c = c.with_priority(parse_priority(p)?);
+        }
+        if !(self.max_memory_gb > 0.0 && self.max_memory_gb.is_finite()) {
+            return Err(Error::invalid("--max-memory-gb", self.max_memory_gb, "must be > 0"));
+        }
+        Ok(c.with_memory_limit_bytes((self.max_memory_gb * (1u64 << 30) as f64) as u64))
+    }
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal and the run lasts over a second.
+struct Progress {
+    bar: ProgressBar,
+    start: Instant,
+    tty: bool,
+}
+
+impl Progress {
+    fn new(total: u64) -> Self {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {pos}/{len} trials [{bar:40}] {percent}% ETA {eta}") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Progress { bar, start: Instant::now(), tty: std::io::stderr().is_terminal() }
+    }
+    fn update(&self, done: u64, total: u64) {
+        self.bar.set_length(total);
+        self.bar.set_position(done);
+        if self.tty && self.bar.is_hidden() && self.start.elapsed() > Duration::from_secs(1) {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    // `demine` alone runs the bundled Ukraine scenario with the defaults.
+    let command = match cli.command {
+        Some(c) => c,
+        None => match Cli::parse_from(["demine", "run"]).command {
+            Some(c) => c,
+            None => return Err(Error::Output("no command".into())),
+        },
+    };
+    let mut out = std::io::stdout().lock();
+    let w = |out: &mut dyn Write, s: &str| out.write_all(s.as_bytes()).map_err(|e| Error::Output(e.to_string()));
+    match command {
+        Command::Run { scenario, args, format, sites_csv } => {
+            let name = scenario.unwrap_or_else(|| "ukraine".into());
+            let s = load_scenario(&name)?;
+            let config = args.config()?;
+            let progress = Progress::new(config.trials);
+            let cb = |d: u64, t: u64| progress.update(d, t);
+            let outcome = demine::simulate_with_progress(&s, &config, Some(&cb));
+            progress.finish();
+            let outcome = outcome?;
+            match format {
+                Format::Json => {
+                    let text = serde_json::to_string_pretty(&demine::report::to_json(&outcome)).map_err(|e| Error::Output(e.to_string()))?;
+                    w(&mut out, &text)?;
+                    w(&mut out, "\n")?;
+                }
+                Format::Csv => w(&mut out, &demine::report::to_csv(&outcome))?,
+                Format::Table => {
+                    w(&mut out, &header(&s, &outcome))?;
+                    w(&mut out, &demine::report::to_table(&outcome))?;
+                }
+            }
+            if let Some(path) = sites_csv {
+                write_sites(&outcome, &path)?;
+            }
+        }
+        Command::Validate { scenario } => {
+            let s = load_scenario(&scenario)?;
+            let area: f64 = s.mean_suspected_area_km2();
+            w(
+                &mut out,
+                &format!(
+                    "{}: valid: {} regions, {} strata, {} uncertain inputs, expected suspected area {} km²{}\n",
+                    scenario,
+                    s.regions().len(),
+                    s.strata().len(),
+                    s.inputs().len(),
+                    demine::report::thousands(area, 0),
+                    if s.capacity().is_some() { ", with capacity (schedule)" } else { "" }
+                ),
+            )?;
+        }
+        Command::Scenarios => {
+            for b in BUNDLED {
+                w(&mut out, &format!("{:<14} {}\n", b.name, b.summary))?;
+            }
+        }
+        Command::Show { name } => match bundled(&name) {
+            Some(b) => w(&mut out, b.toml)?,
+            None => {
+                return Err(Error::Unknown {
+                    field: "scenario".into(),
+                    name,
+                    known: BUNDLED.iter().map(|b| b.name.to_string()).collect(),
+                });
+            }
+        },
+        Command::Inputs { scenario } => {
+            let s = load_scenario(&scenario)?;
+            for i in s.inputs() {
+                w(&mut out, &format!("{:<70} {:<45} {}\n", i.name, i.label, i.dist))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn header(s: &Scenario, o: &demine::Outcome) -> String {
+    let mut h = format!("demine — {}: {}\n", s.name(), s.description());
+    h.push_str(&format!(
+        "{} trials, seed {}, sampler {}, model {}; costs in {} of {}",
+        demine::report::thousands(o.trials() as f64, 0),
+        o.seed(),
+        o.sampler(),
+        o.model().name(),
+        s.currency(),
+        s.price_year()
+    ));
+    if let Some(land) = s.land_area_km2() {
+        if let Some(area) = o.summary("suspected_area_km2") {
+            h.push_str(&format!("; suspected area P50 = {:.1} % of {} km²", 100.0 * area.p50() / land, demine::report::thousands(land, 0)));
+        }
+    }
+    h.push('\n');
+    if o.horizon_years() > 0 {
+        h.push_str(&format!("schedule from {} over at most {} years\n", o.start_year(), o.horizon_years()));
+    }
+    let (examples, count) = o.failed_trials();
+    if count > 0 {
+        h.push_str(&format!("warning: {count} failed trials excluded (non-finite outputs); first: trial {}\n", examples[0].trial));
+    }
+    h.push('\n');
+    h
+}
+
+fn write_sites(o: &demine::Outcome, path: &std::path::Path) -> Result<(), Error> {
+    let Some(s) = o.sites() else {
+        return Err(Error::Output("--sites-csv needs a scheduled site-level run (capacity and sites)".into()));
+    };
+    let mut text = String::from("id,region,mean_release_year,released_share\n");
+    for i in 0..s.ids.len() {
+        text.push_str(&format!("{},{},{},{}\n", s.ids[i], s.regions[i], s.mean_release_year[i], s.released_share[i]));
+    }
+    std::fs::write(path, text).map_err(|source| Error::Io { path: path.to_path_buf(), source })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {e}");
+            match e {
+                Error::Output(_) | Error::Infeasible(_) => ExitCode::from(1),
+                _ => ExitCode::from(2),
+            }
+        }
+    }
+}

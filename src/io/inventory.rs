@@ -1,0 +1,252 @@
+//! Hazardous-area inventories from CSV.
+//!
+//! One row per hazardous area (a polygon in the national database). Columns,
+//! in any order, header required:
+//!
+//! | column | meaning |
+//! |---|---|
+//! | `id` | unique identifier |
+//! | `region` | a region name of the scenario |
+//! | `status` | `SHA` (suspected) or `CHA` (confirmed) |
+//! | `hazard` | `mines`, `cluster_munitions` or `uxo` |
+//! | `area_m2` | area in m², > 0 |
+//! | `land_use` | `agriculture`, `forest`, `residential`, `infrastructure`, `water` or `other` |
+//! | `population` | people living nearby, >= 0 |
+//! | `priority` | optional: lower is worked first under the `as_given` policy |
+//!
+//! Every problem names the file, the line and the column; all are reported at once.
+
+use crate::error::{Error, Problem, Result};
+use crate::model::{HazardKind, LandUse, Region, Stratum};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// One hazardous area of an inventory.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SiteRecord {
+    /// Identifier, unique in the inventory.
+    pub id: String,
+    /// Index of its region in the scenario.
+    pub region: usize,
+    /// Index of its stratum (region × hazard) in the scenario.
+    pub stratum: usize,
+    /// Confirmed hazardous area (CHA) rather than suspected (SHA).
+    pub confirmed: bool,
+    /// Area, m².
+    pub area_m2: f64,
+    /// Land use.
+    pub land_use: LandUse,
+    /// People living nearby.
+    pub population: f64,
+    /// Optional work order (lower first).
+    pub priority: Option<f64>,
+}
+
+/// A validated inventory.
+#[derive(Clone, Debug)]
+pub struct Inventory {
+    /// The file read.
+    pub path: PathBuf,
+    /// Its rows, in file order.
+    pub sites: Vec<SiteRecord>,
+    stratum_totals_m2: Vec<f64>,
+}
+
+impl Inventory {
+    /// Total area of the inventory's sites in stratum `s`, m².
+    #[must_use]
+    pub fn stratum_area_m2(&self, s: usize) -> f64 {
+        self.stratum_totals_m2.get(s).copied().unwrap_or(0.0)
+    }
+}
+
+const REQUIRED: [&str; 7] = ["id", "region", "status", "hazard", "area_m2", "land_use", "population"];
+
+/// Reads and validates an inventory against the scenario's regions and strata.
+///
+/// # Errors
+/// [`Error::Io`] if the file cannot be read; [`Error::InvalidScenario`] with
+/// one problem per bad cell ("file: line L, column C (name)").
+pub fn read_inventory(path: &Path, regions: &[Region], strata: &[Stratum]) -> Result<Inventory> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    parse_inventory(&text, path, regions, strata)
+}
+
+/// Parses inventory CSV text (see [`read_inventory`]).
+///
+/// # Errors
+/// As [`read_inventory`].
+pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[Stratum]) -> Result<Inventory> {
+    let file = path.display().to_string();
+    let mut problems = Vec::new();
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let header = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            return Err(Error::Parse { path: path.to_path_buf(), line: 1, column: 1, message: e.to_string() });
+        }
+    };
+    let col: HashMap<String, usize> = header.iter().enumerate().map(|(i, h)| (h.to_ascii_lowercase(), i)).collect();
+    for name in REQUIRED {
+        if !col.contains_key(name) {
+            problems.push(Problem::text(
+                format!("{file}: line 1"),
+                format!("header [{}]", header.iter().collect::<Vec<_>>().join(", ")),
+                format!("the column `{name}` is missing; required: {}", REQUIRED.join(", ")),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::InvalidScenario { source_name: file, problems });
+    }
+    let c = |n: &str| col[n];
+    let prio_col = col.get("priority").copied();
+    let region_index: HashMap<&str, usize> = regions.iter().enumerate().map(|(i, r)| (r.name.as_str(), i)).collect();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut sites = Vec::new();
+    let mut totals = vec![0.0; strata.len()];
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(Problem::text(format!("{file}: line {line}"), "row", format!("is not valid CSV: {e}")));
+                continue;
+            }
+        };
+        let line = rec.position().map_or(0, |p| p.line());
+        let at = |name: &str| {
+            let k = col[name];
+            format!("{file}: line {line}, column {} ({name})", k + 1)
+        };
+        let get = |name: &str| rec.get(c(name));
+        // A missing field (short row).
+        let mut short = false;
+        for name in REQUIRED {
+            if get(name).is_none() {
+                problems.push(Problem::text(
+                    at(name),
+                    "missing",
+                    format!("every row needs {} fields as the header has; this one has {}", header.len(), rec.len()),
+                ));
+                short = true;
+            }
+        }
+        if short {
+            continue;
+        }
+        let field = |name: &str| get(name).unwrap_or("");
+        let id = field("id").to_string();
+        if id.is_empty() {
+            problems.push(Problem::text(at("id"), "\"\"", "must not be empty"));
+        } else if let Some(first) = seen.insert(id.clone(), line) {
+            problems.push(Problem::text(at("id"), format!("'{id}'"), format!("is duplicated: first at line {first}")));
+        }
+        let region = match region_index.get(field("region")) {
+            Some(r) => Some(*r),
+            None => {
+                problems.push(Problem::text(
+                    at("region"),
+                    format!("'{}'", field("region")),
+                    format!(
+                        "is not a region of the scenario (known: {})",
+                        regions.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+                None
+            }
+        };
+        let confirmed = match field("status").to_ascii_uppercase().as_str() {
+            "SHA" | "SUSPECTED" => Some(false),
+            "CHA" | "CONFIRMED" => Some(true),
+            other => {
+                problems.push(Problem::text(at("status"), format!("'{other}'"), "must be SHA (suspected) or CHA (confirmed)"));
+                None
+            }
+        };
+        let hazard = match HazardKind::parse(field("hazard")) {
+            Some(h) => Some(h),
+            None => {
+                problems.push(Problem::text(
+                    at("hazard"),
+                    format!("'{}'", field("hazard")),
+                    "must be one of mines, cluster_munitions, uxo",
+                ));
+                None
+            }
+        };
+        let stratum = match (region, hazard) {
+            (Some(r), Some(h)) => {
+                let found = regions[r].strata.clone().find(|&s| strata[s].hazard == h);
+                if found.is_none() {
+                    problems.push(Problem::text(
+                        at("hazard"),
+                        format!("'{h}'"),
+                        format!("region '{}' has no {h} stratum in the scenario", regions[r].name),
+                    ));
+                }
+                found
+            }
+            _ => None,
+        };
+        let number = |name: &str, problems: &mut Vec<Problem>| -> Option<f64> {
+            let s = field(name);
+            match s.parse::<f64>() {
+                Ok(v) if v.is_finite() => Some(v),
+                _ => {
+                    problems.push(Problem::text(at(name), format!("'{s}'"), "is malformed: must be a number"));
+                    None
+                }
+            }
+        };
+        let area_m2 = number("area_m2", &mut problems);
+        if let Some(a) = area_m2 {
+            if !(a > 0.0) {
+                problems.push(Problem::new(at("area_m2"), a, "an area must be > 0"));
+            }
+        }
+        let population = number("population", &mut problems);
+        if let Some(p) = population {
+            if !(p >= 0.0) {
+                problems.push(Problem::new(at("population"), p, "must be >= 0"));
+            }
+        }
+        let land_use = LandUse::parse(field("land_use"));
+        if land_use.is_none() {
+            problems.push(Problem::text(
+                at("land_use"),
+                format!("'{}'", field("land_use")),
+                format!("must be one of {}", LandUse::NAMES.join(", ")),
+            ));
+        }
+        let priority = match prio_col.and_then(|k| rec.get(k)) {
+            None | Some("") => None,
+            Some(s) => match s.parse::<f64>() {
+                Ok(v) if v.is_finite() => Some(v),
+                _ => {
+                    problems.push(Problem::text(
+                        format!("{file}: line {line}, column {} (priority)", prio_col.unwrap_or(0) + 1),
+                        format!("'{s}'"),
+                        "is malformed: must be a number or empty",
+                    ));
+                    None
+                }
+            },
+        };
+        if let (Some(region), Some(stratum), Some(confirmed), Some(area_m2), Some(population), Some(land_use)) =
+            (region, stratum, confirmed, area_m2, population, land_use)
+        {
+            if area_m2 > 0.0 && population >= 0.0 {
+                totals[stratum] += area_m2;
+                sites.push(SiteRecord { id, region, stratum, confirmed, area_m2, land_use, population, priority });
+            }
+        }
+    }
+    if sites.is_empty() && problems.is_empty() {
+        problems.push(Problem::text(file.clone(), "no rows", "an inventory needs at least one hazardous area"));
+    }
+    if !problems.is_empty() {
+        return Err(Error::InvalidScenario { source_name: file, problems });
+    }
+    Ok(Inventory { path: path.to_path_buf(), sites, stratum_totals_m2: totals })
+}

@@ -1,0 +1,572 @@
+//! The scenario file format: serde types that mirror the TOML (or JSON) exactly.
+//!
+//! These types hold what the user wrote, unvalidated; the engine never sees
+//! them. [`crate::Scenario::try_from`] checks every rule and turns them into the
+//! validated model. Unknown fields are rejected everywhere, so a typo such as
+//! `cancelled_fractoin` is an error naming the field, not a silent default.
+//!
+//! Units are in the field names (`_km2`, `_m2`, `_usd`, `_per_team_day`).
+//! Wherever a number is expected, an inline table gives a distribution instead:
+//!
+//! ```toml
+//! cancelled_fraction = { dist = "pert", min = 0.60, mode = 0.80, max = 0.95 }
+//! working_days_per_year = { dist = "uniform", min = 180, max = 240 }
+//! cost_usd_per_m2 = { dist = "lognormal", median = 0.07, p95 = 0.3 }
+//! overhead_fraction = 0.1            # a plain number is a fixed value
+//! ```
+
+use crate::model::HazardKind;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A number or a distribution, as written in a scenario file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DistSpec {
+    /// A plain number: a fixed value.
+    Fixed(f64),
+    /// An inline table with a `dist` tag.
+    Table(DistTable),
+}
+
+/// The distribution tables accepted in scenario files (`dist = "..."`).
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DistTable {
+    /// `{ dist = "fixed", value = 3 }`
+    Fixed {
+        /// The value.
+        value: f64,
+    },
+    /// `{ dist = "uniform", min, max }`
+    Uniform {
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// `{ dist = "triangular", min, mode, max }`
+    Triangular {
+        /// Lower bound.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// `{ dist = "pert", min, mode, max, shape = 4 }`
+    Pert {
+        /// Lower bound.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Upper bound.
+        max: f64,
+        /// λ, 4 by default.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        shape: Option<f64>,
+    },
+    /// `{ dist = "normal", mean, sd, min?, max? }` (truncated when a bound is given)
+    Normal {
+        /// Mean of the untruncated normal.
+        mean: f64,
+        /// Standard deviation of the untruncated normal.
+        sd: f64,
+        /// Optional lower truncation.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        /// Optional upper truncation.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+    },
+    /// `{ dist = "lognormal", median, p90 }`, `{ median, p95 }` or `{ mean, cv }`
+    Lognormal {
+        /// Median.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        median: Option<f64>,
+        /// 90th percentile (with `median`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        p90: Option<f64>,
+        /// 95th percentile (with `median`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        p95: Option<f64>,
+        /// Mean (with `cv`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mean: Option<f64>,
+        /// Coefficient of variation (with `mean`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cv: Option<f64>,
+    },
+    /// `{ dist = "beta", alpha, beta, min = 0, max = 1 }`
+    Beta {
+        /// Shape α.
+        alpha: f64,
+        /// Shape β.
+        beta: f64,
+        /// Lower end (0 by default).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        /// Upper end (1 by default).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+    },
+    /// `{ dist = "discrete", values = [...], weights = [...] }`
+    Discrete {
+        /// The values.
+        values: Vec<f64>,
+        /// Their weights (normalised).
+        weights: Vec<f64>,
+    },
+}
+
+impl DistSpec {
+    /// A fixed value.
+    #[must_use]
+    pub fn fixed(v: f64) -> Self {
+        DistSpec::Fixed(v)
+    }
+    /// PERT(min, mode, max).
+    #[must_use]
+    pub fn pert(min: f64, mode: f64, max: f64) -> Self {
+        DistSpec::Table(DistTable::Pert { min, mode, max, shape: None })
+    }
+    /// Triangular(min, mode, max).
+    #[must_use]
+    pub fn triangular(min: f64, mode: f64, max: f64) -> Self {
+        DistSpec::Table(DistTable::Triangular { min, mode, max })
+    }
+    /// Uniform(min, max).
+    #[must_use]
+    pub fn uniform(min: f64, max: f64) -> Self {
+        DistSpec::Table(DistTable::Uniform { min, max })
+    }
+    /// Lognormal from median and 95th percentile.
+    #[must_use]
+    pub fn lognormal_median_p95(median: f64, p95: f64) -> Self {
+        DistSpec::Table(DistTable::Lognormal { median: Some(median), p90: None, p95: Some(p95), mean: None, cv: None })
+    }
+}
+
+impl From<f64> for DistSpec {
+    fn from(v: f64) -> Self {
+        DistSpec::Fixed(v)
+    }
+}
+
+impl<'de> Deserialize<'de> for DistSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DistSpec;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number or a distribution table such as { dist = \"pert\", min = 0.6, mode = 0.8, max = 0.95 }")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<DistSpec, E> {
+                Ok(DistSpec::Fixed(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<DistSpec, E> {
+                Ok(DistSpec::Fixed(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<DistSpec, E> {
+                Ok(DistSpec::Fixed(v as f64))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DistSpec, A::Error> {
+                DistTable::deserialize(de::value::MapAccessDeserializer::new(map)).map(DistSpec::Table)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Serialize for DistSpec {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            DistSpec::Fixed(v) => s.serialize_f64(*v),
+            DistSpec::Table(t) => t.serialize(s),
+        }
+    }
+}
+
+/// A whole scenario file.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Short name (`ukraine`).
+    pub name: String,
+    /// One or two sentences on what the scenario represents.
+    #[serde(default)]
+    pub description: String,
+    /// Currency of every cost (ISO code, e.g. `USD`).
+    pub currency: String,
+    /// Price year of the costs.
+    pub price_year: i32,
+    /// First calendar year of work (years are counted from 1 January of it).
+    pub start_year: i32,
+    /// Land area of the whole territory (for shares), km².
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub land_area_km2: Option<f64>,
+    /// National suspected area, km². When given, the strata's areas are weights
+    /// rescaled in every trial so that they add up to this total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspected_area_km2: Option<DistSpec>,
+    /// Area already released before `start_year`, km² (reported, not simulated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub released_before_start_km2: Option<f64>,
+    /// Default sampler: `monte_carlo`, `latin_hypercube` or `sobol`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampler: Option<String>,
+    /// National land-release parameters (defaults for every stratum).
+    pub land_release: LandReleaseFile,
+    /// Overrides per kind of hazard (`mines`, `cluster_munitions`, `uxo`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub hazards: BTreeMap<HazardKind, LandReleaseFile>,
+    /// Non-technical and technical survey.
+    pub survey: SurveyFile,
+    /// Clearance methods.
+    pub methods: MethodsFile,
+    /// Overhead and benchmark costs.
+    pub costs: CostsFile,
+    /// Teams over time (enables the schedule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<CapacityFile>,
+    /// Casualty model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub casualties: Option<CasualtiesFile>,
+    /// Value of agricultural land returned to use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub land_value: Option<LandValueFile>,
+    /// Site-level inventory (a CSV file or a synthetic one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sites: Option<SitesFile>,
+    /// Regions (oblasts, countries ...), each with hazard strata.
+    pub regions: Vec<RegionFile>,
+    /// Rank correlations between uncertain inputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation: Option<CorrelationFile>,
+}
+
+/// Land-release parameters; every field is optional so that the same table
+/// overrides the national defaults per hazard kind, region or stratum.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LandReleaseFile {
+    /// Share of suspected (SHA) area cancelled by non-technical survey, in [0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_fraction: Option<DistSpec>,
+    /// Share of the area left after NTS that technical survey reduces, in [0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reduced_fraction: Option<DistSpec>,
+    /// Share of the area that is confirmed (CHA): NTS cannot cancel it, in [0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed_fraction: Option<DistSpec>,
+    /// Share of the area to clear in SHAs that really holds explosive ordnance, in [0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contaminated_fraction: Option<DistSpec>,
+    /// Items (mines, submunitions, UXO) per km² of contaminated land.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items_per_km2: Option<DistSpec>,
+    /// How the area to clear splits between methods (must sum to 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method_shares: Option<MethodSharesFile>,
+}
+
+/// Shares of the area to clear by method; missing ones are 0; they must sum to 1.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodSharesFile {
+    /// Manual teams (deminers with detectors and prodders).
+    #[serde(default)]
+    pub manual: f64,
+    /// Mechanical (flails, tillers, armoured machines).
+    #[serde(default)]
+    pub mechanical: f64,
+    /// Mine detection dogs.
+    #[serde(default)]
+    pub mine_detection_dogs: f64,
+    /// Battle area clearance (UXO-only land).
+    #[serde(default)]
+    pub battle_area_clearance: f64,
+}
+
+/// Survey stages.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyFile {
+    /// Non-technical survey.
+    pub non_technical: NonTechnicalSurveyFile,
+    /// Technical survey.
+    pub technical: TechnicalSurveyFile,
+}
+
+/// Non-technical survey costs and productivity.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NonTechnicalSurveyFile {
+    /// Cost per km² of suspected area surveyed.
+    pub cost_usd_per_km2: DistSpec,
+    /// km² one NTS team covers per working day (needed for the schedule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productivity_km2_per_team_day: Option<DistSpec>,
+}
+
+impl Default for DistSpec {
+    fn default() -> Self {
+        DistSpec::Fixed(0.0)
+    }
+}
+
+/// Technical survey costs and productivity.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TechnicalSurveyFile {
+    /// Cost per m² of the area surveyed (all area not cancelled by NTS).
+    pub cost_usd_per_m2: DistSpec,
+    /// km² one TS team processes per working day (needed for the schedule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productivity_km2_per_team_day: Option<DistSpec>,
+}
+
+/// The four clearance methods; a method with a share anywhere must be described.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodsFile {
+    /// Manual clearance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual: Option<MethodFile>,
+    /// Mechanical clearance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mechanical: Option<MethodFile>,
+    /// Mine detection dogs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mine_detection_dogs: Option<MethodFile>,
+    /// Battle area clearance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub battle_area_clearance: Option<MethodFile>,
+}
+
+/// Productivity and cost of one clearance method. Give productivity either per
+/// team-day, or per member-day (deminer, dog) with `team_size`; give cost either
+/// per team-day or per m².
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodFile {
+    /// m² cleared per team per working day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productivity_m2_per_team_day: Option<DistSpec>,
+    /// m² cleared per team member (deminer, dog) per working day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productivity_m2_per_member_day: Option<DistSpec>,
+    /// Members per team (with `productivity_m2_per_member_day`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_size: Option<DistSpec>,
+    /// Full cost of one team-day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_usd_per_team_day: Option<DistSpec>,
+    /// Cost per m² cleared (the team-day cost is then this times productivity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_usd_per_m2: Option<DistSpec>,
+}
+
+/// Cost items outside the stages.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostsFile {
+    /// Overhead (coordination, quality management, logistics) as a fraction of the direct costs.
+    pub overhead_fraction: DistSpec,
+    /// Optional per-item benchmark cost; gives the output `item_based_cost_usd`
+    /// (items found × this) beside the area-based bill.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub benchmark_cost_usd_per_item: Option<DistSpec>,
+}
+
+/// Teams over time.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityFile {
+    /// Working days per year (winter and heat stop work).
+    pub working_days_per_year: DistSpec,
+    /// Years simulated before a run is declared "not finished" (default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon_years: Option<u32>,
+    /// Optional cap on yearly spending (all stages and overhead).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_usd_per_year: Option<DistSpec>,
+    /// Work order: `as_given`, `casualty_risk`, `value_per_cost`, `smallest_first`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    /// Team pools.
+    pub teams: TeamsFile,
+}
+
+/// Team pools; survey pools are optional (a missing one never limits the schedule).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamsFile {
+    /// NTS teams.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub non_technical_survey: Option<TeamPoolFile>,
+    /// TS teams.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technical_survey: Option<TeamPoolFile>,
+    /// Manual clearance teams.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual: Option<TeamPoolFile>,
+    /// Mechanical clearance teams (machines).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mechanical: Option<TeamPoolFile>,
+    /// Mine detection dog teams.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mine_detection_dogs: Option<TeamPoolFile>,
+    /// Battle area clearance teams.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub battle_area_clearance: Option<TeamPoolFile>,
+}
+
+/// One pool of teams: `min(ceiling, initial · (1 + growth_per_year)^year)`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamPoolFile {
+    /// Teams in the first year.
+    pub initial: DistSpec,
+    /// Relative growth per year (0.2 = +20 % a year); 0 by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub growth_per_year: Option<DistSpec>,
+    /// Most teams ever; `initial` by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ceiling: Option<DistSpec>,
+}
+
+/// Casualties per year from unreleased suspected area.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CasualtiesFile {
+    /// Expected casualties per km² of unreleased suspected area per year, at the
+    /// inventory's average exposed-population density.
+    pub rate_per_km2_year: DistSpec,
+}
+
+/// Value of agricultural land returned to use.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LandValueFile {
+    /// Output value of one hectare of farmland per year.
+    pub agriculture_usd_per_ha_year: DistSpec,
+    /// Yearly discount rate (0 by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_rate: Option<f64>,
+}
+
+/// The site-level inventory: a CSV file, or synthetic sites generated from the strata.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SitesFile {
+    /// CSV inventory, relative to the scenario file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<String>,
+    /// Number of synthetic sites, split between strata by expected area.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    /// Coefficient of variation of synthetic site sizes (lognormal), 1.5 by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_cv: Option<f64>,
+    /// Seed of the synthetic inventory; by default the run's seed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Spread of each site's TS-reduced fraction around the trial's value, in [0, 1] (0.5 by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reduction_spread: Option<f64>,
+    /// Coefficient of variation of a site's clearance team-days from local conditions (0.3 by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_day_cv: Option<f64>,
+    /// Coefficient of variation of exposed population density between synthetic sites (1.0 by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population_cv: Option<f64>,
+}
+
+/// A region (oblast, country ...).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionFile {
+    /// Name, unique in the scenario.
+    pub name: String,
+    /// Land area of the region, km².
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub land_area_km2: Option<f64>,
+    /// People living in or next to the region's hazardous areas (synthetic sites).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population_exposed: Option<f64>,
+    /// Share of the region's suspected area that is farmland (synthetic sites).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agricultural_share: Option<f64>,
+    /// Overrides of the land-release parameters for this region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub land_release: Option<LandReleaseFile>,
+    /// The region's own team pools; without it the region shares the national pools.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<CapacityFile>,
+    /// Hazard strata.
+    pub strata: Vec<StratumFile>,
+}
+
+/// A hazard stratum: one kind of contamination in one region.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StratumFile {
+    /// `mines`, `cluster_munitions` or `uxo`.
+    pub hazard: HazardKind,
+    /// Suspected area, km² (or a weight, when the national total is given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspected_area_km2: Option<DistSpec>,
+    /// A barrier minefield instead of an area: the area is length × width.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub barrier: Option<BarrierFile>,
+    /// Overrides of the land-release parameters for this stratum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub land_release: Option<LandReleaseFile>,
+    /// Number of synthetic sites in this stratum (overrides the split of `sites.count`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sites: Option<u64>,
+}
+
+/// A barrier minefield along a border.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BarrierFile {
+    /// Length of border mined, km.
+    pub length_km: DistSpec,
+    /// Depth of the belt, m.
+    pub width_m: DistSpec,
+    /// Mines laid per km of belt.
+    pub mines_per_km: DistSpec,
+    /// Purchase cost of one mine.
+    pub mine_unit_cost_usd: DistSpec,
+}
+
+/// Rank correlations: pairs, or one matrix, or both (over disjoint pairs).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrelationFile {
+    /// Replace a matrix that is not positive definite by the nearest correlation matrix.
+    #[serde(default)]
+    pub repair: bool,
+    /// Pairwise Spearman correlations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pairs: Vec<CorrelationPairFile>,
+    /// Inputs of the matrix (rows and columns, in order).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<Vec<String>>,
+    /// Spearman matrix over `inputs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<Vec<Vec<f64>>>,
+}
+
+/// One rank correlation between two named inputs.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrelationPairFile {
+    /// The two inputs, by their field path (as `demine inputs` lists them).
+    pub inputs: Vec<String>,
+    /// Spearman rank correlation in [-1, 1].
+    pub rank_correlation: f64,
+}

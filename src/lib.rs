@@ -1,0 +1,50 @@
+//! # demine
+//!
+//! Monte Carlo estimates of how much land contaminated by landmines and
+//! explosive remnants of war really needs clearing, how long land release takes
+//! and what it costs, with honest uncertainty.
+//!
+//! ## Map of the crate
+//! - [`io::load_scenario`] reads a scenario (TOML/JSON file or bundled name) and
+//!   validates it into a [`Scenario`]; [`io::scenario`] documents the file format.
+//! - [`Dist`] is an uncertain input; [`sampling`] holds the samplers (Monte
+//!   Carlo, Latin hypercube, Sobol) and the rank-correlation copula.
+//! - [`simulate`] runs trials in parallel with bit-identical results on any
+//!   number of threads and returns an [`Outcome`]: per-trial values,
+//!   [`Summary`] statistics with confidence intervals, yearly fan charts and
+//!   per-site release years.
+//! - [`model`] is the validated domain: regions, hazard strata, land-release
+//!   stages, methods, capacity, casualties.
+//!
+//! ## Quickstart
+//! ```
+//! use demine::{SimConfig, simulate};
+//!
+//! let scenario = demine::io::load_scenario("ukraine")?;
+//! let config = SimConfig::default().with_trials(400).with_seed(42);
+//! let outcome = simulate(&scenario, &config)?;
+//! let cost = outcome.summary("total_cost_usd").expect("always reported");
+//! let cleared = outcome.summary("cleared_area_km2").expect("always reported");
+//! println!("total cost: P50 {:.1} bn USD, P80 {:.1} bn USD", cost.p50() / 1e9, cost.p80() / 1e9);
+//! println!("area to clear: P50 {:.0} km², P80 {:.0} km²", cleared.p50(), cleared.p80());
+//! # Ok::<(), demine::Error>(())
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+#![doc(test(attr(deny(warnings))))]
+
+pub mod error;
+pub mod io;
+pub mod model;
+pub mod report;
+pub mod sampling;
+pub mod simulate;
+pub mod stats;
+
+pub use error::{Error, Problem, Result};
+pub use model::Scenario;
+pub use sampling::{Dist, Sampler};
+pub use simulate::{ModelLevel, Outcome, SimConfig, simulate, simulate_with_progress};
+pub use stats::Summary;

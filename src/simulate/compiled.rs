@@ -1,0 +1,342 @@
+//! The scenario compiled for the hot loop: flat arrays, distributions resolved.
+//!
+//! Sites are stored as one array per field (structure of arrays), sorted once
+//! in the work order, so that the trial loop streams through memory in order
+//! and the land-release pass and the schedule are one loop.
+
+use super::config::{ModelLevel, SimConfig};
+use super::outputs::{Cols, OutputDef, Series, outputs_for};
+use crate::error::Result;
+use crate::model::{LandUse, Method, Param, Priority, Scenario, SiteSource, StratumArea};
+use crate::sampling::stream::{GOLDEN, mix64, name_key, unit_open};
+use crate::sampling::{Correlation, Dist, QuantileFn, Sampler};
+
+/// Entries in the per-site team-day multiplier table (8 random bits pick one).
+pub(crate) const DIFFICULTY_CELLS: usize = 256;
+
+pub(crate) struct SiteArrays {
+    /// Site area as a share of its stratum's area (shares of a stratum sum to 1).
+    pub weight: Vec<f64>,
+    pub stratum: Vec<u32>,
+    /// Key of the site's random stream (hash of its id): plans share it.
+    pub key: Vec<u64>,
+    /// Inventory status (CHA = true); `None` for synthetic sites, whose status is drawn.
+    pub confirmed: Option<Vec<bool>>,
+    /// 1 for farmland, 0 otherwise.
+    pub agricultural: Vec<f64>,
+    /// Exposed-population density relative to the inventory's average (area-weighted mean 1).
+    pub exposure: Vec<f64>,
+    /// Position of each site in the inventory (file order).
+    pub original: Vec<u32>,
+    /// Ids in file order.
+    pub ids: Vec<String>,
+    /// Regions in file order.
+    pub region_of_original: Vec<u32>,
+    /// Per-site clearance team-day multipliers, mean exactly 1.
+    pub difficulty: [f64; DIFFICULTY_CELLS],
+    pub reduction_spread: f64,
+}
+
+pub(crate) struct Compiled<'s> {
+    pub scenario: &'s Scenario,
+    pub level: ModelLevel,
+    pub sampler: Sampler,
+    pub seed: u64,
+    pub quantiles: Vec<QuantileFn>,
+    pub names: Vec<String>,
+    pub correlation: Option<&'s Correlation>,
+    pub defs: Vec<OutputDef>,
+    pub cols: Cols,
+    /// Group index of each stratum's region (capacity), if any.
+    pub group_of_stratum: Vec<usize>,
+    /// Horizon in years when scheduled, 0 otherwise.
+    pub horizon: usize,
+    /// Number of f32 values of yearly series per trial.
+    pub series_len: usize,
+    pub sites: Option<SiteArrays>,
+    /// Inventory CHA share per stratum (replaces `confirmed_fraction` for inventories).
+    pub confirmed_override: Vec<Option<f64>>,
+}
+
+impl<'s> Compiled<'s> {
+    pub(crate) fn new(s: &'s Scenario, config: &SimConfig) -> Result<Self> {
+        let level = match config.model {
+            Some(m) => m,
+            None if s.sites.is_some() => ModelLevel::Sites,
+            None => ModelLevel::Aggregate,
+        };
+        let level = if s.sites.is_none() { ModelLevel::Aggregate } else { level };
+        let (defs, cols) = outputs_for(s, level == ModelLevel::Sites);
+        let horizon = s.capacity.as_ref().map_or(0, |c| c.horizon_years as usize);
+        let series_len = if level == ModelLevel::Sites { horizon * Series::ALL.len() } else { 0 };
+        let group_of_stratum = s
+            .strata
+            .iter()
+            .map(|st| s.regions[st.region].capacity_group.unwrap_or(0))
+            .collect();
+        let mut c = Compiled {
+            scenario: s,
+            level,
+            sampler: config.sampler.unwrap_or(s.sampler),
+            seed: config.seed,
+            quantiles: s.inputs.iter().map(|i| QuantileFn::new(&i.dist)).collect(),
+            names: s.inputs.iter().map(|i| i.name.clone()).collect(),
+            correlation: s.correlation.as_ref(),
+            defs,
+            cols,
+            group_of_stratum,
+            horizon,
+            series_len,
+            sites: None,
+            confirmed_override: vec![None; s.strata.len()],
+        };
+        if let (ModelLevel::Sites, Some(sm)) = (level, &s.sites) {
+            c.sites = Some(c.build_sites(sm, config)?);
+        }
+        Ok(c)
+    }
+
+    /// Expected cost per km² of suspected area of a stratum, at mean inputs (for priorities).
+    fn expected_cost_per_km2(&self, si: usize) -> f64 {
+        let s = self.scenario;
+        let st = &s.strata[si];
+        let m = |p: Param| p.mean(&s.inputs);
+        let conf = m(st.confirmed_fraction);
+        let c = m(st.cancelled_fraction);
+        let r = m(st.reduced_fraction);
+        let surveyed = 1.0 - (1.0 - conf) * c;
+        let to_clear_m2 = surveyed * (1.0 - r) * 1e6;
+        let mut clear = 0.0;
+        for meth in Method::ALL {
+            let share = st.method_shares[meth.index()];
+            if share <= 0.0 {
+                continue;
+            }
+            if let Some(mm) = &s.methods[meth.index()] {
+                let prod = mean_productivity(mm, &s.inputs);
+                clear += to_clear_m2 * share * cost_per_m2_at_mean(mm, prod, &s.inputs);
+            }
+        }
+        m(s.nts.cost) * (1.0 - conf) + m(s.ts.cost) * surveyed * 1e6 + clear
+    }
+
+    fn build_sites(&mut self, sites: &crate::model::SitesModel, config: &SimConfig) -> Result<SiteArrays> {
+        let s = self.scenario;
+        // Rows in generation/file order.
+        let mut weight = Vec::new();
+        let mut stratum = Vec::new();
+        let mut key = Vec::new();
+        let mut confirmed: Option<Vec<bool>> = None;
+        let mut agricultural = Vec::new();
+        let mut population = Vec::new();
+        let mut area_expected_km2 = Vec::new();
+        let mut priority_col: Vec<f64> = Vec::new();
+        let mut ids = Vec::new();
+        let mut region_of = Vec::new();
+        match &sites.source {
+            SiteSource::Inventory(inv) => {
+                let mut cha = vec![0.0; s.strata.len()];
+                let mut conf = Vec::with_capacity(inv.sites.len());
+                for (k, r) in inv.sites.iter().enumerate() {
+                    let total = inv.stratum_area_m2(r.stratum);
+                    weight.push(r.area_m2 / total);
+                    stratum.push(r.stratum as u32);
+                    key.push(name_key(&r.id));
+                    conf.push(r.confirmed);
+                    if r.confirmed {
+                        cha[r.stratum] += r.area_m2;
+                    }
+                    agricultural.push(if r.land_use == LandUse::Agriculture { 1.0 } else { 0.0 });
+                    population.push(r.population);
+                    area_expected_km2.push(r.area_m2 / 1e6);
+                    priority_col.push(r.priority.unwrap_or(k as f64));
+                    ids.push(r.id.clone());
+                    region_of.push(r.region as u32);
+                }
+                for (si, c) in cha.iter().enumerate() {
+                    let total = inv.stratum_area_m2(si);
+                    if total > 0.0 {
+                        self.confirmed_override[si] = Some(c / total);
+                    }
+                }
+                confirmed = Some(conf);
+            }
+            SiteSource::Synthetic { count, size_cv, seed, population_cv } => {
+                let gen_key = mix64(seed.unwrap_or(config.seed) ^ 0x5EED_0F_1A7E_5173);
+                let mean_area: Vec<f64> = s.strata.iter().map(|st| mean_area_km2(st.area, s)).collect();
+                let counts = split_count(*count, &mean_area, s.strata.iter().map(|st| st.site_count).collect());
+                let size = if *size_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, *size_cv)?) } else { None };
+                let noise = if *population_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, *population_cv)?) } else { None };
+                // Region population densities relative to the national average.
+                let region_area: Vec<f64> = (0..s.regions.len())
+                    .map(|r| s.regions[r].strata.clone().map(|si| mean_area[si]).sum())
+                    .collect();
+                let all_pop = s.regions.iter().all(|r| r.population_exposed.is_some());
+                let total_pop: f64 = s.regions.iter().filter_map(|r| r.population_exposed).sum();
+                let total_area: f64 = region_area.iter().sum();
+                for (si, st) in s.strata.iter().enumerate() {
+                    let n = counts[si];
+                    let skey = name_key(&st.path);
+                    let first = weight.len();
+                    let region = &s.regions[st.region];
+                    let density = if all_pop && total_pop > 0.0 && region_area[st.region] > 0.0 {
+                        (region.population_exposed.unwrap_or(0.0) / region_area[st.region]) / (total_pop / total_area)
+                    } else {
+                        1.0
+                    };
+                    for j in 0..n {
+                        let h = mix64(gen_key ^ skey ^ j.wrapping_mul(GOLDEN));
+                        let w = size.as_ref().map_or(1.0, |d| d.quantile(unit_open(h)));
+                        weight.push(w);
+                        stratum.push(si as u32);
+                        key.push(mix64(skey ^ (j + 1).wrapping_mul(GOLDEN)));
+                        let h2 = mix64(h ^ 0xA61C_0FFE);
+                        let agri = unit_open(h2) < region.agricultural_share;
+                        agricultural.push(if agri { 1.0 } else { 0.0 });
+                        let e = noise.as_ref().map_or(1.0, |d| d.quantile(unit_open(mix64(h2 ^ 0x9E37))));
+                        population.push(density * e); // a density, scaled below
+                        ids.push(format!("{}/{}/{}", region.name, st.hazard, j + 1));
+                        region_of.push(st.region as u32);
+                        priority_col.push(weight.len() as f64);
+                    }
+                    let sum: f64 = weight[first..].iter().sum();
+                    for k in first..weight.len() {
+                        weight[k] /= sum;
+                        area_expected_km2.push(weight[k] * mean_area[si]);
+                        // population held as density × area so the same formula serves both sources
+                        population[k] *= area_expected_km2[k];
+                    }
+                }
+            }
+        }
+        let n = weight.len();
+        // Exposure: population density relative to the area-weighted average.
+        let total_area: f64 = area_expected_km2.iter().sum();
+        let total_pop: f64 = population.iter().sum();
+        let exposure: Vec<f64> = (0..n)
+            .map(|i| {
+                if total_pop > 0.0 && area_expected_km2[i] > 0.0 {
+                    (population[i] / area_expected_km2[i]) / (total_pop / total_area)
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        // Work order.
+        let priority = config.priority.or(s.capacity.as_ref().map(|c| c.priority)).unwrap_or(Priority::AsGiven);
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        match priority {
+            Priority::AsGiven => order.sort_by(|&a, &b| priority_col[a as usize].total_cmp(&priority_col[b as usize])),
+            Priority::CasualtyRisk => order.sort_by(|&a, &b| exposure[b as usize].total_cmp(&exposure[a as usize])),
+            Priority::SmallestFirst => {
+                order.sort_by(|&a, &b| area_expected_km2[a as usize].total_cmp(&area_expected_km2[b as usize]));
+            }
+            Priority::ValuePerCost => {
+                let cost: Vec<f64> = (0..s.strata.len()).map(|si| self.expected_cost_per_km2(si)).collect();
+                let v = |i: usize| agricultural[i] / cost[stratum[i] as usize].max(1e-12);
+                order.sort_by(|&a, &b| v(b as usize).total_cmp(&v(a as usize)));
+            }
+        }
+        let pick_f = |v: &[f64]| order.iter().map(|&i| v[i as usize]).collect::<Vec<_>>();
+        // Difficulty table: stratified quantiles of LogNormal(mean 1, cv), rescaled to mean exactly 1.
+        let mut difficulty = [1.0; DIFFICULTY_CELLS];
+        if sites.team_day_cv > 0.0 {
+            let d = Dist::lognormal_mean_cv(1.0, sites.team_day_cv)?;
+            for (k, x) in difficulty.iter_mut().enumerate() {
+                *x = d.quantile((k as f64 + 0.5) / DIFFICULTY_CELLS as f64);
+            }
+            let mean = difficulty.iter().sum::<f64>() / DIFFICULTY_CELLS as f64;
+            for x in &mut difficulty {
+                *x /= mean;
+            }
+        }
+        Ok(SiteArrays {
+            weight: pick_f(&weight),
+            stratum: order.iter().map(|&i| stratum[i as usize]).collect(),
+            key: order.iter().map(|&i| key[i as usize]).collect(),
+            confirmed: confirmed.map(|c| order.iter().map(|&i| c[i as usize]).collect()),
+            agricultural: pick_f(&agricultural),
+            exposure: pick_f(&exposure),
+            original: order,
+            ids,
+            region_of_original: region_of,
+            difficulty,
+            reduction_spread: sites.reduction_spread,
+        })
+    }
+
+    /// Bytes kept per trial (outputs twice while assembling, inputs, series).
+    pub(crate) fn bytes_per_trial(&self) -> u64 {
+        (self.cols.n as u64) * 16 + (self.quantiles.len() as u64) * 8 + (self.series_len as u64) * 4 + 16
+    }
+}
+
+/// Mean suspected area of a stratum, km² (barriers: mean length × mean width).
+pub(crate) fn mean_area_km2(a: StratumArea, s: &Scenario) -> f64 {
+    match a {
+        StratumArea::Area(p) => p.mean(&s.inputs),
+        StratumArea::Barrier { length_km, width_m, .. } => length_km.mean(&s.inputs) * width_m.mean(&s.inputs) / 1000.0,
+    }
+}
+
+fn mean_productivity(m: &crate::model::MethodModel, inputs: &[crate::model::Input]) -> f64 {
+    match m.productivity {
+        crate::model::Productivity::PerTeamDay(p) => p.mean(inputs),
+        crate::model::Productivity::PerMemberDay { rate, team_size } => rate.mean(inputs) * team_size.mean(inputs),
+    }
+}
+
+fn cost_per_m2_at_mean(m: &crate::model::MethodModel, prod: f64, inputs: &[crate::model::Input]) -> f64 {
+    match m.cost {
+        crate::model::MethodCost::PerTeamDay(c) => c.mean(inputs) / prod.max(1e-12),
+        crate::model::MethodCost::PerM2(c) => c.mean(inputs),
+    }
+}
+
+/// Splits `total` sites between strata in proportion to expected area (largest
+/// remainders; at least one site per stratum with area); explicit counts win.
+fn split_count(total: u64, area: &[f64], explicit: Vec<Option<u64>>) -> Vec<u64> {
+    let fixed: u64 = explicit.iter().flatten().sum();
+    let free = total.saturating_sub(fixed);
+    let free_area: f64 = area.iter().zip(&explicit).filter(|(_, e)| e.is_none()).map(|(a, _)| a).sum();
+    let mut counts = vec![0u64; area.len()];
+    let mut rema = Vec::new();
+    let mut given = 0;
+    for (i, (a, e)) in area.iter().zip(&explicit).enumerate() {
+        if let Some(n) = e {
+            counts[i] = *n;
+            continue;
+        }
+        let exact = if free_area > 0.0 { free as f64 * a / free_area } else { 0.0 };
+        counts[i] = exact.floor() as u64;
+        given += counts[i];
+        rema.push((exact - exact.floor(), i));
+    }
+    rema.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, i) in rema.iter().take(free.saturating_sub(given) as usize) {
+        counts[*i] += 1;
+    }
+    for (i, c) in counts.iter_mut().enumerate() {
+        if *c == 0 && area[i] > 0.0 {
+            *c = 1;
+        }
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_count_adds_up_and_follows_area() {
+        let c = split_count(100, &[1.0, 2.0, 7.0], vec![None, None, None]);
+        assert_eq!(c, vec![10, 20, 70]);
+        let c = split_count(10, &[1.0, 1.0, 1.0], vec![None, None, None]);
+        assert_eq!(c.iter().sum::<u64>(), 10);
+        let c = split_count(10, &[1.0, 1.0], vec![Some(3), None]);
+        assert_eq!(c, vec![3, 7]);
+        let c = split_count(2, &[1.0, 1000.0, 0.0], vec![None, None, None]);
+        assert_eq!(c, vec![1, 2, 0]);
+    }
+}

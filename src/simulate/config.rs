@@ -1,0 +1,112 @@
+//! Run settings: trials, seed, threads, sampler, model level, memory limit.
+
+use crate::model::Priority;
+use crate::sampling::Sampler;
+use serde::{Deserialize, Serialize};
+
+/// Which engine computes a trial.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelLevel {
+    /// Strata as wholes: expected totals given the trial's inputs (fast; no per-site variability).
+    Aggregate,
+    /// Every site sampled (cancelled or not, reduced by how much, local productivity,
+    /// contaminated or not) and scheduled in priority order.
+    Sites,
+}
+
+impl ModelLevel {
+    /// The name used on the command line.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelLevel::Aggregate => "aggregate",
+            ModelLevel::Sites => "sites",
+        }
+    }
+}
+
+/// Settings of a simulation run.
+///
+/// ```
+/// use demine::{SimConfig, Sampler};
+/// let c = SimConfig::default().with_trials(20_000).with_seed(7).with_sampler(Sampler::LatinHypercube);
+/// assert_eq!(c.trials, 20_000);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SimConfig {
+    /// Number of trials (10,000 by default).
+    pub trials: u64,
+    /// Master seed (42 by default). Same scenario + seed + trials ⇒ bit-identical results.
+    pub seed: u64,
+    /// Worker threads; `None` uses rayon's default (one per core). Results do not depend on it.
+    pub threads: Option<usize>,
+    /// Sampler; `None` uses the scenario's (plain Monte Carlo unless it says otherwise).
+    pub sampler: Option<Sampler>,
+    /// Model level; `None` means sites when the scenario has sites, aggregate otherwise.
+    pub model: Option<ModelLevel>,
+    /// Work order override; `None` uses the scenario's.
+    pub priority: Option<Priority>,
+    /// The most memory the kept per-trial samples may take (8 GiB by default).
+    pub memory_limit_bytes: u64,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            trials: 10_000,
+            seed: 42,
+            threads: None,
+            sampler: None,
+            model: None,
+            priority: None,
+            memory_limit_bytes: 8 << 30,
+        }
+    }
+}
+
+impl SimConfig {
+    /// Sets the number of trials.
+    #[must_use]
+    pub fn with_trials(mut self, trials: u64) -> Self {
+        self.trials = trials;
+        self
+    }
+    /// Sets the master seed.
+    #[must_use]
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+    /// Sets the number of worker threads.
+    #[must_use]
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = Some(threads);
+        self
+    }
+    /// Sets the sampler.
+    #[must_use]
+    pub fn with_sampler(mut self, sampler: Sampler) -> Self {
+        self.sampler = Some(sampler);
+        self
+    }
+    /// Sets the model level.
+    #[must_use]
+    pub fn with_model(mut self, model: ModelLevel) -> Self {
+        self.model = Some(model);
+        self
+    }
+    /// Sets the work order.
+    #[must_use]
+    pub fn with_priority(mut self, priority: Priority) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+    /// Sets the memory limit for kept samples.
+    #[must_use]
+    pub fn with_memory_limit_bytes(mut self, bytes: u64) -> Self {
+        self.memory_limit_bytes = bytes;
+        self
+    }
+}

@@ -1,0 +1,496 @@
+//! Running a scenario: [`simulate`] and its [`Outcome`].
+
+pub mod config;
+pub(crate) mod compiled;
+pub(crate) mod engine;
+pub mod outputs;
+pub(crate) mod trial;
+
+use crate::error::{Error, Result};
+use crate::model::Scenario;
+use crate::sampling::{Sampler, UniformSource};
+use crate::stats::summary::{Summary, quantile_sorted};
+use compiled::Compiled;
+pub use config::{ModelLevel, SimConfig};
+use engine::{Chunk, InputProvider, SampledInputs, SiteAcc};
+pub use engine::ProgressFn;
+pub use outputs::{OutputDef, Series};
+use serde::Serialize;
+use std::ops::Range;
+
+/// A trial whose outputs were not finite (an extreme input draw), with its inputs.
+#[derive(Clone, Debug, Serialize)]
+pub struct FailedTrial {
+    /// Trial index.
+    pub trial: u64,
+    /// The outputs that were NaN or infinite.
+    pub outputs: Vec<String>,
+    /// Every uncertain input's value in that trial.
+    pub inputs: Vec<(String, f64)>,
+}
+
+/// Per-site results aggregated over trials (file order).
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteResults {
+    /// Site ids.
+    pub ids: Vec<String>,
+    /// Region of each site.
+    pub regions: Vec<String>,
+    /// Mean calendar year of release, over the trials that released it within the horizon.
+    pub mean_release_year: Vec<f64>,
+    /// Share of trials releasing the site within the horizon.
+    pub released_share: Vec<f64>,
+}
+
+/// The result of a run: per-trial values of every output, their summaries,
+/// the yearly series, per-site results, and failed trials.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub(crate) scenario_name: String,
+    pub(crate) currency: String,
+    pub(crate) start_year: i32,
+    pub(crate) model: ModelLevel,
+    pub(crate) sampler: Sampler,
+    pub(crate) seed: u64,
+    pub(crate) trials: u64,
+    pub(crate) horizon: usize,
+    pub(crate) defs: Vec<OutputDef>,
+    pub(crate) region_names: Vec<String>,
+    pub(crate) columns: Vec<Vec<f64>>,
+    pub(crate) input_names: Vec<String>,
+    pub(crate) input_labels: Vec<String>,
+    pub(crate) inputs: Vec<Vec<f64>>,
+    pub(crate) series: Vec<f32>,
+    pub(crate) summaries: Vec<Summary>,
+    pub(crate) failed: Vec<FailedTrial>,
+    pub(crate) failed_count: u64,
+    pub(crate) sites: Option<SiteResults>,
+    pub(crate) correlated_inputs: bool,
+}
+
+/// Runs `config.trials` trials of `scenario`.
+///
+/// The same scenario, seed and trial count give bit-identical results on any
+/// number of threads (see [`crate::sampling::stream`] and the engine notes).
+///
+/// # Errors
+/// [`Error::InvalidValue`] for zero trials or zero threads;
+/// [`Error::TooManyTrials`] when the kept samples would not fit in
+/// `config.memory_limit_bytes` (checked before anything is allocated).
+///
+/// # Example
+/// ```
+/// let scenario = demine::io::load_scenario("ukraine-2024")?;
+/// let config = demine::SimConfig::default().with_trials(200).with_model(demine::ModelLevel::Aggregate);
+/// let outcome = demine::simulate(&scenario, &config)?;
+/// let cost = outcome.summary("total_cost_usd").expect("always reported");
+/// assert!(cost.p50() > 1e10);
+/// # Ok::<(), demine::Error>(())
+/// ```
+pub fn simulate(scenario: &Scenario, config: &SimConfig) -> Result<Outcome> {
+    simulate_with_progress(scenario, config, None)
+}
+
+/// [`simulate`], calling `progress(done, total)` after each batch of trials.
+///
+/// # Errors
+/// As [`simulate`].
+pub fn simulate_with_progress(scenario: &Scenario, config: &SimConfig, progress: Option<ProgressFn<'_>>) -> Result<Outcome> {
+    let c = prepare(scenario, config)?;
+    check_memory(&c, config.trials, config.memory_limit_bytes)?;
+    with_threads(config.threads, || {
+        let mut b = Builder::new(&c, config.trials);
+        b.append(run_range(&c, 0..config.trials, config.trials, progress));
+        Ok(b.finish(&c))
+    })
+}
+
+pub(crate) fn prepare<'s>(scenario: &'s Scenario, config: &SimConfig) -> Result<Compiled<'s>> {
+    if config.trials == 0 {
+        return Err(Error::invalid("trials", 0.0, "must be >= 1"));
+    }
+    if config.threads == Some(0) {
+        return Err(Error::invalid("threads", 0.0, "must be >= 1"));
+    }
+    Compiled::new(scenario, config)
+}
+
+pub(crate) fn check_memory(c: &Compiled<'_>, trials: u64, limit: u64) -> Result<()> {
+    let per = u128::from(c.bytes_per_trial());
+    let needed = per * u128::from(trials);
+    if needed > u128::from(limit) {
+        return Err(Error::TooManyTrials {
+            requested: trials,
+            max: (u128::from(limit) / per) as u64,
+            needed_bytes: needed,
+            limit_bytes: u128::from(limit),
+        });
+    }
+    Ok(())
+}
+
+/// Runs `f` on a pool of `threads` threads (or the global pool).
+pub(crate) fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+    match threads {
+        None => f(),
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| Error::Output(format!("cannot start {n} threads: {e}")))?
+            .install(f),
+    }
+}
+
+/// Runs one design of trials `range` (a Latin hypercube design spans the range).
+pub(crate) fn run_range(
+    c: &Compiled<'_>,
+    range: Range<u64>,
+    total_for_progress: u64,
+    progress: Option<ProgressFn<'_>>,
+) -> (Vec<Chunk>, SiteAcc) {
+    let names: Vec<&str> = c.names.iter().map(String::as_str).collect();
+    let provider = SampledInputs {
+        source: UniformSource::new(c.sampler, c.seed, &names, range.start, range.end - range.start),
+        quantiles: &c.quantiles,
+        correlation: c.correlation,
+        seed: c.seed,
+    };
+    let _ = total_for_progress;
+    run_with(c, &provider, range, progress)
+}
+
+pub(crate) fn run_with<P: InputProvider>(
+    c: &Compiled<'_>,
+    provider: &P,
+    range: Range<u64>,
+    progress: Option<ProgressFn<'_>>,
+) -> (Vec<Chunk>, SiteAcc) {
+    engine::run(c, provider, range, progress)
+}
+
+/// Assembles chunks into an [`Outcome`].
+pub(crate) struct Builder {
+    columns: Vec<Vec<f64>>,
+    inputs: Vec<Vec<f64>>,
+    series: Vec<f32>,
+    acc: SiteAcc,
+    trials: u64,
+}
+
+impl Builder {
+    pub(crate) fn new(c: &Compiled<'_>, capacity: u64) -> Self {
+        let cap = usize::try_from(capacity).unwrap_or(0);
+        Builder {
+            columns: (0..c.cols.n).map(|_| Vec::with_capacity(cap)).collect(),
+            inputs: (0..c.scenario.inputs.len()).map(|_| Vec::with_capacity(cap)).collect(),
+            series: Vec::with_capacity(cap.saturating_mul(c.series_len)),
+            acc: SiteAcc::default(),
+            trials: 0,
+        }
+    }
+
+    pub(crate) fn append(&mut self, (chunks, acc): (Vec<Chunk>, SiteAcc)) {
+        for ch in chunks {
+            let n_out = self.columns.len();
+            let k = self.inputs.len();
+            let m = if n_out > 0 { ch.rows.len() / n_out } else { 0 };
+            for j in 0..m {
+                for (o, col) in self.columns.iter_mut().enumerate() {
+                    col.push(ch.rows[j * n_out + o]);
+                }
+                for (i, col) in self.inputs.iter_mut().enumerate() {
+                    col.push(ch.inputs[j * k + i]);
+                }
+            }
+            self.series.extend_from_slice(&ch.series);
+            self.trials += m as u64;
+        }
+        self.acc.add(&acc);
+    }
+
+    pub(crate) fn trials(&self) -> u64 {
+        self.trials
+    }
+
+    /// Summaries of the columns so far (for convergence checks), failed trials excluded.
+    pub(crate) fn summaries(&self) -> Vec<Summary> {
+        let failed = self.failed_mask();
+        self.columns
+            .iter()
+            .map(|col| {
+                let v: Vec<f64> = col.iter().zip(&failed).filter(|(_, f)| !**f).map(|(v, _)| *v).collect();
+                Summary::new(&v)
+            })
+            .collect()
+    }
+
+    fn failed_mask(&self) -> Vec<bool> {
+        let n = self.trials as usize;
+        (0..n).map(|t| self.columns.iter().any(|c| !c[t].is_finite())).collect()
+    }
+
+    pub(crate) fn finish(self, c: &Compiled<'_>) -> Outcome {
+        let s = c.scenario;
+        let failed_mask = self.failed_mask();
+        let mut failed = Vec::new();
+        let mut failed_count = 0;
+        for (t, &f) in failed_mask.iter().enumerate() {
+            if !f {
+                continue;
+            }
+            failed_count += 1;
+            if failed.len() < 10 {
+                failed.push(FailedTrial {
+                    trial: t as u64,
+                    outputs: c
+                        .defs
+                        .iter()
+                        .zip(&self.columns)
+                        .filter(|(_, col)| !col[t].is_finite())
+                        .map(|(d, _)| qualified_name(d, s))
+                        .collect(),
+                    inputs: s.inputs.iter().zip(&self.inputs).map(|(i, col)| (i.name.clone(), col[t])).collect(),
+                });
+            }
+        }
+        let mut columns = self.columns;
+        // A failed trial is excluded from every summary, not averaged in.
+        for col in &mut columns {
+            for (v, f) in col.iter_mut().zip(&failed_mask) {
+                if *f {
+                    *v = f64::NAN;
+                }
+            }
+        }
+        let summaries = columns.iter().map(|col| Summary::new(col)).collect();
+        let sites = c.sites.as_ref().filter(|_| s.capacity.is_some()).map(|sa| {
+            let n = sa.weight.len();
+            let mut mean = vec![f64::NAN; n];
+            let mut share = vec![0.0; n];
+            for pos in 0..n {
+                let orig = sa.original[pos] as usize;
+                let r = self.acc.released.get(pos).copied().unwrap_or(0);
+                share[orig] = f64::from(r) / self.trials.max(1) as f64;
+                if r > 0 {
+                    mean[orig] = f64::from(s.start_year) + self.acc.sum_t[pos] as f64 / TIME_FIXED_F / f64::from(r);
+                }
+            }
+            SiteResults {
+                ids: sa.ids.clone(),
+                regions: sa.region_of_original.iter().map(|&r| s.regions[r as usize].name.clone()).collect(),
+                mean_release_year: mean,
+                released_share: share,
+            }
+        });
+        Outcome {
+            scenario_name: s.name.clone(),
+            currency: s.currency.clone(),
+            start_year: s.start_year,
+            model: c.level,
+            sampler: c.sampler,
+            seed: c.seed,
+            trials: self.trials,
+            horizon: c.horizon,
+            defs: c.defs.clone(),
+            region_names: s.regions.iter().map(|r| r.name.clone()).collect(),
+            columns,
+            input_names: s.inputs.iter().map(|i| i.name.clone()).collect(),
+            input_labels: s.inputs.iter().map(|i| i.label.clone()).collect(),
+            inputs: self.inputs,
+            series: self.series,
+            summaries,
+            failed,
+            failed_count,
+            sites,
+            correlated_inputs: s.correlation.is_some(),
+        }
+    }
+}
+
+const TIME_FIXED_F: f64 = trial::TIME_FIXED;
+
+/// `name` for national outputs, `region/name` for regional ones.
+fn qualified_name(d: &OutputDef, s: &Scenario) -> String {
+    match d.region {
+        None => d.name.clone(),
+        Some(r) => format!("{}/{}", s.regions[r].name, d.name),
+    }
+}
+
+impl Outcome {
+    /// Scenario name.
+    #[must_use]
+    pub fn scenario_name(&self) -> &str {
+        &self.scenario_name
+    }
+    /// Currency of the costs.
+    #[must_use]
+    pub fn currency(&self) -> &str {
+        &self.currency
+    }
+    /// First year of work.
+    #[must_use]
+    pub fn start_year(&self) -> i32 {
+        self.start_year
+    }
+    /// Trials run.
+    #[must_use]
+    pub fn trials(&self) -> u64 {
+        self.trials
+    }
+    /// Seed used.
+    #[must_use]
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    /// Sampler used.
+    #[must_use]
+    pub fn sampler(&self) -> Sampler {
+        self.sampler
+    }
+    /// Model level used.
+    #[must_use]
+    pub fn model(&self) -> ModelLevel {
+        self.model
+    }
+    /// Years simulated by the schedule (0 without capacity).
+    #[must_use]
+    pub fn horizon_years(&self) -> usize {
+        self.horizon
+    }
+    /// Every output's definition, national ones first.
+    #[must_use]
+    pub fn outputs(&self) -> &[OutputDef] {
+        &self.defs
+    }
+    /// Region names.
+    #[must_use]
+    pub fn region_names(&self) -> &[String] {
+        &self.region_names
+    }
+
+    fn index(&self, name: &str, region: Option<usize>) -> Option<usize> {
+        self.defs.iter().position(|d| d.name == name && d.region == region)
+    }
+
+    /// Per-trial values of a national output (NaN for failed trials).
+    #[must_use]
+    pub fn values(&self, name: &str) -> Option<&[f64]> {
+        self.index(name, None).map(|i| self.columns[i].as_slice())
+    }
+
+    /// Summary of a national output.
+    #[must_use]
+    pub fn summary(&self, name: &str) -> Option<&Summary> {
+        self.index(name, None).map(|i| &self.summaries[i])
+    }
+
+    /// Summary of a regional output (`region` by name).
+    #[must_use]
+    pub fn region_summary(&self, region: &str, name: &str) -> Option<&Summary> {
+        let r = self.region_names.iter().position(|n| n == region)?;
+        self.index(name, Some(r)).map(|i| &self.summaries[i])
+    }
+
+    /// Per-trial values of a regional output.
+    #[must_use]
+    pub fn region_values(&self, region: &str, name: &str) -> Option<&[f64]> {
+        let r = self.region_names.iter().position(|n| n == region)?;
+        self.index(name, Some(r)).map(|i| self.columns[i].as_slice())
+    }
+
+    /// All (definition, summary) pairs.
+    pub fn summaries(&self) -> impl Iterator<Item = (&OutputDef, &Summary)> {
+        self.defs.iter().zip(&self.summaries)
+    }
+
+    /// Any quantile of a national output (type 7), failed trials excluded.
+    ///
+    /// # Errors
+    /// [`Error::Unknown`] for an unknown output; [`Error::InvalidValue`] for `p` outside [0, 1].
+    pub fn quantile(&self, name: &str, p: f64) -> Result<f64> {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(Error::invalid("p", p, "a probability must lie in [0, 1]"));
+        }
+        let v = self.values(name).ok_or_else(|| self.unknown_output(name))?;
+        let mut s: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+        s.sort_by(f64::total_cmp);
+        Ok(quantile_sorted(&s, p))
+    }
+
+    /// The probability that a national output is at most `threshold` (e.g. staying within a budget).
+    ///
+    /// # Errors
+    /// [`Error::Unknown`] for an unknown output.
+    pub fn probability_at_most(&self, name: &str, threshold: f64) -> Result<f64> {
+        let v = self.values(name).ok_or_else(|| self.unknown_output(name))?;
+        let ok: Vec<&f64> = v.iter().filter(|x| x.is_finite()).collect();
+        Ok(ok.iter().filter(|x| ***x <= threshold).count() as f64 / ok.len().max(1) as f64)
+    }
+
+    pub(crate) fn unknown_output(&self, name: &str) -> Error {
+        Error::Unknown {
+            field: "output".into(),
+            name: name.into(),
+            known: self.defs.iter().filter(|d| d.region.is_none()).map(|d| d.name.clone()).collect(),
+        }
+    }
+
+    /// The uncertain inputs' names.
+    #[must_use]
+    pub fn input_names(&self) -> &[String] {
+        &self.input_names
+    }
+
+    /// The uncertain inputs' labels.
+    #[must_use]
+    pub fn input_labels(&self) -> &[String] {
+        &self.input_labels
+    }
+
+    /// Per-trial values of input `i`.
+    #[must_use]
+    pub fn input_values(&self, i: usize) -> Option<&[f64]> {
+        self.inputs.get(i).map(Vec::as_slice)
+    }
+
+    /// True when the scenario correlates inputs (rank-based sensitivity then misleads).
+    #[must_use]
+    pub fn has_correlated_inputs(&self) -> bool {
+        self.correlated_inputs
+    }
+
+    /// Fan chart of a yearly series: per year (from the start year), P10, P50, P90
+    /// across non-failed trials. Empty without a site-level schedule.
+    #[must_use]
+    pub fn fan_chart(&self, series: Series) -> Vec<[f64; 3]> {
+        let ns = Series::ALL.len();
+        let h = self.horizon;
+        if self.series.is_empty() || h == 0 {
+            return Vec::new();
+        }
+        let si = Series::ALL.iter().position(|s| *s == series).unwrap_or(0);
+        let ok: Vec<usize> = (0..self.trials as usize).filter(|&t| self.columns.first().is_none_or(|c| c[t].is_finite())).collect();
+        let mut buf = Vec::with_capacity(ok.len());
+        (0..h)
+            .map(|y| {
+                buf.clear();
+                buf.extend(ok.iter().map(|&t| f64::from(self.series[t * h * ns + y * ns + si])));
+                buf.sort_by(f64::total_cmp);
+                [quantile_sorted(&buf, 0.1), quantile_sorted(&buf, 0.5), quantile_sorted(&buf, 0.9)]
+            })
+            .collect()
+    }
+
+    /// Failed trials (at most 10 kept, with their inputs) and how many there were.
+    #[must_use]
+    pub fn failed_trials(&self) -> (&[FailedTrial], u64) {
+        (&self.failed, self.failed_count)
+    }
+
+    /// Per-site release results, for scheduled site-level runs.
+    #[must_use]
+    pub fn sites(&self) -> Option<&SiteResults> {
+        self.sites.as_ref()
+    }
+}

@@ -1,0 +1,182 @@
+//! Summaries of per-trial values: moments, percentiles, and their confidence intervals.
+//!
+//! Percentiles use linear interpolation between order statistics (Hyndman &
+//! Fan 1996, type 7; numpy's and R's default). Their 95 % confidence intervals
+//! are distribution-free order-statistic intervals: ranks
+//! `n·p ∓ z·√(n·p·(1−p))` (normal approximation to the binomial), so they hold
+//! for any output distribution. For Latin hypercube and Sobol runs they are
+//! conservative (those samplers are more precise than the formulas assume).
+
+use serde::Serialize;
+
+/// The percentiles reported for every output.
+pub const PERCENTILES: [f64; 8] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.80, 0.90, 0.95];
+
+/// z for a two-sided 95 % interval.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// Summary of one output over the trials.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    /// Trials summarised (failed trials excluded).
+    pub n: u64,
+    /// Mean.
+    pub mean: f64,
+    /// Standard deviation (n − 1 denominator).
+    pub sd: f64,
+    /// Standard error of the mean, sd/√n.
+    pub se: f64,
+    /// Smallest value.
+    pub min: f64,
+    /// Largest value.
+    pub max: f64,
+    /// P5, P10, P25, P50, P75, P80, P90, P95, in the order of [`PERCENTILES`].
+    pub percentiles: [f64; 8],
+    /// 95 % CI of the mean (mean ± 1.96·se).
+    pub mean_ci95: [f64; 2],
+    /// 95 % order-statistic CIs of the percentiles, in the order of [`PERCENTILES`].
+    pub percentile_ci95: [[f64; 2]; 8],
+}
+
+impl Summary {
+    /// Summarises `values` (NaN and infinite values are skipped).
+    #[must_use]
+    pub fn new(values: &[f64]) -> Self {
+        let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+        v.sort_by(f64::total_cmp);
+        Self::from_sorted(&v)
+    }
+
+    /// Summarises already sorted finite values.
+    #[must_use]
+    pub fn from_sorted(v: &[f64]) -> Self {
+        let n = v.len();
+        if n == 0 {
+            return Summary {
+                n: 0,
+                mean: f64::NAN,
+                sd: f64::NAN,
+                se: f64::NAN,
+                min: f64::NAN,
+                max: f64::NAN,
+                percentiles: [f64::NAN; 8],
+                mean_ci95: [f64::NAN; 2],
+                percentile_ci95: [[f64::NAN; 2]; 8],
+            };
+        }
+        // Two-pass mean and variance, summed in order (reproducible).
+        let mean = v.iter().sum::<f64>() / n as f64;
+        let var = if n > 1 { v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64 } else { 0.0 };
+        let sd = var.sqrt();
+        let se = sd / (n as f64).sqrt();
+        let mut percentiles = [0.0; 8];
+        let mut percentile_ci95 = [[0.0; 2]; 8];
+        for (k, &p) in PERCENTILES.iter().enumerate() {
+            percentiles[k] = quantile_sorted(v, p);
+            percentile_ci95[k] = quantile_ci_sorted(v, p, Z95);
+        }
+        Summary {
+            n: n as u64,
+            mean,
+            sd,
+            se,
+            min: v[0],
+            max: v[n - 1],
+            percentiles,
+            mean_ci95: [mean - Z95 * se, mean + Z95 * se],
+            percentile_ci95,
+        }
+    }
+
+    /// A reported percentile (`p` one of [`PERCENTILES`]), else `None`.
+    #[must_use]
+    pub fn percentile(&self, p: f64) -> Option<f64> {
+        PERCENTILES.iter().position(|q| (q - p).abs() < 1e-12).map(|k| self.percentiles[k])
+    }
+
+    /// The 95 % CI of a reported percentile.
+    #[must_use]
+    pub fn percentile_ci(&self, p: f64) -> Option<[f64; 2]> {
+        PERCENTILES.iter().position(|q| (q - p).abs() < 1e-12).map(|k| self.percentile_ci95[k])
+    }
+
+    /// P50.
+    #[must_use]
+    pub fn p50(&self) -> f64 {
+        self.percentiles[3]
+    }
+
+    /// P80.
+    #[must_use]
+    pub fn p80(&self) -> f64 {
+        self.percentiles[5]
+    }
+
+    /// P90.
+    #[must_use]
+    pub fn p90(&self) -> f64 {
+        self.percentiles[6]
+    }
+}
+
+/// Type-7 quantile of sorted values, `p` clamped into [0, 1]; NaN for no values.
+#[must_use]
+pub fn quantile_sorted(v: &[f64], p: f64) -> f64 {
+    let n = v.len();
+    if n == 0 || p.is_nan() {
+        return f64::NAN;
+    }
+    let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    v[lo] + (h - lo as f64) * (v[hi] - v[lo])
+}
+
+/// Distribution-free confidence interval of the `p` quantile from sorted values.
+#[must_use]
+pub fn quantile_ci_sorted(v: &[f64], p: f64, z: f64) -> [f64; 2] {
+    let n = v.len();
+    if n == 0 {
+        return [f64::NAN; 2];
+    }
+    let nf = n as f64;
+    let half = z * (nf * p * (1.0 - p)).sqrt();
+    let lo = (nf * p - half).floor().max(1.0).min(nf) as usize;
+    let hi = (nf * p + half).ceil().max(1.0).min(nf) as usize;
+    [v[lo - 1], v[hi - 1]]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type7_quantiles_match_numpy() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        // numpy.percentile([1,2,3,4], [5, 50, 90]) = 1.15, 2.5, 3.7
+        assert!((quantile_sorted(&v, 0.05) - 1.15).abs() < 1e-12);
+        assert!((quantile_sorted(&v, 0.5) - 2.5).abs() < 1e-12);
+        assert!((quantile_sorted(&v, 0.9) - 3.7).abs() < 1e-12);
+    }
+
+    #[test]
+    fn summary_of_known_values() {
+        let v: Vec<f64> = (1..=100).map(f64::from).collect();
+        let s = Summary::new(&v);
+        assert_eq!(s.n, 100);
+        assert!((s.mean - 50.5).abs() < 1e-12);
+        assert!((s.sd - 29.011_491_975_882_016).abs() < 1e-9);
+        assert_eq!(s.min, 1.0);
+        assert_eq!(s.max, 100.0);
+        assert!((s.p50() - 50.5).abs() < 1e-12);
+        let [lo, hi] = s.percentile_ci(0.5).unwrap();
+        assert!(lo < 50.5 && hi > 50.5 && lo >= 40.0 && hi <= 61.0, "{lo} {hi}");
+    }
+
+    #[test]
+    fn nan_values_are_skipped() {
+        let s = Summary::new(&[1.0, f64::NAN, 3.0, f64::INFINITY]);
+        assert_eq!(s.n, 2);
+        assert_eq!(s.mean, 2.0);
+    }
+}
