@@ -141,12 +141,19 @@ pub enum Series {
     HazardousAreaRemainingKm2,
     /// Expected casualties in the year.
     Casualties,
+    /// Area cleared by clearance teams in the year (after survey), km².
+    AreaClearedKm2,
 }
 
 impl Series {
     /// All series in storage order.
-    pub const ALL: [Series; 4] =
-        [Series::AreaReleasedKm2, Series::CostUsd, Series::HazardousAreaRemainingKm2, Series::Casualties];
+    pub const ALL: [Series; 5] = [
+        Series::AreaReleasedKm2,
+        Series::CostUsd,
+        Series::HazardousAreaRemainingKm2,
+        Series::Casualties,
+        Series::AreaClearedKm2,
+    ];
 
     /// Name in reports.
     #[must_use]
@@ -156,6 +163,7 @@ impl Series {
             Series::CostUsd => "cost_usd",
             Series::HazardousAreaRemainingKm2 => "hazardous_area_remaining_km2",
             Series::Casualties => "casualties",
+            Series::AreaClearedKm2 => "area_cleared_km2",
         }
     }
 }

@@ -73,7 +73,8 @@ pub(crate) struct Scratch {
     cap: Vec<f64>,
     inv_cap: Vec<f64>,
     pools: Vec<PoolState>,
-    /// Per-year bins (site engine): released area, exposure released, exposure fraction, farmland released, its fraction, cost.
+    /// Per-year bins (site engine): released area, exposure released, exposure fraction, farmland released,
+    /// its fraction, cost, area cleared.
     bins: Vec<f64>,
     region_max_t: Vec<f64>,
     region_unreleased: Vec<bool>,
@@ -85,7 +86,7 @@ pub(crate) struct Scratch {
     group_finish: Vec<f64>,
 }
 
-const BINS: usize = 6;
+const BINS: usize = 7;
 
 impl Scratch {
     pub(crate) fn new(c: &Compiled<'_>) -> Self {
@@ -391,6 +392,7 @@ fn site_pass(c: &Compiled<'_>, noise_key: u64, g: &Globals, scratch: &mut Scratc
         let mut site_cost_nts = 0.0;
         let mut site_cost_ts = 0.0;
         let mut site_cost_clear = 0.0;
+        let mut site_cleared = 0.0;
         if !confirmed {
             ac.sha += a;
             site_cost_nts = a * st.nts_cost_m2;
@@ -411,6 +413,7 @@ fn site_pass(c: &Compiled<'_>, noise_key: u64, g: &Globals, scratch: &mut Scratc
                 st.reduce
             };
             let ax = a * (1.0 - r);
+            site_cleared = ax;
             ac.reduced += a - ax;
             ac.cleared += ax;
             let d = sites.difficulty[(hsh & (DIFFICULTY_CELLS as u64 - 1)) as usize];
@@ -456,6 +459,7 @@ fn site_pass(c: &Compiled<'_>, noise_key: u64, g: &Globals, scratch: &mut Scratc
                 }
                 // Costs fall in the year each stage finishes.
                 bins[y * BINS + 5] += site_cost_clear;
+                bins[y * BINS + 6] += site_cleared;
                 if t_ts < h as f64 {
                     bins[(t_ts as usize) * BINS + 5] += site_cost_ts;
                 }
@@ -639,6 +643,7 @@ fn site_schedule_outputs(c: &Compiled<'_>, g: &Globals, scratch: &Scratch, row: 
         out[1] = (b[5] * (1.0 + g.overhead)) as f32;
         out[2] = ((total - cum).max(0.0) / 1e6) as f32;
         out[3] = cas as f32;
+        out[4] = (b[6] / 1e6) as f32;
     }
     if total <= 0.0 {
         y50 = 0.0;
