@@ -45,11 +45,13 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Maps 64 random bits to a double strictly inside (0, 1) (53 bits of precision).
+/// Maps 64 random bits to a double strictly inside (0, 1): the middle of one of
+/// 2^52 equal cells, so the largest value is 1 − 2^-53 (exactly representable;
+/// with 53 bits the top cell's middle would round to 1.0).
 #[inline(always)]
 #[must_use]
 pub fn unit_open(x: u64) -> f64 {
-    ((x >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+    ((x >> 12) as f64 + 0.5) * (1.0 / (1u64 << 52) as f64)
 }
 
 /// A stable 64-bit key for a name (FNV-1a, then mixed).
