@@ -1,1 +1,91 @@
-fn main(){}
+//! Throughput of the engines on the bundled Ukraine scenario.
+//!
+//! - `aggregate/ukraine_100k`: the aggregate engine, trials per second; beside it
+//!   `floor/rand_distr_100k` draws the same random values alone (every uncertain
+//!   input of every trial from its distribution with rand_distr) and
+//!   `floor/uniforms_100k` the same number of plain uniforms.
+//! - `sites/*`: the site engine on the 50,000-site synthetic Ukraine inventory,
+//!   10,000 trials, with and without the schedule; throughput in site-trials.
+//! - `threads/*`: the site engine on 1 and 2 threads.
+//!
+//! Run: `cargo bench --bench simulate` (about 5 minutes on 2 cores).
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use demine::{ModelLevel, SimConfig, io::load_scenario, simulate};
+use rand::distr::Distribution;
+use rand::{RngExt, SeedableRng, rngs::Xoshiro256PlusPlus};
+use std::hint::black_box;
+use std::time::Duration;
+
+fn aggregate(c: &mut Criterion) {
+    let s = load_scenario("ukraine").expect("bundled");
+    let trials = 100_000u64;
+    let mut g = c.benchmark_group("aggregate");
+    g.throughput(Throughput::Elements(trials));
+    g.sample_size(10);
+    let config = SimConfig::default().with_trials(trials).with_model(ModelLevel::Aggregate).with_threads(1);
+    g.bench_function("ukraine_100k", |b| b.iter(|| black_box(simulate(&s, &config).expect("runs"))));
+    g.finish();
+
+    let mut g = c.benchmark_group("floor");
+    g.throughput(Throughput::Elements(trials));
+    g.sample_size(10);
+    let samplers: Vec<_> = s.inputs().iter().map(|i| i.dist.direct_sampler().expect("valid")).collect();
+    g.bench_function("rand_distr_100k", |b| {
+        b.iter(|| {
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(42);
+            let mut acc = 0.0;
+            for _ in 0..trials {
+                for d in &samplers {
+                    acc += d.sample(&mut rng);
+                }
+            }
+            black_box(acc)
+        })
+    });
+    let k = samplers.len();
+    g.bench_function("uniforms_100k", |b| {
+        b.iter(|| {
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(42);
+            let mut acc = 0.0;
+            for _ in 0..trials as usize * k {
+                acc += rng.random::<f64>();
+            }
+            black_box(acc)
+        })
+    });
+    g.finish();
+}
+
+fn sites(c: &mut Criterion) {
+    let s = load_scenario("ukraine").expect("bundled");
+    let bill_only = s.without_capacity();
+    let trials = 10_000u64;
+    let n_sites = 50_000u64;
+    let mut g = c.benchmark_group("sites");
+    g.throughput(Throughput::Elements(trials * n_sites));
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(60));
+    let config = SimConfig::default().with_trials(trials).with_model(ModelLevel::Sites);
+    g.bench_function("land_release_cost_50k_sites_10k_trials", |b| {
+        b.iter(|| black_box(simulate(&bill_only, &config).expect("runs")))
+    });
+    g.bench_function("with_schedule_50k_sites_10k_trials", |b| b.iter(|| black_box(simulate(&s, &config).expect("runs"))));
+    g.finish();
+
+    let trials = 1_000u64;
+    let mut g = c.benchmark_group("threads");
+    g.throughput(Throughput::Elements(trials * n_sites));
+    g.sample_size(10);
+    for t in [1usize, 2] {
+        let config = SimConfig::default().with_trials(trials).with_model(ModelLevel::Sites).with_threads(t);
+        g.bench_function(format!("land_release_cost_{t}_threads"), |b| {
+            b.iter(|| black_box(simulate(&bill_only, &config).expect("runs")))
+        });
+        g.bench_function(format!("with_schedule_{t}_threads"), |b| b.iter(|| black_box(simulate(&s, &config).expect("runs"))));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, aggregate, sites);
+criterion_main!(benches);

@@ -1163,6 +1163,17 @@ impl Scenario {
         s
     }
 
+    /// A copy without capacity: the bill (areas, team-days, costs) without the schedule.
+    #[must_use]
+    pub fn without_capacity(&self) -> Scenario {
+        let mut s = self.clone();
+        s.capacity = None;
+        for r in &mut s.regions {
+            r.capacity_group = None;
+        }
+        s
+    }
+
     /// A copy with a different work order.
     #[must_use]
     pub fn with_priority(&self, priority: Priority) -> Scenario {

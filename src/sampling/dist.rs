@@ -616,6 +616,73 @@ impl fmt::Display for Dist {
     }
 }
 
+/// Direct samplers from rand_distr for a [`Dist`] (rejection and transformation
+/// methods, not inverse transform). The engine does not use them: they exist to
+/// sample a `Dist` with any `rand` generator, and as the speed floor the
+/// benchmarks compare the engine against.
+#[derive(Clone, Debug)]
+pub struct DirectSampler(Direct);
+
+#[derive(Clone, Debug)]
+enum Direct {
+    Fixed(f64),
+    Uniform(rand::distr::Uniform<f64>),
+    Triangular(rand_distr::Triangular<f64>),
+    Pert(rand_distr::Pert<f64>),
+    Beta(rand_distr::Beta<f64>, f64, f64),
+    Normal(rand_distr::Normal<f64>),
+    /// Truncated normals: inverse transform (rejection can take forever on far tails).
+    Inverse(Dist),
+    LogNormal(rand_distr::LogNormal<f64>),
+}
+
+impl Dist {
+    /// A rand_distr sampler with this distribution.
+    ///
+    /// # Errors
+    /// Never for a validated `Dist`; rand_distr's own checks are mapped to [`Error::InvalidValue`].
+    pub fn direct_sampler(&self) -> Result<DirectSampler> {
+        let bad = |e: String| Error::InvalidValue(Problem::text("distribution", format!("{self}"), e));
+        let d = match &self.kind {
+            Kind::Fixed(v) => Direct::Fixed(*v),
+            Kind::Uniform { min, max } => Direct::Uniform(rand::distr::Uniform::new(*min, *max).map_err(|e| bad(e.to_string()))?),
+            Kind::Triangular { min, mode, max } => {
+                Direct::Triangular(rand_distr::Triangular::new(*min, *max, *mode).map_err(|e| bad(e.to_string()))?)
+            }
+            Kind::Pert { min, mode, max, shape, .. } => Direct::Pert(
+                rand_distr::Pert::new(*min, *max).with_shape(*shape).with_mode(*mode).map_err(|e| bad(e.to_string()))?,
+            ),
+            Kind::Beta { alpha, beta, min, max } => {
+                Direct::Beta(rand_distr::Beta::new(*alpha, *beta).map_err(|e| bad(e.to_string()))?, *min, *max)
+            }
+            Kind::Normal { mean, sd, lo, hi, .. } if lo.is_infinite() && hi.is_infinite() => {
+                Direct::Normal(rand_distr::Normal::new(*mean, *sd).map_err(|e| bad(e.to_string()))?)
+            }
+            Kind::LogNormal { mu, sigma } => Direct::LogNormal(rand_distr::LogNormal::new(*mu, *sigma).map_err(|e| bad(e.to_string()))?),
+            Kind::Normal { .. } | Kind::Discrete { .. } => Direct::Inverse(self.clone()),
+        };
+        Ok(DirectSampler(d))
+    }
+}
+
+impl rand::distr::Distribution<f64> for DirectSampler {
+    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match &self.0 {
+            Direct::Fixed(v) => *v,
+            Direct::Uniform(d) => d.sample(rng),
+            Direct::Triangular(d) => d.sample(rng),
+            Direct::Pert(d) => d.sample(rng),
+            Direct::Beta(d, min, max) => min + (max - min) * d.sample(rng),
+            Direct::Normal(d) => d.sample(rng),
+            Direct::LogNormal(d) => d.sample(rng),
+            Direct::Inverse(d) => {
+                let u: f64 = rand::distr::StandardUniform.sample(rng);
+                d.quantile(u)
+            }
+        }
+    }
+}
+
 fn check_min_mode_max(min: f64, mode: f64, max: f64, p: &mut Vec<Problem>) -> bool {
     let ok = finite("min", min, p) & finite("mode", mode, p) & finite("max", max, p);
     if !ok {

@@ -12,6 +12,6 @@ pub mod quantile;
 pub mod stream;
 
 pub use copula::{Correlation, RepairedEntry};
-pub use dist::Dist;
+pub use dist::{DirectSampler, Dist};
 pub use quantile::{Quantile, QuantileFn};
 pub use stream::{Sampler, UniformSource};

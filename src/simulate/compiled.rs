@@ -32,6 +32,9 @@ pub(crate) struct SiteArrays {
     pub ids: Vec<String>,
     /// Regions in file order.
     pub region_of_original: Vec<u32>,
+    /// Without a schedule the order does not matter: sites are grouped by stratum
+    /// and these are the ranges; with a schedule, `None` (work order).
+    pub strata_ranges: Option<Vec<std::ops::Range<usize>>>,
     /// Per-site clearance team-day multipliers, mean exactly 1.
     pub difficulty: [f64; DIFFICULTY_CELLS],
     pub reduction_spread: f64,
@@ -237,6 +240,21 @@ impl<'s> Compiled<'s> {
                 order.sort_by(|&a, &b| v(b as usize).total_cmp(&v(a as usize)));
             }
         }
+        // Without a schedule, group sites by stratum (stable) so the bill pass keeps one
+        // stratum's parameters and sums in registers.
+        let strata_ranges = if s.capacity.is_none() {
+            order.sort_by_key(|&i| stratum[i as usize]);
+            let mut ranges = vec![0..0; s.strata.len()];
+            let mut start = 0;
+            for si in 0..s.strata.len() {
+                let end = start + order[start..].iter().take_while(|&&i| stratum[i as usize] as usize == si).count();
+                ranges[si] = start..end;
+                start = end;
+            }
+            Some(ranges)
+        } else {
+            None
+        };
         let pick_f = |v: &[f64]| order.iter().map(|&i| v[i as usize]).collect::<Vec<_>>();
         // Difficulty table: stratified quantiles of LogNormal(mean 1, cv), rescaled to mean exactly 1.
         let mut difficulty = [1.0; DIFFICULTY_CELLS];
@@ -258,6 +276,7 @@ impl<'s> Compiled<'s> {
             agricultural: pick_f(&agricultural),
             exposure: pick_f(&exposure),
             original: order,
+            strata_ranges,
             ids,
             region_of_original: region_of,
             difficulty,

@@ -10,7 +10,7 @@
 //! depend on the order. Hence bit-identical results on 1, 2 or N threads.
 
 use super::compiled::Compiled;
-use super::trial::{Scratch, TIME_FIXED, TrialExtras, run_trial};
+use super::trial::{Scratch, TrialExtras, run_trial};
 use crate::sampling::stream::trial_key;
 use crate::sampling::{Correlation, Quantile, QuantileFn, UniformSource};
 use rayon::prelude::*;
@@ -88,7 +88,7 @@ pub(crate) struct SiteAcc {
 }
 
 impl SiteAcc {
-    fn new(n: usize) -> Self {
+    pub(crate) fn new(n: usize) -> Self {
         SiteAcc { sum_t: vec![0; n], released: vec![0; n] }
     }
     pub(crate) fn add(&mut self, o: &SiteAcc) {
@@ -118,7 +118,6 @@ pub(crate) fn run<P: InputProvider>(
     let n_out = c.cols.n;
     let k = c.scenario.inputs.len();
     let sl = c.series_len;
-    let n_sites = if c.scenario.capacity.is_some() { c.sites.as_ref().map_or(0, |s| s.weight.len()) } else { 0 };
     // Site runs cost ~0.1-1 ms a trial; aggregate runs ~1 µs.
     let batch: u64 = if c.sites.is_some() { 8 } else { 512 };
     let len = range.end - range.start;
@@ -127,8 +126,8 @@ pub(crate) fn run<P: InputProvider>(
     let (mut chunks, acc) = (0..n_batches)
         .into_par_iter()
         .fold(
-            || (Vec::new(), SiteAcc::new(n_sites), Scratch::new(c)),
-            |(mut chunks, mut acc, mut scratch), b| {
+            || (Vec::new(), Scratch::new(c)),
+            |(mut chunks, mut scratch), b| {
                 let first = range.start + b * batch;
                 let last = (first + batch).min(range.end);
                 let m = (last - first) as usize;
@@ -148,24 +147,16 @@ pub(crate) fn run<P: InputProvider>(
                         &mut chunk.rows[j * n_out..(j + 1) * n_out],
                         TrialExtras { series: &mut chunk.series[j * sl..(j + 1) * sl] },
                     );
-                    if n_sites > 0 {
-                        for (i, &t) in scratch.site_t.iter().enumerate() {
-                            if t.is_finite() && t < c.horizon as f64 {
-                                acc.sum_t[i] += (t * TIME_FIXED) as u64;
-                                acc.released[i] += 1;
-                            }
-                        }
-                    }
                 }
                 chunks.push(chunk);
                 if let Some(p) = progress {
                     let d = done.fetch_add(m as u64, Ordering::Relaxed) + m as u64;
                     p(d, len);
                 }
-                (chunks, acc, scratch)
+                (chunks, scratch)
             },
         )
-        .map(|(chunks, acc, _)| (chunks, acc))
+        .map(|(chunks, scratch)| (chunks, scratch.site_acc))
         .reduce(
             || (Vec::new(), SiteAcc::default()),
             |(mut a, mut acc_a), (b, acc_b)| {

@@ -78,8 +78,10 @@ pub(crate) struct Scratch {
     bins: Vec<f64>,
     region_max_t: Vec<f64>,
     region_unreleased: Vec<bool>,
-    /// Release time of each site in this trial (sorted order), INFINITY = not released.
-    pub site_t: Vec<f64>,
+    /// Per-site release counters over this scratch's trials (sorted order).
+    pub site_acc: super::engine::SiteAcc,
+    /// Region of each stratum.
+    region_of_stratum: Vec<usize>,
     /// Σ exposure × area over all sites (m²).
     exposure_total: f64,
     group_work: Vec<f64>,
@@ -106,7 +108,12 @@ impl Scratch {
             bins: vec![0.0; BINS * h],
             region_max_t: vec![0.0; s.regions.len()],
             region_unreleased: vec![false; s.regions.len()],
-            site_t: vec![0.0; c.sites.as_ref().map_or(0, |a| a.weight.len())],
+            site_acc: super::engine::SiteAcc::new(if c.scenario.capacity.is_some() {
+                c.sites.as_ref().map_or(0, |a| a.weight.len())
+            } else {
+                0
+            }),
+            region_of_stratum: s.strata.iter().map(|st| st.region).collect(),
             exposure_total: 0.0,
             group_work: vec![0.0; groups * 6],
             group_finish: vec![0.0; groups],
@@ -250,7 +257,7 @@ fn capacity_table(c: &Compiled<'_>, x: &[f64], g: &Globals, cap: &mut [f64], inv
             for p in 0..6 {
                 let v = td[p] * scale;
                 cap[base + p * h + y] = v;
-                inv_cap[base + p * h + y] = if v > 0.0 { 1.0 / v } else { 0.0 };
+                inv_cap[base + p * h + y] = if v > 0.0 { 1.0 / v } else { f64::INFINITY };
             }
         }
     }
@@ -258,15 +265,33 @@ fn capacity_table(c: &Compiled<'_>, x: &[f64], g: &Globals, cap: &mut [f64], inv
 
 /// Advances a pool by `work` team-days starting no earlier than `ready`;
 /// returns the finish time (years), or INFINITY past the horizon.
-#[inline]
+///
+/// `inv_cap[y]` is 1/capacity of year `y` (INFINITY when the year has none), so
+/// the common case, work that ends within the current year, is one multiply-add.
+#[inline(always)]
 fn advance(pool: &mut PoolState, cap: &[f64], inv_cap: &[f64], ready: f64, work: f64) -> f64 {
     if !pool.limited {
         return ready;
     }
-    let mut start = if pool.t > ready { pool.t } else { ready };
-    if work <= 0.0 {
+    let start = if pool.t > ready { pool.t } else { ready };
+    if !(work > 0.0) {
         return start;
     }
+    let h = cap.len();
+    if start < h as f64 {
+        let y = start as usize;
+        let end = start + work * inv_cap[y];
+        if end <= (y + 1) as f64 {
+            pool.t = end;
+            return end;
+        }
+    }
+    advance_slow(pool, cap, inv_cap, start, work)
+}
+
+#[cold]
+#[inline(never)]
+fn advance_slow(pool: &mut PoolState, cap: &[f64], inv_cap: &[f64], mut start: f64, work: f64) -> f64 {
     let h = cap.len();
     let mut remaining = work;
     loop {
@@ -300,7 +325,7 @@ pub(crate) struct TrialExtras<'a> {
 }
 
 /// Runs one trial with input values already in `scratch.x`; writes the output
-/// row and, for a scheduled site run, the yearly series and `scratch.site_t`.
+/// row and, for a scheduled site run, the yearly series and the per-site counters.
 pub(crate) fn run_trial(c: &Compiled<'_>, noise_key: u64, scratch: &mut Scratch, row: &mut [f64], extras: TrialExtras<'_>) {
     let x = &scratch.x;
     let (g, inv_prod, cost_td) = globals(c, x);
@@ -355,13 +380,118 @@ fn bits_unit(bits: u64, width: u32) -> f64 {
 /// The site engine. Sites are visited in the work order; each site's random
 /// numbers come from a hash of (trial key, site key), so they do not depend on
 /// the order, the thread, or which other sites exist.
+/// How a site's status (SHA or CHA) is decided, resolved per stratum before the loop.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Status {
+    /// Every site suspected (confirmed fraction 0).
+    AllSuspected,
+    /// Every site confirmed (fraction 1, e.g. barrier minefields).
+    AllConfirmed,
+    /// Drawn per site and trial with the stratum's confirmed fraction.
+    Drawn,
+    /// Read from the inventory.
+    Inventory,
+}
+
+/// The bill without a schedule: sites grouped by stratum, one tight loop per
+/// stratum with the sums in registers and no data-dependent branches.
+fn bill_pass(c: &Compiled<'_>, noise_key: u64, ranges: &[std::ops::Range<usize>], scratch: &mut Scratch) {
+    let Some(sites) = &c.sites else { return };
+    let spread = sites.reduction_spread > 0.0;
+    for (s, range) in ranges.iter().enumerate() {
+        let st = scratch.strata[s];
+        let status = match &sites.confirmed {
+            Some(_) => Status::Inventory,
+            None if st.conf >= 1.0 => Status::AllConfirmed,
+            None if st.conf > 0.0 => Status::Drawn,
+            None => Status::AllSuspected,
+        };
+        scratch.acc[s] = match (status, spread) {
+            (Status::AllSuspected, true) => bill_stratum::<0, true>(sites, range.clone(), &st, noise_key),
+            (Status::AllSuspected, false) => bill_stratum::<0, false>(sites, range.clone(), &st, noise_key),
+            (Status::AllConfirmed, true) => bill_stratum::<1, true>(sites, range.clone(), &st, noise_key),
+            (Status::AllConfirmed, false) => bill_stratum::<1, false>(sites, range.clone(), &st, noise_key),
+            (Status::Drawn, true) => bill_stratum::<2, true>(sites, range.clone(), &st, noise_key),
+            (Status::Drawn, false) => bill_stratum::<2, false>(sites, range.clone(), &st, noise_key),
+            (Status::Inventory, true) => bill_stratum::<3, true>(sites, range.clone(), &st, noise_key),
+            (Status::Inventory, false) => bill_stratum::<3, false>(sites, range.clone(), &st, noise_key),
+        };
+    }
+}
+
+/// One stratum's sites; `STATUS` is a [`Status`] as 0..=3, `SPREAD` whether reduction varies by site.
+#[inline(always)]
+fn bill_stratum<const STATUS: u8, const SPREAD: bool>(
+    sites: &super::compiled::SiteArrays,
+    range: std::ops::Range<usize>,
+    st: &StratumTrial,
+    noise_key: u64,
+) -> StratumAcc {
+    let weight = &sites.weight[range.clone()];
+    let key = &sites.key[range.clone()];
+    let status = sites.confirmed.as_deref().map(|v| &v[range.clone()]);
+    let (mut sha, mut cancelled, mut surveyed, mut reduced, mut cleared, mut xd, mut contaminated) =
+        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let area = st.area_m2;
+    for (j, (&w, &k)) in weight.iter().zip(key).enumerate() {
+        let a = w * area;
+        let hsh = mix64(noise_key ^ k);
+        let confirmed = match STATUS {
+            0 => false,
+            1 => true,
+            2 => bits_unit(mix64(hsh ^ 0xC0F1) >> 40, 24) < st.conf,
+            _ => status.is_some_and(|v| v[j]),
+        };
+        let suspected = if confirmed { 0.0 } else { a };
+        let cancel = !confirmed & (bits_unit(hsh >> 40, 24) < st.cancel);
+        let a_cancelled = if cancel { a } else { 0.0 };
+        let a_surveyed = a - a_cancelled;
+        let r = if SPREAD { st.r_lo + st.r_width * bits_unit((hsh >> 24) & 0xFFFF, 16) } else { st.reduce };
+        let ax = a_surveyed * (1.0 - r);
+        let d = sites.difficulty[(hsh & (DIFFICULTY_CELLS as u64 - 1)) as usize];
+        let holds_eo = confirmed | (bits_unit((hsh >> 8) & 0xFFFF, 16) < st.contaminated);
+        sha += suspected;
+        cancelled += a_cancelled;
+        surveyed += a_surveyed;
+        reduced += a_surveyed - ax;
+        cleared += ax;
+        xd += ax * d;
+        contaminated += if holds_eo { ax } else { 0.0 };
+    }
+    StratumAcc {
+        sha,
+        cancelled,
+        surveyed,
+        reduced,
+        cleared,
+        cleared_x_difficulty: xd,
+        items: contaminated * st.dens_per_m2,
+    }
+}
+
 fn site_pass(c: &Compiled<'_>, noise_key: u64, g: &Globals, scratch: &mut Scratch) {
     let Some(sites) = &c.sites else { return };
+    if let Some(ranges) = &sites.strata_ranges {
+        bill_pass(c, noise_key, ranges, scratch);
+        return;
+    }
     let scheduled = c.scenario.capacity.is_some();
     let h = c.horizon;
     let spread_on = sites.reduction_spread > 0.0;
-    let Scratch { strata, acc, cap, inv_cap, pools, bins, region_max_t, region_unreleased, site_t, exposure_total, .. } =
-        scratch;
+    let Scratch {
+        strata,
+        acc,
+        cap,
+        inv_cap,
+        pools,
+        bins,
+        region_max_t,
+        region_unreleased,
+        site_acc,
+        exposure_total,
+        region_of_stratum,
+        ..
+    } = scratch;
     for b in bins.iter_mut() {
         *b = 0.0;
     }
@@ -440,12 +570,13 @@ fn site_pass(c: &Compiled<'_>, noise_key: u64, g: &Globals, scratch: &mut Scratc
             }
         }
         if scheduled {
-            site_t[i] = t_done;
-            let region = c.scenario.strata[s].region;
+            let region = region_of_stratum[s];
             let e = sites.exposure[i] * a;
             *exposure_total += e;
             let farm = sites.agricultural[i] * a;
             if t_done < h as f64 {
+                site_acc.sum_t[i] += (t_done * TIME_FIXED) as u64;
+                site_acc.released[i] += 1;
                 let y = t_done as usize;
                 let frac = t_done - y as f64;
                 let b = &mut bins[y * BINS..(y + 1) * BINS];
