@@ -51,10 +51,9 @@ impl QuantileFn {
     pub fn new(dist: &Dist) -> Self {
         let kind = if let Some(v) = dist.fixed_value() {
             QKind::Fixed(v)
-        } else if dist.beta_params().is_some() {
-            let table: Box<[f64]> = (0..=TABLE_CELLS)
-                .map(|k| dist.quantile(k as f64 / TABLE_CELLS as f64))
-                .collect();
+        } else if let Some((alpha, beta, min, max)) = dist.beta_params() {
+            let unit = beta_table(alpha, beta);
+            let table: Box<[f64]> = unit.iter().map(|q| min + (max - min) * q).collect();
             QKind::Table { table, exact: dist.clone() }
         } else {
             match dist.closed_form() {
@@ -102,6 +101,31 @@ impl Quantile for QuantileFn {
             QKind::General(d) => d.quantile(p),
         }
     }
+}
+
+/// The standard Beta(α, β) quantile at k/TABLE_CELLS, k = 0..=TABLE_CELLS.
+/// Building one costs ~4 ms of statrs calls, and the capacity solver, plan
+/// comparisons and sensitivity runs rebuild the same inputs many times, so
+/// tables are kept for the life of the process, keyed by (α, β) bits.
+fn beta_table(alpha: f64, beta: f64) -> std::sync::Arc<[f64]> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Cache = Mutex<HashMap<(u64, u64), Arc<[f64]>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let key = (alpha.to_bits(), beta.to_bits());
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Ok(map) = cache.lock() {
+        if let Some(t) = map.get(&key) {
+            return Arc::clone(t);
+        }
+    }
+    let t: Arc<[f64]> = (0..=TABLE_CELLS)
+        .map(|k| super::dist::beta_quantile(alpha, beta, k as f64 / TABLE_CELLS as f64))
+        .collect();
+    if let Ok(mut map) = cache.lock() {
+        map.insert(key, Arc::clone(&t));
+    }
+    t
 }
 
 /// The closed-form kinds, exposed to [`QuantileFn`] only.

@@ -61,7 +61,8 @@ pub struct Outcome {
     pub(crate) input_labels: Vec<String>,
     pub(crate) inputs: Vec<Vec<f64>>,
     pub(crate) series: Vec<f32>,
-    pub(crate) summaries: Vec<Summary>,
+    /// Computed on first use (sorting every column costs more than many runs).
+    pub(crate) summaries: std::sync::OnceLock<Vec<Summary>>,
     pub(crate) failed: Vec<FailedTrial>,
     pub(crate) failed_count: u64,
     pub(crate) sites: Option<SiteResults>,
@@ -194,13 +195,12 @@ impl Builder {
             let n_out = self.columns.len();
             let k = self.inputs.len();
             let m = if n_out > 0 { ch.rows.len() / n_out } else { 0 };
-            for j in 0..m {
-                for (o, col) in self.columns.iter_mut().enumerate() {
-                    col.push(ch.rows[j * n_out + o]);
-                }
-                for (i, col) in self.inputs.iter_mut().enumerate() {
-                    col.push(ch.inputs[j * k + i]);
-                }
+            // Column by column: each column's writes are sequential.
+            for (o, col) in self.columns.iter_mut().enumerate() {
+                col.extend((0..m).map(|j| ch.rows[j * n_out + o]));
+            }
+            for (i, col) in self.inputs.iter_mut().enumerate() {
+                col.extend((0..m).map(|j| ch.inputs[j * k + i]));
             }
             self.series.extend_from_slice(&ch.series);
             self.trials += m as u64;
@@ -225,8 +225,13 @@ impl Builder {
     }
 
     fn failed_mask(&self) -> Vec<bool> {
-        let n = self.trials as usize;
-        (0..n).map(|t| self.columns.iter().any(|c| !c[t].is_finite())).collect()
+        let mut mask = vec![false; self.trials as usize];
+        for col in &self.columns {
+            for (m, v) in mask.iter_mut().zip(col) {
+                *m |= !v.is_finite();
+            }
+        }
+        mask
     }
 
     pub(crate) fn finish(self, c: &Compiled<'_>) -> Outcome {
@@ -255,14 +260,15 @@ impl Builder {
         }
         let mut columns = self.columns;
         // A failed trial is excluded from every summary, not averaged in.
-        for col in &mut columns {
-            for (v, f) in col.iter_mut().zip(&failed_mask) {
-                if *f {
-                    *v = f64::NAN;
+        if failed_count > 0 {
+            for col in &mut columns {
+                for (v, f) in col.iter_mut().zip(&failed_mask) {
+                    if *f {
+                        *v = f64::NAN;
+                    }
                 }
             }
         }
-        let summaries = columns.iter().map(|col| Summary::new(col)).collect();
         let sites = c.sites.as_ref().filter(|_| s.capacity.is_some()).map(|sa| {
             let n = sa.weight.len();
             let mut mean = vec![f64::NAN; n];
@@ -298,7 +304,7 @@ impl Builder {
             input_labels: s.inputs.iter().map(|i| i.label.clone()).collect(),
             inputs: self.inputs,
             series: self.series,
-            summaries,
+            summaries: std::sync::OnceLock::new(),
             failed,
             failed_count,
             sites,
@@ -373,6 +379,14 @@ impl Outcome {
         self.defs.iter().position(|d| d.name == name && d.region == region)
     }
 
+    /// Every output's summary, in [`Outcome::outputs`] order; computed once, columns in parallel.
+    fn all_summaries(&self) -> &[Summary] {
+        self.summaries.get_or_init(|| {
+            use rayon::prelude::*;
+            self.columns.par_iter().map(|col| Summary::new(col)).collect()
+        })
+    }
+
     /// Per-trial values of a national output (NaN for failed trials).
     #[must_use]
     pub fn values(&self, name: &str) -> Option<&[f64]> {
@@ -382,14 +396,14 @@ impl Outcome {
     /// Summary of a national output.
     #[must_use]
     pub fn summary(&self, name: &str) -> Option<&Summary> {
-        self.index(name, None).map(|i| &self.summaries[i])
+        self.index(name, None).map(|i| &self.all_summaries()[i])
     }
 
     /// Summary of a regional output (`region` by name).
     #[must_use]
     pub fn region_summary(&self, region: &str, name: &str) -> Option<&Summary> {
         let r = self.region_names.iter().position(|n| n == region)?;
-        self.index(name, Some(r)).map(|i| &self.summaries[i])
+        self.index(name, Some(r)).map(|i| &self.all_summaries()[i])
     }
 
     /// Per-trial values of a regional output.
@@ -401,7 +415,7 @@ impl Outcome {
 
     /// All (definition, summary) pairs.
     pub fn summaries(&self) -> impl Iterator<Item = (&OutputDef, &Summary)> {
-        self.defs.iter().zip(&self.summaries)
+        self.defs.iter().zip(self.all_summaries())
     }
 
     /// Any quantile of a national output (type 7), failed trials excluded.

@@ -312,10 +312,57 @@ fn advance_slow(pool: &mut PoolState, cap: &[f64], inv_cap: &[f64], mut start: f
     }
 }
 
-/// Time at which a pool finishes `work` team-days from time 0 (aggregate engine).
-fn fluid_finish(cap: &[f64], inv_cap: &[f64], limited: bool, work: f64) -> f64 {
-    let mut p = PoolState { t: 0.0, limited };
-    advance(&mut p, cap, inv_cap, 0.0, work)
+/// When a group's pools, each working through its total `work` (team-days)
+/// from time 0, are all done (aggregate engine: a fluid model without site
+/// order). Walks the years once for all six pools, with the budget cap; stops
+/// as soon as every pool is done. INFINITY past the horizon.
+fn group_finish(grp: &crate::model::CapacityGroup, x: &[f64], g: &Globals, work: &[f64], h: usize) -> f64 {
+    let wd = grp.working_days_per_year.get(x);
+    let budget = grp.budget_usd_per_year.map(|b| b.get(x));
+    let mut teams = [0.0f64; 6];
+    let mut growth = [0.0f64; 6];
+    let mut ceiling = [0.0f64; 6];
+    let mut left = [0.0f64; 6];
+    let mut pending = 0;
+    for p in 0..6 {
+        if let (Some(pm), true) = (&grp.pools[p], work[p] > 0.0) {
+            teams[p] = pm.initial.get(x);
+            growth[p] = pm.growth_per_year.get(x);
+            ceiling[p] = pm.ceiling.get(x);
+            left[p] = work[p];
+            pending += 1;
+        }
+    }
+    let mut finish: f64 = 0.0;
+    for y in 0..h {
+        if pending == 0 {
+            return finish;
+        }
+        let mut td = [0.0; 6];
+        let mut spend = 0.0;
+        for p in 0..6 {
+            td[p] = teams[p].min(ceiling[p]).max(0.0) * wd;
+            spend += td[p] * g.cost_per_td[p];
+            teams[p] *= 1.0 + growth[p];
+        }
+        let scale = match budget {
+            Some(b) if spend * (1.0 + g.overhead) > b => b / (spend * (1.0 + g.overhead)),
+            _ => 1.0,
+        };
+        for p in 0..6 {
+            if left[p] > 0.0 {
+                let cap = td[p] * scale;
+                if cap >= left[p] {
+                    finish = finish.max(y as f64 + left[p] / cap);
+                    left[p] = 0.0;
+                    pending -= 1;
+                } else {
+                    left[p] -= cap;
+                }
+            }
+        }
+    }
+    if pending == 0 { finish } else { f64::INFINITY }
 }
 
 /// Per-trial results the engine keeps beyond the output row.
@@ -331,7 +378,10 @@ pub(crate) fn run_trial(c: &Compiled<'_>, noise_key: u64, scratch: &mut Scratch,
     let (g, inv_prod, cost_td) = globals(c, x);
     let spread = c.sites.as_ref().map_or(0.0, |s| s.reduction_spread);
     strata_params(c, x, &inv_prod, &cost_td, spread, &mut scratch.strata);
-    capacity_table(c, x, &g, &mut scratch.cap, &mut scratch.inv_cap, &mut scratch.pools);
+    if c.sites.is_some() {
+        // The site schedule looks capacity up year by year; the aggregate engine walks it once (below).
+        capacity_table(c, x, &g, &mut scratch.cap, &mut scratch.inv_cap, &mut scratch.pools);
+    }
     for a in scratch.acc.iter_mut() {
         *a = StratumAcc::default();
     }
@@ -685,7 +735,6 @@ fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Scratch, row:
     let Some(cap_model) = &c.scenario.capacity else { return };
     let cols = &c.cols;
     let h = c.horizon;
-    let groups = cap_model.groups.len();
     let work = &mut scratch.group_work;
     for w in work.iter_mut() {
         *w = 0.0;
@@ -698,19 +747,10 @@ fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Scratch, row:
             w[2 + m] += a.cleared_x_difficulty * t.td_per_m2[m];
         }
     }
+    let x = &scratch.x;
     let mut national: f64 = 0.0;
-    for gi in 0..groups {
-        let mut fin: f64 = 0.0;
-        for p in 0..6 {
-            let base = (gi * 6 + p) * h;
-            let f = fluid_finish(
-                &scratch.cap[base..base + h],
-                &scratch.inv_cap[base..base + h],
-                scratch.pools[gi * 6 + p].limited,
-                work[gi * 6 + p],
-            );
-            fin = fin.max(f);
-        }
+    for (gi, grp) in cap_model.groups.iter().enumerate() {
+        let fin = group_finish(grp, x, g, &work[gi * 6..gi * 6 + 6], h);
         scratch.group_finish[gi] = fin;
         national = national.max(fin);
     }

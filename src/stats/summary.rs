@@ -43,7 +43,7 @@ impl Summary {
     #[must_use]
     pub fn new(values: &[f64]) -> Self {
         let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
-        v.sort_by(f64::total_cmp);
+        v.sort_unstable_by(f64::total_cmp);
         Self::from_sorted(&v)
     }
 
