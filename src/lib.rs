@@ -13,6 +13,9 @@
 //!   number of threads and returns an [`Outcome`]: per-trial values,
 //!   [`Summary`] statistics with confidence intervals, yearly fan charts and
 //!   per-site release years.
+//! - [`plan::compare`] runs plans on common random numbers and reports paired
+//!   differences; [`plan::required_clearance_capacity`] finds the capacity a
+//!   deadline needs.
 //! - [`model`] is the validated domain: regions, hazard strata, land-release
 //!   stages, methods, capacity, casualties.
 //!
@@ -49,6 +52,7 @@
 pub mod error;
 pub mod io;
 pub mod model;
+pub mod plan;
 pub mod report;
 pub mod sampling;
 pub mod simulate;

@@ -80,6 +80,33 @@ enum Command {
         /// Scenario file or bundled name.
         scenario: String,
     },
+    /// Compare plans on common random numbers: the first is the baseline.
+    Compare {
+        /// Two or more scenario files or bundled names.
+        #[arg(num_args = 2.., required = true)]
+        plans: Vec<String>,
+        #[command(flatten)]
+        args: RunArgs,
+        /// Output format (table or json).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// The smallest scaling of clearance teams that releases all land by a year with a confidence.
+    Capacity {
+        /// Scenario file or bundled name.
+        scenario: String,
+        /// Deadline: all land released by the end of this year.
+        #[arg(long)]
+        finish_by: i32,
+        /// Probability of meeting the deadline, in (0, 1).
+        #[arg(long, default_value_t = 0.8)]
+        confidence: f64,
+        #[command(flatten)]
+        args: RunArgs,
+        /// Output format (table or json).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 }
 
 fn parse_model(s: &str) -> Result<ModelLevel, Error> {
@@ -215,6 +242,75 @@ fn run(cli: Cli) -> Result<(), Error> {
                 });
             }
         },
+        Command::Compare { plans, args, format } => {
+            let scenarios = plans.iter().map(|p| load_scenario(p)).collect::<Result<Vec<_>, _>>()?;
+            let config = args.config()?;
+            let total = config.trials * scenarios.len() as u64;
+            let progress = Progress::new(total);
+            let mut outcomes = Vec::new();
+            for (i, sc) in scenarios.iter().enumerate() {
+                let done = i as u64 * config.trials;
+                let cb = |d: u64, _t: u64| progress.update(done + d, total);
+                outcomes.push(demine::simulate_with_progress(sc, &config, Some(&cb))?);
+            }
+            progress.finish();
+            let mut c = demine::plan::compare_outcomes(&outcomes);
+            c.plans = plans.clone();
+            match format {
+                Format::Json => {
+                    let text = serde_json::to_string_pretty(&c).map_err(|e| Error::Output(e.to_string()))?;
+                    w(&mut out, &text)?;
+                    w(&mut out, "\n")?;
+                }
+                _ => w(&mut out, &comparison_table(&c))?,
+            }
+        }
+        Command::Capacity { scenario, finish_by, confidence, args, format } => {
+            let s = load_scenario(&scenario)?;
+            let config = args.config()?;
+            let a = demine::plan::required_clearance_capacity(&s, &config, finish_by, confidence)?;
+            match format {
+                Format::Json => {
+                    let text = serde_json::to_string_pretty(&a).map_err(|e| Error::Output(e.to_string()))?;
+                    w(&mut out, &text)?;
+                    w(&mut out, "\n")?;
+                }
+                _ => {
+                    let th = demine::report::thousands;
+                    let mut t = format!(
+                        "{}: to release all suspected land by the end of {} with {:.0} % confidence, clearance teams must be {:.2}× today's\n\
+                         (P = {:.3} at {:.2}×; {} factors tried on {} trials with common random numbers, seed {})\n\n",
+                        s.name(),
+                        a.finish_by,
+                        100.0 * a.confidence,
+                        a.factor,
+                        a.probability,
+                        a.factor,
+                        a.evaluations.len(),
+                        th(config.trials as f64, 0),
+                        config.seed
+                    );
+                    t.push_str(&format!("{:<24} {:>14} {:>14} {:>14} {:>14}\n", "clearance pool", "initial now", "initial needed", "ceiling now", "ceiling needed"));
+                    for (name, init, ceil) in &a.teams {
+                        t.push_str(&format!(
+                            "{:<24} {:>14} {:>14} {:>14} {:>14}\n",
+                            name,
+                            th(*init, 0),
+                            th(init * a.factor, 0),
+                            th(*ceil, 0),
+                            th(ceil * a.factor, 0)
+                        ));
+                    }
+                    t.push_str("\nfactor   P(all released by the deadline)\n");
+                    let mut ev = a.evaluations.clone();
+                    ev.sort_by(|x, y| x.0.total_cmp(&y.0));
+                    for (k, p) in ev {
+                        t.push_str(&format!("{k:>6.3}   {p:.3}\n"));
+                    }
+                    w(&mut out, &t)?;
+                }
+            }
+        }
         Command::Inputs { scenario } => {
             let s = load_scenario(&scenario)?;
             for i in s.inputs() {
@@ -251,6 +347,74 @@ fn header(s: &Scenario, o: &demine::Outcome) -> String {
     }
     h.push('\n');
     h
+}
+
+fn comparison_table(c: &demine::plan::Comparison) -> String {
+    use demine::report::human;
+    let mut t = format!(
+        "plans on common random numbers ({} trials, seed {}); baseline A = {}\n",
+        demine::report::thousands(c.trials as f64, 0),
+        c.seed,
+        c.plans[0]
+    );
+    for (i, p) in c.plans.iter().enumerate().skip(1) {
+        t.push_str(&format!("plan {} = {p}\n", (b'A' + i as u8) as char));
+    }
+    t.push('\n');
+    let mut rows = vec![vec!["output".to_string(), "unit".into(), "plan".into(), "P50".into(), "P80".into(), "mean − A".into(), "95% CI".into(), "P(better than A)".into()]];
+    for o in &c.outputs {
+        for (i, s) in o.plans.iter().enumerate() {
+            let letter = ((b'A' + i as u8) as char).to_string();
+            let (diff, ci, pb) = if i == 0 {
+                (String::new(), String::new(), String::new())
+            } else {
+                let d = &o.versus_baseline[i - 1];
+                (
+                    human(d.mean, o.unit),
+                    format!("{} – {}", human(d.ci95[0], o.unit), human(d.ci95[1], o.unit)),
+                    if d.prob_better.is_nan() { "–".into() } else { format!("{:.1} %", 100.0 * d.prob_better) },
+                )
+            };
+            rows.push(vec![
+                if i == 0 { o.name.clone() } else { String::new() },
+                if i == 0 { o.unit.to_string() } else { String::new() },
+                letter,
+                human(s.p50(), o.unit),
+                human(s.p80(), o.unit),
+                diff,
+                ci,
+                pb,
+            ]);
+        }
+    }
+    let n = rows[0].len();
+    let width: Vec<usize> = (0..n).map(|k| rows.iter().map(|r| r[k].chars().count()).max().unwrap_or(0)).collect();
+    for r in rows {
+        let mut line = String::new();
+        for (k, cell) in r.iter().enumerate() {
+            let pad = " ".repeat(width[k] - cell.chars().count());
+            if k < 3 {
+                line.push_str(&format!("{cell}{pad}  "));
+            } else {
+                line.push_str(&format!("{pad}{cell}  "));
+            }
+        }
+        t.push_str(line.trim_end());
+        t.push('\n');
+    }
+    if let Some(o) = c.output("casualties_over_horizon") {
+        for (i, d) in o.versus_baseline.iter().enumerate() {
+            t.push_str(&format!(
+                "\ncasualties averted by plan {} against A over the horizon: {:.0} (95 % CI {:.0} – {:.0})",
+                (b'B' + i as u8) as char,
+                -d.mean,
+                -d.ci95[1],
+                -d.ci95[0]
+            ));
+        }
+        t.push('\n');
+    }
+    t
 }
 
 fn write_sites(o: &demine::Outcome, path: &std::path::Path) -> Result<(), Error> {
