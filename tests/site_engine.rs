@@ -1,0 +1,148 @@
+//! The site engine: inventories, agreement with the aggregate engine, the
+//! schedule's limits, work orders, and inventory errors.
+
+use demine::model::Priority;
+use demine::simulate::Series;
+use demine::{ModelLevel, SimConfig, io::load_scenario, simulate};
+use std::path::PathBuf;
+
+fn data(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name).display().to_string()
+}
+
+#[test]
+fn site_totals_agree_with_the_aggregate_engine_on_ukraine() {
+    // Same seed ⇒ same epistemic inputs trial by trial; the paired difference is
+    // the site-level variability alone, which must average to zero.
+    let s = load_scenario("ukraine").unwrap().without_capacity();
+    let c = SimConfig::default().with_trials(400).with_seed(17);
+    let sites = simulate(&s, &c.clone().with_model(ModelLevel::Sites)).unwrap();
+    let agg = simulate(&s, &c.with_model(ModelLevel::Aggregate)).unwrap();
+    for name in [
+        "suspected_area_km2",
+        "cancelled_area_km2",
+        "reduced_area_km2",
+        "cleared_area_km2",
+        "team_days_manual",
+        "team_days_mechanical",
+        "team_days_battle_area_clearance",
+        "cost_technical_survey_usd",
+        "cost_clearance_usd",
+        "total_cost_usd",
+        "items_found",
+    ] {
+        let a = agg.values(name).unwrap();
+        let b = sites.values(name).unwrap();
+        let d = demine::plan::PairedDifference::new(a, b, demine::plan::Better::Neither);
+        let scale = a.iter().sum::<f64>() / a.len() as f64;
+        assert!(d.mean.abs() < 4.0 * d.se + 1e-9 * scale, "{name}: mean difference {} (se {}), mean {scale}", d.mean, d.se);
+        // and the variability is real but small next to the epistemic spread
+        assert!(d.se < 0.05 * agg.summary(name).unwrap().sd, "{name}: se {} vs sd {}", d.se, agg.summary(name).unwrap().sd);
+    }
+}
+
+#[test]
+fn an_inventory_is_read_relative_to_its_scenario() {
+    let s = load_scenario(&data("district.toml")).unwrap();
+    // North's strata take the inventory totals; South's stated 3.5 km² agrees with its rows.
+    let o = simulate(&s, &SimConfig::default().with_trials(200)).unwrap();
+    let area = o.summary("suspected_area_km2").unwrap();
+    assert!((area.mean - 8.25).abs() < 1e-9, "{}", area.mean);
+    let sites = o.sites().unwrap();
+    assert_eq!(sites.ids.len(), 8);
+    assert_eq!(sites.ids[0], "N-1");
+    // CHAs are never cancelled by NTS, so they are released later than the earliest SHAs.
+    assert!(sites.released_share.iter().all(|p| *p == 1.0));
+    // the hazardous area remaining falls from at most 8.25 km² to nothing
+    let remaining = o.fan_chart(Series::HazardousAreaRemainingKm2);
+    assert!(remaining[0][2] < 8.25 && remaining[0][2] > 0.0, "{:?}", remaining[0]);
+    assert!(remaining.windows(2).all(|w| w[1][1] <= w[0][1]));
+    assert_eq!(remaining[remaining.len() - 1], [0.0; 3]);
+}
+
+#[test]
+fn work_that_cannot_finish_is_reported_not_finished() {
+    let mut text = std::fs::read_to_string(data("district.toml")).unwrap();
+    text = text.replace("teams.manual = { initial = 4 }", "teams.manual = { initial = 0.01 }");
+    text = text.replace("[capacity]\n", "[capacity]\nhorizon_years = 30\n");
+    text = text.replace("inventory = \"district-sites.csv\"", &format!("inventory = {:?}", data("district-sites.csv")));
+    let s = demine::Scenario::from_toml_str(&text).unwrap();
+    let t = std::time::Instant::now();
+    let o = simulate(&s, &SimConfig::default().with_trials(50)).unwrap();
+    assert!(t.elapsed().as_secs() < 10);
+    let share = o.summary("share_released_by_horizon").unwrap();
+    assert!(share.max < 1.0 && share.mean > 0.3, "{share:?}");
+    assert_eq!(o.summary("duration_years").unwrap().min, 30.0);
+}
+
+#[test]
+fn the_work_order_changes_when_land_is_released_not_the_bill() {
+    let s = load_scenario("ukraine").unwrap();
+    let c = SimConfig::default().with_trials(60).with_seed(8);
+    let risk = simulate(&s, &c.clone().with_priority(Priority::CasualtyRisk)).unwrap();
+    let small = simulate(&s, &c.clone().with_priority(Priority::SmallestFirst)).unwrap();
+    let value = simulate(&s, &c.with_priority(Priority::ValuePerCost)).unwrap();
+    let m = |o: &demine::Outcome, k: &str| o.summary(k).unwrap().mean;
+    // the bill is the same whatever the order (same random numbers per site)
+    for k in ["total_cost_usd", "cleared_area_km2"] {
+        assert!((m(&risk, k) / m(&small, k) - 1.0).abs() < 1e-9, "{k}");
+    }
+    // highest risk first averts casualties; highest value per cost first returns more farm value
+    assert!(m(&risk, "casualties_over_horizon") < m(&small, "casualties_over_horizon"));
+    assert!(m(&risk, "casualties_over_horizon") < m(&value, "casualties_over_horizon"));
+    assert!(m(&value, "land_value_returned_usd") > m(&risk, "land_value_returned_usd"));
+    assert!(m(&value, "land_value_returned_usd") > m(&small, "land_value_returned_usd"));
+}
+
+#[test]
+fn synthetic_inventory_is_deterministic_and_sized() {
+    let s = load_scenario("ukraine").unwrap();
+    let c = SimConfig::default().with_trials(4).with_seed(3);
+    let a = simulate(&s, &c).unwrap();
+    let b = simulate(&s, &c).unwrap();
+    let (sa, sb) = (a.sites().unwrap(), b.sites().unwrap());
+    assert_eq!(sa.ids.len(), 50_000);
+    assert_eq!(sa.ids, sb.ids);
+    assert_eq!(sa.mean_release_year.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), sb.mean_release_year.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+    // sites of each region add up to the regional totals in every trial
+    let kharkiv = a.region_values("Kharkiv", "suspected_area_km2").unwrap();
+    let total = a.values("suspected_area_km2").unwrap();
+    for (k, t) in kharkiv.iter().zip(total) {
+        assert!((k / t - 12_000.0 / 142_000.0).abs() < 1e-9);
+    }
+}
+
+fn inventory_error(csv: &str, extra_toml: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("demine-inv-{}-{}", std::process::id(), csv.len()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("sites.csv"), csv).unwrap();
+    let toml = std::fs::read_to_string(data("district.toml")).unwrap().replace("district-sites.csv", "sites.csv") + extra_toml;
+    std::fs::write(dir.join("s.toml"), toml).unwrap();
+    load_scenario(&dir.join("s.toml").display().to_string()).unwrap_err().to_string()
+}
+
+const HEAD: &str = "id,region,status,hazard,area_m2,land_use,population,priority\n";
+const GOOD_SOUTH: &str = "S-1,South,SHA,mines,3500000,agriculture,80,\n";
+
+#[test]
+fn inventory_errors_name_file_line_and_column() {
+    let e = inventory_error(&format!("{HEAD}N-1,North,SHA,mines,-5,agriculture,3,\nN-2,North,SHA,mines,abc,agriculture,3,\n{GOOD_SOUTH}"), "");
+    assert!(e.contains("sites.csv: line 2, column 5 (area_m2): -5 is invalid: an area must be > 0"), "{e}");
+    assert!(e.contains("sites.csv: line 3, column 5 (area_m2): 'abc' is invalid: is malformed: must be a number"), "{e}");
+    let e = inventory_error(&format!("{HEAD}N-1,North,SHA,mines,5,agriculture,3,\nN-1,North,SHA,uxo,5,agriculture,3,\n{GOOD_SOUTH}"), "");
+    assert!(e.contains("sites.csv: line 3, column 1 (id): 'N-1' is invalid: is duplicated: first at line 2"), "{e}");
+    let e = inventory_error(&format!("{HEAD}N-1,Narnia,SHA,mines,5,agriculture,3,\n{GOOD_SOUTH}"), "");
+    assert!(e.contains("sites.csv: line 2, column 2 (region): 'Narnia' is invalid: is not a region of the scenario (known: North, South)"), "{e}");
+    let e = inventory_error(&format!("{HEAD}N-1,North,SHA,minez,5,agriculture,3,\n{GOOD_SOUTH}"), "");
+    assert!(e.contains("sites.csv: line 2, column 4 (hazard): 'minez' is invalid: must be one of mines, cluster_munitions, uxo"), "{e}");
+    let e = inventory_error(&format!("{HEAD}N-1,South,SHA,uxo,5,agriculture,3,\n{GOOD_SOUTH}"), "");
+    assert!(e.contains("(hazard): 'uxo' is invalid: region 'South' has no uxo stratum in the scenario"), "{e}");
+    let e = inventory_error(&format!("{HEAD}N-1,North,SHA,mines,5\n{GOOD_SOUTH}"), "");
+    assert!(e.contains("sites.csv: line 2, column 6 (land_use): missing is invalid: every row needs 8 fields as the header has; this one has 5"), "{e}");
+    let e = inventory_error(&format!("{HEAD}N-1,North,XYZ,mines,5,agriculture,3,\n{GOOD_SOUTH}"), "");
+    assert!(e.contains("(status): 'XYZ' is invalid: must be SHA (suspected) or CHA (confirmed)"), "{e}");
+    let e = inventory_error(&format!("{HEAD}N-1,North,SHA,mines,5,agriculture,3,\nS-1,South,SHA,mines,1000000,agriculture,80,\n"), "");
+    assert!(e.contains("regions[1].strata[0].suspected_area_km2: 3.5 is invalid: disagrees with the inventory, whose sites in this stratum add up to 1 km² (tolerance 0.5 %)"), "{e}");
+    let e = inventory_error("id,region,hazard\n", "");
+    assert!(e.contains("the column `status` is missing"), "{e}");
+}
