@@ -372,7 +372,13 @@ fn comparison_table(c: &demine::plan::Comparison) -> String {
                 (
                     human(d.mean, o.unit),
                     format!("{} – {}", human(d.ci95[0], o.unit), human(d.ci95[1], o.unit)),
-                    if d.prob_better.is_nan() { "–".into() } else { format!("{:.1} %", 100.0 * d.prob_better) },
+                    if d.se == 0.0 && d.mean == 0.0 {
+                        "same".into()
+                    } else if d.prob_better.is_nan() {
+                        "–".into()
+                    } else {
+                        format!("{:.1} %", 100.0 * d.prob_better)
+                    },
                 )
             };
             rows.push(vec![

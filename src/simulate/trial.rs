@@ -798,7 +798,7 @@ fn site_schedule_outputs(c: &Compiled<'_>, g: &Globals, scratch: &Scratch, row: 
             }
         }
         cum += released;
-        let area_years = scratch.exposure_total - expo_before - b[1] + b[2];
+        let area_years = (scratch.exposure_total - expo_before - b[1] + b[2]).max(0.0);
         expo_before += b[1];
         let cas = rate * area_years / 1e6;
         casualties += cas;
