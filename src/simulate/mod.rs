@@ -101,7 +101,7 @@ pub fn simulate_with_progress(scenario: &Scenario, config: &SimConfig, progress:
     check_memory(&c, config.trials, config.memory_limit_bytes)?;
     with_threads(config.threads, || {
         let mut b = Builder::new(&c, config.trials);
-        b.append(run_range(&c, 0..config.trials, config.trials, progress));
+        b.append(run_range(&c, 0..config.trials, progress));
         Ok(b.finish(&c))
     })
 }
@@ -143,12 +143,7 @@ pub(crate) fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> 
 }
 
 /// Runs one design of trials `range` (a Latin hypercube design spans the range).
-pub(crate) fn run_range(
-    c: &Compiled<'_>,
-    range: Range<u64>,
-    total_for_progress: u64,
-    progress: Option<ProgressFn<'_>>,
-) -> (Vec<Chunk>, SiteAcc) {
+pub(crate) fn run_range(c: &Compiled<'_>, range: Range<u64>, progress: Option<ProgressFn<'_>>) -> (Vec<Chunk>, SiteAcc) {
     let names: Vec<&str> = c.names.iter().map(String::as_str).collect();
     let provider = SampledInputs {
         source: UniformSource::new(c.sampler, c.seed, &names, range.start, range.end - range.start),
@@ -156,7 +151,6 @@ pub(crate) fn run_range(
         correlation: c.correlation,
         seed: c.seed,
     };
-    let _ = total_for_progress;
     run_with(c, &provider, range, progress)
 }
 
@@ -208,20 +202,9 @@ impl Builder {
         self.acc.add(&acc);
     }
 
-    pub(crate) fn trials(&self) -> u64 {
-        self.trials
-    }
-
-    /// Summaries of the columns so far (for convergence checks), failed trials excluded.
-    pub(crate) fn summaries(&self) -> Vec<Summary> {
-        let failed = self.failed_mask();
-        self.columns
-            .iter()
-            .map(|col| {
-                let v: Vec<f64> = col.iter().zip(&failed).filter(|(_, f)| !**f).map(|(v, _)| *v).collect();
-                Summary::new(&v)
-            })
-            .collect()
+    /// Values so far of output column `i`.
+    pub(crate) fn column(&self, i: usize) -> &[f64] {
+        &self.columns[i]
     }
 
     fn failed_mask(&self) -> Vec<bool> {

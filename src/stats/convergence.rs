@@ -1,0 +1,161 @@
+//! "How many trials are enough?": run in rounds until the chosen percentiles are
+//! known to a relative precision.
+//!
+//! After each round the 95 % order-statistic confidence intervals of P50 and
+//! P90 of the chosen outputs are computed (see [`crate::stats::summary`]); the
+//! run stops when every half-width is within `relative` of its percentile, or
+//! at `max_trials`. Rounds double the trials done so far, which keeps Sobol
+//! points at powers of two; with Latin hypercube every round is its own design
+//! (replicated Latin hypercube), so each round is stratified on its own.
+//! Results are reproducible: the rounds, and so the stopping point, depend only
+//! on the scenario, the seed and the target.
+
+use crate::error::{Error, Problem, Result};
+use crate::model::Scenario;
+use crate::simulate::{Builder, Outcome, SimConfig, check_memory, prepare, run_range, with_threads};
+use crate::stats::summary::{Z95, quantile_ci_sorted, quantile_sorted};
+use serde::Serialize;
+
+/// What precision to reach.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PrecisionTarget {
+    /// Relative half-width of the 95 % CI of P50 and P90, in (0, 1] (0.01 = 1 %).
+    pub relative: f64,
+    /// Outputs to watch; empty means `total_cost_usd` and, when scheduled, `duration_years`.
+    pub outputs: Vec<String>,
+    /// Trials in the first round (1,024 by default).
+    pub initial_trials: u64,
+    /// Most trials (1,000,000 by default, or fewer if memory does not allow).
+    pub max_trials: u64,
+}
+
+impl PrecisionTarget {
+    /// A target of `relative` precision with the defaults.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] unless `relative` lies in (0, 1].
+    pub fn new(relative: f64) -> Result<Self> {
+        if !(relative > 0.0 && relative <= 1.0) {
+            return Err(Error::InvalidValue(Problem::text(
+                "precision",
+                format!("{} %", crate::error::fmt_value(relative * 100.0)),
+                "must lie in (0 %, 100 %]",
+            )));
+        }
+        Ok(PrecisionTarget { relative, outputs: Vec::new(), initial_trials: 1024, max_trials: 1_000_000 })
+    }
+
+    /// Watches these outputs.
+    #[must_use]
+    pub fn with_outputs(mut self, outputs: Vec<String>) -> Self {
+        self.outputs = outputs;
+        self
+    }
+
+    /// Sets the most trials.
+    #[must_use]
+    pub fn with_max_trials(mut self, n: u64) -> Self {
+        self.max_trials = n;
+        self
+    }
+
+    /// Sets the first round's trials.
+    #[must_use]
+    pub fn with_initial_trials(mut self, n: u64) -> Self {
+        self.initial_trials = n;
+        self
+    }
+}
+
+/// The precision reached for one output.
+#[derive(Clone, Debug, Serialize)]
+pub struct PrecisionReached {
+    /// Output name.
+    pub output: String,
+    /// Relative half-width of P50's 95 % CI.
+    pub p50: f64,
+    /// Relative half-width of P90's 95 % CI.
+    pub p90: f64,
+}
+
+/// A run stopped by precision.
+#[derive(Clone, Debug)]
+pub struct Converged {
+    /// The run (all rounds).
+    pub outcome: Outcome,
+    /// Whether the target was met (false: stopped at `max_trials`).
+    pub reached: bool,
+    /// Precision per watched output at the end.
+    pub precision: Vec<PrecisionReached>,
+    /// Trials after each round.
+    pub rounds: Vec<u64>,
+}
+
+/// Relative half-width of the 95 % CI of the `p` quantile of sorted values.
+#[must_use]
+pub fn relative_half_width(sorted: &[f64], p: f64) -> f64 {
+    let q = quantile_sorted(sorted, p);
+    let [lo, hi] = quantile_ci_sorted(sorted, p, Z95);
+    let half = 0.5 * (hi - lo);
+    if half == 0.0 { 0.0 } else { half / q.abs() }
+}
+
+/// Runs `scenario` in rounds until P50 and P90 of the watched outputs are known
+/// within `target.relative` at 95 % confidence (`config.trials` is ignored).
+///
+/// # Errors
+/// [`Error::Unknown`] for a watched output the run does not have;
+/// [`Error::TooManyTrials`] when even the first round does not fit in memory;
+/// any error of [`crate::simulate`].
+pub fn simulate_to_precision(scenario: &Scenario, config: &SimConfig, target: &PrecisionTarget) -> Result<Converged> {
+    let first = target.initial_trials.max(16);
+    let c = prepare(scenario, &config.clone().with_trials(first))?;
+    check_memory(&c, first, config.memory_limit_bytes)?;
+    let max_fit = config.memory_limit_bytes / c.bytes_per_trial().max(1);
+    let max_trials = target.max_trials.min(max_fit).max(first);
+    let watched: Vec<String> = if target.outputs.is_empty() {
+        let mut v = vec!["total_cost_usd".to_string()];
+        if c.cols.duration.is_some() {
+            v.push("duration_years".into());
+        }
+        v
+    } else {
+        target.outputs.clone()
+    };
+    let idx: Vec<usize> = watched
+        .iter()
+        .map(|name| {
+            c.defs.iter().position(|d| d.region.is_none() && &d.name == name).ok_or_else(|| Error::Unknown {
+                field: "--output".into(),
+                name: name.clone(),
+                known: c.defs.iter().filter(|d| d.region.is_none()).map(|d| d.name.clone()).collect(),
+            })
+        })
+        .collect::<Result<_>>()?;
+    with_threads(config.threads, || {
+        let mut b = Builder::new(&c, first);
+        let mut rounds = Vec::new();
+        let mut done = 0u64;
+        let mut next = first;
+        loop {
+            b.append(run_range(&c, done..done + next, None));
+            done += next;
+            rounds.push(done);
+            let precision: Vec<PrecisionReached> = idx
+                .iter()
+                .zip(&watched)
+                .map(|(&i, name)| {
+                    let mut v: Vec<f64> = b.column(i).iter().copied().filter(|x| x.is_finite()).collect();
+                    v.sort_unstable_by(f64::total_cmp);
+                    PrecisionReached { output: name.clone(), p50: relative_half_width(&v, 0.5), p90: relative_half_width(&v, 0.9) }
+                })
+                .collect();
+            let reached = precision.iter().all(|p| p.p50 <= target.relative && p.p90 <= target.relative);
+            if reached || done >= max_trials {
+                return Ok(Converged { outcome: b.finish(&c), reached, precision, rounds });
+            }
+            next = done.min(max_trials - done);
+        }
+    })
+}
