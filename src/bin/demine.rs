@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use demine::io::{BUNDLED, bundled, load_scenario};
 use demine::model::Priority;
 use demine::{Error, ModelLevel, Sampler, Scenario, SimConfig};
+
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -62,6 +63,16 @@ enum Command {
         /// Write per-site release years (mean year, share released) to this CSV file.
         #[arg(long)]
         sites_csv: Option<std::path::PathBuf>,
+        /// Run in rounds until P50 and P90 of the watched outputs are known within this
+        /// relative half-width at 95 % confidence (e.g. `1%`); `--trials` is then ignored.
+        #[arg(long)]
+        precision: Option<String>,
+        /// Most trials with --precision.
+        #[arg(long, default_value_t = 1_000_000)]
+        max_trials: u64,
+        /// Outputs watched by --precision (default: total cost and, when scheduled, duration).
+        #[arg(long = "watch")]
+        watch: Vec<String>,
     },
     /// Check a scenario; list every problem.
     Validate {
@@ -79,6 +90,25 @@ enum Command {
     Inputs {
         /// Scenario file or bundled name.
         scenario: String,
+    },
+    /// Which inputs drive the outputs: tornado data and Sobol indices.
+    Sensitivity {
+        /// Scenario file or bundled name.
+        scenario: String,
+        /// Outputs to analyse (default: total cost, duration and casualties when present).
+        #[arg(long = "output")]
+        outputs: Vec<String>,
+        /// Base sample size N of the Sobol design (N·(k+2) runs); 0 skips Sobol indices.
+        #[arg(long, default_value_t = 512)]
+        sobol_n: u64,
+        /// Inputs listed per output.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        #[command(flatten)]
+        args: RunArgs,
+        /// Output format (table or json).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
     /// Compare plans on common random numbers: the first is the baseline.
     Compare {
@@ -186,24 +216,63 @@ fn run(cli: Cli) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     let w = |out: &mut dyn Write, s: &str| out.write_all(s.as_bytes()).map_err(|e| Error::Output(e.to_string()));
     match command {
-        Command::Run { scenario, args, format, sites_csv } => {
+        Command::Run { scenario, args, format, sites_csv, precision, max_trials, watch } => {
             let name = scenario.unwrap_or_else(|| "ukraine".into());
+            // Flags are checked before the scenario is loaded: a bad flag fails fast.
+            let target = match &precision {
+                Some(p) => Some(
+                    demine::stats::PrecisionTarget::new(parse_precision(p)?)?
+                        .with_outputs(watch.clone())
+                        .with_max_trials(max_trials),
+                ),
+                None => None,
+            };
             let s = load_scenario(&name)?;
             let config = args.config()?;
-            let progress = Progress::new(config.trials);
-            let cb = |d: u64, t: u64| progress.update(d, t);
-            let outcome = demine::simulate_with_progress(&s, &config, Some(&cb));
-            progress.finish();
-            let outcome = outcome?;
+            let (outcome, converged) = match &target {
+                Some(t) => {
+                    let c = demine::stats::simulate_to_precision(&s, &config, t)?;
+                    let info = (t.relative, c.reached, c.precision.clone(), c.rounds.clone());
+                    (c.outcome, Some(info))
+                }
+                None => {
+                    let progress = Progress::new(config.trials);
+                    let cb = |d: u64, t: u64| progress.update(d, t);
+                    let outcome = demine::simulate_with_progress(&s, &config, Some(&cb));
+                    progress.finish();
+                    (outcome?, None)
+                }
+            };
             match format {
                 Format::Json => {
-                    let text = serde_json::to_string_pretty(&demine::report::to_json(&outcome)).map_err(|e| Error::Output(e.to_string()))?;
+                    let mut v = demine::report::to_json(&outcome);
+                    if let (Some((target, reached, prec, rounds)), serde_json::Value::Object(m)) = (&converged, &mut v) {
+                        m.insert(
+                            "precision".into(),
+                            serde_json::json!({ "target": target, "reached": reached, "rounds": rounds, "outputs": prec }),
+                        );
+                    }
+                    let text = serde_json::to_string_pretty(&v).map_err(|e| Error::Output(e.to_string()))?;
                     w(&mut out, &text)?;
                     w(&mut out, "\n")?;
                 }
                 Format::Csv => w(&mut out, &demine::report::to_csv(&outcome))?,
                 Format::Table => {
                     w(&mut out, &header(&s, &outcome))?;
+                    if let Some((target, reached, prec, rounds)) = &converged {
+                        let mut t = format!(
+                            "precision target ±{:.2} % (95 % CI of P50 and P90): {} after {} trials in {} rounds\n",
+                            100.0 * target,
+                            if *reached { "reached" } else { "NOT reached (--max-trials)" },
+                            demine::report::thousands(outcome.trials() as f64, 0),
+                            rounds.len()
+                        );
+                        for p in prec {
+                            t.push_str(&format!("  {}: P50 ±{:.2} %, P90 ±{:.2} %\n", p.output, 100.0 * p.p50, 100.0 * p.p90));
+                        }
+                        t.push('\n');
+                        w(&mut out, &t)?;
+                    }
                     w(&mut out, &demine::report::to_table(&outcome))?;
                 }
             }
@@ -242,6 +311,41 @@ fn run(cli: Cli) -> Result<(), Error> {
                 });
             }
         },
+        Command::Sensitivity { scenario, outputs, sobol_n, top, args, format } => {
+            let s = load_scenario(&scenario)?;
+            let config = args.config()?;
+            let config = if args.sampler.is_none() { config.with_sampler(Sampler::LatinHypercube) } else { config };
+            let o = demine::simulate(&s, &config)?;
+            let outputs: Vec<String> = if outputs.is_empty() {
+                ["total_cost_usd", "duration_years", "casualties_over_horizon"]
+                    .iter()
+                    .filter(|n| o.summary(n).is_some())
+                    .map(|n| n.to_string())
+                    .collect()
+            } else {
+                outputs
+            };
+            let tornados = outputs.iter().map(|n| demine::stats::sensitivity::tornado(&o, n)).collect::<Result<Vec<_>, _>>()?;
+            let refs: Vec<&str> = outputs.iter().map(String::as_str).collect();
+            let sobol = if sobol_n > 0 {
+                demine::stats::sensitivity::scenario_sobol_indices(&s, &config, &refs, sobol_n, 200)?
+            } else {
+                Vec::new()
+            };
+            match format {
+                Format::Json => {
+                    let v = serde_json::json!({
+                        "scenario": s.name(), "trials": config.trials, "seed": config.seed, "sobol_n": sobol_n,
+                        "tornado": tornados, "sobol": sobol,
+                        "notes": if s.correlation().is_some() { vec!["Sobol indices sample inputs independently: the scenario's correlations are ignored"] } else { Vec::new() },
+                    });
+                    let text = serde_json::to_string_pretty(&v).map_err(|e| Error::Output(e.to_string()))?;
+                    w(&mut out, &text)?;
+                    w(&mut out, "\n")?;
+                }
+                _ => w(&mut out, &sensitivity_table(&s, &config, &tornados, &sobol, top))?,
+            }
+        }
         Command::Compare { plans, args, format } => {
             let scenarios = plans.iter().map(|p| load_scenario(p)).collect::<Result<Vec<_>, _>>()?;
             let config = args.config()?;
@@ -347,6 +451,69 @@ fn header(s: &Scenario, o: &demine::Outcome) -> String {
     }
     h.push('\n');
     h
+}
+
+fn parse_precision(s: &str) -> Result<f64, Error> {
+    let t = s.trim();
+    let (num, pct) = match t.strip_suffix('%') {
+        Some(n) => (n.trim(), true),
+        None => (t, false),
+    };
+    let v: f64 = num.parse().map_err(|_| Error::InvalidValue(demine::Problem::text("--precision", s, "must be a percentage such as 1% (or a fraction such as 0.01)")))?;
+    Ok(if pct { v / 100.0 } else { v })
+}
+
+fn sensitivity_table(
+    s: &Scenario,
+    config: &SimConfig,
+    tornados: &[demine::stats::sensitivity::Tornado],
+    sobol: &[demine::stats::sensitivity::SobolIndices],
+    top: usize,
+) -> String {
+    let label = |name: &str| s.inputs().iter().find(|i| i.name == name).map_or(name.to_string(), |i| i.label.clone());
+    let mut t = format!(
+        "sensitivity of {} ({} trials, {} sampler, seed {})\n",
+        s.name(),
+        demine::report::thousands(config.trials as f64, 0),
+        config.sampler.unwrap_or(s.sampler()),
+        config.seed
+    );
+    for (k, tor) in tornados.iter().enumerate() {
+        t.push_str(&format!("\n== {} ==\ntornado (linear fit R² = {:.2})\n", tor.output, tor.src_r2));
+        t.push_str(&format!("  {:<48} {:>8} {:>8} {:>13}\n", "input", "Spearman", "SRC", "contribution"));
+        for b in tor.bars.iter().take(top) {
+            t.push_str(&format!("  {:<48} {:>8.3} {:>8.3} {:>12.1}%\n", truncate(&b.label, 48), b.spearman, b.src, 100.0 * b.contribution));
+        }
+        for wmsg in &tor.warnings {
+            t.push_str(&format!("  warning: {wmsg}\n"));
+        }
+        if let Some(sb) = sobol.get(k) {
+            t.push_str(&format!("Sobol indices (N = {}, {} model runs; 95 % bootstrap CIs), by total index\n", sb.n, sb.n as usize * (sb.inputs.len() + 2)));
+            t.push_str(&format!("  {:<48} {:>22} {:>22}\n", "input", "first-order S", "total ST"));
+            let mut order: Vec<usize> = (0..sb.inputs.len()).collect();
+            order.sort_by(|&a, &b| sb.total[b].total_cmp(&sb.total[a]));
+            for &i in order.iter().take(top) {
+                t.push_str(&format!(
+                    "  {:<48} {:>6.3} [{:>6.3}, {:>6.3}] {:>6.3} [{:>6.3}, {:>6.3}]\n",
+                    truncate(&label(&sb.inputs[i]), 48),
+                    sb.first[i],
+                    sb.first_ci[i][0],
+                    sb.first_ci[i][1],
+                    sb.total[i],
+                    sb.total_ci[i][0],
+                    sb.total_ci[i][1]
+                ));
+            }
+            if s.correlation().is_some() {
+                t.push_str("  note: Sobol indices sample inputs independently; the scenario's correlations are ignored\n");
+            }
+        }
+    }
+    t
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
 }
 
 fn comparison_table(c: &demine::plan::Comparison) -> String {
