@@ -215,19 +215,32 @@ pub fn to_table(o: &Outcome) -> String {
     out
 }
 
-/// The summary table as CSV: one row per output, full precision.
+/// The summary table as CSV: one row per output, full precision, with the 95 %
+/// confidence intervals of the mean and of every percentile.
 #[must_use]
 pub fn to_csv(o: &Outcome) -> String {
-    let mut w = String::from("output,region,unit,mean,sd,se,min,max,p5,p10,p25,p50,p75,p80,p90,p95,p50_ci_low,p50_ci_high\n");
+    let mut w = String::from("output,region,unit,mean,sd,se,min,max");
+    for p in PERCENTILES {
+        let _ = write!(w, ",p{}", (p * 100.0).round() as u32);
+    }
+    w.push_str(",n,mean_ci_low,mean_ci_high");
+    for p in PERCENTILES {
+        let k = (p * 100.0).round() as u32;
+        let _ = write!(w, ",p{k}_ci_low,p{k}_ci_high");
+    }
+    w.push('\n');
+    let quote = |t: &str| if t.contains(',') || t.contains('"') { format!("\"{}\"", t.replace('"', "\"\"")) } else { t.to_string() };
     for (d, s) in o.summaries() {
         let region = d.region.map_or(String::new(), |r| o.region_names()[r].clone());
-        let quote = |t: &str| if t.contains(',') || t.contains('"') { format!("\"{}\"", t.replace('"', "\"\"")) } else { t.to_string() };
-        let ci = s.percentile_ci95[3];
         let _ = write!(w, "{},{},{},{},{},{},{},{}", d.name, quote(&region), d.unit, s.mean, s.sd, s.se, s.min, s.max);
         for p in s.percentiles {
             let _ = write!(w, ",{p}");
         }
-        let _ = writeln!(w, ",{},{}", ci[0], ci[1]);
+        let _ = write!(w, ",{},{},{}", s.n, s.mean_ci95[0], s.mean_ci95[1]);
+        for ci in s.percentile_ci95 {
+            let _ = write!(w, ",{},{}", ci[0], ci[1]);
+        }
+        w.push('\n');
     }
     w
 }

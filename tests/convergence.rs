@@ -1,0 +1,81 @@
+//! Auto-stop by precision, and failed trials.
+
+mod common;
+use demine::stats::{PrecisionTarget, simulate_to_precision};
+use demine::{ModelLevel, Scenario, SimConfig, simulate};
+
+fn uncertain() -> Scenario {
+    let text = common::edit(common::FIXED, "suspected_area_km2 = 100", r#"suspected_area_km2 = { dist = "triangular", min = 50, mode = 80, max = 200 }"#);
+    Scenario::from_toml_str(&text).unwrap()
+}
+
+#[test]
+fn stops_when_the_target_precision_is_reached() {
+    let s = uncertain();
+    let config = SimConfig::default().with_model(ModelLevel::Aggregate);
+    let target = PrecisionTarget::new(0.02).unwrap();
+    let c = simulate_to_precision(&s, &config, &target).unwrap();
+    assert!(c.reached);
+    assert_eq!(c.rounds[0], 1024);
+    assert!(c.rounds.windows(2).all(|w| w[1] == 2 * w[0]), "{:?}", c.rounds);
+    for p in &c.precision {
+        assert!(p.p50 <= 0.02 && p.p90 <= 0.02, "{p:?}");
+    }
+    // The round before did not reach it (else the run would have stopped there).
+    if c.rounds.len() > 1 {
+        let prev = c.rounds[c.rounds.len() - 2];
+        let v = &c.outcome.values("total_cost_usd").unwrap()[..prev as usize];
+        let mut v = v.to_vec();
+        v.sort_by(f64::total_cmp);
+        let r = demine::stats::convergence::relative_half_width(&v, 0.5).max(demine::stats::convergence::relative_half_width(&v, 0.9));
+        assert!(r > 0.02, "{r}");
+    }
+    // Reproducible: the same call stops at the same point with the same numbers.
+    let again = simulate_to_precision(&s, &config, &target).unwrap();
+    assert_eq!(again.outcome.trials(), c.outcome.trials());
+    assert_eq!(again.outcome.values("total_cost_usd").unwrap(), c.outcome.values("total_cost_usd").unwrap());
+}
+
+#[test]
+fn stops_at_the_maximum_and_says_so() {
+    let s = uncertain();
+    let target = PrecisionTarget::new(0.0001).unwrap().with_max_trials(4096).with_outputs(vec!["cleared_area_km2".into()]);
+    let c = simulate_to_precision(&s, &SimConfig::default().with_model(ModelLevel::Aggregate), &target).unwrap();
+    assert!(!c.reached);
+    assert_eq!(c.outcome.trials(), 4096);
+    assert_eq!(c.precision[0].output, "cleared_area_km2");
+}
+
+#[test]
+fn precision_and_output_names_are_validated() {
+    assert_eq!(PrecisionTarget::new(0.0).unwrap_err().to_string(), "precision: 0 % is invalid: must lie in (0 %, 100 %]");
+    assert_eq!(PrecisionTarget::new(1.5).unwrap_err().to_string(), "precision: 150 % is invalid: must lie in (0 %, 100 %]");
+    assert!(PrecisionTarget::new(f64::NAN).is_err());
+    let t = PrecisionTarget::new(0.1).unwrap().with_outputs(vec!["bogus".into()]);
+    let e = simulate_to_precision(&uncertain(), &SimConfig::default(), &t).unwrap_err().to_string();
+    assert!(e.starts_with("--output: 'bogus' is unknown; known: suspected_area_km2"), "{e}");
+}
+
+#[test]
+fn failed_trials_are_counted_reported_and_excluded() {
+    // A lognormal productivity so wide that its low tail underflows to 0 m² a day:
+    // those trials need infinite team-days and fail.
+    let text = common::edit(common::FIXED, "productivity_m2_per_team_day = 200", r#"productivity_m2_per_team_day = { dist = "lognormal", median = 200, p95 = 1e200 }"#);
+    let s = Scenario::from_toml_str(&text).unwrap();
+    let o = simulate(&s, &SimConfig::default().with_trials(4000).with_model(ModelLevel::Aggregate)).unwrap();
+    let (examples, count) = o.failed_trials();
+    assert!(count > 0 && count < 100, "{count}");
+    let f = &examples[0];
+    assert!(f.outputs.contains(&"total_cost_usd".to_string()), "{f:?}");
+    let prod = f.inputs.iter().find(|(n, _)| n == "methods.manual.productivity_m2_per_team_day").unwrap().1;
+    assert_eq!(prod, 0.0);
+    let cost = o.summary("total_cost_usd").unwrap();
+    assert_eq!(cost.n, 4000 - count);
+    assert!(cost.mean.is_finite());
+    // a failed trial is excluded from every output, not only the non-finite ones
+    assert_eq!(o.summary("suspected_area_km2").unwrap().n, 4000 - count);
+    assert!(o.values("suspected_area_km2").unwrap()[f.trial as usize].is_nan());
+    // and the JSON report carries them
+    let j = demine::report::to_json(&o);
+    assert_eq!(j["failed_trials"]["count"], count);
+}
