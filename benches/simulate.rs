@@ -70,7 +70,9 @@ fn sites(c: &mut Criterion) {
     g.bench_function("land_release_cost_50k_sites_10k_trials", |b| {
         b.iter(|| black_box(simulate(&bill_only, &config).expect("runs")))
     });
-    g.bench_function("with_schedule_50k_sites_10k_trials", |b| b.iter(|| black_box(simulate(&s, &config).expect("runs"))));
+    g.bench_function("with_schedule_50k_sites_10k_trials", |b| {
+        b.iter(|| black_box(simulate(&s, &config).expect("runs")))
+    });
     g.finish();
 
     let trials = 1_000u64;
@@ -82,7 +84,9 @@ fn sites(c: &mut Criterion) {
         g.bench_function(format!("land_release_cost_{t}_threads"), |b| {
             b.iter(|| black_box(simulate(&bill_only, &config).expect("runs")))
         });
-        g.bench_function(format!("with_schedule_{t}_threads"), |b| b.iter(|| black_box(simulate(&s, &config).expect("runs"))));
+        g.bench_function(format!("with_schedule_{t}_threads"), |b| {
+            b.iter(|| black_box(simulate(&s, &config).expect("runs")))
+        });
     }
     g.finish();
 }

@@ -11,7 +11,10 @@ use demine::{Scenario, SimConfig};
 fn doubled_mechanical(today: &Scenario) -> Result<Scenario, demine::Error> {
     let text = demine::io::bundled("ukraine").map(|b| b.toml).unwrap_or_default();
     let doubled = text
-        .replace("initial = { dist = \"uniform\", min = 40, max = 90 }", "initial = { dist = \"uniform\", min = 80, max = 180 }")
+        .replace(
+            "initial = { dist = \"uniform\", min = 40, max = 90 }",
+            "initial = { dist = \"uniform\", min = 80, max = 180 }",
+        )
         .replace("ceiling = 200            # ASSUMPTION", "ceiling = 400            # ASSUMPTION")
         .replace("name = \"ukraine\"", "name = \"ukraine-2x-machines\"");
     let plan = Scenario::from_toml_str(&doubled)?;
@@ -27,12 +30,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let c = compare(&[today, machines, more_deminers], &config)?;
     println!("{} trials, seed {}; plan A = today's capacity", c.trials, c.seed);
     println!("plan B = twice the mechanical teams; plan C = twice every clearance pool\n");
-    println!("{:<26} {:>10} {:>10} {:>10} {:>22} {:>12}", "output (P50)", "A", "B", "C", "C − A mean [95% CI]", "P(C better)");
-    for name in ["duration_years", "years_to_90pct_released", "casualties_over_horizon", "land_value_returned_usd", "total_cost_usd"] {
+    println!(
+        "{:<26} {:>10} {:>10} {:>10} {:>22} {:>12}",
+        "output (P50)", "A", "B", "C", "C − A mean [95% CI]", "P(C better)"
+    );
+    for name in [
+        "duration_years",
+        "years_to_90pct_released",
+        "casualties_over_horizon",
+        "land_value_returned_usd",
+        "total_cost_usd",
+    ] {
         let o = c.output(name).ok_or("scheduled output")?;
         let scale = if o.unit == "USD" { 1e9 } else { 1.0 };
         let d = &o.versus_baseline[1];
-        let better = if d.se == 0.0 && d.mean == 0.0 { "same".to_string() } else { format!("{:.1}%", 100.0 * d.prob_better) };
+        let better =
+            if d.se == 0.0 && d.mean == 0.0 { "same".to_string() } else { format!("{:.1}%", 100.0 * d.prob_better) };
         println!(
             "{:<26} {:>10.1} {:>10.1} {:>10.1} {:>9.1} [{:>5.1}, {:>5.1}] {:>12}",
             if scale > 1.0 { format!("{name} (bn)") } else { name.to_string() },
@@ -47,7 +60,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let cas = c.output("casualties_over_horizon").ok_or("casualties")?;
     for (plan, d) in ["B", "C"].iter().zip(&cas.versus_baseline) {
-        println!("casualties averted by plan {plan} against A: {:.0} (95% CI {:.0} to {:.0})", -d.mean, -d.ci95[1], -d.ci95[0]);
+        println!(
+            "casualties averted by plan {plan} against A: {:.0} (95% CI {:.0} to {:.0})",
+            -d.mean, -d.ci95[1], -d.ci95[0]
+        );
     }
     Ok(())
 }

@@ -30,8 +30,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )]
         .into(),
         survey: SurveyFile {
-            non_technical: NonTechnicalSurveyFile { cost_usd_per_km2: DistSpec::uniform(500.0, 5000.0), ..Default::default() },
-            technical: TechnicalSurveyFile { cost_usd_per_m2: DistSpec::lognormal_median_p95(0.07, 0.3), ..Default::default() },
+            non_technical: NonTechnicalSurveyFile {
+                cost_usd_per_km2: DistSpec::uniform(500.0, 5000.0),
+                ..Default::default()
+            },
+            technical: TechnicalSurveyFile {
+                cost_usd_per_m2: DistSpec::lognormal_median_p95(0.07, 0.3),
+                ..Default::default()
+            },
         },
         methods: MethodsFile {
             manual: Some(MethodFile {
@@ -77,7 +83,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let outcome = simulate(&scenario, &SimConfig::default().with_trials(20_000).with_model(ModelLevel::Aggregate))?;
     for name in ["cleared_area_km2", "total_cost_usd", "duration_years"] {
         let s = outcome.summary(name).ok_or("always reported")?;
-        println!("{name:<18} mean {:>14.1}   P50 {:>14.1}   P80 {:>14.1}   P95 {:>14.1}", s.mean, s.p50(), s.p80(), s.percentiles[7]);
+        println!(
+            "{name:<18} mean {:>14.1}   P50 {:>14.1}   P80 {:>14.1}   P95 {:>14.1}",
+            s.mean,
+            s.p50(),
+            s.p80(),
+            s.percentiles[7]
+        );
     }
     let p = outcome.probability_at_most("total_cost_usd", 20e6)?;
     println!("probability the bill stays within US$20 million: {:.0} %", 100.0 * p);

@@ -9,6 +9,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let t = std::time::Instant::now();
     let o = simulate(&s, &SimConfig::default().with_trials(trials).with_model(ModelLevel::Aggregate).with_threads(1))?;
     let us = t.elapsed().as_secs_f64() * 1e6 / trials as f64;
-    println!("{trials} trials: {us:.3} µs per trial (1 thread); P50 cost {:.3e}", o.summary("total_cost_usd").map_or(f64::NAN, |s| s.p50()));
+    println!(
+        "{trials} trials: {us:.3} µs per trial (1 thread); P50 cost {:.3e}",
+        o.summary("total_cost_usd").map_or(f64::NAN, |s| s.p50())
+    );
     Ok(())
 }

@@ -17,12 +17,16 @@ const TARGET: f64 = 0.005;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let s = load_scenario("ukraine")?;
     let base = SimConfig::default().with_model(ModelLevel::Aggregate);
-    let reference = simulate(&s, &base.clone().with_trials(1 << 21).with_seed(999).with_sampler(Sampler::LatinHypercube))?;
+    let reference =
+        simulate(&s, &base.clone().with_trials(1 << 21).with_seed(999).with_sampler(Sampler::LatinHypercube))?;
     let outputs = [("total_cost_usd", 0.5), ("total_cost_usd", 0.9), ("duration_years", 0.5), ("duration_years", 0.9)];
     let truth: Vec<f64> = outputs.iter().map(|(o, p)| reference.quantile(o, *p)).collect::<Result<_, _>>()?;
     let ns: Vec<u64> = (8..=14).step_by(2).map(|k| 1u64 << k).collect();
     println!("relative RMSE of the estimate over {REPLICATES} replicates (reference: 2^21 trials)\n");
-    println!("{:<16} {:>7} {:>12} {:>12} {:>12} {:>12}", "sampler", "n", "cost P50", "cost P90", "years P50", "years P90");
+    println!(
+        "{:<16} {:>7} {:>12} {:>12} {:>12} {:>12}",
+        "sampler", "n", "cost P50", "cost P90", "years P50", "years P90"
+    );
     let mut needed = Vec::new();
     for sampler in [Sampler::MonteCarlo, Sampler::LatinHypercube, Sampler::Sobol] {
         let mut rmse = vec![vec![0.0; ns.len()]; outputs.len()];
@@ -37,7 +41,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             for row in rmse.iter_mut() {
                 row[j] = row[j].sqrt();
             }
-            println!("{:<16} {:>7} {:>11.3}% {:>11.3}% {:>11.3}% {:>11.3}%", sampler.name(), n, 100.0 * rmse[0][j], 100.0 * rmse[1][j], 100.0 * rmse[2][j], 100.0 * rmse[3][j]);
+            println!(
+                "{:<16} {:>7} {:>11.3}% {:>11.3}% {:>11.3}% {:>11.3}%",
+                sampler.name(),
+                n,
+                100.0 * rmse[0][j],
+                100.0 * rmse[1][j],
+                100.0 * rmse[2][j],
+                100.0 * rmse[3][j]
+            );
         }
         // Least squares of ln RMSE on ln n, then n = (c / target)^(1/a).
         let need: Vec<f64> = rmse
@@ -47,14 +59,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let ys: Vec<f64> = row.iter().map(|r| r.ln()).collect();
                 let mx = xs.iter().sum::<f64>() / xs.len() as f64;
                 let my = ys.iter().sum::<f64>() / ys.len() as f64;
-                let slope = xs.iter().zip(&ys).map(|(x, y)| (x - mx) * (y - my)).sum::<f64>() / xs.iter().map(|x| (x - mx).powi(2)).sum::<f64>();
+                let slope = xs.iter().zip(&ys).map(|(x, y)| (x - mx) * (y - my)).sum::<f64>()
+                    / xs.iter().map(|x| (x - mx).powi(2)).sum::<f64>();
                 let c = (my - slope * mx).exp();
                 (c / TARGET).powf(-1.0 / slope)
             })
             .collect();
         needed.push((sampler, need));
     }
-    println!("\ntrials needed for a {:.1} % relative RMSE (fitted), and the saving against Monte Carlo", 100.0 * TARGET);
+    println!(
+        "\ntrials needed for a {:.1} % relative RMSE (fitted), and the saving against Monte Carlo",
+        100.0 * TARGET
+    );
     println!("{:<16} {:>18} {:>18} {:>18} {:>18}", "sampler", "cost P50", "cost P90", "years P50", "years P90");
     let mc = needed[0].1.clone();
     for (sampler, need) in &needed {

@@ -26,25 +26,13 @@ impl Problem {
     /// A problem with a numeric value.
     #[must_use]
     pub fn new(field: impl Into<String>, value: f64, rule: impl Into<String>) -> Self {
-        Problem {
-            field: field.into(),
-            value: fmt_value(value),
-            rule: rule.into(),
-        }
+        Problem { field: field.into(), value: fmt_value(value), rule: rule.into() }
     }
 
     /// A problem with a value that is not a number (a name, a list ...).
     #[must_use]
-    pub fn text(
-        field: impl Into<String>,
-        value: impl Into<String>,
-        rule: impl Into<String>,
-    ) -> Self {
-        Problem {
-            field: field.into(),
-            value: value.into(),
-            rule: rule.into(),
-        }
+    pub fn text(field: impl Into<String>, value: impl Into<String>, rule: impl Into<String>) -> Self {
+        Problem { field: field.into(), value: value.into(), rule: rule.into() }
     }
 
     /// The same problem with `prefix.` put in front of its field path.
@@ -176,11 +164,7 @@ pub enum Error {
 }
 
 fn list(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(|p| format!("  - {p}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n")
 }
 
 /// Human-readable bytes (binary units).
@@ -193,11 +177,7 @@ pub(crate) fn fmt_bytes(b: u128) -> String {
         v /= 1024.0;
         u += 1;
     }
-    if u == 0 {
-        format!("{b} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
+    if u == 0 { format!("{b} B") } else { format!("{v:.1} {}", UNITS[u]) }
 }
 
 impl Error {
@@ -231,14 +211,8 @@ mod tests {
     #[test]
     fn problem_message_names_field_value_rule() {
         let p = Problem::new("regions[0].strata[1].suspected_area_km2", -5.0, "must be >= 0");
-        assert_eq!(
-            p.to_string(),
-            "regions[0].strata[1].suspected_area_km2: -5 is invalid: must be >= 0"
-        );
-        assert_eq!(
-            Problem::new("x", f64::NAN, "must be a number").to_string(),
-            "x: NaN is invalid: must be a number"
-        );
+        assert_eq!(p.to_string(), "regions[0].strata[1].suspected_area_km2: -5 is invalid: must be >= 0");
+        assert_eq!(Problem::new("x", f64::NAN, "must be a number").to_string(), "x: NaN is invalid: must be a number");
     }
 
     #[test]

@@ -30,7 +30,11 @@ pub enum Better {
 pub fn better(name: &str) -> Better {
     match name {
         "land_value_returned_usd" | "share_released_by_horizon" => Better::Higher,
-        n if n.ends_with("_usd") || n.starts_with("team_days") || n.contains("years") || n.starts_with("casualties") => {
+        n if n.ends_with("_usd")
+            || n.starts_with("team_days")
+            || n.contains("years")
+            || n.starts_with("casualties") =>
+        {
             Better::Lower
         }
         "cost_asymmetry" => Better::Lower,
@@ -201,7 +205,12 @@ const MIN_FACTOR: f64 = 1.0 / 1024.0;
 /// the start year, or a scenario without capacity; [`Error::Infeasible`] when
 /// even 1,024 times today's clearance teams do not finish in time (survey
 /// capacity or the horizon then binds).
-pub fn required_clearance_capacity(scenario: &Scenario, config: &SimConfig, finish_by: i32, confidence: f64) -> Result<CapacityAnswer> {
+pub fn required_clearance_capacity(
+    scenario: &Scenario,
+    config: &SimConfig,
+    finish_by: i32,
+    confidence: f64,
+) -> Result<CapacityAnswer> {
     if !(confidence > 0.0 && confidence < 1.0) {
         return Err(Error::invalid("confidence", confidence, "must lie in (0, 1)"));
     }
@@ -224,7 +233,11 @@ pub fn required_clearance_capacity(scenario: &Scenario, config: &SimConfig, fini
         return Err(Error::invalid(
             "finish_by",
             f64::from(finish_by),
-            format!("lies beyond the scenario's horizon ({} years from {})", capacity.horizon_years, scenario.start_year()),
+            format!(
+                "lies beyond the scenario's horizon ({} years from {})",
+                capacity.horizon_years,
+                scenario.start_year()
+            ),
         ));
     }
     let mut evaluations = Vec::new();
@@ -283,7 +296,11 @@ pub fn required_clearance_capacity(scenario: &Scenario, config: &SimConfig, fini
     if let Some(g) = capacity.groups.first() {
         for m in Method::ALL {
             if let Some(p) = &g.pools[Pool::Clearance(m).index()] {
-                teams.push((m.name().to_string(), p.initial.mean(scenario.inputs()), p.ceiling.mean(scenario.inputs())));
+                teams.push((
+                    m.name().to_string(),
+                    p.initial.mean(scenario.inputs()),
+                    p.ceiling.mean(scenario.inputs()),
+                ));
             }
         }
     }

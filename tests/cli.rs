@@ -4,7 +4,11 @@ use std::process::Command;
 
 fn demine(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_demine")).args(args).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 fn tmp(name: &str, text: &str) -> std::path::PathBuf {
@@ -23,7 +27,14 @@ fn run_json_has_the_contract() {
     assert_eq!(v["scenario"], "ukraine");
     assert_eq!(v["trials"], 300);
     assert_eq!(v["seed"], 42);
-    for k in ["suspected_area_km2", "cancelled_area_km2", "reduced_area_km2", "cleared_area_km2", "total_cost_usd", "duration_years"] {
+    for k in [
+        "suspected_area_km2",
+        "cancelled_area_km2",
+        "reduced_area_km2",
+        "cleared_area_km2",
+        "total_cost_usd",
+        "duration_years",
+    ] {
         for s in ["mean", "sd", "se", "min", "max", "p5", "p10", "p25", "p50", "p75", "p80", "p90", "p95"] {
             assert!(v["outputs"][k][s].is_number(), "{k}.{s}");
         }
@@ -68,15 +79,20 @@ fn scenarios_show_and_validate() {
 #[test]
 fn validate_lists_every_problem_and_exits_2() {
     let (_, toml, _) = demine(&["show", "ukraine"]);
-    let bad = toml
-        .replacen("land_area_km2 = 603628", "land_area_km2 = -603628", 1)
-        .replacen("mode = 0.80, max = 0.95", "mode = 0.99, max = 0.95", 1);
+    let bad = toml.replacen("land_area_km2 = 603628", "land_area_km2 = -603628", 1).replacen(
+        "mode = 0.80, max = 0.95",
+        "mode = 0.99, max = 0.95",
+        1,
+    );
     let p = tmp("bad.toml", &bad);
     let (code, _, err) = demine(&["validate", p.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(err.contains("2 problems found"), "{err}");
     assert!(err.contains("land_area_km2: -603628 is invalid: must be > 0"), "{err}");
-    assert!(err.contains("land_release.cancelled_fraction.mode: 0.99 is invalid: must lie in [min, max] = [0.6, 0.95]"), "{err}");
+    assert!(
+        err.contains("land_release.cancelled_fraction.mode: 0.99 is invalid: must lie in [min, max] = [0.6, 0.95]"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"));
 }
 

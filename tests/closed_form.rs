@@ -54,7 +54,11 @@ fn site_engine_is_exact_when_sites_cannot_vary() {
 
 #[test]
 fn triangular_area_mean_is_within_4_se() {
-    let text = common::edit(common::FIXED, "suspected_area_km2 = 100", r#"suspected_area_km2 = { dist = "triangular", min = 50, mode = 80, max = 200 }"#);
+    let text = common::edit(
+        common::FIXED,
+        "suspected_area_km2 = 100",
+        r#"suspected_area_km2 = { dist = "triangular", min = 50, mode = 80, max = 200 }"#,
+    );
     let o = run(&text, 20_000, ModelLevel::Aggregate);
     let s = o.summary("suspected_area_km2").unwrap();
     let mu = (50.0 + 80.0 + 200.0) / 3.0;
@@ -67,7 +71,11 @@ fn triangular_area_mean_is_within_4_se() {
 
 #[test]
 fn pert_cancellation_mean_is_within_4_se() {
-    let text = common::edit(common::FIXED, "cancelled_fraction = 0.5", r#"cancelled_fraction = { dist = "pert", min = 0.6, mode = 0.8, max = 0.95 }"#);
+    let text = common::edit(
+        common::FIXED,
+        "cancelled_fraction = 0.5",
+        r#"cancelled_fraction = { dist = "pert", min = 0.6, mode = 0.8, max = 0.95 }"#,
+    );
     let o = run(&text, 20_000, ModelLevel::Aggregate);
     let s = o.summary("cancelled_area_km2").unwrap();
     let mu = 100.0 * (0.6 + 4.0 * 0.8 + 0.95) / 6.0;
@@ -77,7 +85,11 @@ fn pert_cancellation_mean_is_within_4_se() {
 #[test]
 fn lognormal_cost_mean_is_within_4_se() {
     // E[team-days · cost] with a lognormal cost of mean 1000 (cv 0.5).
-    let text = common::edit(common::FIXED, "cost_usd_per_team_day = 1000", r#"cost_usd_per_team_day = { dist = "lognormal", mean = 1000, cv = 0.5 }"#);
+    let text = common::edit(
+        common::FIXED,
+        "cost_usd_per_team_day = 1000",
+        r#"cost_usd_per_team_day = { dist = "lognormal", mean = 1000, cv = 0.5 }"#,
+    );
     let o = run(&text, 20_000, ModelLevel::Aggregate);
     let s = o.summary("cost_clearance_usd").unwrap();
     let want = 62_500.0 * 1000.0 + 2_500.0 * 5000.0;
@@ -96,7 +108,8 @@ fn schedule_duration_matches_hand_computation() {
     let d = o.summary("duration_years").unwrap().mean;
     assert!((d - 3.125).abs() < 1e-12, "{d}");
     // Growth: 50 teams growing 100 % a year: 10,000 + 20,000 + 40,000 team-days; 62,500 ends at 2 + 32,500/40,000.
-    let text = text.replace("manual = { initial = 100 }", "manual = { initial = 50, growth_per_year = 1.0, ceiling = 1000 }");
+    let text =
+        text.replace("manual = { initial = 100 }", "manual = { initial = 50, growth_per_year = 1.0, ceiling = 1000 }");
     let o = run(&text, 2, ModelLevel::Aggregate);
     let d = o.summary("duration_years").unwrap().mean;
     assert!((d - (2.0 + 32_500.0 / 40_000.0)).abs() < 1e-12, "{d}");

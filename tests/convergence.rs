@@ -5,7 +5,11 @@ use demine::stats::{PrecisionTarget, simulate_to_precision};
 use demine::{ModelLevel, Scenario, SimConfig, simulate};
 
 fn uncertain() -> Scenario {
-    let text = common::edit(common::FIXED, "suspected_area_km2 = 100", r#"suspected_area_km2 = { dist = "triangular", min = 50, mode = 80, max = 200 }"#);
+    let text = common::edit(
+        common::FIXED,
+        "suspected_area_km2 = 100",
+        r#"suspected_area_km2 = { dist = "triangular", min = 50, mode = 80, max = 200 }"#,
+    );
     Scenario::from_toml_str(&text).unwrap()
 }
 
@@ -27,7 +31,8 @@ fn stops_when_the_target_precision_is_reached() {
         let v = &c.outcome.values("total_cost_usd").unwrap()[..prev as usize];
         let mut v = v.to_vec();
         v.sort_by(f64::total_cmp);
-        let r = demine::stats::convergence::relative_half_width(&v, 0.5).max(demine::stats::convergence::relative_half_width(&v, 0.9));
+        let r = demine::stats::convergence::relative_half_width(&v, 0.5)
+            .max(demine::stats::convergence::relative_half_width(&v, 0.9));
         assert!(r > 0.02, "{r}");
     }
     // Reproducible: the same call stops at the same point with the same numbers.
@@ -39,7 +44,8 @@ fn stops_when_the_target_precision_is_reached() {
 #[test]
 fn stops_at_the_maximum_and_says_so() {
     let s = uncertain();
-    let target = PrecisionTarget::new(0.0001).unwrap().with_max_trials(4096).with_outputs(vec!["cleared_area_km2".into()]);
+    let target =
+        PrecisionTarget::new(0.0001).unwrap().with_max_trials(4096).with_outputs(vec!["cleared_area_km2".into()]);
     let c = simulate_to_precision(&s, &SimConfig::default().with_model(ModelLevel::Aggregate), &target).unwrap();
     assert!(!c.reached);
     assert_eq!(c.outcome.trials(), 4096);
@@ -48,8 +54,14 @@ fn stops_at_the_maximum_and_says_so() {
 
 #[test]
 fn precision_and_output_names_are_validated() {
-    assert_eq!(PrecisionTarget::new(0.0).unwrap_err().to_string(), "precision: 0 % is invalid: must lie in (0 %, 100 %]");
-    assert_eq!(PrecisionTarget::new(1.5).unwrap_err().to_string(), "precision: 150 % is invalid: must lie in (0 %, 100 %]");
+    assert_eq!(
+        PrecisionTarget::new(0.0).unwrap_err().to_string(),
+        "precision: 0 % is invalid: must lie in (0 %, 100 %]"
+    );
+    assert_eq!(
+        PrecisionTarget::new(1.5).unwrap_err().to_string(),
+        "precision: 150 % is invalid: must lie in (0 %, 100 %]"
+    );
     assert!(PrecisionTarget::new(f64::NAN).is_err());
     let t = PrecisionTarget::new(0.1).unwrap().with_outputs(vec!["bogus".into()]);
     let e = simulate_to_precision(&uncertain(), &SimConfig::default(), &t).unwrap_err().to_string();
@@ -60,7 +72,11 @@ fn precision_and_output_names_are_validated() {
 fn failed_trials_are_counted_reported_and_excluded() {
     // A lognormal productivity so wide that its low tail underflows to 0 m² a day:
     // those trials need infinite team-days and fail.
-    let text = common::edit(common::FIXED, "productivity_m2_per_team_day = 200", r#"productivity_m2_per_team_day = { dist = "lognormal", median = 200, p95 = 1e200 }"#);
+    let text = common::edit(
+        common::FIXED,
+        "productivity_m2_per_team_day = 200",
+        r#"productivity_m2_per_team_day = { dist = "lognormal", median = 200, p95 = 1e200 }"#,
+    );
     let s = Scenario::from_toml_str(&text).unwrap();
     let o = simulate(&s, &SimConfig::default().with_trials(4000).with_model(ModelLevel::Aggregate)).unwrap();
     let (examples, count) = o.failed_trials();

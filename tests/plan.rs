@@ -56,7 +56,10 @@ fn capacity_solver_explains_impossible_deadlines_and_bad_input() {
     let s = load_scenario("ukraine").unwrap();
     let config = SimConfig::default().with_trials(50).with_model(ModelLevel::Aggregate);
     let e = required_clearance_capacity(&s, &config, 2025, 0.8).unwrap_err().to_string();
-    assert!(e.starts_with("even 1024× today's clearance teams release all land by the end of 2025 with probability 0.000"), "{e}");
+    assert!(
+        e.starts_with("even 1024× today's clearance teams release all land by the end of 2025 with probability 0.000"),
+        "{e}"
+    );
     assert!(e.contains("survey capacity (NTS, TS) or the schedule's horizon limits release"), "{e}");
     let e = required_clearance_capacity(&s, &config, 2040, 1.0).unwrap_err().to_string();
     assert_eq!(e, "confidence: 1 is invalid: must lie in (0, 1)");

@@ -13,7 +13,12 @@ fn bits(o: &Outcome) -> Vec<u64> {
 
 fn run(name: &str, model: ModelLevel, sampler: Sampler, threads: usize, seed: u64, trials: u64) -> Outcome {
     let s = load_scenario(name).unwrap();
-    let c = SimConfig::default().with_trials(trials).with_seed(seed).with_threads(threads).with_model(model).with_sampler(sampler);
+    let c = SimConfig::default()
+        .with_trials(trials)
+        .with_seed(seed)
+        .with_threads(threads)
+        .with_model(model)
+        .with_sampler(sampler);
     simulate(&s, &c).unwrap()
 }
 
@@ -22,7 +27,11 @@ fn aggregate_is_bit_identical_across_thread_counts() {
     for sampler in [Sampler::MonteCarlo, Sampler::LatinHypercube, Sampler::Sobol] {
         let one = bits(&run("ukraine", ModelLevel::Aggregate, sampler, 1, 11, 3000));
         for t in [2, 4] {
-            assert_eq!(one, bits(&run("ukraine", ModelLevel::Aggregate, sampler, t, 11, 3000)), "{sampler} on {t} threads");
+            assert_eq!(
+                one,
+                bits(&run("ukraine", ModelLevel::Aggregate, sampler, t, 11, 3000)),
+                "{sampler} on {t} threads"
+            );
         }
     }
 }

@@ -151,7 +151,9 @@ fn copula_hits_the_target_rank_correlation_and_keeps_marginals() {
     let s = Scenario::from_toml_str(CORR).unwrap();
     for sampler in [Sampler::MonteCarlo, Sampler::LatinHypercube, Sampler::Sobol] {
         let n = 16_384;
-        let o = simulate(&s, &SimConfig::default().with_trials(n).with_model(ModelLevel::Aggregate).with_sampler(sampler)).unwrap();
+        let o =
+            simulate(&s, &SimConfig::default().with_trials(n).with_model(ModelLevel::Aggregate).with_sampler(sampler))
+                .unwrap();
         let col = |name: &str| {
             let i = o.input_names().iter().position(|x| x == name).unwrap();
             o.input_values(i).unwrap().to_vec()

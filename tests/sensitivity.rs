@@ -23,7 +23,14 @@ fn ishigami_indices_match_the_analytic_values() {
         let tol1 = (s.first_ci[i][1] - s.first_ci[i][0]).max(0.005);
         let tolt = (s.total_ci[i][1] - s.total_ci[i][0]).max(0.005);
         assert!((s.first[i] - S1[i]).abs() < tol1, "S{} = {} vs {} (CI {:?})", i + 1, s.first[i], S1[i], s.first_ci[i]);
-        assert!((s.total[i] - ST[i]).abs() < tolt, "ST{} = {} vs {} (CI {:?})", i + 1, s.total[i], ST[i], s.total_ci[i]);
+        assert!(
+            (s.total[i] - ST[i]).abs() < tolt,
+            "ST{} = {} vs {} (CI {:?})",
+            i + 1,
+            s.total[i],
+            ST[i],
+            s.total_ci[i]
+        );
         assert!(s.first_ci[i][0] <= s.first[i] && s.first[i] <= s.first_ci[i][1]);
     }
 }
@@ -31,10 +38,19 @@ fn ishigami_indices_match_the_analytic_values() {
 #[test]
 fn the_known_driver_of_a_scenario_leads_the_tornado_and_the_sobol_ranking() {
     // Cost = A·(linear in team-day cost) with a wide manual cost and a narrow overhead.
-    let text = common::edit(common::FIXED, "cost_usd_per_team_day = 1000", r#"cost_usd_per_team_day = { dist = "uniform", min = 500, max = 5000 }"#);
-    let text = common::edit(&text, "overhead_fraction = 0.1", r#"overhead_fraction = { dist = "uniform", min = 0.09, max = 0.11 }"#);
+    let text = common::edit(
+        common::FIXED,
+        "cost_usd_per_team_day = 1000",
+        r#"cost_usd_per_team_day = { dist = "uniform", min = 500, max = 5000 }"#,
+    );
+    let text = common::edit(
+        &text,
+        "overhead_fraction = 0.1",
+        r#"overhead_fraction = { dist = "uniform", min = 0.09, max = 0.11 }"#,
+    );
     let s = Scenario::from_toml_str(&text).unwrap();
-    let config = SimConfig::default().with_trials(4_000).with_model(ModelLevel::Aggregate).with_sampler(Sampler::LatinHypercube);
+    let config =
+        SimConfig::default().with_trials(4_000).with_model(ModelLevel::Aggregate).with_sampler(Sampler::LatinHypercube);
     let o = simulate(&s, &config).unwrap();
     let t = tornado(&o, "total_cost_usd").unwrap();
     assert_eq!(t.bars[0].input, "methods.manual.cost_usd_per_team_day");
@@ -49,7 +65,11 @@ fn the_known_driver_of_a_scenario_leads_the_tornado_and_the_sobol_ranking() {
 
 #[test]
 fn correlated_inputs_come_with_a_warning() {
-    let o = simulate(&demine::io::load_scenario("eastern-flank").unwrap(), &SimConfig::default().with_trials(300).with_model(ModelLevel::Aggregate)).unwrap();
+    let o = simulate(
+        &demine::io::load_scenario("eastern-flank").unwrap(),
+        &SimConfig::default().with_trials(300).with_model(ModelLevel::Aggregate),
+    )
+    .unwrap();
     let t = tornado(&o, "total_cost_usd").unwrap();
     assert!(t.warnings.iter().any(|w| w.contains("correlates some inputs")));
 }

@@ -35,9 +35,19 @@ fn site_totals_agree_with_the_aggregate_engine_on_ukraine() {
         let b = sites.values(name).unwrap();
         let d = demine::plan::PairedDifference::new(a, b, demine::plan::Better::Neither);
         let scale = a.iter().sum::<f64>() / a.len() as f64;
-        assert!(d.mean.abs() < 4.0 * d.se + 1e-9 * scale, "{name}: mean difference {} (se {}), mean {scale}", d.mean, d.se);
+        assert!(
+            d.mean.abs() < 4.0 * d.se + 1e-9 * scale,
+            "{name}: mean difference {} (se {}), mean {scale}",
+            d.mean,
+            d.se
+        );
         // and the variability is real but small next to the epistemic spread
-        assert!(d.se < 0.05 * agg.summary(name).unwrap().sd, "{name}: se {} vs sd {}", d.se, agg.summary(name).unwrap().sd);
+        assert!(
+            d.se < 0.05 * agg.summary(name).unwrap().sd,
+            "{name}: se {} vs sd {}",
+            d.se,
+            agg.summary(name).unwrap().sd
+        );
     }
 }
 
@@ -103,7 +113,10 @@ fn synthetic_inventory_is_deterministic_and_sized() {
     let (sa, sb) = (a.sites().unwrap(), b.sites().unwrap());
     assert_eq!(sa.ids.len(), 50_000);
     assert_eq!(sa.ids, sb.ids);
-    assert_eq!(sa.mean_release_year.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), sb.mean_release_year.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+    assert_eq!(
+        sa.mean_release_year.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+        sb.mean_release_year.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+    );
     // sites of each region add up to the regional totals in every trial
     let kharkiv = a.region_values("Kharkiv", "suspected_area_km2").unwrap();
     let total = a.values("suspected_area_km2").unwrap();
@@ -116,7 +129,8 @@ fn inventory_error(csv: &str, extra_toml: &str) -> String {
     let dir = std::env::temp_dir().join(format!("demine-inv-{}-{}", std::process::id(), csv.len()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("sites.csv"), csv).unwrap();
-    let toml = std::fs::read_to_string(data("district.toml")).unwrap().replace("district-sites.csv", "sites.csv") + extra_toml;
+    let toml =
+        std::fs::read_to_string(data("district.toml")).unwrap().replace("district-sites.csv", "sites.csv") + extra_toml;
     std::fs::write(dir.join("s.toml"), toml).unwrap();
     load_scenario(&dir.join("s.toml").display().to_string()).unwrap_err().to_string()
 }
@@ -126,22 +140,39 @@ const GOOD_SOUTH: &str = "S-1,South,SHA,mines,3500000,agriculture,80,\n";
 
 #[test]
 fn inventory_errors_name_file_line_and_column() {
-    let e = inventory_error(&format!("{HEAD}N-1,North,SHA,mines,-5,agriculture,3,\nN-2,North,SHA,mines,abc,agriculture,3,\n{GOOD_SOUTH}"), "");
+    let e = inventory_error(
+        &format!("{HEAD}N-1,North,SHA,mines,-5,agriculture,3,\nN-2,North,SHA,mines,abc,agriculture,3,\n{GOOD_SOUTH}"),
+        "",
+    );
     assert!(e.contains("sites.csv: line 2, column 5 (area_m2): -5 is invalid: an area must be > 0"), "{e}");
-    assert!(e.contains("sites.csv: line 3, column 5 (area_m2): 'abc' is invalid: is malformed: must be a number"), "{e}");
-    let e = inventory_error(&format!("{HEAD}N-1,North,SHA,mines,5,agriculture,3,\nN-1,North,SHA,uxo,5,agriculture,3,\n{GOOD_SOUTH}"), "");
+    assert!(
+        e.contains("sites.csv: line 3, column 5 (area_m2): 'abc' is invalid: is malformed: must be a number"),
+        "{e}"
+    );
+    let e = inventory_error(
+        &format!("{HEAD}N-1,North,SHA,mines,5,agriculture,3,\nN-1,North,SHA,uxo,5,agriculture,3,\n{GOOD_SOUTH}"),
+        "",
+    );
     assert!(e.contains("sites.csv: line 3, column 1 (id): 'N-1' is invalid: is duplicated: first at line 2"), "{e}");
     let e = inventory_error(&format!("{HEAD}N-1,Narnia,SHA,mines,5,agriculture,3,\n{GOOD_SOUTH}"), "");
     assert!(e.contains("sites.csv: line 2, column 2 (region): 'Narnia' is invalid: is not a region of the scenario (known: North, South)"), "{e}");
     let e = inventory_error(&format!("{HEAD}N-1,North,SHA,minez,5,agriculture,3,\n{GOOD_SOUTH}"), "");
-    assert!(e.contains("sites.csv: line 2, column 4 (hazard): 'minez' is invalid: must be one of mines, cluster_munitions, uxo"), "{e}");
+    assert!(
+        e.contains(
+            "sites.csv: line 2, column 4 (hazard): 'minez' is invalid: must be one of mines, cluster_munitions, uxo"
+        ),
+        "{e}"
+    );
     let e = inventory_error(&format!("{HEAD}N-1,South,SHA,uxo,5,agriculture,3,\n{GOOD_SOUTH}"), "");
     assert!(e.contains("(hazard): 'uxo' is invalid: region 'South' has no uxo stratum in the scenario"), "{e}");
     let e = inventory_error(&format!("{HEAD}N-1,North,SHA,mines,5\n{GOOD_SOUTH}"), "");
     assert!(e.contains("sites.csv: line 2, column 6 (land_use): missing is invalid: every row needs 8 fields as the header has; this one has 5"), "{e}");
     let e = inventory_error(&format!("{HEAD}N-1,North,XYZ,mines,5,agriculture,3,\n{GOOD_SOUTH}"), "");
     assert!(e.contains("(status): 'XYZ' is invalid: must be SHA (suspected) or CHA (confirmed)"), "{e}");
-    let e = inventory_error(&format!("{HEAD}N-1,North,SHA,mines,5,agriculture,3,\nS-1,South,SHA,mines,1000000,agriculture,80,\n"), "");
+    let e = inventory_error(
+        &format!("{HEAD}N-1,North,SHA,mines,5,agriculture,3,\nS-1,South,SHA,mines,1000000,agriculture,80,\n"),
+        "",
+    );
     assert!(e.contains("regions[1].strata[0].suspected_area_km2: 3.5 is invalid: disagrees with the inventory, whose sites in this stratum add up to 1 km² (tolerance 0.5 %)"), "{e}");
     let e = inventory_error("id,region,hazard\n", "");
     assert!(e.contains("the column `status` is missing"), "{e}");

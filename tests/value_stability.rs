@@ -2,7 +2,12 @@
 //! or arithmetic that moves the numbers fails loudly. Relative tolerance 1e-12
 //! (platform libm may differ in the last bits; see the README on reproducibility).
 
-use demine::{ModelLevel, SimConfig, io::load_scenario, sampling::stream::{mix64, trial_key, unit_open}, simulate};
+use demine::{
+    ModelLevel, SimConfig,
+    io::load_scenario,
+    sampling::stream::{mix64, trial_key, unit_open},
+    simulate,
+};
 
 #[test]
 fn the_counter_based_generator_is_pinned() {
@@ -26,4 +31,11 @@ fn first_trials_of_ukraine_2024_are_pinned() {
     }
 }
 
-const PINNED: [f64; 6] = [154192.61211312198, 158602.3854628429, 158176.4870177427, 33618024448.107376, 29297152384.005486, 25725822022.33845];
+const PINNED: [f64; 6] = [
+    154192.61211312198,
+    158602.3854628429,
+    158176.4870177427,
+    33618024448.107376,
+    29297152384.005486,
+    25725822022.33845,
+];

@@ -11,7 +11,11 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 #[derive(Parser)]
-#[command(name = "demine", version, about = "Land contaminated by mines and ERW: how much to clear, how long, what it costs — with honest uncertainty")]
+#[command(
+    name = "demine",
+    version,
+    about = "Land contaminated by mines and ERW: how much to clear, how long, what it costs — with honest uncertainty"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -143,7 +147,11 @@ fn parse_model(s: &str) -> Result<ModelLevel, Error> {
     match s.to_ascii_lowercase().as_str() {
         "aggregate" | "strata" => Ok(ModelLevel::Aggregate),
         "sites" | "site" => Ok(ModelLevel::Sites),
-        _ => Err(Error::Unknown { field: "--model".into(), name: s.into(), known: vec!["aggregate".into(), "sites".into()] }),
+        _ => Err(Error::Unknown {
+            field: "--model".into(),
+            name: s.into(),
+            known: vec!["aggregate".into(), "sites".into()],
+        }),
     }
 }
 
@@ -187,7 +195,8 @@ struct Progress {
 impl Progress {
     fn new(total: u64) -> Self {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {pos}/{len} trials [{bar:40}] {percent}% ETA {eta}") {
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {pos}/{len} trials [{bar:40}] {percent}% ETA {eta}")
+        {
             bar.set_style(style.progress_chars("=> "));
         }
         Progress { bar, start: Instant::now(), tty: std::io::stderr().is_terminal() }
@@ -246,7 +255,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             match format {
                 Format::Json => {
                     let mut v = demine::report::to_json(&outcome);
-                    if let (Some((target, reached, prec, rounds)), serde_json::Value::Object(m)) = (&converged, &mut v) {
+                    if let (Some((target, reached, prec, rounds)), serde_json::Value::Object(m)) = (&converged, &mut v)
+                    {
                         m.insert(
                             "precision".into(),
                             serde_json::json!({ "target": target, "reached": reached, "rounds": rounds, "outputs": prec }),
@@ -268,7 +278,12 @@ fn run(cli: Cli) -> Result<(), Error> {
                             rounds.len()
                         );
                         for p in prec {
-                            t.push_str(&format!("  {}: P50 ±{:.2} %, P90 ±{:.2} %\n", p.output, 100.0 * p.p50, 100.0 * p.p90));
+                            t.push_str(&format!(
+                                "  {}: P50 ±{:.2} %, P90 ±{:.2} %\n",
+                                p.output,
+                                100.0 * p.p50,
+                                100.0 * p.p90
+                            ));
                         }
                         t.push('\n');
                         w(&mut out, &t)?;
@@ -325,7 +340,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             } else {
                 outputs
             };
-            let tornados = outputs.iter().map(|n| demine::stats::sensitivity::tornado(&o, n)).collect::<Result<Vec<_>, _>>()?;
+            let tornados =
+                outputs.iter().map(|n| demine::stats::sensitivity::tornado(&o, n)).collect::<Result<Vec<_>, _>>()?;
             let refs: Vec<&str> = outputs.iter().map(String::as_str).collect();
             let sobol = if sobol_n > 0 {
                 demine::stats::sensitivity::scenario_sobol_indices(&s, &config, &refs, sobol_n, 200)?
@@ -394,7 +410,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                         th(config.trials as f64, 0),
                         config.seed
                     );
-                    t.push_str(&format!("{:<24} {:>14} {:>14} {:>14} {:>14}\n", "clearance pool", "initial now", "initial needed", "ceiling now", "ceiling needed"));
+                    t.push_str(&format!(
+                        "{:<24} {:>14} {:>14} {:>14} {:>14}\n",
+                        "clearance pool", "initial now", "initial needed", "ceiling now", "ceiling needed"
+                    ));
                     for (name, init, ceil) in &a.teams {
                         t.push_str(&format!(
                             "{:<24} {:>14} {:>14} {:>14} {:>14}\n",
@@ -438,7 +457,11 @@ fn header(s: &Scenario, o: &demine::Outcome) -> String {
     ));
     if let Some(land) = s.land_area_km2() {
         if let Some(area) = o.summary("suspected_area_km2") {
-            h.push_str(&format!("; suspected area P50 = {:.1} % of {} km²", 100.0 * area.p50() / land, demine::report::thousands(land, 0)));
+            h.push_str(&format!(
+                "; suspected area P50 = {:.1} % of {} km²",
+                100.0 * area.p50() / land,
+                demine::report::thousands(land, 0)
+            ));
         }
     }
     h.push('\n');
@@ -447,7 +470,10 @@ fn header(s: &Scenario, o: &demine::Outcome) -> String {
     }
     let (examples, count) = o.failed_trials();
     if count > 0 {
-        h.push_str(&format!("warning: {count} failed trials excluded (non-finite outputs); first: trial {}\n", examples[0].trial));
+        h.push_str(&format!(
+            "warning: {count} failed trials excluded (non-finite outputs); first: trial {}\n",
+            examples[0].trial
+        ));
     }
     h.push('\n');
     h
@@ -459,7 +485,13 @@ fn parse_precision(s: &str) -> Result<f64, Error> {
         Some(n) => (n.trim(), true),
         None => (t, false),
     };
-    let v: f64 = num.parse().map_err(|_| Error::InvalidValue(demine::Problem::text("--precision", s, "must be a percentage such as 1% (or a fraction such as 0.01)")))?;
+    let v: f64 = num.parse().map_err(|_| {
+        Error::InvalidValue(demine::Problem::text(
+            "--precision",
+            s,
+            "must be a percentage such as 1% (or a fraction such as 0.01)",
+        ))
+    })?;
     Ok(if pct { v / 100.0 } else { v })
 }
 
@@ -482,13 +514,23 @@ fn sensitivity_table(
         t.push_str(&format!("\n== {} ==\ntornado (linear fit R² = {:.2})\n", tor.output, tor.src_r2));
         t.push_str(&format!("  {:<48} {:>8} {:>8} {:>13}\n", "input", "Spearman", "SRC", "contribution"));
         for b in tor.bars.iter().take(top) {
-            t.push_str(&format!("  {:<48} {:>8.3} {:>8.3} {:>12.1}%\n", truncate(&b.label, 48), b.spearman, b.src, 100.0 * b.contribution));
+            t.push_str(&format!(
+                "  {:<48} {:>8.3} {:>8.3} {:>12.1}%\n",
+                truncate(&b.label, 48),
+                b.spearman,
+                b.src,
+                100.0 * b.contribution
+            ));
         }
         for wmsg in &tor.warnings {
             t.push_str(&format!("  warning: {wmsg}\n"));
         }
         if let Some(sb) = sobol.get(k) {
-            t.push_str(&format!("Sobol indices (N = {}, {} model runs; 95 % bootstrap CIs), by total index\n", sb.n, sb.n as usize * (sb.inputs.len() + 2)));
+            t.push_str(&format!(
+                "Sobol indices (N = {}, {} model runs; 95 % bootstrap CIs), by total index\n",
+                sb.n,
+                sb.n as usize * (sb.inputs.len() + 2)
+            ));
             t.push_str(&format!("  {:<48} {:>22} {:>22}\n", "input", "first-order S", "total ST"));
             let mut order: Vec<usize> = (0..sb.inputs.len()).collect();
             order.sort_by(|&a, &b| sb.total[b].total_cmp(&sb.total[a]));
@@ -505,7 +547,9 @@ fn sensitivity_table(
                 ));
             }
             if s.correlation().is_some() {
-                t.push_str("  note: Sobol indices sample inputs independently; the scenario's correlations are ignored\n");
+                t.push_str(
+                    "  note: Sobol indices sample inputs independently; the scenario's correlations are ignored\n",
+                );
             }
         }
     }
@@ -528,7 +572,16 @@ fn comparison_table(c: &demine::plan::Comparison) -> String {
         t.push_str(&format!("plan {} = {p}\n", (b'A' + i as u8) as char));
     }
     t.push('\n');
-    let mut rows = vec![vec!["output".to_string(), "unit".into(), "plan".into(), "P50".into(), "P80".into(), "mean − A".into(), "95% CI".into(), "P(better than A)".into()]];
+    let mut rows = vec![vec![
+        "output".to_string(),
+        "unit".into(),
+        "plan".into(),
+        "P50".into(),
+        "P80".into(),
+        "mean − A".into(),
+        "95% CI".into(),
+        "P(better than A)".into(),
+    ]];
     for o in &c.outputs {
         for (i, s) in o.plans.iter().enumerate() {
             let letter = ((b'A' + i as u8) as char).to_string();

@@ -160,7 +160,11 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
             "SHA" | "SUSPECTED" => Some(false),
             "CHA" | "CONFIRMED" => Some(true),
             other => {
-                problems.push(Problem::text(at("status"), format!("'{other}'"), "must be SHA (suspected) or CHA (confirmed)"));
+                problems.push(Problem::text(
+                    at("status"),
+                    format!("'{other}'"),
+                    "must be SHA (suspected) or CHA (confirmed)",
+                ));
                 None
             }
         };

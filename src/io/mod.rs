@@ -92,7 +92,8 @@ pub fn load_scenario(path_or_name: &str) -> Result<Scenario> {
 pub fn read_scenario_file(path: &Path) -> Result<ScenarioFile> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        let (line, column) = line_col(&String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]), usize::MAX);
+        let (line, column) =
+            line_col(&String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]), usize::MAX);
         Error::Parse { path: path.to_path_buf(), line, column, message: "the file is not UTF-8 text".into() }
     })?;
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {

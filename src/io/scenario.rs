@@ -160,7 +160,9 @@ impl<'de> Deserialize<'de> for DistSpec {
         impl<'de> Visitor<'de> for V {
             type Value = DistSpec;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a number or a distribution table such as { dist = \"pert\", min = 0.6, mode = 0.8, max = 0.95 }")
+                f.write_str(
+                    "a number or a distribution table such as { dist = \"pert\", min = 0.6, mode = 0.8, max = 0.95 }",
+                )
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<DistSpec, E> {
                 Ok(DistSpec::Fixed(v))

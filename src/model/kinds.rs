@@ -64,12 +64,8 @@ pub enum Method {
 
 impl Method {
     /// All methods, in the order of every `[_; 4]` array in the crate.
-    pub const ALL: [Method; 4] = [
-        Method::Manual,
-        Method::Mechanical,
-        Method::MineDetectionDogs,
-        Method::BattleAreaClearance,
-    ];
+    pub const ALL: [Method; 4] =
+        [Method::Manual, Method::Mechanical, Method::MineDetectionDogs, Method::BattleAreaClearance];
 
     /// The name used in files and outputs.
     #[must_use]

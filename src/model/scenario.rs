@@ -287,12 +287,9 @@ fn dist_from_table(t: &DistTable) -> Result<Dist> {
         DistTable::Uniform { min, max } => Dist::uniform(*min, *max),
         DistTable::Triangular { min, mode, max } => Dist::triangular(*min, *mode, *max),
         DistTable::Pert { min, mode, max, shape } => Dist::pert_with_shape(*min, *mode, *max, shape.unwrap_or(4.0)),
-        DistTable::Normal { mean, sd, min, max } => Dist::truncated_normal(
-            *mean,
-            *sd,
-            min.unwrap_or(f64::NEG_INFINITY),
-            max.unwrap_or(f64::INFINITY),
-        ),
+        DistTable::Normal { mean, sd, min, max } => {
+            Dist::truncated_normal(*mean, *sd, min.unwrap_or(f64::NEG_INFINITY), max.unwrap_or(f64::INFINITY))
+        }
         DistTable::Lognormal { median, p90, p95, mean, cv } => match (median, p90, p95, mean, cv) {
             (Some(m), Some(q), None, None, None) => Dist::lognormal_median_p90(*m, *q),
             (Some(m), None, Some(q), None, None) => Dist::lognormal_median_p95(*m, *q),
@@ -381,11 +378,7 @@ impl Conv {
             } else {
                 ""
             };
-            self.problems.push(Problem::text(
-                path,
-                format!("{dist} with range [{lo}, {hi}]"),
-                format!("{what}{hint}"),
-            ));
+            self.problems.push(Problem::text(path, format!("{dist} with range [{lo}, {hi}]"), format!("{what}{hint}")));
             return Param::Const(f64::NAN);
         }
         let i = self.inputs.len() as u32;
@@ -435,9 +428,19 @@ fn level(conv: &mut Conv, path: &str, label: &str, f: &LandReleaseFile) -> Level
         arr
     });
     LevelParams {
-        cancelled: conv.opt(&p("cancelled_fraction"), &l("NTS cancelled fraction"), &f.cancelled_fraction, Rule::Fraction),
+        cancelled: conv.opt(
+            &p("cancelled_fraction"),
+            &l("NTS cancelled fraction"),
+            &f.cancelled_fraction,
+            Rule::Fraction,
+        ),
         reduced: conv.opt(&p("reduced_fraction"), &l("TS reduced fraction"), &f.reduced_fraction, Rule::Fraction),
-        confirmed: conv.opt(&p("confirmed_fraction"), &l("confirmed (CHA) fraction"), &f.confirmed_fraction, Rule::Fraction),
+        confirmed: conv.opt(
+            &p("confirmed_fraction"),
+            &l("confirmed (CHA) fraction"),
+            &f.confirmed_fraction,
+            Rule::Fraction,
+        ),
         contaminated: conv.opt(
             &p("contaminated_fraction"),
             &l("contaminated fraction"),
@@ -486,13 +489,28 @@ fn capacity_group(conv: &mut Conv, path: &str, name: &str, f: &CapacityFile) -> 
     for (pool, file) in Pool::ALL.iter().zip(files) {
         if let Some(pf) = file {
             let pp = format!("{path}.teams.{}", pool.name());
-            let initial = conv.param(&format!("{pp}.initial"), &format!("{lp}{} teams, initial", pool.name()), &pf.initial, Rule::NonNegative);
+            let initial = conv.param(
+                &format!("{pp}.initial"),
+                &format!("{lp}{} teams, initial", pool.name()),
+                &pf.initial,
+                Rule::NonNegative,
+            );
             let growth_per_year = match &pf.growth_per_year {
-                Some(g) => conv.param(&format!("{pp}.growth_per_year"), &format!("{lp}{} teams, growth", pool.name()), g, Rule::Growth),
+                Some(g) => conv.param(
+                    &format!("{pp}.growth_per_year"),
+                    &format!("{lp}{} teams, growth", pool.name()),
+                    g,
+                    Rule::Growth,
+                ),
                 None => Param::Const(0.0),
             };
             let ceiling = match &pf.ceiling {
-                Some(c) => conv.param(&format!("{pp}.ceiling"), &format!("{lp}{} teams, ceiling", pool.name()), c, Rule::NonNegative),
+                Some(c) => conv.param(
+                    &format!("{pp}.ceiling"),
+                    &format!("{lp}{} teams, ceiling", pool.name()),
+                    c,
+                    Rule::NonNegative,
+                ),
                 None => initial,
             };
             if let (Param::Const(i), Param::Const(c)) = (initial, ceiling) {
@@ -503,13 +521,7 @@ fn capacity_group(conv: &mut Conv, path: &str, name: &str, f: &CapacityFile) -> 
             pools[pool.index()] = Some(PoolModel { initial, growth_per_year, ceiling });
         }
     }
-    CapacityGroup {
-        name: name.to_string(),
-        path: path.to_string(),
-        working_days_per_year,
-        budget_usd_per_year,
-        pools,
-    }
+    CapacityGroup { name: name.to_string(), path: path.to_string(), working_days_per_year, budget_usd_per_year, pools }
 }
 
 impl Scenario {
@@ -558,7 +570,8 @@ impl Scenario {
                 Sampler::default()
             }),
         };
-        let national_area = conv.opt("suspected_area_km2", "national suspected area (km²)", &f.suspected_area_km2, Rule::NonNegative);
+        let national_area =
+            conv.opt("suspected_area_km2", "national suspected area (km²)", &f.suspected_area_km2, Rule::NonNegative);
 
         // Land-release levels: national, per hazard, per region, per stratum.
         let national = level(&mut conv, "land_release", "", &f.land_release);
@@ -579,26 +592,37 @@ impl Scenario {
         for (m, mf) in Method::ALL.iter().zip(mfiles) {
             let Some(mf) = mf else { continue };
             let mp = format!("methods.{}", m.name());
-            let productivity = match (&mf.productivity_m2_per_team_day, &mf.productivity_m2_per_member_day, &mf.team_size) {
-                (Some(p), None, None) => Productivity::PerTeamDay(conv.param(
-                    &format!("{mp}.productivity_m2_per_team_day"),
-                    &format!("{m}: m² per team-day"),
-                    p,
-                    Rule::Positive,
-                )),
-                (None, Some(r), Some(s)) => Productivity::PerMemberDay {
-                    rate: conv.param(&format!("{mp}.productivity_m2_per_member_day"), &format!("{m}: m² per member-day"), r, Rule::Positive),
-                    team_size: conv.param(&format!("{mp}.team_size"), &format!("{m}: team size"), s, Rule::Positive),
-                },
-                _ => {
-                    conv.problems.push(Problem::text(
+            let productivity =
+                match (&mf.productivity_m2_per_team_day, &mf.productivity_m2_per_member_day, &mf.team_size) {
+                    (Some(p), None, None) => Productivity::PerTeamDay(conv.param(
+                        &format!("{mp}.productivity_m2_per_team_day"),
+                        &format!("{m}: m² per team-day"),
+                        p,
+                        Rule::Positive,
+                    )),
+                    (None, Some(r), Some(s)) => Productivity::PerMemberDay {
+                        rate: conv.param(
+                            &format!("{mp}.productivity_m2_per_member_day"),
+                            &format!("{m}: m² per member-day"),
+                            r,
+                            Rule::Positive,
+                        ),
+                        team_size: conv.param(
+                            &format!("{mp}.team_size"),
+                            &format!("{m}: team size"),
+                            s,
+                            Rule::Positive,
+                        ),
+                    },
+                    _ => {
+                        conv.problems.push(Problem::text(
                         mp.clone(),
                         "productivity",
                         "give either productivity_m2_per_team_day, or productivity_m2_per_member_day with team_size",
                     ));
-                    Productivity::PerTeamDay(Param::Const(f64::NAN))
-                }
-            };
+                        Productivity::PerTeamDay(Param::Const(f64::NAN))
+                    }
+                };
             let cost = match (&mf.cost_usd_per_team_day, &mf.cost_usd_per_m2) {
                 (Some(c), None) => MethodCost::PerTeamDay(conv.param(
                     &format!("{mp}.cost_usd_per_team_day"),
@@ -606,7 +630,12 @@ impl Scenario {
                     c,
                     Rule::NonNegative,
                 )),
-                (None, Some(c)) => MethodCost::PerM2(conv.param(&format!("{mp}.cost_usd_per_m2"), &format!("{m}: cost per m²"), c, Rule::NonNegative)),
+                (None, Some(c)) => MethodCost::PerM2(conv.param(
+                    &format!("{mp}.cost_usd_per_m2"),
+                    &format!("{m}: cost per m²"),
+                    c,
+                    Rule::NonNegative,
+                )),
                 _ => {
                     conv.problems.push(Problem::text(
                         mp.clone(),
@@ -620,7 +649,12 @@ impl Scenario {
         }
 
         let nts = SurveyModel {
-            cost: conv.param("survey.non_technical.cost_usd_per_km2", "NTS cost per km²", &f.survey.non_technical.cost_usd_per_km2, Rule::NonNegative),
+            cost: conv.param(
+                "survey.non_technical.cost_usd_per_km2",
+                "NTS cost per km²",
+                &f.survey.non_technical.cost_usd_per_km2,
+                Rule::NonNegative,
+            ),
             productivity_km2_per_team_day: conv.opt(
                 "survey.non_technical.productivity_km2_per_team_day",
                 "NTS km² per team-day",
@@ -629,7 +663,12 @@ impl Scenario {
             ),
         };
         let ts = SurveyModel {
-            cost: conv.param("survey.technical.cost_usd_per_m2", "TS cost per m²", &f.survey.technical.cost_usd_per_m2, Rule::NonNegative),
+            cost: conv.param(
+                "survey.technical.cost_usd_per_m2",
+                "TS cost per m²",
+                &f.survey.technical.cost_usd_per_m2,
+                Rule::NonNegative,
+            ),
             productivity_km2_per_team_day: conv.opt(
                 "survey.technical.productivity_km2_per_team_day",
                 "TS km² per team-day",
@@ -637,7 +676,8 @@ impl Scenario {
                 Rule::Positive,
             ),
         };
-        let overhead_fraction = conv.param("costs.overhead_fraction", "overhead fraction", &f.costs.overhead_fraction, Rule::NonNegative);
+        let overhead_fraction =
+            conv.param("costs.overhead_fraction", "overhead fraction", &f.costs.overhead_fraction, Rule::NonNegative);
         let benchmark_cost_per_item = conv.opt(
             "costs.benchmark_cost_usd_per_item",
             "benchmark cost per item",
@@ -667,7 +707,11 @@ impl Scenario {
             0usize
         });
         if horizon_years == 0 || horizon_years > 1000 {
-            conv.problems.push(Problem::new("capacity.horizon_years", f64::from(horizon_years), "must lie in [1, 1000]"));
+            conv.problems.push(Problem::new(
+                "capacity.horizon_years",
+                f64::from(horizon_years),
+                "must lie in [1, 1000]",
+            ));
             horizon_years = horizon_years.clamp(1, 1000);
         }
 
@@ -699,7 +743,8 @@ impl Scenario {
                     conv.problems.push(Problem::new(format!("{rp}.population_exposed"), p, "must be >= 0"));
                 }
             }
-            let agricultural_share = rf.agricultural_share.map_or(0.0, |v| conv.fixed_fraction(&format!("{rp}.agricultural_share"), v));
+            let agricultural_share =
+                rf.agricultural_share.map_or(0.0, |v| conv.fixed_fraction(&format!("{rp}.agricultural_share"), v));
             let region_level = rf
                 .land_release
                 .as_ref()
@@ -757,9 +802,24 @@ impl Scenario {
                             ));
                         }
                         StratumArea::Barrier {
-                            length_km: conv.param(&format!("{bp}.length_km"), &format!("{sl}belt length (km)"), &b.length_km, Rule::NonNegative),
-                            width_m: conv.param(&format!("{bp}.width_m"), &format!("{sl}belt width (m)"), &b.width_m, Rule::NonNegative),
-                            mines_per_km: conv.param(&format!("{bp}.mines_per_km"), &format!("{sl}mines per km"), &b.mines_per_km, Rule::NonNegative),
+                            length_km: conv.param(
+                                &format!("{bp}.length_km"),
+                                &format!("{sl}belt length (km)"),
+                                &b.length_km,
+                                Rule::NonNegative,
+                            ),
+                            width_m: conv.param(
+                                &format!("{bp}.width_m"),
+                                &format!("{sl}belt width (m)"),
+                                &b.width_m,
+                                Rule::NonNegative,
+                            ),
+                            mines_per_km: conv.param(
+                                &format!("{bp}.mines_per_km"),
+                                &format!("{sl}mines per km"),
+                                &b.mines_per_km,
+                                Rule::NonNegative,
+                            ),
                             mine_unit_cost_usd: conv.param(
                                 &format!("{bp}.mine_unit_cost_usd"),
                                 &format!("{sl}cost per mine laid"),
@@ -778,7 +838,11 @@ impl Scenario {
                         StratumArea::Area(Param::Const(f64::NAN))
                     }
                     (Some(_), Some(_)) => {
-                        conv.problems.push(Problem::text(sp.clone(), "both", "give suspected_area_km2 or barrier, not both"));
+                        conv.problems.push(Problem::text(
+                            sp.clone(),
+                            "both",
+                            "give suspected_area_km2 or barrier, not both",
+                        ));
                         StratumArea::Area(Param::Const(f64::NAN))
                     }
                 };
@@ -796,7 +860,10 @@ impl Scenario {
                         conv.problems.push(Problem::text(
                             format!("methods.{}", m.name()),
                             "missing",
-                            format!("{sp} clears {} % of its area by {m}, so [methods.{m}] must describe it", method_shares[m.index()] * 100.0),
+                            format!(
+                                "{sp} clears {} % of its area by {m}, so [methods.{m}] must describe it",
+                                method_shares[m.index()] * 100.0
+                            ),
                         ));
                     }
                 }
@@ -813,8 +880,16 @@ impl Scenario {
                     // A barrier is a recorded minefield: confirmed, fully contaminated.
                     cancelled_fraction: resolve!(cancelled, Param::Const(0.0)),
                     reduced_fraction: resolve!(reduced, Param::Const(0.0)),
-                    confirmed_fraction: if is_barrier { Param::Const(1.0) } else { resolve!(confirmed, Param::Const(0.0)) },
-                    contaminated_fraction: if is_barrier { Param::Const(1.0) } else { resolve!(contaminated, Param::Const(1.0)) },
+                    confirmed_fraction: if is_barrier {
+                        Param::Const(1.0)
+                    } else {
+                        resolve!(confirmed, Param::Const(0.0))
+                    },
+                    contaminated_fraction: if is_barrier {
+                        Param::Const(1.0)
+                    } else {
+                        resolve!(contaminated, Param::Const(1.0))
+                    },
                     items_per_km2: resolve!(items, Param::Const(0.0)),
                     method_shares,
                     site_count: sf.sites,
@@ -858,7 +933,11 @@ impl Scenario {
                             None => conv.problems.push(Problem::text(
                                 pp,
                                 "missing",
-                                format!("{} clears {} % of its area by {m}, so these teams are needed", s.path, share * 100.0),
+                                format!(
+                                    "{} clears {} % of its area by {m}, so these teams are needed",
+                                    s.path,
+                                    share * 100.0
+                                ),
                             )),
                             Some(pm) => {
                                 let zero = |p: Param| matches!(p, Param::Const(v) if v == 0.0);
@@ -881,7 +960,11 @@ impl Scenario {
                             conv.problems.push(Problem::text(
                                 format!("survey.{sp}.productivity_km2_per_team_day"),
                                 "missing",
-                                format!("{}.teams.{} is given, so the survey's productivity is needed", group.path, pool.name()),
+                                format!(
+                                    "{}.teams.{} is given, so the survey's productivity is needed",
+                                    group.path,
+                                    pool.name()
+                                ),
                             ));
                         }
                         if matches!(pm.initial, Param::Const(v) if v == 0.0) {
@@ -898,7 +981,12 @@ impl Scenario {
         };
 
         let casualty_rate = f.casualties.as_ref().map(|c| {
-            conv.param("casualties.rate_per_km2_year", "casualties per km² per year", &c.rate_per_km2_year, Rule::NonNegative)
+            conv.param(
+                "casualties.rate_per_km2_year",
+                "casualties per km² per year",
+                &c.rate_per_km2_year,
+                Rule::NonNegative,
+            )
         });
         let land_value = f.land_value.as_ref().map(|l| {
             let discount_rate = l.discount_rate.unwrap_or(0.0);
@@ -954,7 +1042,11 @@ impl Scenario {
                     SiteSource::Synthetic { count, size_cv, seed: s.seed, population_cv }
                 }
                 _ => {
-                    conv.problems.push(Problem::text("sites", "inventory and count", "give exactly one of `inventory` (a CSV file) and `count` (synthetic sites)"));
+                    conv.problems.push(Problem::text(
+                        "sites",
+                        "inventory and count",
+                        "give exactly one of `inventory` (a CSV file) and `count` (synthetic sites)",
+                    ));
                     SiteSource::Synthetic { count: 1, size_cv: 1.0, seed: None, population_cv: 1.0 }
                 }
             };
@@ -968,7 +1060,9 @@ impl Scenario {
             for (si, s) in strata.iter_mut().enumerate() {
                 let total_km2 = inv.stratum_area_m2(si) / 1e6;
                 match s.area {
-                    StratumArea::Area(Param::Const(v)) if v.is_nan() => s.area = StratumArea::Area(Param::Const(total_km2)),
+                    StratumArea::Area(Param::Const(v)) if v.is_nan() => {
+                        s.area = StratumArea::Area(Param::Const(total_km2))
+                    }
                     StratumArea::Area(p) => {
                         let (lo, hi) = match p {
                             Param::Const(v) => (v, v),
@@ -1115,7 +1209,9 @@ impl Scenario {
             .map(|st| match st.area {
                 StratumArea::Area(p) => p.mean(&self.inputs),
                 // Length and width are independent inputs, so the mean of the product is the product of means.
-                StratumArea::Barrier { length_km, width_m, .. } => length_km.mean(&self.inputs) * width_m.mean(&self.inputs) / 1000.0,
+                StratumArea::Barrier { length_km, width_m, .. } => {
+                    length_km.mean(&self.inputs) * width_m.mean(&self.inputs) / 1000.0
+                }
             })
             .sum()
     }
@@ -1242,18 +1338,30 @@ fn build_correlation(conv: &mut Conv, cf: &CorrelationFile) -> Option<Result<Cor
             }
         }
     } else if cf.inputs.is_some() != cf.matrix.is_some() {
-        conv.problems.push(Problem::text("correlation", "inputs without matrix", "give `inputs` and `matrix` together"));
+        conv.problems.push(Problem::text(
+            "correlation",
+            "inputs without matrix",
+            "give `inputs` and `matrix` together",
+        ));
         ok = false;
     }
     for (k, pair) in cf.pairs.iter().enumerate() {
         let pp = format!("correlation.pairs[{k}]");
         if pair.inputs.len() != 2 {
-            conv.problems.push(Problem::text(format!("{pp}.inputs"), format!("{} names", pair.inputs.len()), "must name exactly two inputs"));
+            conv.problems.push(Problem::text(
+                format!("{pp}.inputs"),
+                format!("{} names", pair.inputs.len()),
+                "must name exactly two inputs",
+            ));
             ok = false;
             continue;
         }
         if pair.inputs[0] == pair.inputs[1] {
-            conv.problems.push(Problem::text(format!("{pp}.inputs"), pair.inputs[0].clone(), "an input cannot be correlated with itself"));
+            conv.problems.push(Problem::text(
+                format!("{pp}.inputs"),
+                pair.inputs[0].clone(),
+                "an input cannot be correlated with itself",
+            ));
             ok = false;
             continue;
         }

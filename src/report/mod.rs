@@ -13,7 +13,13 @@ use std::fmt::Write as _;
 #[must_use]
 pub fn thousands(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
-        return if v.is_nan() { "n/a".into() } else if v > 0.0 { "inf".into() } else { "-inf".into() };
+        return if v.is_nan() {
+            "n/a".into()
+        } else if v > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        };
     }
     let s = format!("{:.*}", decimals, v.abs());
     let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(a, b)| (a, b));
@@ -37,6 +43,8 @@ pub fn thousands(v: f64, decimals: usize) -> String {
 /// A value in a unit, compact for tables: money in millions or billions, areas and counts whole.
 #[must_use]
 pub fn human(v: f64, unit: &str) -> String {
+    // Sums of many floating-point terms leave dust like 1e-11 where the answer is 0.
+    let v = if v.abs() < 5e-3 { 0.0 } else { v };
     match unit {
         "USD" => {
             let a = v.abs();
@@ -209,8 +217,58 @@ pub fn to_table(o: &Outcome) -> String {
     for (i, r) in rows.iter().enumerate() {
         if i == national && national < rows.len() {
             out.push('\n');
+            out.push_str(&yearly_table(o));
+            out.push('\n');
         }
         line(&mut out, r);
+    }
+    if national == rows.len() {
+        out.push('\n');
+        out.push_str(&yearly_table(o));
+    }
+    out
+}
+
+/// Fan-chart rows (P10 / P50 / P90 across trials) for a few years of the schedule.
+fn yearly_table(o: &Outcome) -> String {
+    let picks = [
+        Series::AreaClearedKm2,
+        Series::AreaReleasedKm2,
+        Series::HazardousAreaRemainingKm2,
+        Series::Casualties,
+        Series::CostUsd,
+    ];
+    let fans: Vec<Vec<[f64; 3]>> = picks.iter().map(|s| o.fan_chart(*s)).collect();
+    if fans[0].is_empty() {
+        return String::new();
+    }
+    let h = fans[0].len();
+    let years: Vec<usize> = [1usize, 2, 3, 5, 10, 20, 30, 50, 75, 100].into_iter().filter(|y| *y <= h).collect();
+    let mut out = String::from("yearly, P10 / P50 / P90 across trials\n");
+    let _ = write!(out, "{:<10}", "year");
+    let heads = ["cleared km²", "released km²", "remaining km²", "casualties", "spending"];
+    for hd in heads {
+        let _ = write!(out, "  {hd:>26}");
+    }
+    out.push('\n');
+    for y in years {
+        let _ = write!(out, "{:<10}", o.start_year() + y as i32 - 1);
+        for (k, f) in fans.iter().enumerate() {
+            let b = f[y - 1];
+            let unit = if k == 4 {
+                "USD"
+            } else if k == 3 {
+                "people"
+            } else {
+                "km2"
+            };
+            let _ = write!(
+                out,
+                "  {:>26}",
+                format!("{} / {} / {}", human(b[0], unit), human(b[1], unit), human(b[2], unit))
+            );
+        }
+        out.push('\n');
     }
     out
 }
@@ -229,7 +287,9 @@ pub fn to_csv(o: &Outcome) -> String {
         let _ = write!(w, ",p{k}_ci_low,p{k}_ci_high");
     }
     w.push('\n');
-    let quote = |t: &str| if t.contains(',') || t.contains('"') { format!("\"{}\"", t.replace('"', "\"\"")) } else { t.to_string() };
+    let quote = |t: &str| {
+        if t.contains(',') || t.contains('"') { format!("\"{}\"", t.replace('"', "\"\"")) } else { t.to_string() }
+    };
     for (d, s) in o.summaries() {
         let region = d.region.map_or(String::new(), |r| o.region_names()[r].clone());
         let _ = write!(w, "{},{},{},{},{},{},{},{}", d.name, quote(&region), d.unit, s.mean, s.sd, s.se, s.min, s.max);

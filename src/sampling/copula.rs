@@ -64,10 +64,7 @@ impl Correlation {
     ) -> Result<Self> {
         let problems = check_shape(field, &names, &matrix);
         if !problems.is_empty() {
-            return Err(Error::InvalidScenario {
-                source_name: field.to_string(),
-                problems,
-            });
+            return Err(Error::InvalidScenario { source_name: field.to_string(), problems });
         }
         let given = matrix.clone();
         let mut spearman = matrix;
@@ -177,11 +174,7 @@ fn check_shape(field: &str, names: &[String], m: &DMatrix<f64>) -> Vec<Problem> 
             } else if !(v.abs() <= 1.0) {
                 p.push(Problem::new(f, v, "a correlation must lie in [-1, 1]"));
             } else if j < i && (v - m[(j, i)]).abs() > 1e-12 {
-                p.push(Problem::new(
-                    f,
-                    v,
-                    format!("the matrix must be symmetric, but [{j}][{i}] is {}", m[(j, i)]),
-                ));
+                p.push(Problem::new(f, v, format!("the matrix must be symmetric, but [{j}][{i}] is {}", m[(j, i)])));
             }
         }
     }
@@ -191,11 +184,7 @@ fn check_shape(field: &str, names: &[String], m: &DMatrix<f64>) -> Vec<Problem> 
 /// The smallest eigenvalue of a symmetric matrix.
 #[must_use]
 pub fn min_eigenvalue(m: &DMatrix<f64>) -> f64 {
-    SymmetricEigen::new(m.clone())
-        .eigenvalues
-        .iter()
-        .copied()
-        .fold(f64::INFINITY, f64::min)
+    SymmetricEigen::new(m.clone()).eigenvalues.iter().copied().fold(f64::INFINITY, f64::min)
 }
 
 /// The nearest correlation matrix in the Frobenius norm (Higham 2002,
@@ -248,10 +237,13 @@ mod tests {
     fn not_positive_definite_is_named() {
         // Pairwise plausible, jointly impossible.
         let m = DMatrix::from_row_slice(3, 3, &[1.0, 0.9, -0.9, 0.9, 1.0, 0.9, -0.9, 0.9, 1.0]);
-        let e = Correlation::new("correlation", vec![0, 1, 2], names(3), m.clone(), false)
-            .unwrap_err()
-            .to_string();
-        assert!(e.starts_with("correlation: correlation matrix over [x0, x1, x2] is not positive definite (smallest eigenvalue -"), "{e}");
+        let e = Correlation::new("correlation", vec![0, 1, 2], names(3), m.clone(), false).unwrap_err().to_string();
+        assert!(
+            e.starts_with(
+                "correlation: correlation matrix over [x0, x1, x2] is not positive definite (smallest eigenvalue -"
+            ),
+            "{e}"
+        );
         let c = Correlation::new("correlation", vec![0, 1, 2], names(3), m, true).unwrap();
         assert_eq!(c.repairs().len(), 3);
         assert!(min_eigenvalue(c.matrix()) > 0.0);

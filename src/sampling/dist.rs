@@ -134,10 +134,7 @@ fn done(d: Dist, problems: Vec<Problem>) -> Result<Dist> {
             // unreachable: len == 1
             || Problem::text("", "", ""),
         ))),
-        _ => Err(Error::InvalidScenario {
-            source_name: "distribution".into(),
-            problems,
-        }),
+        _ => Err(Error::InvalidScenario { source_name: "distribution".into(), problems }),
     }
 }
 
@@ -202,12 +199,7 @@ impl Dist {
         } else {
             (1.0, 1.0)
         };
-        done(
-            Dist {
-                kind: Kind::Pert { min, mode, max, shape, alpha, beta },
-            },
-            p,
-        )
+        done(Dist { kind: Kind::Pert { min, mode, max, shape, alpha, beta } }, p)
     }
 
     /// Normal with mean and standard deviation, unbounded.
@@ -253,12 +245,7 @@ impl Dist {
                 }
             }
         }
-        done(
-            Dist {
-                kind: Kind::Normal { mean, sd, lo: min, hi: max, p_lo, p_hi },
-            },
-            p,
-        )
+        done(Dist { kind: Kind::Normal { mean, sd, lo: min, hi: max, p_lo, p_hi } }, p)
     }
 
     /// Lognormal from its median and 90th percentile.
@@ -289,11 +276,8 @@ impl Dist {
         } else if ok && !(q > median) {
             p.push(Problem::new(name, q, format!("must be > median ({median})")));
         }
-        let (mu, sigma) = if p.is_empty() {
-            (median.ln(), (q / median).ln() / std_normal_quantile(p_q))
-        } else {
-            (0.0, 1.0)
-        };
+        let (mu, sigma) =
+            if p.is_empty() { (median.ln(), (q / median).ln() / std_normal_quantile(p_q)) } else { (0.0, 1.0) };
         done(Dist { kind: Kind::LogNormal { mu, sigma } }, p)
     }
 
@@ -380,15 +364,7 @@ impl Dist {
         if let Some(last) = cum.last_mut() {
             *last = 1.0;
         }
-        done(
-            Dist {
-                kind: Kind::Discrete {
-                    values: pairs.iter().map(|x| x.0).collect(),
-                    cum,
-                },
-            },
-            p,
-        )
+        done(Dist { kind: Kind::Discrete { values: pairs.iter().map(|x| x.0).collect(), cum } }, p)
     }
 
     /// True when the value is known exactly.
@@ -436,11 +412,7 @@ impl Dist {
             Kind::Pert { min, mode, max, shape, .. } => (min + shape * mode + max) / (shape + 2.0),
             Kind::Normal { mean, sd, lo, hi, p_lo, p_hi } => {
                 let pdf = |z: f64| {
-                    if z.is_finite() {
-                        (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()
-                    } else {
-                        0.0
-                    }
+                    if z.is_finite() { (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt() } else { 0.0 }
                 };
                 let a = (lo - mean) / sd;
                 let b = (hi - mean) / sd;
@@ -477,9 +449,7 @@ impl Dist {
             Kind::Fixed(v) => *v,
             Kind::Uniform { min, max } => min + p * (max - min),
             Kind::Triangular { min, mode, max } => triangular_quantile(*min, *mode, *max, p),
-            Kind::Pert { min, max, alpha, beta, .. } => {
-                min + (max - min) * beta_quantile(*alpha, *beta, p)
-            }
+            Kind::Pert { min, max, alpha, beta, .. } => min + (max - min) * beta_quantile(*alpha, *beta, p),
             Kind::Normal { mean, sd, lo, hi, p_lo, p_hi } => {
                 let q = mean + sd * std_normal_quantile(p_lo + p * (p_hi - p_lo));
                 q.clamp(*lo, *hi)
@@ -519,9 +489,7 @@ impl Dist {
                     Err(_) => f64::NAN,
                 }
             }
-            Kind::Normal { mean, sd, p_lo, p_hi, .. } => {
-                (std_normal_cdf((x - mean) / sd) - p_lo) / (p_hi - p_lo)
-            }
+            Kind::Normal { mean, sd, p_lo, p_hi, .. } => (std_normal_cdf((x - mean) / sd) - p_lo) / (p_hi - p_lo),
             Kind::LogNormal { mu, sigma } => std_normal_cdf((x.ln() - mu) / sigma),
             Kind::Discrete { values, cum } => {
                 let i = values.partition_point(|v| *v <= x);
@@ -540,25 +508,19 @@ impl Dist {
             Kind::Fixed(v) => Kind::Fixed(v * f),
             Kind::Uniform { min, max } => Kind::Uniform { min: min * f, max: max * f },
             Kind::Triangular { min, mode, max } => Kind::Triangular { min: min * f, mode: mode * f, max: max * f },
-            Kind::Pert { min, mode, max, shape, alpha, beta } => Kind::Pert {
-                min: min * f,
-                mode: mode * f,
-                max: max * f,
-                shape: *shape,
-                alpha: *alpha,
-                beta: *beta,
-            },
-            Kind::Normal { mean, sd, lo, hi, p_lo, p_hi } => Kind::Normal {
-                mean: mean * f,
-                sd: sd * f,
-                lo: lo * f,
-                hi: hi * f,
-                p_lo: *p_lo,
-                p_hi: *p_hi,
-            },
+            Kind::Pert { min, mode, max, shape, alpha, beta } => {
+                Kind::Pert { min: min * f, mode: mode * f, max: max * f, shape: *shape, alpha: *alpha, beta: *beta }
+            }
+            Kind::Normal { mean, sd, lo, hi, p_lo, p_hi } => {
+                Kind::Normal { mean: mean * f, sd: sd * f, lo: lo * f, hi: hi * f, p_lo: *p_lo, p_hi: *p_hi }
+            }
             Kind::LogNormal { mu, sigma } => Kind::LogNormal { mu: mu + f.ln(), sigma: *sigma },
-            Kind::Beta { alpha, beta, min, max } => Kind::Beta { alpha: *alpha, beta: *beta, min: min * f, max: max * f },
-            Kind::Discrete { values, cum } => Kind::Discrete { values: values.iter().map(|v| v * f).collect(), cum: cum.clone() },
+            Kind::Beta { alpha, beta, min, max } => {
+                Kind::Beta { alpha: *alpha, beta: *beta, min: min * f, max: max * f }
+            }
+            Kind::Discrete { values, cum } => {
+                Kind::Discrete { values: values.iter().map(|v| v * f).collect(), cum: cum.clone() }
+            }
         };
         Dist { kind }
     }
@@ -645,12 +607,17 @@ impl Dist {
         let bad = |e: String| Error::InvalidValue(Problem::text("distribution", format!("{self}"), e));
         let d = match &self.kind {
             Kind::Fixed(v) => Direct::Fixed(*v),
-            Kind::Uniform { min, max } => Direct::Uniform(rand::distr::Uniform::new(*min, *max).map_err(|e| bad(e.to_string()))?),
+            Kind::Uniform { min, max } => {
+                Direct::Uniform(rand::distr::Uniform::new(*min, *max).map_err(|e| bad(e.to_string()))?)
+            }
             Kind::Triangular { min, mode, max } => {
                 Direct::Triangular(rand_distr::Triangular::new(*min, *max, *mode).map_err(|e| bad(e.to_string()))?)
             }
             Kind::Pert { min, mode, max, shape, .. } => Direct::Pert(
-                rand_distr::Pert::new(*min, *max).with_shape(*shape).with_mode(*mode).map_err(|e| bad(e.to_string()))?,
+                rand_distr::Pert::new(*min, *max)
+                    .with_shape(*shape)
+                    .with_mode(*mode)
+                    .map_err(|e| bad(e.to_string()))?,
             ),
             Kind::Beta { alpha, beta, min, max } => {
                 Direct::Beta(rand_distr::Beta::new(*alpha, *beta).map_err(|e| bad(e.to_string()))?, *min, *max)
@@ -658,7 +625,9 @@ impl Dist {
             Kind::Normal { mean, sd, lo, hi, .. } if lo.is_infinite() && hi.is_infinite() => {
                 Direct::Normal(rand_distr::Normal::new(*mean, *sd).map_err(|e| bad(e.to_string()))?)
             }
-            Kind::LogNormal { mu, sigma } => Direct::LogNormal(rand_distr::LogNormal::new(*mu, *sigma).map_err(|e| bad(e.to_string()))?),
+            Kind::LogNormal { mu, sigma } => {
+                Direct::LogNormal(rand_distr::LogNormal::new(*mu, *sigma).map_err(|e| bad(e.to_string()))?)
+            }
             Kind::Normal { .. } | Kind::Discrete { .. } => Direct::Inverse(self.clone()),
         };
         Ok(DirectSampler(d))
@@ -693,11 +662,7 @@ fn check_min_mode_max(min: f64, mode: f64, max: f64, p: &mut Vec<Problem>) -> bo
         return false;
     }
     if !(mode >= min && mode <= max) {
-        p.push(Problem::new(
-            "mode",
-            mode,
-            format!("must lie in [min, max] = [{min}, {max}]"),
-        ));
+        p.push(Problem::new("mode", mode, format!("must lie in [min, max] = [{min}, {max}]")));
         return false;
     }
     true
@@ -709,11 +674,7 @@ fn check_min_mode_max(min: f64, mode: f64, max: f64, p: &mut Vec<Problem>) -> bo
 pub(crate) fn triangular_quantile(min: f64, mode: f64, max: f64, p: f64) -> f64 {
     let r = max - min;
     let fc = (mode - min) / r;
-    if p < fc {
-        min + (p * r * (mode - min)).sqrt()
-    } else {
-        max - ((1.0 - p) * r * (max - mode)).sqrt()
-    }
+    if p < fc { min + (p * r * (mode - min)).sqrt() } else { max - ((1.0 - p) * r * (max - mode)).sqrt() }
 }
 
 /// The standard beta quantile from statrs, with p already clamped into (0, 1).
@@ -752,21 +713,12 @@ mod tests {
     fn constructors_name_the_broken_rule() {
         assert_eq!(err(Dist::fixed(f64::NAN)), "value: NaN is invalid: must be a finite number");
         assert_eq!(err(Dist::uniform(2.0, 1.0)), "max: 1 is invalid: must be > min (2)");
-        assert_eq!(
-            err(Dist::pert(0.6, 1.2, 0.95)),
-            "mode: 1.2 is invalid: must lie in [min, max] = [0.6, 0.95]"
-        );
+        assert_eq!(err(Dist::pert(0.6, 1.2, 0.95)), "mode: 1.2 is invalid: must lie in [min, max] = [0.6, 0.95]");
         assert_eq!(err(Dist::triangular(5.0, 4.0, 1.0)), "max: 1 is invalid: must be > min (5)");
-        assert_eq!(
-            err(Dist::pert_with_shape(0.0, 0.5, 1.0, 0.0)),
-            "shape: 0 is invalid: must be > 0"
-        );
+        assert_eq!(err(Dist::pert_with_shape(0.0, 0.5, 1.0, 0.0)), "shape: 0 is invalid: must be > 0");
         assert_eq!(err(Dist::normal(0.0, -1.0)), "sd: -1 is invalid: must be > 0");
         assert_eq!(err(Dist::lognormal_median_p90(-1.0, 3.0)), "median: -1 is invalid: must be > 0");
-        assert_eq!(
-            err(Dist::lognormal_median_p90(2.0, 1.0)),
-            "p90: 1 is invalid: must be > median (2)"
-        );
+        assert_eq!(err(Dist::lognormal_median_p90(2.0, 1.0)), "p90: 1 is invalid: must be > median (2)");
         assert_eq!(err(Dist::lognormal_mean_cv(1.0, 0.0)), "cv: 0 is invalid: must be > 0");
         assert_eq!(err(Dist::beta(0.0, 1.0, 0.0, 1.0)), "alpha: 0 is invalid: must be > 0");
         assert_eq!(err(Dist::discrete(&[1.0], &[-1.0])), "weights[0]: -1 is invalid: must be >= 0");
@@ -774,9 +726,7 @@ mod tests {
             err(Dist::discrete(&[1.0, 2.0], &[1.0])),
             "weights: 1 weights is invalid: must have one weight per value (2 values)"
         );
-        assert!(
-            err(Dist::truncated_normal(0.0, 1.0, 50.0, 60.0)).contains("almost no probability")
-        );
+        assert!(err(Dist::truncated_normal(0.0, 1.0, 50.0, 60.0)).contains("almost no probability"));
     }
 
     #[test]

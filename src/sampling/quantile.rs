@@ -59,14 +59,9 @@ impl QuantileFn {
             match dist.closed_form() {
                 Some(ClosedForm::Uniform { min, max }) => QKind::Uniform { min, span: max - min },
                 Some(ClosedForm::Triangular { min, mode, max }) => QKind::Triangular { min, mode, max },
-                Some(ClosedForm::Normal { mean, sd, lo, hi, p_lo, p_hi }) => QKind::Normal {
-                    mean,
-                    sd,
-                    p_lo,
-                    p_span: p_hi - p_lo,
-                    lo,
-                    hi,
-                },
+                Some(ClosedForm::Normal { mean, sd, lo, hi, p_lo, p_hi }) => {
+                    QKind::Normal { mean, sd, p_lo, p_span: p_hi - p_lo, lo, hi }
+                }
                 Some(ClosedForm::LogNormal { mu, sigma }) => QKind::LogNormal { mu, sigma },
                 None => QKind::General(dist.clone()),
             }
@@ -119,9 +114,8 @@ fn beta_table(alpha: f64, beta: f64) -> std::sync::Arc<[f64]> {
             return Arc::clone(t);
         }
     }
-    let t: Arc<[f64]> = (0..=TABLE_CELLS)
-        .map(|k| super::dist::beta_quantile(alpha, beta, k as f64 / TABLE_CELLS as f64))
-        .collect();
+    let t: Arc<[f64]> =
+        (0..=TABLE_CELLS).map(|k| super::dist::beta_quantile(alpha, beta, k as f64 / TABLE_CELLS as f64)).collect();
     if let Ok(mut map) = cache.lock() {
         map.insert(key, Arc::clone(&t));
     }

@@ -394,9 +394,6 @@ mod tests {
         assert_eq!("lhs".parse::<Sampler>().unwrap(), Sampler::LatinHypercube);
         assert_eq!("Sobol".parse::<Sampler>().unwrap(), Sampler::Sobol);
         let e = "halton".parse::<Sampler>().unwrap_err().to_string();
-        assert_eq!(
-            e,
-            "sampler: 'halton' is unknown; known: monte_carlo (mc), latin_hypercube (lhs), sobol"
-        );
+        assert_eq!(e, "sampler: 'halton' is unknown; known: monte_carlo (mc), latin_hypercube (lhs), sobol");
     }
 }

@@ -72,11 +72,7 @@ impl<'s> Compiled<'s> {
         let (defs, cols) = outputs_for(s, level == ModelLevel::Sites);
         let horizon = s.capacity.as_ref().map_or(0, |c| c.horizon_years as usize);
         let series_len = if level == ModelLevel::Sites { horizon * Series::ALL.len() } else { 0 };
-        let group_of_stratum = s
-            .strata
-            .iter()
-            .map(|st| s.regions[st.region].capacity_group.unwrap_or(0))
-            .collect();
+        let group_of_stratum = s.strata.iter().map(|st| s.regions[st.region].capacity_group.unwrap_or(0)).collect();
         let mut c = Compiled {
             scenario: s,
             level,
@@ -169,11 +165,11 @@ impl<'s> Compiled<'s> {
                 let mean_area: Vec<f64> = s.strata.iter().map(|st| mean_area_km2(st.area, s)).collect();
                 let counts = split_count(*count, &mean_area, s.strata.iter().map(|st| st.site_count).collect());
                 let size = if *size_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, *size_cv)?) } else { None };
-                let noise = if *population_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, *population_cv)?) } else { None };
+                let noise =
+                    if *population_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, *population_cv)?) } else { None };
                 // Region population densities relative to the national average.
-                let region_area: Vec<f64> = (0..s.regions.len())
-                    .map(|r| s.regions[r].strata.clone().map(|si| mean_area[si]).sum())
-                    .collect();
+                let region_area: Vec<f64> =
+                    (0..s.regions.len()).map(|r| s.regions[r].strata.clone().map(|si| mean_area[si]).sum()).collect();
                 let all_pop = s.regions.iter().all(|r| r.population_exposed.is_some());
                 let total_pop: f64 = s.regions.iter().filter_map(|r| r.population_exposed).sum();
                 let total_area: f64 = region_area.iter().sum();

@@ -131,12 +131,8 @@ pub(crate) fn run<P: InputProvider>(
                 let first = range.start + b * batch;
                 let last = (first + batch).min(range.end);
                 let m = (last - first) as usize;
-                let mut chunk = Chunk {
-                    first,
-                    rows: vec![0.0; m * n_out],
-                    inputs: vec![0.0; m * k],
-                    series: vec![0.0; m * sl],
-                };
+                let mut chunk =
+                    Chunk { first, rows: vec![0.0; m * n_out], inputs: vec![0.0; m * k], series: vec![0.0; m * sl] };
                 for (j, t) in (first..last).enumerate() {
                     let key = provider.fill(t, &mut scratch);
                     chunk.inputs[j * k..(j + 1) * k].copy_from_slice(&scratch.x);

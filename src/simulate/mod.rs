@@ -1,7 +1,7 @@
 //! Running a scenario: [`simulate`] and its [`Outcome`].
 
-pub mod config;
 pub(crate) mod compiled;
+pub mod config;
 pub(crate) mod engine;
 pub mod outputs;
 pub(crate) mod trial;
@@ -12,8 +12,8 @@ use crate::sampling::{Sampler, UniformSource};
 use crate::stats::summary::{Summary, quantile_sorted};
 use compiled::Compiled;
 pub use config::{ModelLevel, SimConfig};
-use engine::{Chunk, InputProvider, SampledInputs, SiteAcc};
 pub use engine::ProgressFn;
+use engine::{Chunk, InputProvider, SampledInputs, SiteAcc};
 pub use outputs::{OutputDef, Series};
 use serde::Serialize;
 use std::ops::Range;
@@ -96,7 +96,11 @@ pub fn simulate(scenario: &Scenario, config: &SimConfig) -> Result<Outcome> {
 ///
 /// # Errors
 /// As [`simulate`].
-pub fn simulate_with_progress(scenario: &Scenario, config: &SimConfig, progress: Option<ProgressFn<'_>>) -> Result<Outcome> {
+pub fn simulate_with_progress(
+    scenario: &Scenario,
+    config: &SimConfig,
+    progress: Option<ProgressFn<'_>>,
+) -> Result<Outcome> {
     let c = prepare(scenario, config)?;
     check_memory(&c, config.trials, config.memory_limit_bytes)?;
     with_threads(config.threads, || {
@@ -143,7 +147,11 @@ pub(crate) fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> 
 }
 
 /// Runs one design of trials `range` (a Latin hypercube design spans the range).
-pub(crate) fn run_range(c: &Compiled<'_>, range: Range<u64>, progress: Option<ProgressFn<'_>>) -> (Vec<Chunk>, SiteAcc) {
+pub(crate) fn run_range(
+    c: &Compiled<'_>,
+    range: Range<u64>,
+    progress: Option<ProgressFn<'_>>,
+) -> (Vec<Chunk>, SiteAcc) {
     let names: Vec<&str> = c.names.iter().map(String::as_str).collect();
     let provider = SampledInputs {
         source: UniformSource::new(c.sampler, c.seed, &names, range.start, range.end - range.start),
@@ -467,7 +475,8 @@ impl Outcome {
             return Vec::new();
         }
         let si = Series::ALL.iter().position(|s| *s == series).unwrap_or(0);
-        let ok: Vec<usize> = (0..self.trials as usize).filter(|&t| self.columns.first().is_none_or(|c| c[t].is_finite())).collect();
+        let ok: Vec<usize> =
+            (0..self.trials as usize).filter(|&t| self.columns.first().is_none_or(|c| c[t].is_finite())).collect();
         let mut buf = Vec::with_capacity(ok.len());
         (0..h)
             .map(|y| {

@@ -170,7 +170,14 @@ fn globals(c: &Compiled<'_>, x: &[f64]) -> (Globals, [f64; 4], [f64; 4]) {
 }
 
 /// Fills the per-stratum parameters of the trial.
-fn strata_params(c: &Compiled<'_>, x: &[f64], inv_prod: &[f64; 4], cost_td: &[f64; 4], spread: f64, out: &mut [StratumTrial]) {
+fn strata_params(
+    c: &Compiled<'_>,
+    x: &[f64],
+    inv_prod: &[f64; 4],
+    cost_td: &[f64; 4],
+    spread: f64,
+    out: &mut [StratumTrial],
+) {
     let s = c.scenario;
     let nts_cost_m2 = s.nts.cost.get(x) / 1e6;
     let ts_cost_m2 = s.ts.cost.get(x);
@@ -223,7 +230,14 @@ fn strata_params(c: &Compiled<'_>, x: &[f64], inv_prod: &[f64; 4], cost_td: &[f6
 }
 
 /// Team-days available per group, pool and year (after the budget cap).
-fn capacity_table(c: &Compiled<'_>, x: &[f64], g: &Globals, cap: &mut [f64], inv_cap: &mut [f64], pools: &mut [PoolState]) {
+fn capacity_table(
+    c: &Compiled<'_>,
+    x: &[f64],
+    g: &Globals,
+    cap: &mut [f64],
+    inv_cap: &mut [f64],
+    pools: &mut [PoolState],
+) {
     let Some(capacity) = &c.scenario.capacity else { return };
     let h = c.horizon;
     for (gi, grp) in capacity.groups.iter().enumerate() {
@@ -373,7 +387,13 @@ pub(crate) struct TrialExtras<'a> {
 
 /// Runs one trial with input values already in `scratch.x`; writes the output
 /// row and, for a scheduled site run, the yearly series and the per-site counters.
-pub(crate) fn run_trial(c: &Compiled<'_>, noise_key: u64, scratch: &mut Scratch, row: &mut [f64], extras: TrialExtras<'_>) {
+pub(crate) fn run_trial(
+    c: &Compiled<'_>,
+    noise_key: u64,
+    scratch: &mut Scratch,
+    row: &mut [f64],
+    extras: TrialExtras<'_>,
+) {
     let x = &scratch.x;
     let (g, inv_prod, cost_td) = globals(c, x);
     let spread = c.sites.as_ref().map_or(0.0, |s| s.reduction_spread);
@@ -578,7 +598,13 @@ fn site_pass(c: &Compiled<'_>, noise_key: u64, g: &Globals, scratch: &mut Scratc
             site_cost_nts = a * st.nts_cost_m2;
             if scheduled {
                 let p = st.group * 6;
-                t_nts = advance(&mut pools[p], &cap[(p) * h..(p + 1) * h], &inv_cap[p * h..(p + 1) * h], 0.0, a * g.nts_td_per_m2);
+                t_nts = advance(
+                    &mut pools[p],
+                    &cap[(p) * h..(p + 1) * h],
+                    &inv_cap[p * h..(p + 1) * h],
+                    0.0,
+                    a * g.nts_td_per_m2,
+                );
             }
         }
         if !confirmed && u_cancel < st.cancel {
@@ -587,11 +613,7 @@ fn site_pass(c: &Compiled<'_>, noise_key: u64, g: &Globals, scratch: &mut Scratc
         } else {
             ac.surveyed += a;
             site_cost_ts = a * st.ts_cost_m2;
-            let r = if spread_on {
-                st.r_lo + st.r_width * bits_unit((hsh >> 24) & 0xFFFF, 16)
-            } else {
-                st.reduce
-            };
+            let r = if spread_on { st.r_lo + st.r_width * bits_unit((hsh >> 24) & 0xFFFF, 16) } else { st.reduce };
             let ax = a * (1.0 - r);
             site_cleared = ax;
             ac.reduced += a - ax;
@@ -605,13 +627,25 @@ fn site_pass(c: &Compiled<'_>, noise_key: u64, g: &Globals, scratch: &mut Scratc
             }
             if scheduled {
                 let p = st.group * 6 + 1;
-                t_ts = advance(&mut pools[p], &cap[p * h..(p + 1) * h], &inv_cap[p * h..(p + 1) * h], t_nts, a * g.ts_td_per_m2);
+                t_ts = advance(
+                    &mut pools[p],
+                    &cap[p * h..(p + 1) * h],
+                    &inv_cap[p * h..(p + 1) * h],
+                    t_nts,
+                    a * g.ts_td_per_m2,
+                );
                 t_done = t_ts;
                 for m in 0..4 {
                     let tdm = st.td_per_m2[m];
                     if tdm > 0.0 {
                         let p = st.group * 6 + 2 + m;
-                        let t = advance(&mut pools[p], &cap[p * h..(p + 1) * h], &inv_cap[p * h..(p + 1) * h], t_ts, axd * tdm);
+                        let t = advance(
+                            &mut pools[p],
+                            &cap[p * h..(p + 1) * h],
+                            &inv_cap[p * h..(p + 1) * h],
+                            t_ts,
+                            axd * tdm,
+                        );
                         if t > t_done {
                             t_done = t;
                         }
@@ -780,9 +814,8 @@ fn site_schedule_outputs(c: &Compiled<'_>, g: &Globals, scratch: &Scratch, row: 
     let hf = h as f64;
     let total = row[cols.suspected] * 1e6;
     let rate = s.casualty_rate.map_or(0.0, |p| p.get(x));
-    let (value_ha, discount) = s
-        .land_value
-        .map_or((0.0, 0.0), |l| (l.agriculture_usd_per_ha_year.get(x), l.discount_rate));
+    let (value_ha, discount) =
+        s.land_value.map_or((0.0, 0.0), |l| (l.agriculture_usd_per_ha_year.get(x), l.discount_rate));
     let ns = Series::ALL.len();
     let (mut cum, mut expo_before, mut farm_before) = (0.0, 0.0, 0.0);
     let (mut y50, mut y90) = (hf, hf);

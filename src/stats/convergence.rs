@@ -148,7 +148,11 @@ pub fn simulate_to_precision(scenario: &Scenario, config: &SimConfig, target: &P
                 .map(|(&i, name)| {
                     let mut v: Vec<f64> = b.column(i).iter().copied().filter(|x| x.is_finite()).collect();
                     v.sort_unstable_by(f64::total_cmp);
-                    PrecisionReached { output: name.clone(), p50: relative_half_width(&v, 0.5), p90: relative_half_width(&v, 0.9) }
+                    PrecisionReached {
+                        output: name.clone(),
+                        p50: relative_half_width(&v, 0.5),
+                        p90: relative_half_width(&v, 0.9),
+                    }
                 })
                 .collect();
             let reached = precision.iter().all(|p| p.p50 <= target.relative && p.p90 <= target.relative);

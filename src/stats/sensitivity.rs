@@ -70,7 +70,8 @@ pub fn tornado(o: &Outcome, output: &str) -> Result<Tornado> {
     let ok: Vec<usize> = (0..y.len()).filter(|&t| y[t].is_finite()).collect();
     let yv: Vec<f64> = ok.iter().map(|&t| y[t]).collect();
     let k = o.input_names().len();
-    let xs: Vec<Vec<f64>> = (0..k).map(|i| ok.iter().map(|&t| o.input_values(i).map_or(f64::NAN, |c| c[t])).collect()).collect();
+    let xs: Vec<Vec<f64>> =
+        (0..k).map(|i| ok.iter().map(|&t| o.input_values(i).map_or(f64::NAN, |c| c[t])).collect()).collect();
     let rho: Vec<f64> = xs.iter().map(|x| spearman(x, &yv)).map(|r| if r.is_nan() { 0.0 } else { r }).collect();
     let (src, r2) = standardized_regression(&xs, &yv);
     let total: f64 = rho.iter().map(|r| r * r).sum();
@@ -169,7 +170,15 @@ pub fn saltelli_design(k: usize, n: u64, seed: u64, sampler: Sampler) -> (Vec<f6
 }
 
 /// Jansen estimators with bootstrap CIs from the outputs on A, B and each A_B⁽ⁱ⁾.
-fn jansen(output: &str, inputs: &[String], fa: &[f64], fb: &[f64], fab: &[Vec<f64>], seed: u64, resamples: usize) -> SobolIndices {
+fn jansen(
+    output: &str,
+    inputs: &[String],
+    fa: &[f64],
+    fb: &[f64],
+    fab: &[Vec<f64>],
+    seed: u64,
+    resamples: usize,
+) -> SobolIndices {
     let n = fa.len();
     let estimate = |rows: &[usize]| -> (Vec<f64>, Vec<f64>, f64) {
         let m = rows.len() as f64;
@@ -186,14 +195,16 @@ fn jansen(output: &str, inputs: &[String], fa: &[f64], fb: &[f64], fab: &[Vec<f6
         (first, total, var)
     };
     // Rows where a trial failed (a non-finite output) are left out, not averaged in.
-    let all: Vec<usize> = (0..n).filter(|&r| fa[r].is_finite() && fb[r].is_finite() && fab.iter().all(|f| f[r].is_finite())).collect();
+    let all: Vec<usize> =
+        (0..n).filter(|&r| fa[r].is_finite() && fb[r].is_finite() && fab.iter().all(|f| f[r].is_finite())).collect();
     let n = all.len().max(1);
     let (first, total, variance) = estimate(&all);
     let boots: Vec<(Vec<f64>, Vec<f64>)> = (0..resamples)
         .into_par_iter()
         .map(|b| {
             let key = mix64(seed ^ 0xB007_5778_u64 ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-            let rows: Vec<usize> = (0..n).map(|j| all[((unit_open(mix64(key ^ j as u64)) * n as f64) as usize).min(n - 1)]).collect();
+            let rows: Vec<usize> =
+                (0..n).map(|j| all[((unit_open(mix64(key ^ j as u64)) * n as f64) as usize).min(n - 1)]).collect();
             let (f, t, _) = estimate(&rows);
             (f, t)
         })
@@ -231,7 +242,14 @@ fn jansen(output: &str, inputs: &[String], fa: &[f64], fb: &[f64], fab: &[Vec<f6
 /// assert!((s.first[1] - 0.4424).abs() < 0.05);
 /// # Ok::<(), demine::Error>(())
 /// ```
-pub fn sobol_indices<F: Fn(&[f64]) -> f64 + Sync>(dists: &[Dist], names: &[&str], f: F, n: u64, seed: u64, resamples: usize) -> SobolIndices {
+pub fn sobol_indices<F: Fn(&[f64]) -> f64 + Sync>(
+    dists: &[Dist],
+    names: &[&str],
+    f: F,
+    n: u64,
+    seed: u64,
+    resamples: usize,
+) -> SobolIndices {
     let k = dists.len();
     let q: Vec<QuantileFn> = dists.iter().map(QuantileFn::new).collect();
     let (a, b) = saltelli_design(k, n, seed, Sampler::Sobol);
@@ -261,7 +279,13 @@ pub fn sobol_indices<F: Fn(&[f64]) -> f64 + Sync>(dists: &[Dist], names: &[&str]
 /// # Errors
 /// [`Error::Unknown`] for an unknown output; [`Error::InvalidValue`] for
 /// `n < 16`; [`Error::TooManyTrials`] when the design does not fit in memory.
-pub fn scenario_sobol_indices(scenario: &Scenario, config: &SimConfig, outputs: &[&str], n: u64, resamples: usize) -> Result<Vec<SobolIndices>> {
+pub fn scenario_sobol_indices(
+    scenario: &Scenario,
+    config: &SimConfig,
+    outputs: &[&str],
+    n: u64,
+    resamples: usize,
+) -> Result<Vec<SobolIndices>> {
     if n < 16 {
         return Err(Error::invalid("sobol_n", n as f64, "must be >= 16"));
     }
