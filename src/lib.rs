@@ -47,6 +47,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+// `!(x > 0.0)` is deliberate: unlike `x <= 0.0` it also rejects NaN (as rand_distr's checks do).
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
 #![doc(test(attr(deny(warnings))))]
 
 pub mod error;

@@ -33,7 +33,8 @@ fn ks_crit(n: usize) -> f64 {
 #[test]
 fn marginals_pass_ks_against_statrs() {
     let n = 20_000;
-    let cases: Vec<(Dist, Box<dyn Fn(f64) -> f64>)> = vec![
+    type Case = (Dist, Box<dyn Fn(f64) -> f64>);
+    let cases: Vec<Case> = vec![
         (Dist::uniform(180.0, 240.0).unwrap(), {
             let r = Uniform::new(180.0, 240.0).unwrap();
             Box::new(move |x| r.cdf(x))

@@ -455,14 +455,14 @@ fn header(s: &Scenario, o: &demine::Outcome) -> String {
         s.currency(),
         s.price_year()
     ));
-    if let Some(land) = s.land_area_km2() {
-        if let Some(area) = o.summary("suspected_area_km2") {
-            h.push_str(&format!(
-                "; suspected area P50 = {:.1} % of {} km²",
-                100.0 * area.p50() / land,
-                demine::report::thousands(land, 0)
-            ));
-        }
+    if let Some(land) = s.land_area_km2()
+        && let Some(area) = o.summary("suspected_area_km2")
+    {
+        h.push_str(&format!(
+            "; suspected area P50 = {:.1} % of {} km²",
+            100.0 * area.p50() / land,
+            demine::report::thousands(land, 0)
+        ));
     }
     h.push('\n');
     if o.horizon_years() > 0 {

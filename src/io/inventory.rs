@@ -204,16 +204,16 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
             }
         };
         let area_m2 = number("area_m2", &mut problems);
-        if let Some(a) = area_m2 {
-            if !(a > 0.0) {
-                problems.push(Problem::new(at("area_m2"), a, "an area must be > 0"));
-            }
+        if let Some(a) = area_m2
+            && !(a > 0.0)
+        {
+            problems.push(Problem::new(at("area_m2"), a, "an area must be > 0"));
         }
         let population = number("population", &mut problems);
-        if let Some(p) = population {
-            if !(p >= 0.0) {
-                problems.push(Problem::new(at("population"), p, "must be >= 0"));
-            }
+        if let Some(p) = population
+            && !(p >= 0.0)
+        {
+            problems.push(Problem::new(at("population"), p, "must be >= 0"));
         }
         let land_use = LandUse::parse(field("land_use"));
         if land_use.is_none() {
@@ -239,11 +239,11 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
         };
         if let (Some(region), Some(stratum), Some(confirmed), Some(area_m2), Some(population), Some(land_use)) =
             (region, stratum, confirmed, area_m2, population, land_use)
+            && area_m2 > 0.0
+            && population >= 0.0
         {
-            if area_m2 > 0.0 && population >= 0.0 {
-                totals[stratum] += area_m2;
-                sites.push(SiteRecord { id, region, stratum, confirmed, area_m2, land_use, population, priority });
-            }
+            totals[stratum] += area_m2;
+            sites.push(SiteRecord { id, region, stratum, confirmed, area_m2, land_use, population, priority });
         }
     }
     if sites.is_empty() && problems.is_empty() {

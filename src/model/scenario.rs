@@ -463,16 +463,16 @@ fn capacity_group(conv: &mut Conv, path: &str, name: &str, f: &CapacityFile) -> 
     let budget_usd_per_year = f.budget_usd_per_year.as_ref().map(|b| {
         let bp = format!("{path}.budget_usd_per_year");
         let p = conv.param(&bp, &format!("{lp}yearly budget"), b, Rule::Positive);
-        if let DistSpec::Fixed(v) = b {
-            if *v == 0.0 {
-                // Replace the generic rule by the one that says why.
-                conv.problems.retain(|q| q.field != bp);
-                conv.problems.push(Problem::new(
-                    bp.clone(),
-                    *v,
-                    "a zero budget releases nothing: remove the cap or give a positive amount",
-                ));
-            }
+        if let DistSpec::Fixed(v) = b
+            && *v == 0.0
+        {
+            // Replace the generic rule by the one that says why.
+            conv.problems.retain(|q| q.field != bp);
+            conv.problems.push(Problem::new(
+                bp.clone(),
+                *v,
+                "a zero budget releases nothing: remove the cap or give a positive amount",
+            ));
         }
         p
     });
@@ -513,10 +513,10 @@ fn capacity_group(conv: &mut Conv, path: &str, name: &str, f: &CapacityFile) -> 
                 ),
                 None => initial,
             };
-            if let (Param::Const(i), Param::Const(c)) = (initial, ceiling) {
-                if c < i {
-                    conv.problems.push(Problem::new(format!("{pp}.ceiling"), c, format!("must be >= initial ({i})")));
-                }
+            if let (Param::Const(i), Param::Const(c)) = (initial, ceiling)
+                && c < i
+            {
+                conv.problems.push(Problem::new(format!("{pp}.ceiling"), c, format!("must be >= initial ({i})")));
             }
             pools[pool.index()] = Some(PoolModel { initial, growth_per_year, ceiling });
         }
@@ -549,15 +549,15 @@ impl Scenario {
         if f.currency.trim().is_empty() {
             conv.problems.push(Problem::text("currency", "\"\"", "must not be empty"));
         }
-        if let Some(a) = f.land_area_km2 {
-            if !(a > 0.0 && a.is_finite()) {
-                conv.problems.push(Problem::new("land_area_km2", a, "must be > 0"));
-            }
+        if let Some(a) = f.land_area_km2
+            && !(a > 0.0 && a.is_finite())
+        {
+            conv.problems.push(Problem::new("land_area_km2", a, "must be > 0"));
         }
-        if let Some(a) = f.released_before_start_km2 {
-            if !(a >= 0.0 && a.is_finite()) {
-                conv.problems.push(Problem::new("released_before_start_km2", a, "must be >= 0"));
-            }
+        if let Some(a) = f.released_before_start_km2
+            && !(a >= 0.0 && a.is_finite())
+        {
+            conv.problems.push(Problem::new("released_before_start_km2", a, "must be >= 0"));
         }
         let sampler = match &f.sampler {
             None => Sampler::default(),
@@ -733,15 +733,15 @@ impl Scenario {
                     format!("must be unique, but regions[{prev}] has the same name"),
                 ));
             }
-            if let Some(a) = rf.land_area_km2 {
-                if !(a > 0.0 && a.is_finite()) {
-                    conv.problems.push(Problem::new(format!("{rp}.land_area_km2"), a, "must be > 0"));
-                }
+            if let Some(a) = rf.land_area_km2
+                && !(a > 0.0 && a.is_finite())
+            {
+                conv.problems.push(Problem::new(format!("{rp}.land_area_km2"), a, "must be > 0"));
             }
-            if let Some(p) = rf.population_exposed {
-                if !(p >= 0.0 && p.is_finite()) {
-                    conv.problems.push(Problem::new(format!("{rp}.population_exposed"), p, "must be >= 0"));
-                }
+            if let Some(p) = rf.population_exposed
+                && !(p >= 0.0 && p.is_finite())
+            {
+                conv.problems.push(Problem::new(format!("{rp}.population_exposed"), p, "must be >= 0"));
             }
             let agricultural_share =
                 rf.agricultural_share.map_or(0.0, |v| conv.fixed_fraction(&format!("{rp}.agricultural_share"), v));
@@ -867,10 +867,10 @@ impl Scenario {
                         ));
                     }
                 }
-                if let Some(n) = sf.sites {
-                    if n == 0 {
-                        conv.problems.push(Problem::new(format!("{sp}.sites"), 0.0, "must be >= 1"));
-                    }
+                if let Some(n) = sf.sites
+                    && n == 0
+                {
+                    conv.problems.push(Problem::new(format!("{sp}.sites"), 0.0, "must be >= 1"));
                 }
                 strata.push(Stratum {
                     region: ri,
@@ -1331,9 +1331,9 @@ fn build_correlation(conv: &mut Conv, cf: &CorrelationFile) -> Option<Result<Cor
             pos(&mut names, name);
         }
         if ok {
-            for i in 0..n {
-                for j in 0..n {
-                    entries.push((i, j, matrix[i][j], format!("correlation.matrix[{i}][{j}]")));
+            for (i, row) in matrix.iter().enumerate() {
+                for (j, v) in row.iter().enumerate() {
+                    entries.push((i, j, *v, format!("correlation.matrix[{i}][{j}]")));
                 }
             }
         }
@@ -1392,10 +1392,11 @@ fn build_correlation(conv: &mut Conv, cf: &CorrelationFile) -> Option<Result<Cor
             m[(i, j)] = v;
             continue;
         }
-        if let Some(prev) = &set[i][j] {
-            if (m[(i, j)] - v).abs() > 1e-12 && !field.starts_with(prev.as_str()) {
-                conv.problems.push(Problem::new(field.clone(), v, format!("conflicts with {prev} ({})", m[(i, j)])));
-            }
+        if let Some(prev) = &set[i][j]
+            && (m[(i, j)] - v).abs() > 1e-12
+            && !field.starts_with(prev.as_str())
+        {
+            conv.problems.push(Problem::new(field.clone(), v, format!("conflicts with {prev} ({})", m[(i, j)])));
         }
         m[(i, j)] = v;
         set[i][j] = Some(field);

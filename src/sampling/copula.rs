@@ -140,11 +140,7 @@ impl Correlation {
         }
         // z ← L·z in place, from the bottom row up (L is lower triangular).
         for r in (0..n).rev() {
-            let mut s = 0.0;
-            for c in 0..=r {
-                s += self.chol[(r, c)] * z[c];
-            }
-            z[r] = s;
+            z[r] = z[..=r].iter().enumerate().map(|(c, zc)| self.chol[(r, c)] * zc).sum();
         }
         for (k, &i) in self.inputs.iter().enumerate() {
             u[i] = std_normal_cdf(z[k]).clamp(super::dist::P_EPS, 1.0 - super::dist::P_EPS);

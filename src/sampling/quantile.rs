@@ -109,10 +109,10 @@ fn beta_table(alpha: f64, beta: f64) -> std::sync::Arc<[f64]> {
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let key = (alpha.to_bits(), beta.to_bits());
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Ok(map) = cache.lock() {
-        if let Some(t) = map.get(&key) {
-            return Arc::clone(t);
-        }
+    if let Ok(map) = cache.lock()
+        && let Some(t) = map.get(&key)
+    {
+        return Arc::clone(t);
     }
     let t: Arc<[f64]> =
         (0..=TABLE_CELLS).map(|k| super::dist::beta_quantile(alpha, beta, k as f64 / TABLE_CELLS as f64)).collect();

@@ -161,7 +161,7 @@ impl<'s> Compiled<'s> {
                 confirmed = Some(conf);
             }
             SiteSource::Synthetic { count, size_cv, seed, population_cv } => {
-                let gen_key = mix64(seed.unwrap_or(config.seed) ^ 0x5EED_0F_1A7E_5173);
+                let gen_key = mix64(seed.unwrap_or(config.seed) ^ 0x005E_ED0F_1A7E_5173);
                 let mean_area: Vec<f64> = s.strata.iter().map(|st| mean_area_km2(st.area, s)).collect();
                 let counts = split_count(*count, &mean_area, s.strata.iter().map(|st| st.site_count).collect());
                 let size = if *size_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, *size_cv)?) } else { None };
@@ -242,9 +242,9 @@ impl<'s> Compiled<'s> {
             order.sort_by_key(|&i| stratum[i as usize]);
             let mut ranges = vec![0..0; s.strata.len()];
             let mut start = 0;
-            for si in 0..s.strata.len() {
+            for (si, range) in ranges.iter_mut().enumerate() {
                 let end = start + order[start..].iter().take_while(|&&i| stratum[i as usize] as usize == si).count();
-                ranges[si] = start..end;
+                *range = start..end;
                 start = end;
             }
             Some(ranges)

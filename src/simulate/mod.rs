@@ -196,7 +196,7 @@ impl Builder {
         for ch in chunks {
             let n_out = self.columns.len();
             let k = self.inputs.len();
-            let m = if n_out > 0 { ch.rows.len() / n_out } else { 0 };
+            let m = ch.rows.len().checked_div(n_out).unwrap_or(0);
             // Column by column: each column's writes are sequential.
             for (o, col) in self.columns.iter_mut().enumerate() {
                 col.extend((0..m).map(|j| ch.rows[j * n_out + o]));

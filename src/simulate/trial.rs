@@ -797,10 +797,10 @@ fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Scratch, row:
         row[col] = if national.is_finite() { 1.0 } else { 0.0 };
     }
     for (r, region) in c.scenario.regions.iter().enumerate() {
-        if let (Some(rc), Some(gi)) = (cols.region.get(r), region.capacity_group) {
-            if let Some(col) = rc.duration {
-                row[col] = censor(scratch.group_finish[gi]);
-            }
+        if let (Some(rc), Some(gi)) = (cols.region.get(r), region.capacity_group)
+            && let Some(col) = rc.duration
+        {
+            row[col] = censor(scratch.group_finish[gi]);
         }
     }
 }
