@@ -107,6 +107,30 @@ fn bad_files_and_flags_exit_nonzero_with_a_message() {
         (vec!["run".into(), "--sampler".into(), "halton".into()], "sampler: 'halton' is unknown"),
         (vec!["run".into(), "--threads".into(), "0".into()], "threads: 0 is invalid"),
         (vec!["validate".into(), tmp("junk.toml", "this is [not toml").display().to_string()], "line 1, column"),
+        (vec!["run".into(), "--precision".into(), "0%".into()], "precision: 0 % is invalid: must lie in (0 %, 100 %]"),
+        (vec!["run".into(), "--precision".into(), "101%".into()], "precision: 101 % is invalid"),
+        (
+            vec![
+                "capacity".into(),
+                "ukraine".into(),
+                "--finish-by".into(),
+                "2030".into(),
+                "--confidence".into(),
+                "1.5".into(),
+            ],
+            "confidence: 1.5 is invalid: must lie in (0, 1)",
+        ),
+        (
+            vec![
+                "sensitivity".into(),
+                "ukraine".into(),
+                "--output".into(),
+                "bogus".into(),
+                "--trials".into(),
+                "50".into(),
+            ],
+            "output: 'bogus' is unknown",
+        ),
     ];
     for (args, want) in cases {
         let a: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -115,4 +139,44 @@ fn bad_files_and_flags_exit_nonzero_with_a_message() {
         assert!(err.contains(want), "{a:?}: {err}");
         assert!(!err.contains("panicked"), "{a:?}: {err}");
     }
+}
+
+#[test]
+fn scenario_level_sampler_and_repairs_are_checked_and_reported() {
+    let (_, toml, _) = demine(&["show", "eastern-flank"]);
+    let p = tmp("bad-sampler.toml", &toml.replacen("sampler = \"monte_carlo\"", "sampler = \"halton\"", 1));
+    let (code, _, err) = demine(&["validate", p.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("sampler: halton is invalid: must be one of monte_carlo (mc), latin_hypercube (lhs), sobol"),
+        "{err}"
+    );
+    // An impossible correlation structure with repair = true: validate and run list the changed entries.
+    let impossible = toml.replacen("rank_correlation = 0.8 },\n  { inputs = [\"methods.manual.cost_usd_per_m2\", \"methods.mine_detection_dogs.cost_usd_per_m2\"], rank_correlation = 0.8 }", "rank_correlation = 0.9 },\n  { inputs = [\"methods.manual.cost_usd_per_m2\", \"methods.mine_detection_dogs.cost_usd_per_m2\"], rank_correlation = -0.9 }", 1);
+    assert_ne!(impossible, toml);
+    let p = tmp("impossible.toml", &impossible);
+    let (code, _, err) = demine(&["validate", p.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not positive definite (smallest eigenvalue -"), "{err}");
+    let p = tmp("repaired.toml", &impossible.replacen("[correlation]\n", "[correlation]\nrepair = true\n", 1));
+    let (code, out, _) = demine(&["validate", p.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("correlation matrix repaired") && out.contains("given 0.9000, used"), "{out}");
+    let (code, out, _) = demine(&["run", p.to_str().unwrap(), "--trials", "20", "--format", "json"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("\"correlation_repairs\""), "{out}");
+}
+
+#[test]
+fn sites_csv_lists_every_site() {
+    let dir = std::env::temp_dir().join(format!("demine-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("sites-out.csv");
+    let scenario = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/district.toml");
+    let (code, _, err) =
+        demine(&["run", scenario.to_str().unwrap(), "--trials", "50", "--sites-csv", p.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert_eq!(text.lines().count(), 9);
+    assert!(text.starts_with("id,region,mean_release_year,released_share\nN-1,North,20"), "{text}");
 }

@@ -114,3 +114,32 @@ fn schedule_duration_matches_hand_computation() {
     let d = o.summary("duration_years").unwrap().mean;
     assert!((d - (2.0 + 32_500.0 / 40_000.0)).abs() < 1e-12, "{d}");
 }
+
+#[test]
+fn a_budget_cap_scales_capacity_down() {
+    // Full spend: (100 manual × 200 days × $1,000 + 100 mechanical × 200 × $5,000) × 1.1 = $132 M a year.
+    // A $66 M cap halves every pool: manual work (62,500 team-days) takes 6.25 years instead of 3.125.
+    let cap = "\n[capacity]\nworking_days_per_year = 200\nbudget_usd_per_year = 66000000\n[capacity.teams]\nmanual = { initial = 100 }\nmechanical = { initial = 100 }\n";
+    let o = run(&format!("{}{cap}", common::FIXED), 2, ModelLevel::Aggregate);
+    let d = o.summary("duration_years").unwrap().mean;
+    assert!((d - 6.25).abs() < 1e-9, "{d}");
+    // A cap above the full spend changes nothing.
+    let o = run(&format!("{}{}", common::FIXED, cap.replace("66000000", "200000000")), 2, ModelLevel::Aggregate);
+    assert!((o.summary("duration_years").unwrap().mean - 3.125).abs() < 1e-9);
+}
+
+#[test]
+fn json_scenarios_read_like_toml() {
+    let file = demine::io::parse_toml(common::FIXED, std::path::Path::new("f")).unwrap();
+    let dir = std::env::temp_dir().join(format!("demine-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("fixed.json");
+    std::fs::write(&p, serde_json::to_string_pretty(&file).unwrap()).unwrap();
+    let s = demine::io::load_scenario(p.to_str().unwrap()).unwrap();
+    let o = simulate(&s, &SimConfig::default().with_trials(2).with_model(ModelLevel::Aggregate)).unwrap();
+    assert_eq!(o.summary("cleared_area_km2").unwrap().mean, 25.0);
+    // and JSON syntax errors carry line and column
+    std::fs::write(&p, "{\n  \"name\": \"x\",\n  oops\n}").unwrap();
+    let e = demine::io::load_scenario(p.to_str().unwrap()).unwrap_err().to_string();
+    assert!(e.contains("line 3, column 3"), "{e}");
+}

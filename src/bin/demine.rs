@@ -310,6 +310,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                     if s.capacity().is_some() { ", with capacity (schedule)" } else { "" }
                 ),
             )?;
+            w(&mut out, &demine::report::repairs_text(s.correlation().map_or(&[], |c| c.repairs())))?;
         }
         Command::Scenarios => {
             for b in BUNDLED {
@@ -468,6 +469,7 @@ fn header(s: &Scenario, o: &demine::Outcome) -> String {
     if o.horizon_years() > 0 {
         h.push_str(&format!("schedule from {} over at most {} years\n", o.start_year(), o.horizon_years()));
     }
+    h.push_str(&demine::report::repairs_text(o.correlation_repairs()));
     let (examples, count) = o.failed_trials();
     if count > 0 {
         h.push_str(&format!(

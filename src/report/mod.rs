@@ -157,10 +157,26 @@ pub fn to_json(o: &Outcome) -> Value {
     }
     let (examples, count) = o.failed_trials();
     root.insert("failed_trials".into(), json!({ "count": count, "examples": examples }));
+    if !o.correlation_repairs().is_empty() {
+        root.insert("correlation_repairs".into(), json!(o.correlation_repairs()));
+    }
     Value::Object(root)
 }
 
 const HEAD: [&str; 7] = ["mean", "P5", "P50", "P80", "P95", "P50 95% CI", ""];
+
+/// One line per correlation entry a repair changed (empty when none).
+#[must_use]
+pub fn repairs_text(repairs: &[crate::sampling::RepairedEntry]) -> String {
+    let mut t = String::new();
+    if !repairs.is_empty() {
+        t.push_str("correlation matrix repaired (nearest correlation matrix, Higham 2002):\n");
+        for r in repairs {
+            let _ = writeln!(t, "  {} ~ {}: given {:.4}, used {:.4}", r.a, r.b, r.given, r.used);
+        }
+    }
+    t
+}
 
 /// An aligned text table of every output (national, then per region), with units.
 #[must_use]

@@ -67,6 +67,7 @@ pub struct Outcome {
     pub(crate) failed_count: u64,
     pub(crate) sites: Option<SiteResults>,
     pub(crate) correlated_inputs: bool,
+    pub(crate) correlation_repairs: Vec<crate::sampling::RepairedEntry>,
 }
 
 /// Runs `config.trials` trials of `scenario`.
@@ -300,6 +301,7 @@ impl Builder {
             failed_count,
             sites,
             correlated_inputs: s.correlation.is_some(),
+            correlation_repairs: s.correlation.as_ref().map_or_else(Vec::new, |c| c.repairs().to_vec()),
         }
     }
 }
@@ -463,6 +465,12 @@ impl Outcome {
     #[must_use]
     pub fn has_correlated_inputs(&self) -> bool {
         self.correlated_inputs
+    }
+
+    /// Entries of the scenario's correlation matrix changed by a repair (empty when none was needed).
+    #[must_use]
+    pub fn correlation_repairs(&self) -> &[crate::sampling::RepairedEntry] {
+        &self.correlation_repairs
     }
 
     /// Fan chart of a yearly series: per year (from the start year), P10, P50, P90

@@ -122,6 +122,11 @@ impl Scratch {
 }
 
 /// Per-trial national parameters.
+///
+/// # Formula
+/// productivity_m = m² per team-day (or m² per member-day × team size);
+/// cost per team-day_m = given, or cost per m² × productivity_m;
+/// NTS team-days per m² = 1 / (km² per team-day × 10⁶), likewise TS.
 struct Globals {
     overhead: f64,
     nts_td_per_m2: f64,
@@ -170,6 +175,14 @@ fn globals(c: &Compiled<'_>, x: &[f64]) -> (Globals, [f64; 4], [f64; 4]) {
 }
 
 /// Fills the per-stratum parameters of the trial.
+///
+/// # Formula
+/// A = suspected area (barrier: length × width / 1000 km²; with a national
+/// total T every stratum is scaled by T / Σ A); team-days per m²_m = share_m /
+/// productivity_m; clearance cost per m² = Σ_m team-days per m²_m × cost per
+/// team-day_m; item density = items per km² / 10⁶ (barrier: mines laid /
+/// (A·(1 − r)), so all mines are in the area cleared); per-site reduced
+/// fractions are uniform on r ± spread·min(r, 1 − r) (mean r).
 fn strata_params(
     c: &Compiled<'_>,
     x: &[f64],
@@ -230,6 +243,12 @@ fn strata_params(
 }
 
 /// Team-days available per group, pool and year (after the budget cap).
+///
+/// # Formula
+/// teams_p(y) = min(ceiling_p, initial_p·(1 + growth_p)^y); capacity_p(y) =
+/// teams_p(y) × working days; full spend(y) = (1 + overhead) × Σ_p capacity_p(y)
+/// × cost per team-day_p; with a budget B every pool is scaled by
+/// min(1, B / full spend(y)).
 fn capacity_table(
     c: &Compiled<'_>,
     x: &[f64],
@@ -419,6 +438,12 @@ pub(crate) fn run_trial(
     }
 }
 
+/// The aggregate engine: each stratum's expected totals given the trial's inputs.
+///
+/// # Formula
+/// SHA = A·(1 − conf); cancelled = SHA·c; surveyed = A − cancelled;
+/// reduced = surveyed·r; cleared = surveyed − reduced;
+/// items = density·(A·conf·(1 − r) + f·(cleared − A·conf·(1 − r))).
 fn aggregate_pass(scratch: &mut Scratch) {
     for (t, a) in scratch.strata.iter().zip(scratch.acc.iter_mut()) {
         let area = t.area_m2;
@@ -490,6 +515,13 @@ fn bill_pass(c: &Compiled<'_>, noise_key: u64, ranges: &[std::ops::Range<usize>]
 }
 
 /// One stratum's sites; `STATUS` is a [`Status`] as 0..=3, `SPREAD` whether reduction varies by site.
+///
+/// # Formula
+/// For site i of area aᵢ = wᵢ·A: cancelled when SHA and uᵢ < c; otherwise
+/// surveyed, reduced by rᵢ, to clear xᵢ = aᵢ·(1 − rᵢ) with team-day multiplier
+/// dᵢ (mean 1); holds EO when CHA or vᵢ < f. The stratum sums Σ aᵢ (SHA),
+/// Σ cancelled, Σ surveyed, Σ reduced, Σ xᵢ, Σ xᵢ·dᵢ and Σ xᵢ (holding EO)
+/// have the aggregate engine's values as expectations.
 #[inline(always)]
 fn bill_stratum<const STATUS: u8, const SPREAD: bool>(
     sites: &super::compiled::SiteArrays,
@@ -693,6 +725,12 @@ fn site_pass(c: &Compiled<'_>, noise_key: u64, g: &Globals, scratch: &mut Scratc
 }
 
 /// Writes the output row from the stratum accumulators.
+///
+/// # Formula
+/// cost_NTS = SHA·cost per m²; cost_TS = surveyed·TS cost per m²;
+/// cost_clearance = Σ xᵢ·dᵢ × clearance cost per m²; overhead = o × (sum);
+/// total = (1 + o) × (sum); team-days_m = Σ xᵢ·dᵢ × share_m / productivity_m;
+/// cost asymmetry = total / (mines laid × price per mine).
 fn fill_row(c: &Compiled<'_>, g: &Globals, scratch: &mut Scratch, row: &mut [f64]) {
     let cols = &c.cols;
     let s = c.scenario;
@@ -806,6 +844,14 @@ fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Scratch, row:
 }
 
 /// Site engine with capacity: durations, shares, casualties, land value and the yearly series.
+///
+/// # Formula
+/// Years to 50 % (90 %): the year the cumulative released area crosses half
+/// (nine tenths) of the total, interpolated linearly within the year; duration:
+/// the last release (the horizon when not all is released). Casualties in year
+/// y = rate × Σᵢ eᵢ·aᵢ·(time site i is unreleased within [y, y + 1)), eᵢ the
+/// site's exposed-population density relative to the average. Land value =
+/// Σ_y value per ha × farmland in use during y (ha) × (1 + ρ)^−(y + ½).
 fn site_schedule_outputs(c: &Compiled<'_>, g: &Globals, scratch: &Scratch, row: &mut [f64], series: &mut [f32]) {
     let cols = &c.cols;
     let s = c.scenario;
