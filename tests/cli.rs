@@ -180,3 +180,17 @@ fn sites_csv_lists_every_site() {
     assert_eq!(text.lines().count(), 9);
     assert!(text.starts_with("id,region,mean_release_year,released_share\nN-1,North,20"), "{text}");
 }
+
+#[test]
+fn the_readme_scenario_example_validates_and_runs() {
+    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme.find("```toml\nname = \"district\"").expect("README has the example") + "```toml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let p = tmp("readme.toml", &readme[start..end]);
+    let (code, out, err) = demine(&["validate", p.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("valid: 2 regions, 3 strata"), "{out}");
+    let (code, out, err) = demine(&["run", p.to_str().unwrap(), "--trials", "100", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"casualties_over_horizon\""));
+}
