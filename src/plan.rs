@@ -142,13 +142,34 @@ pub fn compare(plans: &[Scenario], config: &SimConfig) -> Result<Comparison> {
         return Err(Error::invalid("plans", plans.len() as f64, "compare needs at least two plans"));
     }
     let outcomes = plans.iter().map(|p| simulate(p, config)).collect::<Result<Vec<Outcome>>>()?;
-    Ok(compare_outcomes(&outcomes))
+    compare_outcomes(&outcomes)
 }
 
 /// Compares outcomes already run on common random numbers (same seed and trials).
-#[must_use]
-pub fn compare_outcomes(outcomes: &[Outcome]) -> Comparison {
-    let base = &outcomes[0];
+///
+/// # Errors
+/// [`Error::InvalidValue`] with fewer than two outcomes, or outcomes that were
+/// not run with the same seed and trial count (their trials would not pair).
+pub fn compare_outcomes(outcomes: &[Outcome]) -> Result<Comparison> {
+    let [base, rest @ ..] = outcomes else {
+        return Err(Error::invalid("plans", 0.0, "compare needs at least two plans"));
+    };
+    if rest.is_empty() {
+        return Err(Error::invalid("plans", 1.0, "compare needs at least two plans"));
+    }
+    for o in rest {
+        if o.trials() != base.trials() || o.seed() != base.seed() {
+            return Err(Error::InvalidValue(crate::Problem::text(
+                "plans",
+                format!("{} ({} trials, seed {})", o.scenario_name(), o.trials(), o.seed()),
+                format!(
+                    "must be run with the baseline's seed and trials ({}, seed {}) to pair trials",
+                    base.trials(),
+                    base.seed()
+                ),
+            )));
+        }
+    }
     let mut outputs = Vec::new();
     for d in base.outputs().iter().filter(|d| d.region.is_none()) {
         let cols: Option<Vec<&[f64]>> = outcomes.iter().map(|o| o.values(&d.name)).collect();
@@ -162,12 +183,12 @@ pub fn compare_outcomes(outcomes: &[Outcome]) -> Comparison {
             versus_baseline: cols[1..].iter().map(|b| PairedDifference::new(cols[0], b, dir)).collect(),
         });
     }
-    Comparison {
+    Ok(Comparison {
         plans: outcomes.iter().map(|o| o.scenario_name().to_string()).collect(),
         trials: base.trials(),
         seed: base.seed(),
         outputs,
-    }
+    })
 }
 
 /// The answer of [`required_clearance_capacity`].

@@ -183,6 +183,8 @@ fn trial_counts() {
     has(&e, "but the limit is 8.0 GiB; run at most ");
     let e = simulate(&s, &SimConfig::default().with_threads(0)).unwrap_err().to_string();
     assert_eq!(e, "threads: 0 is invalid: must be >= 1");
+    let e = simulate(&s, &SimConfig::default().with_threads(100_000)).unwrap_err().to_string();
+    assert_eq!(e, "threads: 100000 is invalid: must be at most 1024");
 }
 
 #[test]

@@ -375,7 +375,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 outcomes.push(demine::simulate_with_progress(sc, &config, Some(&cb))?);
             }
             progress.finish();
-            let mut c = demine::plan::compare_outcomes(&outcomes);
+            let mut c = demine::plan::compare_outcomes(&outcomes)?;
             c.plans = plans.clone();
             match format {
                 Format::Json => {

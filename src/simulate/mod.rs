@@ -111,12 +111,19 @@ pub fn simulate_with_progress(
     })
 }
 
+/// The most worker threads a run may ask for (each is an OS thread).
+pub const MAX_THREADS: usize = 1024;
+
 pub(crate) fn prepare<'s>(scenario: &'s Scenario, config: &SimConfig) -> Result<Compiled<'s>> {
     if config.trials == 0 {
         return Err(Error::invalid("trials", 0.0, "must be >= 1"));
     }
-    if config.threads == Some(0) {
-        return Err(Error::invalid("threads", 0.0, "must be >= 1"));
+    match config.threads {
+        Some(0) => return Err(Error::invalid("threads", 0.0, "must be >= 1")),
+        Some(t) if t > MAX_THREADS => {
+            return Err(Error::invalid("threads", t as f64, format!("must be at most {MAX_THREADS}")));
+        }
+        _ => {}
     }
     Compiled::new(scenario, config)
 }
