@@ -37,6 +37,9 @@ pub(crate) struct StratumTrial {
     /// share_m / productivity_m: team-days per m² to clear, by method.
     pub td_per_m2: [f64; 4],
     pub group: usize,
+    /// Methods with a share (indices 0..4), the first `n_methods` entries.
+    pub methods: [u8; 4],
+    pub n_methods: u8,
     pub mines_laid: f64,
     pub laying_cost: f64,
 }
@@ -225,10 +228,15 @@ fn strata_params(
         t.nts_cost_m2 = nts_cost_m2;
         t.ts_cost_m2 = ts_cost_m2;
         let mut cc = 0.0;
+        t.n_methods = 0;
         for m in 0..4 {
             let share = st.method_shares[m];
             t.td_per_m2[m] = if share > 0.0 { share * inv_prod[m] } else { 0.0 };
             cc += t.td_per_m2[m] * cost_td[m];
+            if share > 0.0 {
+                t.methods[t.n_methods as usize] = m as u8;
+                t.n_methods += 1;
+            }
         }
         t.clear_cost_per_m2 = cc;
         t.group = c.group_of_stratum[k];
@@ -577,7 +585,7 @@ fn site_pass(c: &Compiled<'_>, noise_key: u64, g: &Globals, scratch: &mut Scratc
         bill_pass(c, noise_key, ranges, scratch);
         return;
     }
-    let scheduled = c.scenario.capacity.is_some();
+    // Without strata ranges the scenario has capacity: this is the scheduled pass.
     let h = c.horizon;
     let spread_on = sites.reduction_spread > 0.0;
     let Scratch {
@@ -618,26 +626,18 @@ fn site_pass(c: &Compiled<'_>, noise_key: u64, g: &Globals, scratch: &mut Scratc
             None => st.conf >= 1.0 || (st.conf > 0.0 && bits_unit(mix64(hsh ^ 0xC0F1) >> 40, 24) < st.conf),
         };
         let ac = &mut acc[s];
-        let mut t_done = 0.0;
+        let mut t_done: f64;
         let mut t_nts = 0.0;
         let mut t_ts = 0.0;
         let mut site_cost_nts = 0.0;
         let mut site_cost_ts = 0.0;
         let mut site_cost_clear = 0.0;
         let mut site_cleared = 0.0;
+        let g6 = st.group * 6;
         if !confirmed {
             ac.sha += a;
             site_cost_nts = a * st.nts_cost_m2;
-            if scheduled {
-                let p = st.group * 6;
-                t_nts = advance(
-                    &mut pools[p],
-                    &cap[(p) * h..(p + 1) * h],
-                    &inv_cap[p * h..(p + 1) * h],
-                    0.0,
-                    a * g.nts_td_per_m2,
-                );
-            }
+            t_nts = advance(&mut pools[g6], &cap[g6 * h..(g6 + 1) * h], &inv_cap[g6 * h..(g6 + 1) * h], 0.0, a * g.nts_td_per_m2);
         }
         if !confirmed && u_cancel < st.cancel {
             ac.cancelled += a;
@@ -657,35 +657,22 @@ fn site_pass(c: &Compiled<'_>, noise_key: u64, g: &Globals, scratch: &mut Scratc
             if confirmed || bits_unit((hsh >> 8) & 0xFFFF, 16) < st.contaminated {
                 ac.items += ax * st.dens_per_m2;
             }
-            if scheduled {
-                let p = st.group * 6 + 1;
-                t_ts = advance(
+            let p = g6 + 1;
+            t_ts = advance(&mut pools[p], &cap[p * h..(p + 1) * h], &inv_cap[p * h..(p + 1) * h], t_nts, a * g.ts_td_per_m2);
+            t_done = t_ts;
+            for &m in &st.methods[..st.n_methods as usize] {
+                let p = g6 + 2 + m as usize;
+                let t = advance(
                     &mut pools[p],
                     &cap[p * h..(p + 1) * h],
                     &inv_cap[p * h..(p + 1) * h],
-                    t_nts,
-                    a * g.ts_td_per_m2,
+                    t_ts,
+                    axd * st.td_per_m2[m as usize],
                 );
-                t_done = t_ts;
-                for m in 0..4 {
-                    let tdm = st.td_per_m2[m];
-                    if tdm > 0.0 {
-                        let p = st.group * 6 + 2 + m;
-                        let t = advance(
-                            &mut pools[p],
-                            &cap[p * h..(p + 1) * h],
-                            &inv_cap[p * h..(p + 1) * h],
-                            t_ts,
-                            axd * tdm,
-                        );
-                        if t > t_done {
-                            t_done = t;
-                        }
-                    }
-                }
+                t_done = t_done.max(t);
             }
         }
-        if scheduled {
+        {
             let region = region_of_stratum[s];
             let e = sites.exposure[i] * a;
             *exposure_total += e;
