@@ -83,6 +83,8 @@ fn work_that_cannot_finish_is_reported_not_finished() {
     let share = o.summary("share_released_by_horizon").unwrap();
     assert!(share.max < 1.0 && share.mean > 0.3, "{share:?}");
     assert_eq!(o.summary("duration_years").unwrap().min, 30.0);
+    assert_eq!(o.not_finished_share(), 1.0);
+    assert_eq!(demine::report::to_json(&o)["not_finished"]["share_of_trials"], 1.0);
 }
 
 #[test]

@@ -467,7 +467,18 @@ fn header(s: &Scenario, o: &demine::Outcome) -> String {
     }
     h.push('\n');
     if o.horizon_years() > 0 {
-        h.push_str(&format!("schedule from {} over at most {} years\n", o.start_year(), o.horizon_years()));
+        h.push_str(&format!("schedule from {} over at most {} years", o.start_year(), o.horizon_years()));
+        let nf = o.not_finished_share();
+        if nf > 0.0 {
+            let share = o.summary("share_released_by_horizon").map_or(f64::NAN, |s| s.min);
+            h.push_str(&format!(
+                "; NOT FINISHED within the horizon in {:.1} % of trials (lowest share released by then {:.2} %; durations there are censored at {})",
+                100.0 * nf,
+                100.0 * share,
+                o.horizon_years()
+            ));
+        }
+        h.push('\n');
     }
     h.push_str(&demine::report::repairs_text(o.correlation_repairs()));
     let (examples, count) = o.failed_trials();

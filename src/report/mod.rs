@@ -160,6 +160,12 @@ pub fn to_json(o: &Outcome) -> Value {
     if !o.correlation_repairs().is_empty() {
         root.insert("correlation_repairs".into(), json!(o.correlation_repairs()));
     }
+    if o.horizon_years() > 0 {
+        root.insert(
+            "not_finished".into(),
+            json!({ "horizon_years": o.horizon_years(), "share_of_trials": o.not_finished_share() }),
+        );
+    }
     Value::Object(root)
 }
 

@@ -474,6 +474,16 @@ impl Outcome {
         self.correlated_inputs
     }
 
+    /// Share of (non-failed) trials in which some land was still not released at
+    /// the horizon ("not finished"); 0 without a schedule.
+    #[must_use]
+    pub fn not_finished_share(&self) -> f64 {
+        self.values("share_released_by_horizon").map_or(0.0, |v| {
+            let ok: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+            ok.iter().filter(|x| **x < 1.0 - 1e-12).count() as f64 / ok.len().max(1) as f64
+        })
+    }
+
     /// Entries of the scenario's correlation matrix changed by a repair (empty when none was needed).
     #[must_use]
     pub fn correlation_repairs(&self) -> &[crate::sampling::RepairedEntry] {

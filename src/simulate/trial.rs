@@ -637,7 +637,13 @@ fn site_pass(c: &Compiled<'_>, noise_key: u64, g: &Globals, scratch: &mut Scratc
         if !confirmed {
             ac.sha += a;
             site_cost_nts = a * st.nts_cost_m2;
-            t_nts = advance(&mut pools[g6], &cap[g6 * h..(g6 + 1) * h], &inv_cap[g6 * h..(g6 + 1) * h], 0.0, a * g.nts_td_per_m2);
+            t_nts = advance(
+                &mut pools[g6],
+                &cap[g6 * h..(g6 + 1) * h],
+                &inv_cap[g6 * h..(g6 + 1) * h],
+                0.0,
+                a * g.nts_td_per_m2,
+            );
         }
         if !confirmed && u_cancel < st.cancel {
             ac.cancelled += a;
@@ -658,7 +664,13 @@ fn site_pass(c: &Compiled<'_>, noise_key: u64, g: &Globals, scratch: &mut Scratc
                 ac.items += ax * st.dens_per_m2;
             }
             let p = g6 + 1;
-            t_ts = advance(&mut pools[p], &cap[p * h..(p + 1) * h], &inv_cap[p * h..(p + 1) * h], t_nts, a * g.ts_td_per_m2);
+            t_ts = advance(
+                &mut pools[p],
+                &cap[p * h..(p + 1) * h],
+                &inv_cap[p * h..(p + 1) * h],
+                t_nts,
+                a * g.ts_td_per_m2,
+            );
             t_done = t_ts;
             for &m in &st.methods[..st.n_methods as usize] {
                 let p = g6 + 2 + m as usize;
