@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::model::{LandUse, Method, Param, Priority, Scenario, SiteSource, StratumArea};
 use crate::sampling::stream::{GOLDEN, mix64, name_key, unit_open};
 use crate::sampling::{Correlation, Dist, QuantileFn, Sampler};
+use rayon::prelude::*;
 
 /// Entries in the per-site team-day multiplier table (8 random bits pick one).
 pub(crate) const DIFFICULTY_CELLS: usize = 256;
@@ -28,10 +29,13 @@ pub(crate) struct SiteArrays {
     pub exposure: Vec<f64>,
     /// Position of each site in the inventory (file order).
     pub original: Vec<u32>,
-    /// Ids in file order.
-    pub ids: Vec<String>,
+    /// Ids in file order: read from the inventory, or `None` for synthetic
+    /// sites, whose ids (`region/hazard/n`) are made only when reported.
+    pub ids: Option<Vec<String>>,
     /// Regions in file order.
     pub region_of_original: Vec<u32>,
+    /// Strata in file order (synthetic sites are generated stratum by stratum).
+    pub stratum_of_original: Vec<u32>,
     /// Without a schedule the order does not matter: sites are grouped by stratum
     /// and these are the ranges; with a schedule, `None` (work order).
     pub strata_ranges: Option<Vec<std::ops::Range<usize>>>,
@@ -59,6 +63,21 @@ pub(crate) struct Compiled<'s> {
     pub sites: Option<SiteArrays>,
     /// Inventory CHA share per stratum (replaces `confirmed_fraction` for inventories).
     pub confirmed_override: Vec<Option<f64>>,
+}
+
+impl SiteArrays {
+    /// The id of the site at file position `k` (synthetic: `region/hazard/n`).
+    pub(crate) fn id(&self, k: usize, s: &Scenario) -> String {
+        match &self.ids {
+            Some(ids) => ids[k].clone(),
+            None => {
+                let si = self.stratum_of_original[k] as usize;
+                let st = &s.strata[si];
+                let first = self.stratum_of_original.partition_point(|&x| (x as usize) < si);
+                format!("{}/{}/{}", s.regions[st.region].name, st.hazard, k - first + 1)
+            }
+        }
+    }
 }
 
 impl<'s> Compiled<'s> {
@@ -130,7 +149,7 @@ impl<'s> Compiled<'s> {
         let mut population = Vec::new();
         let mut area_expected_km2 = Vec::new();
         let mut priority_col: Vec<f64> = Vec::new();
-        let mut ids = Vec::new();
+        let mut ids: Option<Vec<String>> = None;
         let mut region_of = Vec::new();
         match &sites.source {
             SiteSource::Inventory(inv) => {
@@ -149,7 +168,7 @@ impl<'s> Compiled<'s> {
                     population.push(r.population);
                     area_expected_km2.push(r.area_m2 / 1e6);
                     priority_col.push(r.priority.unwrap_or(k as f64));
-                    ids.push(r.id.clone());
+                    ids.get_or_insert_with(Vec::new).push(r.id.clone());
                     region_of.push(r.region as u32);
                 }
                 for (si, c) in cha.iter().enumerate() {
@@ -173,38 +192,41 @@ impl<'s> Compiled<'s> {
                 let all_pop = s.regions.iter().all(|r| r.population_exposed.is_some());
                 let total_pop: f64 = s.regions.iter().filter_map(|r| r.population_exposed).sum();
                 let total_area: f64 = region_area.iter().sum();
-                for (si, st) in s.strata.iter().enumerate() {
-                    let n = counts[si];
-                    let skey = name_key(&st.path);
-                    let first = weight.len();
-                    let region = &s.regions[st.region];
-                    let density = if all_pop && total_pop > 0.0 && region_area[st.region] > 0.0 {
-                        (region.population_exposed.unwrap_or(0.0) / region_area[st.region]) / (total_pop / total_area)
-                    } else {
-                        1.0
-                    };
-                    for j in 0..n {
-                        let h = mix64(gen_key ^ skey ^ j.wrapping_mul(GOLDEN));
-                        let w = size.as_ref().map_or(1.0, |d| d.quantile(unit_open(h)));
-                        weight.push(w);
-                        stratum.push(si as u32);
-                        key.push(mix64(skey ^ (j + 1).wrapping_mul(GOLDEN)));
-                        let h2 = mix64(h ^ 0xA61C_0FFE);
-                        let agri = unit_open(h2) < region.agricultural_share;
-                        agricultural.push(if agri { 1.0 } else { 0.0 });
-                        let e = noise.as_ref().map_or(1.0, |d| d.quantile(unit_open(mix64(h2 ^ 0x9E37))));
-                        population.push(density * e); // a density, scaled below
-                        ids.push(format!("{}/{}/{}", region.name, st.hazard, j + 1));
-                        region_of.push(st.region as u32);
-                        priority_col.push(weight.len() as f64);
-                    }
-                    let sum: f64 = weight[first..].iter().sum();
-                    for k in first..weight.len() {
-                        weight[k] /= sum;
-                        area_expected_km2.push(weight[k] * mean_area[si]);
-                        // population held as density × area so the same formula serves both sources
-                        population[k] *= area_expected_km2[k];
-                    }
+                // Each site's values depend only on (seed, stratum, index), so the strata
+                // are generated in parallel and concatenated in order.
+                let per_stratum: Vec<SyntheticStratum> = s
+                    .strata
+                    .par_iter()
+                    .enumerate()
+                    .map(|(si, st)| {
+                        let region = &s.regions[st.region];
+                        let density = if all_pop && total_pop > 0.0 && region_area[st.region] > 0.0 {
+                            (region.population_exposed.unwrap_or(0.0) / region_area[st.region]) / (total_pop / total_area)
+                        } else {
+                            1.0
+                        };
+                        synthetic_stratum(
+                            counts[si],
+                            name_key(&st.path),
+                            gen_key,
+                            size.as_ref(),
+                            noise.as_ref(),
+                            region.agricultural_share,
+                            density,
+                            mean_area[si],
+                        )
+                    })
+                    .collect();
+                for (si, (st, g)) in s.strata.iter().zip(per_stratum).enumerate() {
+                    let n = g.weight.len();
+                    priority_col.extend((0..n).map(|j| (weight.len() + j + 1) as f64));
+                    stratum.extend(std::iter::repeat_n(si as u32, n));
+                    region_of.extend(std::iter::repeat_n(st.region as u32, n));
+                    weight.extend(g.weight);
+                    key.extend(g.key);
+                    agricultural.extend(g.agricultural);
+                    population.extend(g.population);
+                    area_expected_km2.extend(g.area_km2);
                 }
             }
         }
@@ -275,6 +297,7 @@ impl<'s> Compiled<'s> {
             strata_ranges,
             ids,
             region_of_original: region_of,
+            stratum_of_original: stratum.clone(),
             difficulty,
             reduction_spread: sites.reduction_spread,
         })
@@ -284,6 +307,56 @@ impl<'s> Compiled<'s> {
     pub(crate) fn bytes_per_trial(&self) -> u64 {
         (self.cols.n as u64) * 16 + (self.quantiles.len() as u64) * 8 + (self.series_len as u64) * 4 + 16
     }
+}
+
+/// One stratum's synthetic sites.
+struct SyntheticStratum {
+    weight: Vec<f64>,
+    key: Vec<u64>,
+    agricultural: Vec<f64>,
+    population: Vec<f64>,
+    area_km2: Vec<f64>,
+}
+
+/// Generates `n` sites: lognormal sizes normalised to shares of the stratum,
+/// farmland with probability `agricultural_share`, and exposed population =
+/// region density × lognormal noise × expected area.
+#[allow(clippy::too_many_arguments)]
+fn synthetic_stratum(
+    n: u64,
+    skey: u64,
+    gen_key: u64,
+    size: Option<&Dist>,
+    noise: Option<&Dist>,
+    agricultural_share: f64,
+    density: f64,
+    mean_area_km2: f64,
+) -> SyntheticStratum {
+    let cap = n as usize;
+    let mut g = SyntheticStratum {
+        weight: Vec::with_capacity(cap),
+        key: Vec::with_capacity(cap),
+        agricultural: Vec::with_capacity(cap),
+        population: Vec::with_capacity(cap),
+        area_km2: Vec::with_capacity(cap),
+    };
+    for j in 0..n {
+        let h = mix64(gen_key ^ skey ^ j.wrapping_mul(GOLDEN));
+        g.weight.push(size.map_or(1.0, |d| d.quantile(unit_open(h))));
+        g.key.push(mix64(skey ^ (j + 1).wrapping_mul(GOLDEN)));
+        let h2 = mix64(h ^ 0xA61C_0FFE);
+        g.agricultural.push(if unit_open(h2) < agricultural_share { 1.0 } else { 0.0 });
+        g.population.push(density * noise.map_or(1.0, |d| d.quantile(unit_open(mix64(h2 ^ 0x9E37)))));
+    }
+    let sum: f64 = g.weight.iter().sum();
+    for (w, p) in g.weight.iter_mut().zip(g.population.iter_mut()) {
+        *w /= sum;
+        let area = *w * mean_area_km2;
+        g.area_km2.push(area);
+        // population held as density × area so the same formula serves inventories
+        *p *= area;
+    }
+    g
 }
 
 /// Mean suspected area of a stratum, km² (barriers: mean length × mean width).
