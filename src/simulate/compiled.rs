@@ -201,7 +201,8 @@ impl<'s> Compiled<'s> {
                     .map(|(si, st)| {
                         let region = &s.regions[st.region];
                         let density = if all_pop && total_pop > 0.0 && region_area[st.region] > 0.0 {
-                            (region.population_exposed.unwrap_or(0.0) / region_area[st.region]) / (total_pop / total_area)
+                            (region.population_exposed.unwrap_or(0.0) / region_area[st.region])
+                                / (total_pop / total_area)
                         } else {
                             1.0
                         };
