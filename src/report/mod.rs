@@ -169,8 +169,6 @@ pub fn to_json(o: &Outcome) -> Value {
     Value::Object(root)
 }
 
-const HEAD: [&str; 7] = ["mean", "P5", "P50", "P80", "P95", "P50 95% CI", ""];
-
 /// One line per correlation entry a repair changed (empty when none).
 #[must_use]
 pub fn repairs_text(repairs: &[crate::sampling::RepairedEntry]) -> String {
@@ -211,7 +209,7 @@ pub fn to_table(o: &Outcome) -> String {
             push(&mut rows, format!("{region}: {}", d.name), d.unit, s);
         }
     }
-    let header = ["output", "unit", HEAD[0], HEAD[1], HEAD[2], HEAD[3], HEAD[4], HEAD[5]];
+    let header = ["output", "unit", "mean", "P5", "P50", "P80", "P95", "P50 95% CI"];
     let mut width = [0usize; 8];
     for (i, h) in header.iter().enumerate() {
         width[i] = h.chars().count();

@@ -268,39 +268,69 @@ fn capacity_table(
     let Some(capacity) = &c.scenario.capacity else { return };
     let h = c.horizon;
     for (gi, grp) in capacity.groups.iter().enumerate() {
-        let wd = grp.working_days_per_year.get(x);
-        let budget = grp.budget_usd_per_year.map(|b| b.get(x));
         let base = gi * 6 * h;
-        let mut teams = [0.0f64; 6];
-        let mut growth = [0.0f64; 6];
-        let mut ceiling = [0.0f64; 6];
         for p in 0..6 {
             pools[gi * 6 + p] = PoolState { t: 0.0, limited: grp.pools[p].is_some() };
-            if let Some(pm) = &grp.pools[p] {
-                teams[p] = pm.initial.get(x);
-                growth[p] = pm.growth_per_year.get(x);
-                ceiling[p] = pm.ceiling.get(x);
-            }
         }
+        let mut years = YearlyCapacity::new(grp, x);
         for y in 0..h {
-            let mut spend = 0.0;
-            let mut td = [0.0; 6];
-            for p in 0..6 {
-                td[p] = teams[p].min(ceiling[p]).max(0.0) * wd;
-                spend += td[p] * g.cost_per_td[p];
-                teams[p] *= 1.0 + growth[p];
-            }
-            spend *= 1.0 + g.overhead;
-            let scale = match budget {
-                Some(b) if spend > b => b / spend,
-                _ => 1.0,
-            };
-            for p in 0..6 {
-                let v = td[p] * scale;
+            for (p, v) in years.next_year(g).into_iter().enumerate() {
                 cap[base + p * h + y] = v;
                 inv_cap[base + p * h + y] = if v > 0.0 { 1.0 / v } else { f64::INFINITY };
             }
         }
+    }
+}
+
+/// Team-days each pool of a capacity group can work, year after year.
+struct YearlyCapacity {
+    teams: [f64; 6],
+    growth: [f64; 6],
+    ceiling: [f64; 6],
+    working_days: f64,
+    budget: Option<f64>,
+}
+
+impl YearlyCapacity {
+    fn new(grp: &crate::model::CapacityGroup, x: &[f64]) -> Self {
+        let mut c = YearlyCapacity {
+            teams: [0.0; 6],
+            growth: [0.0; 6],
+            ceiling: [0.0; 6],
+            working_days: grp.working_days_per_year.get(x),
+            budget: grp.budget_usd_per_year.map(|b| b.get(x)),
+        };
+        for (p, pm) in grp.pools.iter().enumerate() {
+            if let Some(pm) = pm {
+                c.teams[p] = pm.initial.get(x);
+                c.growth[p] = pm.growth_per_year.get(x);
+                c.ceiling[p] = pm.ceiling.get(x);
+            }
+        }
+        c
+    }
+
+    /// This year's team-days per pool, then advance to the next year. Every
+    /// pool's teams are paid whether or not they have work, so all count
+    /// toward the budget cap.
+    fn next_year(&mut self, g: &Globals) -> [f64; 6] {
+        let mut td = [0.0; 6];
+        let mut spend = 0.0;
+        for p in 0..6 {
+            td[p] = self.teams[p].min(self.ceiling[p]).max(0.0) * self.working_days;
+            spend += td[p] * g.cost_per_td[p];
+            self.teams[p] *= 1.0 + self.growth[p];
+        }
+        spend *= 1.0 + g.overhead;
+        if let Some(b) = self.budget {
+            if spend > b {
+                let scale = b / spend;
+                for v in &mut td {
+                    *v *= scale;
+                }
+            }
+        }
+        td
     }
 }
 
@@ -358,41 +388,22 @@ fn advance_slow(pool: &mut PoolState, cap: &[f64], inv_cap: &[f64], mut start: f
 /// order). Walks the years once for all six pools, with the budget cap; stops
 /// as soon as every pool is done. INFINITY past the horizon.
 fn group_finish(grp: &crate::model::CapacityGroup, x: &[f64], g: &Globals, work: &[f64], h: usize) -> f64 {
-    let wd = grp.working_days_per_year.get(x);
-    let budget = grp.budget_usd_per_year.map(|b| b.get(x));
-    let mut teams = [0.0f64; 6];
-    let mut growth = [0.0f64; 6];
-    let mut ceiling = [0.0f64; 6];
     let mut left = [0.0f64; 6];
     let mut pending = 0;
     for p in 0..6 {
-        if let (Some(pm), true) = (&grp.pools[p], work[p] > 0.0) {
-            teams[p] = pm.initial.get(x);
-            growth[p] = pm.growth_per_year.get(x);
-            ceiling[p] = pm.ceiling.get(x);
+        if grp.pools[p].is_some() && work[p] > 0.0 {
             left[p] = work[p];
             pending += 1;
         }
     }
+    let mut years = YearlyCapacity::new(grp, x);
     let mut finish: f64 = 0.0;
     for y in 0..h {
         if pending == 0 {
             return finish;
         }
-        let mut td = [0.0; 6];
-        let mut spend = 0.0;
-        for p in 0..6 {
-            td[p] = teams[p].min(ceiling[p]).max(0.0) * wd;
-            spend += td[p] * g.cost_per_td[p];
-            teams[p] *= 1.0 + growth[p];
-        }
-        let scale = match budget {
-            Some(b) if spend * (1.0 + g.overhead) > b => b / (spend * (1.0 + g.overhead)),
-            _ => 1.0,
-        };
-        for p in 0..6 {
+        for (p, cap) in years.next_year(g).into_iter().enumerate() {
             if left[p] > 0.0 {
-                let cap = td[p] * scale;
                 if cap >= left[p] {
                     finish = finish.max(y as f64 + left[p] / cap);
                     left[p] = 0.0;
