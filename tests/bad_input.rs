@@ -195,3 +195,30 @@ fn lognormal_parameter_combinations() {
         "survey.non_technical.cost_usd_per_km2: this combination of parameters is invalid: a lognormal takes `median` with `p90`, `median` with `p95`, or `mean` with `cv`",
     );
 }
+
+#[test]
+fn regional_capacity_tables_share_one_horizon_and_order() {
+    let (base, _) = FIXED.split_once("[[regions]]").unwrap();
+    let region = |name: &str, extra: &str| {
+        format!(
+            "[[regions]]\nname = \"{name}\"\nstrata = [{{ hazard = \"mines\", suspected_area_km2 = 10 }}]\n[regions.capacity]\nworking_days_per_year = 200\n{extra}teams.manual = {{ initial = 5 }}\nteams.mechanical = {{ initial = 5 }}\n"
+        )
+    };
+    let ok = format!("{base}{}{}", region("A", "horizon_years = 40\n"), region("B", ""));
+    let s = Scenario::from_toml_str(&ok).unwrap();
+    assert_eq!(s.capacity().unwrap().horizon_years, 40);
+    let bad = format!(
+        "{base}{}{}",
+        region("A", "horizon_years = 40\n"),
+        region("B", "horizon_years = 50\npriority = \"smallest_first\"\n")
+    );
+    let e = err(&bad);
+    has(
+        &e,
+        "regions[1].capacity.horizon_years: 50 is invalid: must equal the horizon of the first capacity table (40): one schedule runs for all regions",
+    );
+    has(
+        &e,
+        "regions[1].capacity.priority: smallest_first is invalid: must equal the work order of the first capacity table (as_given)",
+    );
+}

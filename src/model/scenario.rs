@@ -706,15 +706,6 @@ impl Scenario {
             groups.push(capacity_group(&mut conv, "capacity", "national", c));
             0usize
         });
-        if horizon_years == 0 || horizon_years > 1000 {
-            conv.problems.push(Problem::new(
-                "capacity.horizon_years",
-                f64::from(horizon_years),
-                "must lie in [1, 1000]",
-            ));
-            horizon_years = horizon_years.clamp(1, 1000);
-        }
-
         // Regions and strata.
         if f.regions.is_empty() {
             conv.problems.push(Problem::text("regions", "[]", "must hold at least one region"));
@@ -752,6 +743,35 @@ impl Scenario {
                 .unwrap_or_default();
             let capacity_group = match &rf.capacity {
                 Some(c) => {
+                    // One schedule runs for every region: its horizon and work order are shared.
+                    let first_group = groups.is_empty();
+                    if let Some(h) = c.horizon_years {
+                        if first_group && national_group.is_none() {
+                            horizon_years = h;
+                        } else if h != horizon_years {
+                            conv.problems.push(Problem::new(
+                                format!("{rp}.capacity.horizon_years"),
+                                f64::from(h),
+                                format!("must equal the horizon of the first capacity table ({horizon_years}): one schedule runs for all regions"),
+                            ));
+                        }
+                    }
+                    if let Some(p) = &c.priority {
+                        match Priority::parse(p) {
+                            Some(p) if first_group && national_group.is_none() => priority = p,
+                            Some(p) if p == priority => {}
+                            Some(_) => conv.problems.push(Problem::text(
+                                format!("{rp}.capacity.priority"),
+                                p.clone(),
+                                format!("must equal the work order of the first capacity table ({}): one schedule runs for all regions", priority.name()),
+                            )),
+                            None => conv.problems.push(Problem::text(
+                                format!("{rp}.capacity.priority"),
+                                p.clone(),
+                                format!("must be one of {}", Priority::NAMES.join(", ")),
+                            )),
+                        }
+                    }
                     groups.push(capacity_group(&mut conv, &format!("{rp}.capacity"), &rf.name, c));
                     Some(groups.len() - 1)
                 }
@@ -903,6 +923,13 @@ impl Scenario {
                 capacity_group,
                 strata: first..strata.len(),
             });
+        }
+
+        if horizon_years == 0 || horizon_years > 1000 {
+            let field =
+                if national_group.is_some() { "capacity.horizon_years" } else { "regions[].capacity.horizon_years" };
+            conv.problems.push(Problem::new(field, f64::from(horizon_years), "must lie in [1, 1000]"));
+            horizon_years = horizon_years.clamp(1, 1000);
         }
 
         // Capacity coverage: every region with work needs a group once any capacity is given,
