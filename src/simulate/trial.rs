@@ -316,18 +316,16 @@ impl YearlyCapacity {
     fn next_year(&mut self, g: &Globals) -> [f64; 6] {
         let mut td = [0.0; 6];
         let mut spend = 0.0;
-        for p in 0..6 {
-            td[p] = self.teams[p].min(self.ceiling[p]).max(0.0) * self.working_days;
-            spend += td[p] * g.cost_per_td[p];
+        for (p, v) in td.iter_mut().enumerate() {
+            *v = self.teams[p].min(self.ceiling[p]).max(0.0) * self.working_days;
+            spend += *v * g.cost_per_td[p];
             self.teams[p] *= 1.0 + self.growth[p];
         }
         spend *= 1.0 + g.overhead;
-        if let Some(b) = self.budget {
-            if spend > b {
-                let scale = b / spend;
-                for v in &mut td {
-                    *v *= scale;
-                }
+        if let Some(b) = self.budget.filter(|b| spend > *b) {
+            let scale = b / spend;
+            for v in &mut td {
+                *v *= scale;
             }
         }
         td
