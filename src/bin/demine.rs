@@ -262,9 +262,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                             serde_json::json!({ "target": target, "reached": reached, "rounds": rounds, "outputs": prec }),
                         );
                     }
-                    let text = serde_json::to_string_pretty(&v).map_err(|e| Error::Output(e.to_string()))?;
-                    w(&mut out, &text)?;
-                    w(&mut out, "\n")?;
+                    print_json(&mut out, &v)?;
                 }
                 Format::Csv => w(&mut out, &demine::report::to_csv(&outcome))?,
                 Format::Table => {
@@ -356,9 +354,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                         "tornado": tornados, "sobol": sobol,
                         "notes": if s.correlation().is_some() { vec!["Sobol indices sample inputs independently: the scenario's correlations are ignored"] } else { Vec::new() },
                     });
-                    let text = serde_json::to_string_pretty(&v).map_err(|e| Error::Output(e.to_string()))?;
-                    w(&mut out, &text)?;
-                    w(&mut out, "\n")?;
+                    print_json(&mut out, &v)?;
                 }
                 _ => w(&mut out, &sensitivity_table(&s, &config, &tornados, &sobol, top))?,
             }
@@ -379,9 +375,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             c.plans = plans.clone();
             match format {
                 Format::Json => {
-                    let text = serde_json::to_string_pretty(&c).map_err(|e| Error::Output(e.to_string()))?;
-                    w(&mut out, &text)?;
-                    w(&mut out, "\n")?;
+                    print_json(&mut out, &c)?;
                 }
                 _ => w(&mut out, &comparison_table(&c))?,
             }
@@ -392,9 +386,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let a = demine::plan::required_clearance_capacity(&s, &config, finish_by, confidence)?;
             match format {
                 Format::Json => {
-                    let text = serde_json::to_string_pretty(&a).map_err(|e| Error::Output(e.to_string()))?;
-                    w(&mut out, &text)?;
-                    w(&mut out, "\n")?;
+                    print_json(&mut out, &a)?;
                 }
                 _ => {
                     let th = demine::report::thousands;
@@ -490,6 +482,12 @@ fn header(s: &Scenario, o: &demine::Outcome) -> String {
     }
     h.push('\n');
     h
+}
+
+/// Pretty JSON on stdout, with a final newline.
+fn print_json(out: &mut dyn Write, v: &impl serde::Serialize) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(v).map_err(|e| Error::Output(e.to_string()))?;
+    writeln!(out, "{text}").map_err(|e| Error::Output(e.to_string()))
 }
 
 fn parse_precision(s: &str) -> Result<f64, Error> {

@@ -10,7 +10,7 @@
 //! depend on the order. Hence bit-identical results on 1, 2 or N threads.
 
 use super::compiled::Compiled;
-use super::trial::{Scratch, TrialExtras, run_trial};
+use super::trial::{Scratch, run_trial};
 use crate::sampling::stream::trial_key;
 use crate::sampling::{Correlation, Quantile, QuantileFn, UniformSource};
 use rayon::prelude::*;
@@ -141,7 +141,7 @@ pub(crate) fn run<P: InputProvider>(
                         key,
                         &mut scratch,
                         &mut chunk.rows[j * n_out..(j + 1) * n_out],
-                        TrialExtras { series: &mut chunk.series[j * sl..(j + 1) * sl] },
+                        &mut chunk.series[j * sl..(j + 1) * sl],
                     );
                 }
                 chunks.push(chunk);

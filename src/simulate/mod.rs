@@ -13,7 +13,7 @@ use crate::stats::summary::{Summary, quantile_sorted};
 use compiled::Compiled;
 pub use config::{ModelLevel, SimConfig};
 pub use engine::ProgressFn;
-use engine::{Chunk, InputProvider, SampledInputs, SiteAcc};
+use engine::{Chunk, SampledInputs, SiteAcc};
 pub use outputs::{OutputDef, Series};
 use serde::Serialize;
 use std::ops::Range;
@@ -160,23 +160,14 @@ pub(crate) fn run_range(
     range: Range<u64>,
     progress: Option<ProgressFn<'_>>,
 ) -> (Vec<Chunk>, SiteAcc) {
-    let names: Vec<&str> = c.names.iter().map(String::as_str).collect();
+    let names: Vec<&str> = c.scenario.inputs.iter().map(|i| i.name.as_str()).collect();
     let provider = SampledInputs {
         source: UniformSource::new(c.sampler, c.seed, &names, range.start, range.end - range.start),
         quantiles: &c.quantiles,
         correlation: c.correlation,
         seed: c.seed,
     };
-    run_with(c, &provider, range, progress)
-}
-
-pub(crate) fn run_with<P: InputProvider>(
-    c: &Compiled<'_>,
-    provider: &P,
-    range: Range<u64>,
-    progress: Option<ProgressFn<'_>>,
-) -> (Vec<Chunk>, SiteAcc) {
-    engine::run(c, provider, range, progress)
+    engine::run(c, &provider, range, progress)
 }
 
 /// Assembles chunks into an [`Outcome`].
@@ -443,11 +434,7 @@ impl Outcome {
     }
 
     pub(crate) fn unknown_output(&self, name: &str) -> Error {
-        Error::Unknown {
-            field: "output".into(),
-            name: name.into(),
-            known: self.defs.iter().filter(|d| d.region.is_none()).map(|d| d.name.clone()).collect(),
-        }
+        outputs::unknown_output(&self.defs, name, "output")
     }
 
     /// The uncertain inputs' names.

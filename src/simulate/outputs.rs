@@ -57,6 +57,20 @@ pub(crate) struct RegionCols {
     pub laying_cost: Option<usize>,
 }
 
+/// The index of a national output, or an error listing the known ones under `field`.
+pub(crate) fn national_output(defs: &[OutputDef], name: &str, field: &str) -> crate::Result<usize> {
+    defs.iter().position(|d| d.region.is_none() && d.name == name).ok_or_else(|| unknown_output(defs, name, field))
+}
+
+/// The error for an output name a run does not have.
+pub(crate) fn unknown_output(defs: &[OutputDef], name: &str, field: &str) -> crate::Error {
+    crate::Error::Unknown {
+        field: field.into(),
+        name: name.into(),
+        known: defs.iter().filter(|d| d.region.is_none()).map(|d| d.name.clone()).collect(),
+    }
+}
+
 /// Builds the output list for a scenario run at a model level.
 pub(crate) fn outputs_for(s: &Scenario, sites: bool) -> (Vec<OutputDef>, Cols) {
     let mut defs = Vec::new();

@@ -332,6 +332,12 @@ impl YearlyCapacity {
     }
 }
 
+/// Pool `p`'s `h` yearly values in a [group][pool][year] table.
+#[inline(always)]
+fn pool(table: &[f64], p: usize, h: usize) -> &[f64] {
+    &table[p * h..(p + 1) * h]
+}
+
 /// Advances a pool by `work` team-days starting no earlier than `ready`;
 /// returns the finish time (years), or INFINITY past the horizon.
 ///
@@ -415,21 +421,10 @@ fn group_finish(grp: &crate::model::CapacityGroup, x: &[f64], g: &Globals, work:
     if pending == 0 { finish } else { f64::INFINITY }
 }
 
-/// Per-trial results the engine keeps beyond the output row.
-pub(crate) struct TrialExtras<'a> {
-    /// The trial's yearly series (length `series_len`), written when scheduled.
-    pub series: &'a mut [f32],
-}
-
 /// Runs one trial with input values already in `scratch.x`; writes the output
-/// row and, for a scheduled site run, the yearly series and the per-site counters.
-pub(crate) fn run_trial(
-    c: &Compiled<'_>,
-    noise_key: u64,
-    scratch: &mut Scratch,
-    row: &mut [f64],
-    extras: TrialExtras<'_>,
-) {
+/// row and, for a scheduled site run, the yearly `series` (length `series_len`)
+/// and the per-site counters.
+pub(crate) fn run_trial(c: &Compiled<'_>, noise_key: u64, scratch: &mut Scratch, row: &mut [f64], series: &mut [f32]) {
     let x = &scratch.x;
     let (g, inv_prod, cost_td) = globals(c, x);
     let spread = c.sites.as_ref().map_or(0.0, |s| s.reduction_spread);
@@ -448,7 +443,7 @@ pub(crate) fn run_trial(
     fill_row(c, &g, scratch, row);
     if c.scenario.capacity.is_some() {
         if c.sites.is_some() {
-            site_schedule_outputs(c, &g, scratch, row, extras.series);
+            site_schedule_outputs(c, &g, scratch, row, series);
         } else {
             aggregate_duration(c, &g, scratch, row);
         }
@@ -646,13 +641,7 @@ fn site_pass(c: &Compiled<'_>, noise_key: u64, g: &Globals, scratch: &mut Scratc
         if !confirmed {
             ac.sha += a;
             site_cost_nts = a * st.nts_cost_m2;
-            t_nts = advance(
-                &mut pools[g6],
-                &cap[g6 * h..(g6 + 1) * h],
-                &inv_cap[g6 * h..(g6 + 1) * h],
-                0.0,
-                a * g.nts_td_per_m2,
-            );
+            t_nts = advance(&mut pools[g6], pool(cap, g6, h), pool(inv_cap, g6, h), 0.0, a * g.nts_td_per_m2);
         }
         if !confirmed && u_cancel < st.cancel {
             ac.cancelled += a;
@@ -673,23 +662,12 @@ fn site_pass(c: &Compiled<'_>, noise_key: u64, g: &Globals, scratch: &mut Scratc
                 ac.items += ax * st.dens_per_m2;
             }
             let p = g6 + 1;
-            t_ts = advance(
-                &mut pools[p],
-                &cap[p * h..(p + 1) * h],
-                &inv_cap[p * h..(p + 1) * h],
-                t_nts,
-                a * g.ts_td_per_m2,
-            );
+            t_ts = advance(&mut pools[p], pool(cap, p, h), pool(inv_cap, p, h), t_nts, a * g.ts_td_per_m2);
             t_done = t_ts;
             for &m in &st.methods[..st.n_methods as usize] {
                 let p = g6 + 2 + m as usize;
-                let t = advance(
-                    &mut pools[p],
-                    &cap[p * h..(p + 1) * h],
-                    &inv_cap[p * h..(p + 1) * h],
-                    t_ts,
-                    axd * st.td_per_m2[m as usize],
-                );
+                let t =
+                    advance(&mut pools[p], pool(cap, p, h), pool(inv_cap, p, h), t_ts, axd * st.td_per_m2[m as usize]);
                 t_done = t_done.max(t);
             }
         }

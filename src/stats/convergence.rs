@@ -12,6 +12,7 @@
 
 use crate::error::{Error, Problem, Result};
 use crate::model::Scenario;
+use crate::simulate::outputs::national_output;
 use crate::simulate::{Builder, Outcome, SimConfig, check_memory, prepare, run_range, with_threads};
 use crate::stats::summary::{Z95, quantile_ci_sorted, quantile_sorted};
 use serde::Serialize;
@@ -123,16 +124,8 @@ pub fn simulate_to_precision(scenario: &Scenario, config: &SimConfig, target: &P
     } else {
         target.outputs.clone()
     };
-    let idx: Vec<usize> = watched
-        .iter()
-        .map(|name| {
-            c.defs.iter().position(|d| d.region.is_none() && &d.name == name).ok_or_else(|| Error::Unknown {
-                field: "--output".into(),
-                name: name.clone(),
-                known: c.defs.iter().filter(|d| d.region.is_none()).map(|d| d.name.clone()).collect(),
-            })
-        })
-        .collect::<Result<_>>()?;
+    let idx: Vec<usize> =
+        watched.iter().map(|name| national_output(&c.defs, name, "--output")).collect::<Result<_>>()?;
     with_threads(config.threads, || {
         let mut b = Builder::new(&c, first);
         let mut rounds = Vec::new();

@@ -27,7 +27,9 @@ use crate::model::Scenario;
 use crate::sampling::stream::{mix64, trial_key, unit_open};
 use crate::sampling::{Dist, Quantile, QuantileFn, Sampler, UniformSource};
 use crate::simulate::engine::GivenInputs;
-use crate::simulate::{Builder, Outcome, SimConfig, prepare, run_with, with_threads};
+use crate::simulate::engine::run;
+use crate::simulate::outputs::national_output;
+use crate::simulate::{Builder, Outcome, SimConfig, prepare, with_threads};
 use crate::stats::rank::spearman;
 use nalgebra::{DMatrix, DVector};
 use rayon::prelude::*;
@@ -293,16 +295,7 @@ pub fn scenario_sobol_indices(
     let rows = n * (k as u64 + 2);
     let c = prepare(scenario, &config.clone().with_trials(rows))?;
     crate::simulate::check_memory(&c, rows, config.memory_limit_bytes)?;
-    let idx: Vec<usize> = outputs
-        .iter()
-        .map(|name| {
-            c.defs.iter().position(|d| d.region.is_none() && d.name == *name).ok_or_else(|| Error::Unknown {
-                field: "output".into(),
-                name: name.to_string(),
-                known: c.defs.iter().filter(|d| d.region.is_none()).map(|d| d.name.clone()).collect(),
-            })
-        })
-        .collect::<Result<_>>()?;
+    let idx: Vec<usize> = outputs.iter().map(|name| national_output(&c.defs, name, "output")).collect::<Result<_>>()?;
     let (a, b) = saltelli_design(k, n, config.seed, Sampler::Sobol);
     // Rows in x-space: A, B, then A_B(i) for each input i.
     let mut x = Vec::with_capacity(rows as usize * k);
@@ -325,9 +318,10 @@ pub fn scenario_sobol_indices(
     }
     let keys: Vec<u64> = (0..rows).map(|t| trial_key(config.seed ^ 0x5A17_E111, t % n)).collect();
     let provider = GivenInputs { rows: &x, k, keys: &keys };
+    let input_names: Vec<String> = scenario.inputs().iter().map(|i| i.name.clone()).collect();
     with_threads(config.threads, || {
         let mut bld = Builder::new(&c, rows);
-        bld.append(run_with(&c, &provider, 0..rows, None));
+        bld.append(run(&c, &provider, 0..rows, None));
         Ok(idx
             .iter()
             .zip(outputs)
@@ -336,7 +330,7 @@ pub fn scenario_sobol_indices(
                 let fa = &col[..nn];
                 let fb = &col[nn..2 * nn];
                 let fab: Vec<Vec<f64>> = (0..k).map(|i| col[(2 + i) * nn..(3 + i) * nn].to_vec()).collect();
-                jansen(name, &c.names, fa, fb, &fab, config.seed, resamples)
+                jansen(name, &input_names, fa, fb, &fab, config.seed, resamples)
             })
             .collect())
     })
