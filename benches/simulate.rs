@@ -11,11 +11,73 @@
 //! Run: `cargo bench --bench simulate` (about 5 minutes on 2 cores).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use demine::sampling::{Dist, DistParams};
 use demine::{ModelLevel, SimConfig, io::load_scenario, simulate};
 use rand::distr::Distribution;
 use rand::{RngExt, SeedableRng, rngs::Xoshiro256PlusPlus};
 use std::hint::black_box;
 use std::time::Duration;
+
+/// rand_distr's own sampler for a distribution (rejection and transformation
+/// methods): the speed floor the engine is compared with.
+enum Floor {
+    Fixed(f64),
+    Uniform(rand::distr::Uniform<f64>),
+    Triangular(rand_distr::Triangular<f64>),
+    Pert(rand_distr::Pert<f64>),
+    Beta(rand_distr::Beta<f64>, f64, f64),
+    Normal(rand_distr::Normal<f64>),
+    LogNormal(rand_distr::LogNormal<f64>),
+    /// Truncated normals and discrete: inverse transform.
+    Inverse(Dist),
+}
+
+impl Floor {
+    fn new(d: &Dist) -> Floor {
+        let z = |p: f64| demine::sampling::dist::std_normal_quantile(p);
+        match d.params().clone() {
+            DistParams::Fixed { value } => Floor::Fixed(value),
+            DistParams::Uniform { min, max } => Floor::Uniform(rand::distr::Uniform::new(min, max).expect("valid")),
+            DistParams::Triangular { min, mode, max } => {
+                Floor::Triangular(rand_distr::Triangular::new(min, max, mode).expect("valid"))
+            }
+            DistParams::Pert { min, mode, max, shape } => Floor::Pert(
+                rand_distr::Pert::new(min, max).with_shape(shape.unwrap_or(4.0)).with_mode(mode).expect("valid"),
+            ),
+            DistParams::Beta { alpha, beta, min, max } => {
+                Floor::Beta(rand_distr::Beta::new(alpha, beta).expect("valid"), min.unwrap_or(0.0), max.unwrap_or(1.0))
+            }
+            DistParams::Normal { mean, sd, min: None, max: None } => {
+                Floor::Normal(rand_distr::Normal::new(mean, sd).expect("valid"))
+            }
+            DistParams::Lognormal { median: Some(m), p90, p95, .. } => {
+                let sigma = match (p90, p95) {
+                    (Some(q), _) => (q / m).ln() / z(0.9),
+                    (_, Some(q)) => (q / m).ln() / z(0.95),
+                    _ => unreachable!("validated"),
+                };
+                Floor::LogNormal(rand_distr::LogNormal::new(m.ln(), sigma).expect("valid"))
+            }
+            DistParams::Lognormal { mean: Some(m), cv: Some(cv), .. } => {
+                Floor::LogNormal(rand_distr::LogNormal::from_mean_cv(m, cv).expect("valid"))
+            }
+            _ => Floor::Inverse(d.clone()),
+        }
+    }
+
+    fn sample(&self, rng: &mut Xoshiro256PlusPlus) -> f64 {
+        match self {
+            Floor::Fixed(v) => *v,
+            Floor::Uniform(d) => d.sample(rng),
+            Floor::Triangular(d) => d.sample(rng),
+            Floor::Pert(d) => d.sample(rng),
+            Floor::Beta(d, min, max) => min + (max - min) * d.sample(rng),
+            Floor::Normal(d) => d.sample(rng),
+            Floor::LogNormal(d) => d.sample(rng),
+            Floor::Inverse(d) => d.sample(rng),
+        }
+    }
+}
 
 fn aggregate(c: &mut Criterion) {
     let s = load_scenario("ukraine").expect("bundled");
@@ -30,7 +92,7 @@ fn aggregate(c: &mut Criterion) {
     let mut g = c.benchmark_group("floor");
     g.throughput(Throughput::Elements(trials));
     g.sample_size(10);
-    let samplers: Vec<_> = s.inputs().iter().map(|i| i.dist.direct_sampler().expect("valid")).collect();
+    let samplers: Vec<Floor> = s.inputs().map(|i| Floor::new(&i.dist)).collect();
     g.bench_function("rand_distr_100k", |b| {
         b.iter(|| {
             let mut rng = Xoshiro256PlusPlus::seed_from_u64(42);

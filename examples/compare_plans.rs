@@ -3,8 +3,8 @@
 //! the difference is measured trial by trial.
 //!
 //! Run: `cargo run --release --example compare_plans`
+use demine::analysis::compare;
 use demine::io::load_scenario;
-use demine::plan::compare;
 use demine::{Scenario, SimConfig};
 
 /// Today's plan with the mechanical pool (initial teams and ceiling) doubled.
@@ -25,7 +25,7 @@ fn doubled_mechanical(today: &Scenario) -> Result<Scenario, demine::Error> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let today = load_scenario("ukraine")?;
     let machines = doubled_mechanical(&today)?;
-    let more_deminers = today.with_clearance_capacity_scaled(2.0);
+    let more_deminers = today.with_clearance_capacity_scaled(2.0)?;
     let config = SimConfig::default().with_trials(1_000).with_seed(42);
     let c = compare(&[today, machines, more_deminers], &config)?;
     println!("{} trials, seed {}; plan A = today's capacity", c.trials, c.seed);
@@ -34,13 +34,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "{:<26} {:>10} {:>10} {:>10} {:>22} {:>12}",
         "output (P50)", "A", "B", "C", "C − A mean [95% CI]", "P(C better)"
     );
-    for name in [
-        "duration_years",
-        "years_to_90pct_released",
-        "casualties_over_horizon",
-        "land_value_returned_usd",
-        "total_cost_usd",
-    ] {
+    for name in
+        ["duration_years", "years_to_90pct_released", "casualties_over_horizon", "land_value_returned", "total_cost"]
+    {
         let o = c.output(name).ok_or("scheduled output")?;
         let scale = if o.unit == "USD" { 1e9 } else { 1.0 };
         let d = &o.versus_baseline[1];

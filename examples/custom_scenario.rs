@@ -3,8 +3,8 @@
 //! with 10 manual teams and 2 machines?
 //!
 //! Run: `cargo run --release --example custom_scenario`
-use demine::io::scenario::*;
-use demine::model::HazardKind;
+use demine::io::file::*;
+use demine::model::{HazardKind, Method, Pool};
 use demine::{ModelLevel, Scenario, SimConfig, simulate};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -15,18 +15,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         price_year: 2025,
         start_year: 2026,
         land_release: LandReleaseFile {
-            // DOMAIN.md proposals: NTS cancels 60-95 %, TS reduces 30-70 % of the rest.
+            // Starting proposals: NTS cancels 60-95 %, TS reduces 30-70 % of the rest (ASSUMPTION).
             cancelled_fraction: Some(DistSpec::pert(0.60, 0.80, 0.95)),
             reduced_fraction: Some(DistSpec::pert(0.30, 0.50, 0.70)),
-            method_shares: Some(MethodSharesFile { manual: 0.4, mechanical: 0.6, ..Default::default() }),
+            method_shares: Some([(Method::Manual, 0.4), (Method::Mechanical, 0.6)].into()),
             ..Default::default()
         },
         hazards: [(
             HazardKind::Uxo,
-            LandReleaseFile {
-                method_shares: Some(MethodSharesFile { battle_area_clearance: 1.0, ..Default::default() }),
-                ..Default::default()
-            },
+            LandReleaseFile { method_shares: Some([(Method::BattleAreaClearance, 1.0)].into()), ..Default::default() },
         )]
         .into(),
         survey: SurveyFile {
@@ -39,34 +36,46 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ..Default::default()
             },
         },
-        methods: MethodsFile {
-            manual: Some(MethodFile {
-                productivity_m2_per_member_day: Some(DistSpec::triangular(10.0, 25.0, 50.0)),
-                team_size: Some(DistSpec::triangular(6.0, 8.5, 12.0)),
-                cost_usd_per_team_day: Some(DistSpec::triangular(985.0, 1478.0, 2462.0)),
-                ..Default::default()
-            }),
-            mechanical: Some(MethodFile {
-                productivity_m2_per_team_day: Some(DistSpec::triangular(2500.0, 6000.0, 12000.0)),
-                cost_usd_per_team_day: Some(DistSpec::triangular(2955.0, 4925.0, 7880.0)),
-                ..Default::default()
-            }),
-            battle_area_clearance: Some(MethodFile {
-                productivity_m2_per_team_day: Some(DistSpec::triangular(1000.0, 2500.0, 5000.0)),
-                cost_usd_per_team_day: Some(DistSpec::triangular(788.0, 1478.0, 2462.0)),
-                ..Default::default()
-            }),
-            ..Default::default()
-        },
+        methods: [
+            (
+                Method::Manual,
+                MethodFile {
+                    productivity_m2_per_member_day: Some(DistSpec::triangular(10.0, 25.0, 50.0)),
+                    team_size: Some(DistSpec::triangular(6.0, 8.5, 12.0)),
+                    cost_usd_per_team_day: Some(DistSpec::triangular(985.0, 1478.0, 2462.0)),
+                    ..Default::default()
+                },
+            ),
+            (
+                Method::Mechanical,
+                MethodFile {
+                    productivity_m2_per_team_day: Some(DistSpec::triangular(2500.0, 6000.0, 12000.0)),
+                    cost_usd_per_team_day: Some(DistSpec::triangular(2955.0, 4925.0, 7880.0)),
+                    ..Default::default()
+                },
+            ),
+            (
+                Method::BattleAreaClearance,
+                MethodFile {
+                    productivity_m2_per_team_day: Some(DistSpec::triangular(1000.0, 2500.0, 5000.0)),
+                    cost_usd_per_team_day: Some(DistSpec::triangular(788.0, 1478.0, 2462.0)),
+                    ..Default::default()
+                },
+            ),
+        ]
+        .into(),
         costs: CostsFile { overhead_fraction: DistSpec::pert(0.05, 0.10, 0.20), ..Default::default() },
         capacity: Some(CapacityFile {
             working_days_per_year: DistSpec::uniform(180.0, 240.0),
-            teams: TeamsFile {
-                manual: Some(TeamPoolFile { initial: 10.0.into(), ..Default::default() }),
-                mechanical: Some(TeamPoolFile { initial: 2.0.into(), ..Default::default() }),
-                battle_area_clearance: Some(TeamPoolFile { initial: 4.0.into(), ..Default::default() }),
-                ..Default::default()
-            },
+            teams: [
+                (Pool::Clearance(Method::Manual), TeamPoolFile { initial: 10.0.into(), ..Default::default() }),
+                (Pool::Clearance(Method::Mechanical), TeamPoolFile { initial: 2.0.into(), ..Default::default() }),
+                (
+                    Pool::Clearance(Method::BattleAreaClearance),
+                    TeamPoolFile { initial: 4.0.into(), ..Default::default() },
+                ),
+            ]
+            .into(),
             ..Default::default()
         }),
         regions: vec![RegionFile {
@@ -81,7 +90,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let scenario = Scenario::try_from(file)?;
     let outcome = simulate(&scenario, &SimConfig::default().with_trials(20_000).with_model(ModelLevel::Aggregate))?;
-    for name in ["cleared_area_km2", "total_cost_usd", "duration_years"] {
+    for name in ["cleared_area_km2", "total_cost", "duration_years"] {
         let s = outcome.summary(name).ok_or("always reported")?;
         println!(
             "{name:<18} mean {:>14.1}   P50 {:>14.1}   P80 {:>14.1}   P95 {:>14.1}",
@@ -91,7 +100,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             s.percentiles[7]
         );
     }
-    let p = outcome.probability_at_most("total_cost_usd", 20e6)?;
+    let p = outcome.probability_at_most("total_cost", 20e6)?;
     println!("probability the bill stays within US$20 million: {:.0} %", 100.0 * p);
     Ok(())
 }

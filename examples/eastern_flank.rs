@@ -20,13 +20,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     for r in o.region_names() {
         let g = |k: &str| o.region_summary(r, k).ok_or("regional output");
-        let (mines, area, lay, cost, years) = (
-            g("mines_laid")?,
-            g("cleared_area_km2")?,
-            g("laying_cost_usd")?,
-            g("total_cost_usd")?,
-            g("duration_years")?,
-        );
+        let (mines, area, lay, cost, years) =
+            (g("mines_laid")?, g("cleared_area_km2")?, g("laying_cost")?, g("total_cost")?, g("duration_years")?);
         println!(
             "{:<10} {:>12.2} {:>12.0} {:>10.0} {:>9.2} [{:>5.2}, {:>5.2}] {:>6.1} [{:.1}, {:.1}]",
             r,
@@ -42,9 +37,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let a = o.summary("cost_asymmetry").ok_or("barriers give cost_asymmetry")?;
-    let total = o.summary("total_cost_usd").ok_or("always")?;
-    let bench = o.summary("item_based_cost_usd").ok_or("benchmark given")?;
-    let lay = o.summary("laying_cost_usd").ok_or("barriers")?;
+    let total = o.summary("total_cost").ok_or("always")?;
+    let bench = o.summary("item_based_cost").ok_or("benchmark given")?;
+    let lay = o.summary("laying_cost").ok_or("barriers")?;
     println!(
         "\nall five: mines cost {:.0} M USD to buy (P50); clearing them {:.1} bn USD (P50; P5 {:.1}, P95 {:.1})",
         lay.p50() / 1e6,

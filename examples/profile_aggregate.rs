@@ -11,7 +11,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let us = t.elapsed().as_secs_f64() * 1e6 / trials as f64;
     println!(
         "{trials} trials: {us:.3} µs per trial (1 thread); P50 cost {:.3e}",
-        o.summary("total_cost_usd").map_or(f64::NAN, |s| s.p50())
+        o.summary("total_cost").map_or(f64::NAN, |s| s.p50())
     );
     Ok(())
 }

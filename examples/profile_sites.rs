@@ -14,7 +14,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let ns = t.elapsed().as_nanos() as f64 / (trials as f64 * 50_000.0);
     println!(
         "{trials} trials: {ns:.2} ns per site-trial (1 thread); P50 cost {:.3e}",
-        o.summary("total_cost_usd").map_or(f64::NAN, |s| s.p50())
+        o.summary("total_cost").map_or(f64::NAN, |s| s.p50())
     );
     Ok(())
 }

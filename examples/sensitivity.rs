@@ -4,7 +4,7 @@
 //! bootstrap confidence intervals — the same as `demine sensitivity ukraine`.
 //!
 //! Run: `cargo run --release --example sensitivity`
-use demine::stats::sensitivity::{scenario_sobol_indices, tornado};
+use demine::analysis::{scenario_sobol_indices, tornado};
 use demine::{ModelLevel, Sampler, SimConfig, io::load_scenario, simulate};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -12,7 +12,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config =
         SimConfig::default().with_trials(4_000).with_sampler(Sampler::LatinHypercube).with_model(ModelLevel::Aggregate);
     let outcome = simulate(&s, &config)?;
-    let outputs = ["total_cost_usd", "duration_years"];
+    let outputs = ["total_cost", "duration_years"];
     let sobol = scenario_sobol_indices(&s, &config, &outputs, 2048, 200)?;
     for (name, sb) in outputs.iter().zip(&sobol) {
         let t = tornado(&outcome, name)?;
@@ -30,7 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         order.sort_by(|&a, &b| sb.total[b].total_cmp(&sb.total[a]));
         println!("{name}: Sobol indices (N = {}; 95 % bootstrap CIs)", sb.n);
         for &i in order.iter().take(5) {
-            let label = &s.inputs()[i].label;
+            let label = &s.param(&sb.inputs[i]).ok_or("a scenario input")?.label;
             println!(
                 "  {:<42} S {:>6.3} [{:>6.3}, {:>6.3}]  ST {:>6.3} [{:>6.3}, {:>6.3}]",
                 label,

@@ -19,7 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let base = SimConfig::default().with_model(ModelLevel::Aggregate);
     let reference =
         simulate(&s, &base.clone().with_trials(1 << 21).with_seed(999).with_sampler(Sampler::LatinHypercube))?;
-    let outputs = [("total_cost_usd", 0.5), ("total_cost_usd", 0.9), ("duration_years", 0.5), ("duration_years", 0.9)];
+    let outputs = [("total_cost", 0.5), ("total_cost", 0.9), ("duration_years", 0.5), ("duration_years", 0.9)];
     let truth: Vec<f64> = outputs.iter().map(|(o, p)| reference.quantile(o, *p)).collect::<Result<_, _>>()?;
     let ns: Vec<u64> = (8..=14).step_by(2).map(|k| 1u64 << k).collect();
     println!("relative RMSE of the estimate over {REPLICATES} replicates (reference: 2^21 trials)\n");

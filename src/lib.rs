@@ -29,7 +29,7 @@
 //! let scenario = demine::io::load_scenario("ukraine")?;
 //! let config = SimConfig::default().with_trials(1_000).with_seed(42);
 //! let outcome = simulate(&scenario, &config)?;
-//! let cost = outcome.summary("total_cost_usd").ok_or("total_cost_usd is always reported")?;
+//! let cost = outcome.summary("total_cost").ok_or("total_cost is always reported")?;
 //! let cleared = outcome.summary("cleared_area_km2").ok_or("cleared_area_km2 is always reported")?;
 //! println!("total cost:    P50 {:.1} bn USD, P80 {:.1} bn USD", cost.p50() / 1e9, cost.p80() / 1e9);
 //! println!("area to clear: P50 {:.0} km², P80 {:.0} km²", cleared.p50(), cleared.p80());
@@ -52,10 +52,10 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 #![doc(test(attr(deny(warnings))))]
 
+pub mod analysis;
 pub mod error;
 pub mod io;
 pub mod model;
-pub mod plan;
 pub mod report;
 pub mod sampling;
 pub mod simulate;
@@ -64,5 +64,5 @@ pub mod stats;
 pub use error::{Error, Problem, Result};
 pub use model::Scenario;
 pub use sampling::{Dist, Sampler};
-pub use simulate::{ModelLevel, Outcome, SimConfig, simulate, simulate_with_progress};
+pub use simulate::{ModelLevel, Outcome, Output, Run, SimConfig, simulate, simulate_with_progress};
 pub use stats::Summary;

@@ -19,7 +19,7 @@ fn ukraine_2024_total_cost_p50_is_rdna3_within_3pct() {
     // Target 2: RDNA3, US$34.6 bn for ~156,000 km² suspected at the start of 2024 (site engine, the default).
     let s = load_scenario("ukraine-2024").unwrap();
     let o = simulate(&s, &SimConfig::default().with_trials(4_000).with_seed(2024)).unwrap();
-    let cost = o.summary("total_cost_usd").unwrap();
+    let cost = o.summary("total_cost").unwrap();
     assert!((cost.p50() / 34.6e9 - 1.0).abs() < 0.03, "P50 {}", cost.p50());
     // And the P50 is known to better than ±3 % (its order-statistic CI sits inside the band).
     let [lo, hi] = cost.percentile_ci(0.5).unwrap();

@@ -32,7 +32,7 @@ fn run_json_has_the_contract() {
         "cancelled_area_km2",
         "reduced_area_km2",
         "cleared_area_km2",
-        "total_cost_usd",
+        "total_cost",
         "duration_years",
     ] {
         for s in ["mean", "sd", "se", "min", "max", "p5", "p10", "p25", "p50", "p75", "p80", "p90", "p95"] {
@@ -53,12 +53,12 @@ fn json_is_identical_on_one_and_two_threads() {
 fn table_and_csv_formats() {
     let (code, out, _) = demine(&["run", "ukraine-2024", "--trials", "200", "--model", "aggregate"]);
     assert_eq!(code, 0);
-    assert!(out.contains("total_cost_usd") && out.contains("USD") && out.contains(" bn"), "{out}");
+    assert!(out.contains("total_cost") && out.contains("USD") && out.contains(" bn"), "{out}");
     assert!(out.contains("km²"));
     let (code, out, _) = demine(&["run", "ukraine-2024", "--trials", "200", "--model", "aggregate", "--format", "csv"]);
     assert_eq!(code, 0);
     assert!(out.starts_with("output,region,unit,mean,sd,se,min,max,p5,p10,p25,p50,p75,p80,p90,p95"));
-    assert!(out.lines().any(|l| l.starts_with("total_cost_usd,,USD,")));
+    assert!(out.lines().any(|l| l.starts_with("total_cost,,USD,")));
 }
 
 #[test]

@@ -23,11 +23,11 @@ fn fixed_inputs_give_the_formulas_exactly() {
         ("team_days_mechanical", 2_500.0),
         ("team_days_non_technical_survey", 200.0),
         ("team_days_technical_survey", 1_000.0),
-        ("cost_non_technical_survey_usd", 100_000.0),
-        ("cost_technical_survey_usd", 5_000_000.0),
-        ("cost_clearance_usd", 62_500.0 * 1000.0 + 2_500.0 * 5000.0),
-        ("cost_overhead_usd", 0.1 * (100_000.0 + 5_000_000.0 + 75_000_000.0)),
-        ("total_cost_usd", 1.1 * (100_000.0 + 5_000_000.0 + 75_000_000.0)),
+        ("cost_non_technical_survey", 100_000.0),
+        ("cost_technical_survey", 5_000_000.0),
+        ("cost_clearance", 62_500.0 * 1000.0 + 2_500.0 * 5000.0),
+        ("cost_overhead", 0.1 * (100_000.0 + 5_000_000.0 + 75_000_000.0)),
+        ("total_cost", 1.1 * (100_000.0 + 5_000_000.0 + 75_000_000.0)),
         // 25 km² × 10 % contaminated × 1000 per km²
         ("items_found", 2_500.0),
     ];
@@ -46,7 +46,7 @@ fn site_engine_is_exact_when_sites_cannot_vary() {
     let text = format!("{text}\n[sites]\ncount = 500\nreduction_spread = 0.0\nteam_day_cv = 0.0\n");
     let o = run(&text, 4, ModelLevel::Sites);
     let a = run(&text, 4, ModelLevel::Aggregate);
-    for name in ["cancelled_area_km2", "cleared_area_km2", "total_cost_usd", "items_found", "team_days_manual"] {
+    for name in ["cancelled_area_km2", "cleared_area_km2", "total_cost", "items_found", "team_days_manual"] {
         let (x, y) = (o.summary(name).unwrap().mean, a.summary(name).unwrap().mean);
         assert!((x - y).abs() <= 1e-9 * y.abs().max(1.0), "{name}: sites {x} vs aggregate {y}");
     }
@@ -64,7 +64,7 @@ fn triangular_area_mean_is_within_4_se() {
     let mu = (50.0 + 80.0 + 200.0) / 3.0;
     assert!((s.mean - mu).abs() < 4.0 * s.se, "mean {} vs {mu}, se {}", s.mean, s.se);
     // Everything downstream is linear in A: cost mean = cost(100)·mu/100.
-    let c = o.summary("total_cost_usd").unwrap();
+    let c = o.summary("total_cost").unwrap();
     let want = 1.1 * (100_000.0 + 5_000_000.0 + 75_000_000.0) * mu / 100.0;
     assert!((c.mean - want).abs() < 4.0 * c.se, "cost mean {} vs {want} (se {})", c.mean, c.se);
 }
@@ -91,7 +91,7 @@ fn lognormal_cost_mean_is_within_4_se() {
         r#"cost_usd_per_team_day = { dist = "lognormal", mean = 1000, cv = 0.5 }"#,
     );
     let o = run(&text, 20_000, ModelLevel::Aggregate);
-    let s = o.summary("cost_clearance_usd").unwrap();
+    let s = o.summary("cost_clearance").unwrap();
     let want = 62_500.0 * 1000.0 + 2_500.0 * 5000.0;
     assert!((s.mean - want).abs() < 4.0 * s.se, "mean {} vs {want}, se {}", s.mean, s.se);
 }

@@ -1,7 +1,7 @@
 //! Auto-stop by precision, and failed trials.
 
 mod common;
-use demine::stats::{PrecisionTarget, simulate_to_precision};
+use demine::analysis::{PrecisionTarget, simulate_to_precision};
 use demine::{ModelLevel, Scenario, SimConfig, simulate};
 
 fn uncertain() -> Scenario {
@@ -28,17 +28,16 @@ fn stops_when_the_target_precision_is_reached() {
     // The round before did not reach it (else the run would have stopped there).
     if c.rounds.len() > 1 {
         let prev = c.rounds[c.rounds.len() - 2];
-        let v = &c.outcome.values("total_cost_usd").unwrap()[..prev as usize];
+        let v = &c.outcome.values("total_cost").unwrap()[..prev as usize];
         let mut v = v.to_vec();
         v.sort_by(f64::total_cmp);
-        let r = demine::stats::convergence::relative_half_width(&v, 0.5)
-            .max(demine::stats::convergence::relative_half_width(&v, 0.9));
+        let r = demine::stats::relative_half_width(&v, 0.5).max(demine::stats::relative_half_width(&v, 0.9));
         assert!(r > 0.02, "{r}");
     }
     // Reproducible: the same call stops at the same point with the same numbers.
     let again = simulate_to_precision(&s, &config, &target).unwrap();
     assert_eq!(again.outcome.trials(), c.outcome.trials());
-    assert_eq!(again.outcome.values("total_cost_usd").unwrap(), c.outcome.values("total_cost_usd").unwrap());
+    assert_eq!(again.outcome.values("total_cost").unwrap(), c.outcome.values("total_cost").unwrap());
 }
 
 #[test]
@@ -82,10 +81,10 @@ fn failed_trials_are_counted_reported_and_excluded() {
     let (examples, count) = o.failed_trials();
     assert!(count > 0 && count < 100, "{count}");
     let f = &examples[0];
-    assert!(f.outputs.contains(&"total_cost_usd".to_string()), "{f:?}");
+    assert!(f.outputs.contains(&"total_cost".to_string()), "{f:?}");
     let prod = f.inputs.iter().find(|(n, _)| n == "methods.manual.productivity_m2_per_team_day").unwrap().1;
     assert_eq!(prod, 0.0);
-    let cost = o.summary("total_cost_usd").unwrap();
+    let cost = o.summary("total_cost").unwrap();
     assert_eq!(cost.n, 4000 - count);
     assert!(cost.mean.is_finite());
     // a failed trial is excluded from every output, not only the non-finite ones

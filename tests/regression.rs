@@ -21,9 +21,9 @@ fn scaling_capacity_scales_a_shared_input_once() {
     );
     let s = demine::Scenario::from_toml_str(&text).unwrap();
     let name = "capacity.teams.manual.initial";
-    let mean = |sc: &demine::Scenario| sc.inputs().iter().find(|i| i.name == name).unwrap().dist.mean();
+    let mean = |sc: &demine::Scenario| sc.inputs().find(|i| i.name == name).unwrap().dist.mean();
     assert_eq!(mean(&s), 450.0);
-    assert_eq!(mean(&s.with_clearance_capacity_scaled(2.0)), 900.0);
+    assert_eq!(mean(&s.with_clearance_capacity_scaled(2.0).unwrap()), 900.0);
 }
 
 /// The per-year casualty series showed -0.0 where float dust made the unreleased

@@ -2,7 +2,8 @@
 //! on a scenario whose driver is known.
 
 mod common;
-use demine::stats::sensitivity::{scenario_sobol_indices, sobol_indices, tornado};
+use demine::analysis::{scenario_sobol_indices, tornado};
+use demine::stats::sobol_indices;
 use demine::{Dist, ModelLevel, Sampler, Scenario, SimConfig, simulate};
 
 /// Ishigami & Homma (1990), a = 7, b = 0.1: analytic indices (Sobol & Levitan 1999).
@@ -53,12 +54,12 @@ fn the_known_driver_of_a_scenario_leads_the_tornado_and_the_sobol_ranking() {
     let config =
         SimConfig::default().with_trials(4_000).with_model(ModelLevel::Aggregate).with_sampler(Sampler::LatinHypercube);
     let o = simulate(&s, &config).unwrap();
-    let t = tornado(&o, "total_cost_usd").unwrap();
+    let t = tornado(&o, "total_cost").unwrap();
     assert_eq!(t.bars[0].input, "methods.manual.cost_usd_per_team_day");
     assert!(t.bars[0].spearman > 0.95 && t.bars[0].contribution > 0.9, "{:?}", t.bars[0]);
     assert!(t.src_r2 > 0.99);
     assert!(t.warnings.is_empty());
-    let sob = scenario_sobol_indices(&s, &config, &["total_cost_usd"], 1024, 100).unwrap();
+    let sob = scenario_sobol_indices(&s, &config, &["total_cost"], 1024, 100).unwrap();
     let i = sob[0].inputs.iter().position(|n| n == "methods.manual.cost_usd_per_team_day").unwrap();
     assert!(sob[0].first[i] > 0.95 && sob[0].total[i] > 0.95, "{:?}", sob[0]);
     assert!(sob[0].first[1 - i] < 0.05);
@@ -71,6 +72,6 @@ fn correlated_inputs_come_with_a_warning() {
         &SimConfig::default().with_trials(300).with_model(ModelLevel::Aggregate),
     )
     .unwrap();
-    let t = tornado(&o, "total_cost_usd").unwrap();
+    let t = tornado(&o, "total_cost").unwrap();
     assert!(t.warnings.iter().any(|w| w.contains("correlates some inputs")));
 }

@@ -23,7 +23,7 @@ fn first_trials_of_ukraine_2024_are_pinned() {
     let s = load_scenario("ukraine-2024").unwrap();
     let o = simulate(&s, &SimConfig::default().with_trials(3).with_seed(42).with_model(ModelLevel::Aggregate)).unwrap();
     let area = o.values("suspected_area_km2").unwrap();
-    let cost = o.values("total_cost_usd").unwrap();
+    let cost = o.values("total_cost").unwrap();
     let got: Vec<f64> = area.iter().chain(cost.iter()).copied().collect();
     let want = PINNED;
     for (g, w) in got.iter().zip(want.iter()) {

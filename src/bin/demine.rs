@@ -1,12 +1,13 @@
-//! The `demine` command line: parse, call the library, print.
+//! The `demine` command line: parse flags, call the library, print its reports.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use demine::analysis::{self, PrecisionTarget};
 use demine::io::{BUNDLED, bundled, load_scenario};
 use demine::model::Priority;
-use demine::{Error, ModelLevel, Sampler, Scenario, SimConfig};
-
+use demine::{Error, ModelLevel, Sampler, SimConfig, report};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -41,16 +42,19 @@ struct RunArgs {
     threads: Option<usize>,
     /// Sampler: mc, lhs or sobol (default: the scenario's).
     #[arg(long)]
-    sampler: Option<String>,
+    sampler: Option<Sampler>,
     /// Model level: aggregate or sites (default: sites when the scenario has sites).
     #[arg(long)]
-    model: Option<String>,
+    model: Option<ModelLevel>,
     /// Work order: as_given, casualty_risk, value_per_cost, smallest_first.
     #[arg(long)]
-    priority: Option<String>,
+    priority: Option<Priority>,
     /// Memory limit for kept samples, GiB.
     #[arg(long, default_value_t = 8.0)]
     max_memory_gb: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
 }
 
 #[derive(Subcommand)]
@@ -61,12 +65,9 @@ enum Command {
         scenario: Option<String>,
         #[command(flatten)]
         args: RunArgs,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
         /// Write per-site release years (mean year, share released) to this CSV file.
         #[arg(long)]
-        sites_csv: Option<std::path::PathBuf>,
+        sites_csv: Option<PathBuf>,
         /// Run in rounds until P50 and P90 of the watched outputs are known within this
         /// relative half-width at 95 % confidence (e.g. `1%`); `--trials` is then ignored.
         #[arg(long)]
@@ -110,9 +111,6 @@ enum Command {
         top: usize,
         #[command(flatten)]
         args: RunArgs,
-        /// Output format (table or json).
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
     },
     /// Compare plans on common random numbers: the first is the baseline.
     Compare {
@@ -121,9 +119,6 @@ enum Command {
         plans: Vec<String>,
         #[command(flatten)]
         args: RunArgs,
-        /// Output format (table or json).
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
     },
     /// The smallest scaling of clearance teams that releases all land by a year with a confidence.
     Capacity {
@@ -137,47 +132,16 @@ enum Command {
         confidence: f64,
         #[command(flatten)]
         args: RunArgs,
-        /// Output format (table or json).
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
     },
-}
-
-fn parse_model(s: &str) -> Result<ModelLevel, Error> {
-    match s.to_ascii_lowercase().as_str() {
-        "aggregate" | "strata" => Ok(ModelLevel::Aggregate),
-        "sites" | "site" => Ok(ModelLevel::Sites),
-        _ => Err(Error::Unknown {
-            field: "--model".into(),
-            name: s.into(),
-            known: vec!["aggregate".into(), "sites".into()],
-        }),
-    }
-}
-
-fn parse_priority(s: &str) -> Result<Priority, Error> {
-    Priority::parse(s).ok_or_else(|| Error::Unknown {
-        field: "--priority".into(),
-        name: s.into(),
-        known: Priority::NAMES.iter().map(|s| s.to_string()).collect(),
-    })
 }
 
 impl RunArgs {
     fn config(&self) -> Result<SimConfig, Error> {
         let mut c = SimConfig::default().with_trials(self.trials).with_seed(self.seed);
-        if let Some(t) = self.threads {
-            c = c.with_threads(t);
-        }
-        if let Some(s) = &self.sampler {
-            c = c.with_sampler(s.parse::<Sampler>()?);
-        }
-        if let Some(m) = &self.model {
-            c = c.with_model(parse_model(m)?);
-        }
-        if let Some(p) = &self.priority {
-            c = c.with_priority(parse_priority(p)?);
-        }
+        c.threads = self.threads;
+        c.sampler = self.sampler;
+        c.model = self.model;
+        c.priority = self.priority;
         if !(self.max_memory_gb > 0.0 && self.max_memory_gb.is_finite()) {
             return Err(Error::invalid("--max-memory-gb", self.max_memory_gb, "must be > 0"));
         }
@@ -208,158 +172,129 @@ impl Progress {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }
     }
-    fn finish(&self) {
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
         self.bar.finish_and_clear();
     }
 }
 
-fn run(cli: Cli) -> Result<(), Error> {
+/// What a command prints: text (a table or CSV) or one JSON value.
+enum Out {
+    Text(String),
+    Json(serde_json::Value),
+}
+
+fn run(cli: Cli) -> Result<Out, Error> {
     // `demine` alone runs the bundled Ukraine scenario with the defaults.
     let command = match cli.command {
         Some(c) => c,
-        None => match Cli::parse_from(["demine", "run"]).command {
-            Some(c) => c,
-            None => return Err(Error::Output("no command".into())),
-        },
+        None => Cli::parse_from(["demine", "run"]).command.ok_or_else(|| Error::Output("no command".into()))?,
     };
-    let mut out = std::io::stdout().lock();
-    let w = |out: &mut dyn Write, s: &str| out.write_all(s.as_bytes()).map_err(|e| Error::Output(e.to_string()));
-    match command {
-        Command::Run { scenario, args, format, sites_csv, precision, max_trials, watch } => {
-            let name = scenario.unwrap_or_else(|| "ukraine".into());
+    let text_or_json = |format: Format, text: String, json: serde_json::Value| match format {
+        Format::Json => Out::Json(json),
+        _ => Out::Text(text),
+    };
+    Ok(match command {
+        Command::Run { scenario, args, sites_csv, precision, max_trials, watch } => {
             // Flags are checked before the scenario is loaded: a bad flag fails fast.
             let target = match &precision {
-                Some(p) => Some(
-                    demine::stats::PrecisionTarget::new(parse_precision(p)?)?
-                        .with_outputs(watch.clone())
-                        .with_max_trials(max_trials),
-                ),
+                Some(p) => {
+                    Some(PrecisionTarget::new(parse_precision(p)?)?.with_outputs(watch).with_max_trials(max_trials))
+                }
                 None => None,
             };
-            let s = load_scenario(&name)?;
             let config = args.config()?;
+            let s = load_scenario(scenario.as_deref().unwrap_or("ukraine"))?;
             let (outcome, converged) = match &target {
                 Some(t) => {
-                    let c = demine::stats::simulate_to_precision(&s, &config, t)?;
-                    let info = (t.relative, c.reached, c.precision.clone(), c.rounds.clone());
-                    (c.outcome, Some(info))
+                    let c = analysis::simulate_to_precision(&s, &config, t)?;
+                    let text = report::run::precision_text(&c, t.relative);
+                    let json = serde_json::json!({ "target": t.relative, "reached": c.reached, "rounds": c.rounds, "outputs": c.precision });
+                    (c.outcome, Some((text, json)))
                 }
                 None => {
                     let progress = Progress::new(config.trials);
-                    let cb = |d: u64, t: u64| progress.update(d, t);
-                    let outcome = demine::simulate_with_progress(&s, &config, Some(&cb));
-                    progress.finish();
-                    (outcome?, None)
+                    (demine::simulate_with_progress(&s, &config, Some(&|d, t| progress.update(d, t)))?, None)
                 }
             };
-            match format {
-                Format::Json => {
-                    let mut v = demine::report::to_json(&outcome);
-                    if let (Some((target, reached, prec, rounds)), serde_json::Value::Object(m)) = (&converged, &mut v)
-                    {
-                        m.insert(
-                            "precision".into(),
-                            serde_json::json!({ "target": target, "reached": reached, "rounds": rounds, "outputs": prec }),
-                        );
-                    }
-                    print_json(&mut out, &v)?;
-                }
-                Format::Csv => w(&mut out, &demine::report::to_csv(&outcome))?,
-                Format::Table => {
-                    w(&mut out, &header(&s, &outcome))?;
-                    if let Some((target, reached, prec, rounds)) = &converged {
-                        let mut t = format!(
-                            "precision target ±{:.2} % (95 % CI of P50 and P90): {} after {} trials in {} rounds\n",
-                            100.0 * target,
-                            if *reached { "reached" } else { "NOT reached (--max-trials)" },
-                            demine::report::thousands(outcome.trials() as f64, 0),
-                            rounds.len()
-                        );
-                        for p in prec {
-                            t.push_str(&format!(
-                                "  {}: P50 ±{:.2} %, P90 ±{:.2} %\n",
-                                p.output,
-                                100.0 * p.p50,
-                                100.0 * p.p90
-                            ));
-                        }
-                        t.push('\n');
-                        w(&mut out, &t)?;
-                    }
-                    w(&mut out, &demine::report::to_table(&outcome))?;
-                }
-            }
             if let Some(path) = sites_csv {
-                write_sites(&outcome, &path)?;
+                let text = report::sites_csv(&outcome)?;
+                std::fs::write(&path, text).map_err(|source| Error::Io { path, source })?;
+            }
+            match args.format {
+                Format::Json => {
+                    let mut v = report::to_json(&outcome);
+                    if let (Some((_, p)), serde_json::Value::Object(m)) = (converged.as_ref(), &mut v) {
+                        m.insert("precision".into(), p.clone());
+                    }
+                    Out::Json(v)
+                }
+                Format::Csv => Out::Text(report::to_csv(&outcome)?),
+                Format::Table => Out::Text(format!(
+                    "{}{}{}",
+                    report::run::header(&s, &outcome),
+                    converged.map_or(String::new(), |(t, _)| t),
+                    report::to_table(&outcome)
+                )),
             }
         }
         Command::Validate { scenario } => {
             let s = load_scenario(&scenario)?;
-            let area: f64 = s.mean_suspected_area_km2();
-            w(
-                &mut out,
-                &format!(
-                    "{}: valid: {} regions, {} strata, {} uncertain inputs, expected suspected area {} km²{}\n",
-                    scenario,
-                    s.regions().len(),
-                    s.strata().len(),
-                    s.inputs().len(),
-                    demine::report::thousands(area, 0),
-                    if s.capacity().is_some() { ", with capacity (schedule)" } else { "" }
-                ),
-            )?;
-            w(&mut out, &demine::report::repairs_text(s.correlation().map_or(&[], |c| c.repairs())))?;
+            Out::Text(format!(
+                "{}: valid: {} regions, {} strata, {} uncertain inputs, expected suspected area {} km²{}\n{}",
+                scenario,
+                s.regions().len(),
+                s.strata().len(),
+                s.inputs().len(),
+                report::thousands(s.mean_suspected_area_km2(), 0),
+                if s.capacity().is_some() { ", with capacity (schedule)" } else { "" },
+                report::repairs_text(s.correlation().map_or(&[], |c| c.repairs()))
+            ))
         }
-        Command::Scenarios => {
-            for b in BUNDLED {
-                w(&mut out, &format!("{:<14} {}\n", b.name, b.summary))?;
-            }
-        }
+        Command::Scenarios => Out::Text(BUNDLED.iter().map(|b| format!("{:<14} {}\n", b.name, b.summary)).collect()),
         Command::Show { name } => match bundled(&name) {
-            Some(b) => w(&mut out, b.toml)?,
+            Some(b) => Out::Text(b.toml.to_string()),
             None => {
-                return Err(Error::Unknown {
-                    field: "scenario".into(),
-                    name,
-                    known: BUNDLED.iter().map(|b| b.name.to_string()).collect(),
-                });
+                let known = BUNDLED.iter().map(|b| b.name.to_string()).collect();
+                return Err(Error::Unknown { field: "scenario".into(), name, known });
             }
         },
-        Command::Sensitivity { scenario, outputs, sobol_n, top, args, format } => {
+        Command::Inputs { scenario } => Out::Text(
+            load_scenario(&scenario)?
+                .inputs()
+                .map(|i| format!("{:<70} {:<45} {}\n", i.name, i.label, i.dist))
+                .collect(),
+        ),
+        Command::Sensitivity { scenario, outputs, sobol_n, top, args } => {
             let s = load_scenario(&scenario)?;
-            let config = args.config()?;
-            let config = if args.sampler.is_none() { config.with_sampler(Sampler::LatinHypercube) } else { config };
+            let mut config = args.config()?;
+            config.sampler = config.sampler.or(Some(Sampler::LatinHypercube));
             let o = demine::simulate(&s, &config)?;
             let outputs: Vec<String> = if outputs.is_empty() {
-                ["total_cost_usd", "duration_years", "casualties_over_horizon"]
-                    .iter()
+                ["total_cost", "duration_years", "casualties_over_horizon"]
+                    .into_iter()
                     .filter(|n| o.summary(n).is_some())
-                    .map(|n| n.to_string())
+                    .map(String::from)
                     .collect()
             } else {
                 outputs
             };
-            let tornados =
-                outputs.iter().map(|n| demine::stats::sensitivity::tornado(&o, n)).collect::<Result<Vec<_>, _>>()?;
+            let tornados = outputs.iter().map(|n| analysis::tornado(&o, n)).collect::<Result<Vec<_>, _>>()?;
             let refs: Vec<&str> = outputs.iter().map(String::as_str).collect();
             let sobol = if sobol_n > 0 {
-                demine::stats::sensitivity::scenario_sobol_indices(&s, &config, &refs, sobol_n, 200)?
+                analysis::scenario_sobol_indices(&s, &config, &refs, sobol_n, 200)?
             } else {
                 Vec::new()
             };
-            match format {
-                Format::Json => {
-                    let v = serde_json::json!({
-                        "scenario": s.name(), "trials": config.trials, "seed": config.seed, "sobol_n": sobol_n,
-                        "tornado": tornados, "sobol": sobol,
-                        "notes": if s.correlation().is_some() { vec!["Sobol indices sample inputs independently: the scenario's correlations are ignored"] } else { Vec::new() },
-                    });
-                    print_json(&mut out, &v)?;
-                }
-                _ => w(&mut out, &sensitivity_table(&s, &config, &tornados, &sobol, top))?,
-            }
+            text_or_json(
+                args.format,
+                report::analysis::sensitivity_table(&s, &config, &tornados, &sobol, top),
+                report::analysis::sensitivity_json(&s, &config, sobol_n, &tornados, &sobol),
+            )
         }
-        Command::Compare { plans, args, format } => {
+        Command::Compare { plans, args } => {
             let scenarios = plans.iter().map(|p| load_scenario(p)).collect::<Result<Vec<_>, _>>()?;
             let config = args.config()?;
             let total = config.trials * scenarios.len() as u64;
@@ -367,127 +302,27 @@ fn run(cli: Cli) -> Result<(), Error> {
             let mut outcomes = Vec::new();
             for (i, sc) in scenarios.iter().enumerate() {
                 let done = i as u64 * config.trials;
-                let cb = |d: u64, _t: u64| progress.update(done + d, total);
-                outcomes.push(demine::simulate_with_progress(sc, &config, Some(&cb))?);
+                outcomes.push(demine::simulate_with_progress(
+                    sc,
+                    &config,
+                    Some(&|d, _| progress.update(done + d, total)),
+                )?);
             }
-            progress.finish();
-            let mut c = demine::plan::compare_outcomes(&outcomes)?;
-            c.plans = plans.clone();
-            match format {
-                Format::Json => {
-                    print_json(&mut out, &c)?;
-                }
-                _ => w(&mut out, &comparison_table(&c))?,
-            }
+            let mut c = analysis::compare_outcomes(&outcomes)?;
+            c.plans = plans;
+            text_or_json(args.format, report::analysis::comparison_table(&c), report::analysis::comparison_json(&c))
         }
-        Command::Capacity { scenario, finish_by, confidence, args, format } => {
+        Command::Capacity { scenario, finish_by, confidence, args } => {
             let s = load_scenario(&scenario)?;
             let config = args.config()?;
-            let a = demine::plan::required_clearance_capacity(&s, &config, finish_by, confidence)?;
-            match format {
-                Format::Json => {
-                    print_json(&mut out, &a)?;
-                }
-                _ => {
-                    let th = demine::report::thousands;
-                    let mut t = format!(
-                        "{}: to release all suspected land by the end of {} with {:.0} % confidence, clearance teams must be {:.2}× today's\n\
-                         (P = {:.3} at {:.2}×; {} factors tried on {} trials with common random numbers, seed {})\n\n",
-                        s.name(),
-                        a.finish_by,
-                        100.0 * a.confidence,
-                        a.factor,
-                        a.probability,
-                        a.factor,
-                        a.evaluations.len(),
-                        th(config.trials as f64, 0),
-                        config.seed
-                    );
-                    t.push_str(&format!(
-                        "{:<24} {:>14} {:>14} {:>14} {:>14}\n",
-                        "clearance pool", "initial now", "initial needed", "ceiling now", "ceiling needed"
-                    ));
-                    for (name, init, ceil) in &a.teams {
-                        t.push_str(&format!(
-                            "{:<24} {:>14} {:>14} {:>14} {:>14}\n",
-                            name,
-                            th(*init, 0),
-                            th(init * a.factor, 0),
-                            th(*ceil, 0),
-                            th(ceil * a.factor, 0)
-                        ));
-                    }
-                    t.push_str("\nfactor   P(all released by the deadline)\n");
-                    let mut ev = a.evaluations.clone();
-                    ev.sort_by(|x, y| x.0.total_cmp(&y.0));
-                    for (k, p) in ev {
-                        t.push_str(&format!("{k:>6.3}   {p:.3}\n"));
-                    }
-                    w(&mut out, &t)?;
-                }
-            }
+            let a = analysis::required_clearance_capacity(&s, &config, finish_by, confidence)?;
+            text_or_json(
+                args.format,
+                report::analysis::capacity_table(&s, &config, &a),
+                report::analysis::capacity_json(&a),
+            )
         }
-        Command::Inputs { scenario } => {
-            let s = load_scenario(&scenario)?;
-            for i in s.inputs() {
-                w(&mut out, &format!("{:<70} {:<45} {}\n", i.name, i.label, i.dist))?;
-            }
-        }
-    }
-    Ok(())
-}
-
-fn header(s: &Scenario, o: &demine::Outcome) -> String {
-    let mut h = format!("demine — {}: {}\n", s.name(), s.description());
-    h.push_str(&format!(
-        "{} trials, seed {}, sampler {}, model {}; costs in {} of {}",
-        demine::report::thousands(o.trials() as f64, 0),
-        o.seed(),
-        o.sampler(),
-        o.model().name(),
-        s.currency(),
-        s.price_year()
-    ));
-    if let Some(land) = s.land_area_km2()
-        && let Some(area) = o.summary("suspected_area_km2")
-    {
-        h.push_str(&format!(
-            "; suspected area P50 = {:.1} % of {} km²",
-            100.0 * area.p50() / land,
-            demine::report::thousands(land, 0)
-        ));
-    }
-    h.push('\n');
-    if o.horizon_years() > 0 {
-        h.push_str(&format!("schedule from {} over at most {} years", o.start_year(), o.horizon_years()));
-        let nf = o.not_finished_share();
-        if nf > 0.0 {
-            let share = o.summary("share_released_by_horizon").map_or(f64::NAN, |s| s.min);
-            h.push_str(&format!(
-                "; NOT FINISHED within the horizon in {:.1} % of trials (lowest share released by then {:.2} %; durations there are censored at {})",
-                100.0 * nf,
-                100.0 * share,
-                o.horizon_years()
-            ));
-        }
-        h.push('\n');
-    }
-    h.push_str(&demine::report::repairs_text(o.correlation_repairs()));
-    let (examples, count) = o.failed_trials();
-    if count > 0 {
-        h.push_str(&format!(
-            "warning: {count} failed trials excluded (non-finite outputs); first: trial {}\n",
-            examples[0].trial
-        ));
-    }
-    h.push('\n');
-    h
-}
-
-/// Pretty JSON on stdout, with a final newline.
-fn print_json(out: &mut dyn Write, v: &impl serde::Serialize) -> Result<(), Error> {
-    let text = serde_json::to_string_pretty(v).map_err(|e| Error::Output(e.to_string()))?;
-    writeln!(out, "{text}").map_err(|e| Error::Output(e.to_string()))
+    })
 }
 
 fn parse_precision(s: &str) -> Result<f64, Error> {
@@ -506,168 +341,16 @@ fn parse_precision(s: &str) -> Result<f64, Error> {
     Ok(if pct { v / 100.0 } else { v })
 }
 
-fn sensitivity_table(
-    s: &Scenario,
-    config: &SimConfig,
-    tornados: &[demine::stats::sensitivity::Tornado],
-    sobol: &[demine::stats::sensitivity::SobolIndices],
-    top: usize,
-) -> String {
-    let label = |name: &str| s.inputs().iter().find(|i| i.name == name).map_or(name.to_string(), |i| i.label.clone());
-    let mut t = format!(
-        "sensitivity of {} ({} trials, {} sampler, seed {})\n",
-        s.name(),
-        demine::report::thousands(config.trials as f64, 0),
-        config.sampler.unwrap_or(s.sampler()),
-        config.seed
-    );
-    for (k, tor) in tornados.iter().enumerate() {
-        t.push_str(&format!("\n== {} ==\ntornado (linear fit R² = {:.2})\n", tor.output, tor.src_r2));
-        t.push_str(&format!("  {:<48} {:>8} {:>8} {:>13}\n", "input", "Spearman", "SRC", "contribution"));
-        for b in tor.bars.iter().take(top) {
-            t.push_str(&format!(
-                "  {:<48} {:>8.3} {:>8.3} {:>12.1}%\n",
-                truncate(&b.label, 48),
-                b.spearman,
-                b.src,
-                100.0 * b.contribution
-            ));
-        }
-        for wmsg in &tor.warnings {
-            t.push_str(&format!("  warning: {wmsg}\n"));
-        }
-        if let Some(sb) = sobol.get(k) {
-            t.push_str(&format!(
-                "Sobol indices (N = {}, {} model runs; 95 % bootstrap CIs), by total index\n",
-                sb.n,
-                sb.n as usize * (sb.inputs.len() + 2)
-            ));
-            t.push_str(&format!("  {:<48} {:>22} {:>22}\n", "input", "first-order S", "total ST"));
-            let mut order: Vec<usize> = (0..sb.inputs.len()).collect();
-            order.sort_by(|&a, &b| sb.total[b].total_cmp(&sb.total[a]));
-            for &i in order.iter().take(top) {
-                t.push_str(&format!(
-                    "  {:<48} {:>6.3} [{:>6.3}, {:>6.3}] {:>6.3} [{:>6.3}, {:>6.3}]\n",
-                    truncate(&label(&sb.inputs[i]), 48),
-                    sb.first[i],
-                    sb.first_ci[i][0],
-                    sb.first_ci[i][1],
-                    sb.total[i],
-                    sb.total_ci[i][0],
-                    sb.total_ci[i][1]
-                ));
-            }
-            if s.correlation().is_some() {
-                t.push_str(
-                    "  note: Sobol indices sample inputs independently; the scenario's correlations are ignored\n",
-                );
-            }
-        }
-    }
-    t
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
-}
-
-fn comparison_table(c: &demine::plan::Comparison) -> String {
-    use demine::report::human;
-    let mut t = format!(
-        "plans on common random numbers ({} trials, seed {}); baseline A = {}\n",
-        demine::report::thousands(c.trials as f64, 0),
-        c.seed,
-        c.plans[0]
-    );
-    for (i, p) in c.plans.iter().enumerate().skip(1) {
-        t.push_str(&format!("plan {} = {p}\n", (b'A' + i as u8) as char));
-    }
-    t.push('\n');
-    let mut rows = vec![vec![
-        "output".to_string(),
-        "unit".into(),
-        "plan".into(),
-        "P50".into(),
-        "P80".into(),
-        "mean − A".into(),
-        "95% CI".into(),
-        "P(better than A)".into(),
-    ]];
-    for o in &c.outputs {
-        for (i, s) in o.plans.iter().enumerate() {
-            let letter = ((b'A' + i as u8) as char).to_string();
-            let (diff, ci, pb) = if i == 0 {
-                (String::new(), String::new(), String::new())
-            } else {
-                let d = &o.versus_baseline[i - 1];
-                (
-                    human(d.mean, o.unit),
-                    format!("{} – {}", human(d.ci95[0], o.unit), human(d.ci95[1], o.unit)),
-                    if d.se == 0.0 && d.mean == 0.0 {
-                        "same".into()
-                    } else if d.prob_better.is_nan() {
-                        "–".into()
-                    } else {
-                        format!("{:.1} %", 100.0 * d.prob_better)
-                    },
-                )
-            };
-            rows.push(vec![
-                if i == 0 { o.name.clone() } else { String::new() },
-                if i == 0 { o.unit.to_string() } else { String::new() },
-                letter,
-                human(s.p50(), o.unit),
-                human(s.p80(), o.unit),
-                diff,
-                ci,
-                pb,
-            ]);
-        }
-    }
-    let n = rows[0].len();
-    let width: Vec<usize> = (0..n).map(|k| rows.iter().map(|r| r[k].chars().count()).max().unwrap_or(0)).collect();
-    for r in rows {
-        let mut line = String::new();
-        for (k, cell) in r.iter().enumerate() {
-            let pad = " ".repeat(width[k] - cell.chars().count());
-            if k < 3 {
-                line.push_str(&format!("{cell}{pad}  "));
-            } else {
-                line.push_str(&format!("{pad}{cell}  "));
-            }
-        }
-        t.push_str(line.trim_end());
-        t.push('\n');
-    }
-    if let Some(o) = c.output("casualties_over_horizon") {
-        for (i, d) in o.versus_baseline.iter().enumerate() {
-            t.push_str(&format!(
-                "\ncasualties averted by plan {} against A over the horizon: {:.0} (95 % CI {:.0} – {:.0})",
-                (b'B' + i as u8) as char,
-                -d.mean,
-                -d.ci95[1],
-                -d.ci95[0]
-            ));
-        }
-        t.push('\n');
-    }
-    t
-}
-
-fn write_sites(o: &demine::Outcome, path: &std::path::Path) -> Result<(), Error> {
-    let Some(s) = o.sites() else {
-        return Err(Error::Output("--sites-csv needs a scheduled site-level run (capacity and sites)".into()));
-    };
-    let mut text = String::from("id,region,mean_release_year,released_share\n");
-    for i in 0..s.ids.len() {
-        text.push_str(&format!("{},{},{},{}\n", s.ids[i], s.regions[i], s.mean_release_year[i], s.released_share[i]));
-    }
-    std::fs::write(path, text).map_err(|source| Error::Io { path: path.to_path_buf(), source })
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let printed = run(cli).and_then(|out| {
+        let text = match out {
+            Out::Text(t) => t,
+            Out::Json(v) => serde_json::to_string_pretty(&v).map_err(|e| Error::Output(e.to_string()))? + "\n",
+        };
+        std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| Error::Output(e.to_string()))
+    });
+    match printed {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "error: {e}");

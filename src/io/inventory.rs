@@ -17,48 +17,9 @@
 //! Every problem names the file, the line and the column; all are reported at once.
 
 use crate::error::{Error, Problem, Result};
-use crate::model::{HazardKind, LandUse, Region, Stratum};
+use crate::model::{HazardKind, Inventory, LandUse, Region, SiteRecord, Stratum};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-
-/// One hazardous area of an inventory.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SiteRecord {
-    /// Identifier, unique in the inventory.
-    pub id: String,
-    /// Index of its region in the scenario.
-    pub region: usize,
-    /// Index of its stratum (region × hazard) in the scenario.
-    pub stratum: usize,
-    /// Confirmed hazardous area (CHA) rather than suspected (SHA).
-    pub confirmed: bool,
-    /// Area, m².
-    pub area_m2: f64,
-    /// Land use.
-    pub land_use: LandUse,
-    /// People living nearby.
-    pub population: f64,
-    /// Optional work order (lower first).
-    pub priority: Option<f64>,
-}
-
-/// A validated inventory.
-#[derive(Clone, Debug)]
-pub struct Inventory {
-    /// The file read.
-    pub path: PathBuf,
-    /// Its rows, in file order.
-    pub sites: Vec<SiteRecord>,
-    stratum_totals_m2: Vec<f64>,
-}
-
-impl Inventory {
-    /// Total area of the inventory's sites in stratum `s`, m².
-    #[must_use]
-    pub fn stratum_area_m2(&self, s: usize) -> f64 {
-        self.stratum_totals_m2.get(s).copied().unwrap_or(0.0)
-    }
-}
+use std::path::Path;
 
 const REQUIRED: [&str; 7] = ["id", "region", "status", "hazard", "area_m2", "land_use", "population"];
 
@@ -67,9 +28,11 @@ const REQUIRED: [&str; 7] = ["id", "region", "status", "hazard", "area_m2", "lan
 /// # Errors
 /// [`Error::Io`] if the file cannot be read; [`Error::InvalidScenario`] with
 /// one problem per bad cell ("file: line L, column C (name)").
-pub fn read_inventory(path: &Path, regions: &[Region], strata: &[Stratum]) -> Result<Inventory> {
+pub fn read_inventory(path: &Path, given: &str, regions: &[Region], strata: &[Stratum]) -> Result<Inventory> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    parse_inventory(&text, path, regions, strata)
+    let mut inv = parse_inventory(&text, path, regions, strata)?;
+    inv.given_path = given.to_string();
+    Ok(inv)
 }
 
 /// Parses inventory CSV text (see [`read_inventory`]).
@@ -220,7 +183,7 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
             problems.push(Problem::text(
                 at("land_use"),
                 format!("'{}'", field("land_use")),
-                format!("must be one of {}", LandUse::NAMES.join(", ")),
+                format!("must be one of {}", LandUse::ALL.map(LandUse::name).join(", ")),
             ));
         }
         let priority = match prio_col.and_then(|k| rec.get(k)) {
@@ -252,5 +215,5 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
     if !problems.is_empty() {
         return Err(Error::InvalidScenario { source_name: file, problems });
     }
-    Ok(Inventory { path: path.to_path_buf(), sites, stratum_totals_m2: totals })
+    Ok(Inventory { given_path: path.display().to_string(), path: path.to_path_buf(), sites, stratum_totals_m2: totals })
 }

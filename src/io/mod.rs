@@ -1,16 +1,22 @@
-//! Reading scenarios and inventories; the bundled scenarios.
+//! Reading and writing scenarios; inventories; the bundled scenarios.
+//!
+//! A file goes through three stages: [`file`] (serde types that mirror the
+//! TOML exactly), [`validate`] (every rule checked, into the model's
+//! [`Scenario`]) and back through [`write`]. The model never sees a file.
 //!
 //! A scenario argument is either a path (`my/plan.toml`, `.json` also read) or
 //! the name of a bundled scenario (`ukraine`, `ukraine-2024`, `eastern-flank`).
 //! Bundled scenarios are compiled into the binary, so `demine run` works from
 //! any directory and `demine show NAME` prints the file to start from.
 
+pub mod file;
 pub mod inventory;
-pub mod scenario;
+pub mod validate;
+pub mod write;
 
 use crate::error::{Error, Result};
 use crate::model::Scenario;
-use scenario::ScenarioFile;
+use file::ScenarioFile;
 use std::path::Path;
 
 /// A scenario shipped with demine.
@@ -72,7 +78,7 @@ pub fn load_scenario(path_or_name: &str) -> Result<Scenario> {
         return match bundled(path_or_name) {
             Some(b) => {
                 let file = parse_toml(b.toml, Path::new(b.name))?;
-                Scenario::from_file(file, None, b.name)
+                validate::scenario(file, None, b.name)
             }
             None => Err(Error::Unknown {
                 field: "scenario".into(),
@@ -82,7 +88,52 @@ pub fn load_scenario(path_or_name: &str) -> Result<Scenario> {
         };
     }
     let file = read_scenario_file(path)?;
-    Scenario::from_file(file, path.parent(), &path.display().to_string())
+    validate::scenario(file, path.parent(), &path.display().to_string())
+}
+
+/// The scenario as TOML text; reading it back gives an equal scenario.
+///
+/// # Errors
+/// [`Error::Output`] if the serialiser fails (it does not for a valid scenario).
+pub fn to_toml(s: &Scenario) -> Result<String> {
+    toml::to_string(&write::to_file(s)).map_err(|e| Error::Output(format!("scenario as TOML: {e}")))
+}
+
+/// The scenario as JSON text (the same fields as the TOML); reading it back gives an equal scenario.
+///
+/// # Errors
+/// [`Error::Output`] if the serialiser fails (it does not for a valid scenario).
+pub fn to_json(s: &Scenario) -> Result<String> {
+    serde_json::to_string_pretty(&write::to_file(s)).map_err(|e| Error::Output(format!("scenario as JSON: {e}")))
+}
+
+impl Scenario {
+    /// Parses and validates a scenario from TOML text (an inventory path is
+    /// taken relative to the current directory).
+    ///
+    /// # Errors
+    /// [`Error::Parse`] with line and column for malformed TOML or unknown
+    /// fields; [`Error::InvalidScenario`] listing every broken rule.
+    pub fn from_toml_str(text: &str) -> Result<Self> {
+        let file = parse_toml(text, Path::new("<scenario>"))?;
+        validate::scenario(file, None, "<scenario>")
+    }
+
+    /// The scenario as TOML text (see [`to_toml`]).
+    ///
+    /// # Errors
+    /// As [`to_toml`].
+    pub fn to_toml(&self) -> Result<String> {
+        to_toml(self)
+    }
+}
+
+impl TryFrom<ScenarioFile> for Scenario {
+    type Error = Error;
+    fn try_from(f: ScenarioFile) -> Result<Self> {
+        let name = f.name.clone();
+        validate::scenario(f, None, &name)
+    }
 }
 
 /// Reads and parses a scenario file (TOML, or JSON by extension) without validating it.

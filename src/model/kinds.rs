@@ -1,36 +1,86 @@
-//! The small closed vocabularies of mine action (IMAS 07.11, 08.10, 08.20, 09.10).
+//! The small closed vocabularies of mine action (IMAS 07.11, 08.10, 08.20, 09.10),
+//! and arrays indexed by them.
+//!
+//! Each vocabulary is declared once with [`closed_enum!`], which derives its
+//! list of variants (`ALL`), their count (`COUNT`, a compile-time constant that
+//! sizes every per-variant array), their file names and their serde form. Adding
+//! a clearance method is one line in [`Method`]: [`PerMethod`] and [`PerPool`]
+//! arrays grow with it, scenario files accept its name in `[methods.NAME]`,
+//! `method_shares` and `capacity.teams.NAME`, and the compiler points at every
+//! `match` that must handle it.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
+use std::ops::{Index, IndexMut};
 
-/// Kind of explosive-ordnance contamination in a hazard stratum.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HazardKind {
-    /// Anti-personnel and anti-tank mines.
-    #[default]
-    Mines,
-    /// Cluster munition remnants (CMR).
-    ClusterMunitions,
-    /// Unexploded and abandoned ordnance (battle area).
-    Uxo,
+/// Declares a closed vocabulary: a fieldless enum with `ALL`, `COUNT`,
+/// `name()`, `index()`, `from_name()`, `Display` and a serde form by name.
+macro_rules! closed_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $text)] $variant ),+
+        }
+
+        impl $name {
+            /// Every variant, in declaration order (the order of per-variant arrays).
+            pub const ALL: [$name; [$($text),+].len()] = [$($name::$variant),+];
+            /// The number of variants.
+            pub const COUNT: usize = Self::ALL.len();
+
+            /// The name used in files and outputs.
+            #[must_use]
+            pub const fn name(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Position in [`Self::ALL`].
+            #[must_use]
+            pub const fn index(self) -> usize {
+                self as usize
+            }
+
+            /// The variant with this file name.
+            #[must_use]
+            pub fn from_name(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.name() == s)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+
+closed_enum! {
+    /// Kind of explosive-ordnance contamination in a hazard stratum.
+    pub enum HazardKind {
+        /// Anti-personnel and anti-tank mines.
+        Mines = "mines",
+        /// Cluster munition remnants (CMR).
+        ClusterMunitions = "cluster_munitions",
+        /// Unexploded and abandoned ordnance (battle area).
+        Uxo = "uxo",
+    }
+}
+
+impl Default for HazardKind {
+    fn default() -> Self {
+        HazardKind::Mines
+    }
 }
 
 impl HazardKind {
-    /// All kinds, in a fixed order.
-    pub const ALL: [HazardKind; 3] = [HazardKind::Mines, HazardKind::ClusterMunitions, HazardKind::Uxo];
-
-    /// The name used in files.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            HazardKind::Mines => "mines",
-            HazardKind::ClusterMunitions => "cluster_munitions",
-            HazardKind::Uxo => "uxo",
-        }
-    }
-
-    /// Parses a file name (case-insensitive; `cmr` and `erw` are accepted aliases).
+    /// Parses a name (case-insensitive; `cmr` and `erw` are accepted aliases).
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
@@ -42,118 +92,207 @@ impl HazardKind {
     }
 }
 
-impl fmt::Display for HazardKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+closed_enum! {
+    /// A clearance method.
+    pub enum Method {
+        /// Deminers with detectors and prodders.
+        Manual = "manual",
+        /// Flails, tillers, armoured machines.
+        Mechanical = "mechanical",
+        /// Mine detection dogs (MDD).
+        MineDetectionDogs = "mine_detection_dogs",
+        /// Battle area clearance (BAC) for UXO-only land.
+        BattleAreaClearance = "battle_area_clearance",
     }
 }
 
-/// A clearance method.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    /// Deminers with detectors and prodders.
-    Manual,
-    /// Flails, tillers, armoured machines.
-    Mechanical,
-    /// Mine detection dogs (MDD).
-    MineDetectionDogs,
-    /// Battle area clearance (BAC) for UXO-only land.
-    BattleAreaClearance,
-}
-
-impl Method {
-    /// All methods, in the order of every `[_; 4]` array in the crate.
-    pub const ALL: [Method; 4] =
-        [Method::Manual, Method::Mechanical, Method::MineDetectionDogs, Method::BattleAreaClearance];
-
-    /// The name used in files and outputs.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Method::Manual => "manual",
-            Method::Mechanical => "mechanical",
-            Method::MineDetectionDogs => "mine_detection_dogs",
-            Method::BattleAreaClearance => "battle_area_clearance",
-        }
-    }
-
-    /// Index into `[_; 4]` arrays.
-    #[must_use]
-    pub fn index(self) -> usize {
-        self as usize
+closed_enum! {
+    /// A survey stage of land release.
+    pub enum Survey {
+        /// Non-technical survey: cancels land with no evidence of contamination.
+        NonTechnical = "non_technical_survey",
+        /// Technical survey: reduces land proven clean, confirms the rest.
+        Technical = "technical_survey",
     }
 }
 
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A pool of teams in the schedule: the two survey stages and the four clearance methods.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A pool of teams in the schedule: a survey stage or a clearance method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Pool {
-    /// Non-technical survey teams.
-    NonTechnicalSurvey,
-    /// Technical survey teams.
-    TechnicalSurvey,
+    /// Survey teams of one stage.
+    Survey(Survey),
     /// Clearance teams of one method.
     Clearance(Method),
 }
 
 impl Pool {
-    /// All pools, in the order of every `[_; 6]` array in the crate.
-    pub const ALL: [Pool; 6] = [
-        Pool::NonTechnicalSurvey,
-        Pool::TechnicalSurvey,
-        Pool::Clearance(Method::Manual),
-        Pool::Clearance(Method::Mechanical),
-        Pool::Clearance(Method::MineDetectionDogs),
-        Pool::Clearance(Method::BattleAreaClearance),
-    ];
+    /// The number of pools: every survey stage and every clearance method.
+    pub const COUNT: usize = Survey::COUNT + Method::COUNT;
 
-    /// The name used in files (`capacity.teams.<name>`).
+    /// Every pool: survey stages first, then clearance methods (the order of [`PerPool`]).
+    pub const ALL: [Pool; Pool::COUNT] = {
+        let mut all = [Pool::Survey(Survey::NonTechnical); Pool::COUNT];
+        let mut i = 0;
+        while i < Survey::COUNT {
+            all[i] = Pool::Survey(Survey::ALL[i]);
+            i += 1;
+        }
+        while i < Pool::COUNT {
+            all[i] = Pool::Clearance(Method::ALL[i - Survey::COUNT]);
+            i += 1;
+        }
+        all
+    };
+
+    /// Non-technical survey teams.
+    pub const NTS: Pool = Pool::Survey(Survey::NonTechnical);
+    /// Technical survey teams.
+    pub const TS: Pool = Pool::Survey(Survey::Technical);
+
+    /// The name used in files (`capacity.teams.<name>`) and outputs (`team_days_<name>`).
     #[must_use]
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
-            Pool::NonTechnicalSurvey => "non_technical_survey",
-            Pool::TechnicalSurvey => "technical_survey",
+            Pool::Survey(s) => s.name(),
             Pool::Clearance(m) => m.name(),
         }
     }
 
-    /// Index into `[_; 6]` arrays.
+    /// Position in [`Pool::ALL`].
     #[must_use]
-    pub fn index(self) -> usize {
+    pub const fn index(self) -> usize {
         match self {
-            Pool::NonTechnicalSurvey => 0,
-            Pool::TechnicalSurvey => 1,
-            Pool::Clearance(m) => 2 + m.index(),
+            Pool::Survey(s) => s.index(),
+            Pool::Clearance(m) => Survey::COUNT + m.index(),
         }
+    }
+
+    /// The pool with this file name.
+    #[must_use]
+    pub fn from_name(s: &str) -> Option<Self> {
+        Pool::ALL.iter().copied().find(|p| p.name() == s)
     }
 }
 
-/// The order in which sites are worked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Priority {
-    /// Inventory order (or its `priority` column, lowest first).
-    #[default]
-    AsGiven,
-    /// Highest exposed-population density first (casualty risk per km²).
-    CasualtyRisk,
-    /// Highest farmland value per expected dollar of work first.
-    ValuePerCost,
-    /// Smallest sites first (quick wins).
-    SmallestFirst,
+impl fmt::Display for Pool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Pool {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Pool {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Pool::from_name(&s).ok_or_else(|| {
+            let known: Vec<&str> = Pool::ALL.iter().map(|p| p.name()).collect();
+            serde::de::Error::custom(format!("unknown team pool `{s}`, expected one of {}", known.join(", ")))
+        })
+    }
+}
+
+/// Declares an array indexed by a closed vocabulary.
+macro_rules! per_variant {
+    ($(#[$meta:meta])* $name:ident, $key:ty) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+        pub struct $name<T>(pub [T; <$key>::COUNT]);
+
+        impl<T> $name<T> {
+            /// A value for every key, from a function of the key.
+            #[must_use]
+            pub fn from_fn(mut f: impl FnMut($key) -> T) -> Self {
+                $name(std::array::from_fn(|i| f(<$key>::ALL[i])))
+            }
+
+            /// (key, value) pairs in key order.
+            pub fn iter(&self) -> impl Iterator<Item = ($key, &T)> {
+                <$key>::ALL.into_iter().zip(self.0.iter())
+            }
+
+            /// (key, value) pairs in key order, mutably.
+            pub fn iter_mut(&mut self) -> impl Iterator<Item = ($key, &mut T)> {
+                <$key>::ALL.into_iter().zip(self.0.iter_mut())
+            }
+
+            /// The values in key order.
+            pub fn values(&self) -> impl Iterator<Item = &T> {
+                self.0.iter()
+            }
+
+            /// A new array of `f(value)`.
+            #[must_use]
+            pub fn map<U>(&self, mut f: impl FnMut(&T) -> U) -> $name<U> {
+                $name(std::array::from_fn(|i| f(&self.0[i])))
+            }
+        }
+
+        impl<T> Index<$key> for $name<T> {
+            type Output = T;
+            #[inline(always)]
+            fn index(&self, k: $key) -> &T {
+                &self.0[k.index()]
+            }
+        }
+
+        impl<T> IndexMut<$key> for $name<T> {
+            #[inline(always)]
+            fn index_mut(&mut self, k: $key) -> &mut T {
+                &mut self.0[k.index()]
+            }
+        }
+    };
+}
+
+per_variant!(
+    /// One value per clearance method, indexed by [`Method`].
+    PerMethod,
+    Method
+);
+per_variant!(
+    /// One value per team pool, indexed by [`Pool`].
+    PerPool,
+    Pool
+);
+
+closed_enum! {
+    /// The order in which sites are worked.
+    pub enum Priority {
+        /// Inventory order (or its `priority` column, lowest first).
+        AsGiven = "as_given",
+        /// Highest exposed-population density first (casualty risk per km²).
+        CasualtyRisk = "casualty_risk",
+        /// Highest farmland value per expected dollar of work first.
+        ValuePerCost = "value_per_cost",
+        /// Smallest sites first (quick wins).
+        SmallestFirst = "smallest_first",
+    }
+}
+
+impl Default for Priority {
+    fn default() -> Self {
+        Priority::AsGiven
+    }
 }
 
 impl Priority {
     /// Names accepted in files and on the command line.
-    pub const NAMES: [&'static str; 4] = ["as_given", "casualty_risk", "value_per_cost", "smallest_first"];
+    pub const NAMES: [&'static str; Priority::COUNT] = {
+        let mut n = [""; Priority::COUNT];
+        let mut i = 0;
+        while i < Priority::COUNT {
+            n[i] = Priority::ALL[i].name();
+            i += 1;
+        }
+        n
+    };
 
-    /// Parses a name.
+    /// Parses a name (case-insensitive; short aliases such as `risk` accepted).
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
@@ -164,37 +303,44 @@ impl Priority {
             _ => None,
         }
     }
+}
 
-    /// The canonical name.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        Self::NAMES[self as usize]
+impl std::str::FromStr for Priority {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> Result<Self, crate::Error> {
+        Priority::parse(s).ok_or_else(|| crate::Error::Unknown {
+            field: "priority".into(),
+            name: s.into(),
+            known: Priority::NAMES.iter().map(|n| n.to_string()).collect(),
+        })
     }
 }
 
-/// Land use of a hazardous area.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LandUse {
-    /// Farmland (arable, pasture): has an output value per hectare.
-    Agriculture,
-    /// Forest.
-    Forest,
-    /// Housing and settlements.
-    Residential,
-    /// Roads, power, water, industry.
-    Infrastructure,
-    /// Rivers, lakes, coastal water.
-    Water,
-    /// Anything else.
-    #[default]
-    Other,
+closed_enum! {
+    /// Land use of a hazardous area.
+    pub enum LandUse {
+        /// Farmland (arable, pasture): has an output value per hectare.
+        Agriculture = "agriculture",
+        /// Forest.
+        Forest = "forest",
+        /// Housing and settlements.
+        Residential = "residential",
+        /// Roads, power, water, industry.
+        Infrastructure = "infrastructure",
+        /// Rivers, lakes, coastal water.
+        Water = "water",
+        /// Anything else.
+        Other = "other",
+    }
+}
+
+impl Default for LandUse {
+    fn default() -> Self {
+        LandUse::Other
+    }
 }
 
 impl LandUse {
-    /// Names accepted in inventories.
-    pub const NAMES: [&'static str; 6] = ["agriculture", "forest", "residential", "infrastructure", "water", "other"];
-
     /// Parses a name (case-insensitive; `farmland`, `agricultural` accepted).
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
@@ -207,5 +353,30 @@ impl LandUse {
             "other" | "" => Some(LandUse::Other),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pools_follow_surveys_then_methods() {
+        assert_eq!(Pool::COUNT, 6);
+        for (i, p) in Pool::ALL.iter().enumerate() {
+            assert_eq!(p.index(), i);
+            assert_eq!(Pool::from_name(p.name()), Some(*p));
+        }
+        assert_eq!(Pool::ALL[0], Pool::NTS);
+        assert_eq!(Pool::ALL[2], Pool::Clearance(Method::Manual));
+    }
+
+    #[test]
+    fn per_method_arrays_are_indexed_by_method() {
+        let mut a = PerMethod::from_fn(|m| m.index() as f64);
+        a[Method::Mechanical] += 10.0;
+        assert_eq!(a[Method::Mechanical], 11.0);
+        assert_eq!(a.iter().count(), Method::COUNT);
+        assert_eq!(Priority::NAMES, ["as_given", "casualty_risk", "value_per_cost", "smallest_first"]);
     }
 }

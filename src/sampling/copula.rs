@@ -33,7 +33,7 @@ pub struct RepairedEntry {
 }
 
 /// A validated rank-correlation structure over some of a scenario's inputs.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Correlation {
     /// Indices of the correlated inputs in the scenario's input list.
     pub(crate) inputs: Vec<usize>,

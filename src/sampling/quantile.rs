@@ -8,7 +8,7 @@
 //! in the outer 32 cells at each end, where the beta quantile bends sharply.
 //! `tests/sampling.rs` checks the table against statrs.
 
-use super::dist::{Dist, clamp_p, std_normal_quantile, triangular_quantile};
+use super::dist::{Dist, clamp_p};
 
 /// Something with a quantile function (inverse CDF).
 pub trait Quantile {
@@ -36,35 +36,22 @@ pub struct QuantileFn {
 
 #[derive(Clone, Debug)]
 enum QKind {
-    Fixed(f64),
-    Uniform { min: f64, span: f64 },
-    Triangular { min: f64, mode: f64, max: f64 },
-    Normal { mean: f64, sd: f64, p_lo: f64, p_span: f64, lo: f64, hi: f64 },
-    LogNormal { mu: f64, sigma: f64 },
+    /// Closed forms are evaluated as [`Dist::quantile`] does.
+    Exact(Dist),
+    /// Beta and PERT: a table inside, exact evaluation in the tails.
     Table { table: Box<[f64]>, exact: Dist },
-    General(Dist),
 }
 
 impl QuantileFn {
     /// Prepares `dist`'s quantile function (builds the table for beta and PERT: ~4 ms).
     #[must_use]
     pub fn new(dist: &Dist) -> Self {
-        let kind = if let Some(v) = dist.fixed_value() {
-            QKind::Fixed(v)
-        } else if let Some((alpha, beta, min, max)) = dist.beta_params() {
+        let kind = if let Some((alpha, beta, min, max)) = dist.beta_params() {
             let unit = beta_table(alpha, beta);
             let table: Box<[f64]> = unit.iter().map(|q| min + (max - min) * q).collect();
             QKind::Table { table, exact: dist.clone() }
         } else {
-            match dist.closed_form() {
-                Some(ClosedForm::Uniform { min, max }) => QKind::Uniform { min, span: max - min },
-                Some(ClosedForm::Triangular { min, mode, max }) => QKind::Triangular { min, mode, max },
-                Some(ClosedForm::Normal { mean, sd, lo, hi, p_lo, p_hi }) => {
-                    QKind::Normal { mean, sd, p_lo, p_span: p_hi - p_lo, lo, hi }
-                }
-                Some(ClosedForm::LogNormal { mu, sigma }) => QKind::LogNormal { mu, sigma },
-                None => QKind::General(dist.clone()),
-            }
+            QKind::Exact(dist.clone())
         };
         QuantileFn { kind }
     }
@@ -74,13 +61,7 @@ impl Quantile for QuantileFn {
     #[inline]
     fn quantile(&self, p: f64) -> f64 {
         match &self.kind {
-            QKind::Fixed(v) => *v,
-            QKind::Uniform { min, span } => min + clamp_p(p) * span,
-            QKind::Triangular { min, mode, max } => triangular_quantile(*min, *mode, *max, clamp_p(p)),
-            QKind::Normal { mean, sd, p_lo, p_span, lo, hi } => {
-                (mean + sd * std_normal_quantile(p_lo + clamp_p(p) * p_span)).clamp(*lo, *hi)
-            }
-            QKind::LogNormal { mu, sigma } => (mu + sigma * std_normal_quantile(p)).exp(),
+            QKind::Exact(d) => d.quantile(p),
             QKind::Table { table, exact } => {
                 let p = clamp_p(p);
                 let x = p * TABLE_CELLS as f64;
@@ -93,7 +74,6 @@ impl Quantile for QuantileFn {
                     table[k] + f * (table[k + 1] - table[k])
                 }
             }
-            QKind::General(d) => d.quantile(p),
         }
     }
 }
@@ -122,20 +102,12 @@ fn beta_table(alpha: f64, beta: f64) -> std::sync::Arc<[f64]> {
     t
 }
 
-/// The closed-form kinds, exposed to [`QuantileFn`] only.
-pub(crate) enum ClosedForm {
-    Uniform { min: f64, max: f64 },
-    Triangular { min: f64, mode: f64, max: f64 },
-    Normal { mean: f64, sd: f64, lo: f64, hi: f64, p_lo: f64, p_hi: f64 },
-    LogNormal { mu: f64, sigma: f64 },
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn table_matches_statrs_to_1e6_of_the_range() {
+    fn table_matches_statrs_to_2e5_of_the_range() {
         for d in [
             Dist::pert(0.6, 0.8, 0.95).unwrap(),
             Dist::pert(129_000.0, 139_000.0, 145_000.0).unwrap(),

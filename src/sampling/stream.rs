@@ -128,6 +128,8 @@ pub struct UniformSource {
     sampler: Sampler,
     seed: u64,
     keys: Vec<u64>,
+    /// Sobol dimension and Owen scramble of each input (`None`: Monte Carlo fallback).
+    sobol: Vec<Option<(usize, u32)>>,
     /// For Latin hypercube: the first trial and size of the current design.
     design_start: u64,
     design_len: u64,
@@ -136,15 +138,47 @@ pub struct UniformSource {
 impl UniformSource {
     /// A source for inputs with the given names. For Latin hypercube the design
     /// covers trials `design_start .. design_start + design_len`.
+    ///
+    /// Every input's stream follows its name, never its position: under Sobol
+    /// an input's dimension is picked by hashing its name (the next free one
+    /// on a collision, inputs taken in the order of their hashes) and its
+    /// scramble is keyed by the name, so two plans with the same seed share
+    /// the points of every input they share (common random numbers), even
+    /// when one plan has inputs the other lacks.
     #[must_use]
     pub fn new(sampler: Sampler, seed: u64, names: &[&str], design_start: u64, design_len: u64) -> Self {
-        UniformSource {
-            sampler,
-            seed,
-            keys: names.iter().map(|n| name_key(n)).collect(),
-            design_start,
-            design_len: design_len.max(1),
+        let keys: Vec<u64> = names.iter().map(|n| name_key(n)).collect();
+        let dims = sobol_dimensions();
+        let mut sobol = vec![None; keys.len()];
+        if sampler == Sampler::Sobol {
+            let mut taken = vec![false; dims];
+            let mut order: Vec<usize> = (0..keys.len()).collect();
+            order.sort_by_key(|&i| (keys[i], i));
+            for i in order {
+                let start = (keys[i] % dims as u64) as usize;
+                let free = (0..dims).map(|k| (start + k) % dims).find(|&d| !taken[d]);
+                if let Some(d) = free {
+                    taken[d] = true;
+                    sobol[i] = Some((d, (mix64(seed ^ keys[i]) >> 32) as u32));
+                }
+            }
         }
+        UniformSource { sampler, seed, keys, sobol, design_start, design_len: design_len.max(1) }
+    }
+
+    /// A source for the columns of a design (Saltelli's A and B): column `d`
+    /// takes Sobol dimension `d`, so a design of `k` columns uses the first `k`
+    /// (the best-distributed) dimensions. Monte Carlo and Latin hypercube
+    /// streams are keyed by the names as in [`UniformSource::new`].
+    #[must_use]
+    pub fn positional(sampler: Sampler, seed: u64, names: &[&str], design_start: u64, design_len: u64) -> Self {
+        let mut s = UniformSource::new(Sampler::MonteCarlo, seed, names, design_start, design_len);
+        s.sampler = sampler;
+        let dims = sobol_dimensions();
+        s.sobol = (0..names.len())
+            .map(|d| (d < dims).then(|| (d, (mix64(seed ^ (d as u64).wrapping_mul(GOLDEN)) >> 32) as u32)))
+            .collect();
+        s
     }
 
     /// The number of inputs.
@@ -176,12 +210,11 @@ impl UniformSource {
             }
             Sampler::Sobol => {
                 let dirs = sobol_directions();
-                for (d, (ui, key)) in u.iter_mut().zip(&self.keys).enumerate() {
+                for ((ui, key), dim) in u.iter_mut().zip(&self.keys).zip(&self.sobol) {
                     let jitter = unit_open(mix64(tk ^ key));
-                    *ui = match (dirs.get(d), u32::try_from(trial)) {
-                        (Some(v), Ok(index)) => {
-                            let scramble = (mix64(self.seed ^ (d as u64).wrapping_mul(GOLDEN)) >> 32) as u32;
-                            let x = owen_scramble(sobol_point(index, v), scramble);
+                    *ui = match (dim, u32::try_from(trial)) {
+                        (Some((d, scramble)), Ok(index)) => {
+                            let x = owen_scramble(sobol_point(index, &dirs[*d]), *scramble);
                             (f64::from(x) + jitter) * (1.0 / 4_294_967_296.0)
                         }
                         _ => jitter,
@@ -387,6 +420,19 @@ mod tests {
         b.fill(17, &mut ub);
         assert_eq!(ua[0].to_bits(), ub[2].to_bits());
         assert_eq!(ua[1].to_bits(), ub[1].to_bits());
+    }
+
+    #[test]
+    fn sobol_streams_depend_on_name_not_position() {
+        let a = UniformSource::new(Sampler::Sobol, 1, &["x", "y"], 0, 1);
+        let b = UniformSource::new(Sampler::Sobol, 1, &["z", "y", "x"], 0, 1);
+        let (mut ua, mut ub) = ([0.0; 2], [0.0; 3]);
+        for t in [0, 1, 17, 1000] {
+            a.fill(t, &mut ua);
+            b.fill(t, &mut ub);
+            assert_eq!(ua[0].to_bits(), ub[2].to_bits());
+            assert_eq!(ua[1].to_bits(), ub[1].to_bits());
+        }
     }
 
     #[test]

@@ -5,9 +5,10 @@
 //! and the land-release pass and the schedule are one loop.
 
 use super::config::{ModelLevel, SimConfig};
-use super::outputs::{Cols, OutputDef, Series, outputs_for};
+use super::outputs::{Cols, OutputDef, YearValues, outputs_for};
+use super::trial;
 use crate::error::Result;
-use crate::model::{LandUse, Method, Param, Priority, Scenario, SiteSource, StratumArea};
+use crate::model::{LandUse, Priority, Scenario, SiteSource, Stages};
 use crate::sampling::stream::{GOLDEN, mix64, name_key, unit_open};
 use crate::sampling::{Correlation, Dist, QuantileFn, Sampler};
 use rayon::prelude::*;
@@ -49,7 +50,12 @@ pub(crate) struct Compiled<'s> {
     pub level: ModelLevel,
     pub sampler: Sampler,
     pub seed: u64,
+    /// Quantile functions of the uncertain inputs.
     pub quantiles: Vec<QuantileFn>,
+    /// Position of each input in the parameter table.
+    pub input_slots: Vec<u32>,
+    /// Every parameter's value, fixed ones exact (input slots are overwritten each trial).
+    pub base_values: Vec<f64>,
     pub correlation: Option<&'s Correlation>,
     pub defs: Vec<OutputDef>,
     pub cols: Cols,
@@ -57,7 +63,7 @@ pub(crate) struct Compiled<'s> {
     pub group_of_stratum: Vec<usize>,
     /// Horizon in years when scheduled, 0 otherwise.
     pub horizon: usize,
-    /// Number of f32 values of yearly series per trial.
+    /// Years of yearly series kept per trial (the horizon for a scheduled site run, else 0).
     pub series_len: usize,
     pub sites: Option<SiteArrays>,
     /// Inventory CHA share per stratum (replaces `confirmed_fraction` for inventories).
@@ -71,9 +77,9 @@ impl SiteArrays {
             Some(ids) => ids[k].clone(),
             None => {
                 let si = self.stratum_of_original[k] as usize;
-                let st = &s.strata[si];
+                let st = &s.strata()[si];
                 let first = self.stratum_of_original.partition_point(|&x| (x as usize) < si);
-                format!("{}/{}/{}", s.regions[st.region].name, st.hazard, k - first + 1)
+                format!("{}/{}/{}", s.regions()[st.region].name, st.hazard, k - first + 1)
             }
         }
     }
@@ -83,57 +89,45 @@ impl<'s> Compiled<'s> {
     pub(crate) fn new(s: &'s Scenario, config: &SimConfig) -> Result<Self> {
         let level = match config.model {
             Some(m) => m,
-            None if s.sites.is_some() => ModelLevel::Sites,
+            None if s.sites().is_some() => ModelLevel::Sites,
             None => ModelLevel::Aggregate,
         };
-        let level = if s.sites.is_none() { ModelLevel::Aggregate } else { level };
+        let level = if s.sites().is_none() { ModelLevel::Aggregate } else { level };
         let (defs, cols) = outputs_for(s, level == ModelLevel::Sites);
-        let horizon = s.capacity.as_ref().map_or(0, |c| c.horizon_years as usize);
-        let series_len = if level == ModelLevel::Sites { horizon * Series::ALL.len() } else { 0 };
-        let group_of_stratum = s.strata.iter().map(|st| s.regions[st.region].capacity_group.unwrap_or(0)).collect();
+        let horizon = s.capacity().map_or(0, |c| c.horizon_years as usize);
+        let series_len = if level == ModelLevel::Sites { horizon } else { 0 };
+        let group_of_stratum = s.strata().iter().map(|st| s.regions()[st.region].capacity_group.unwrap_or(0)).collect();
+        let params = s.params();
         let mut c = Compiled {
             scenario: s,
             level,
-            sampler: config.sampler.unwrap_or(s.sampler),
+            sampler: config.sampler.unwrap_or(s.sampler()),
             seed: config.seed,
-            quantiles: s.inputs.iter().map(|i| QuantileFn::new(&i.dist)).collect(),
-            correlation: s.correlation.as_ref(),
+            quantiles: params.inputs().map(|i| QuantileFn::new(&i.dist)).collect(),
+            input_slots: params.input_indices().to_vec(),
+            base_values: params.all().iter().map(|d| d.dist.fixed_value().unwrap_or(f64::NAN)).collect(),
+            correlation: s.correlation(),
             defs,
             cols,
             group_of_stratum,
             horizon,
             series_len,
             sites: None,
-            confirmed_override: vec![None; s.strata.len()],
+            confirmed_override: vec![None; s.strata().len()],
         };
-        if let (ModelLevel::Sites, Some(sm)) = (level, &s.sites) {
+        if let (ModelLevel::Sites, Some(sm)) = (level, s.sites()) {
             c.sites = Some(c.build_sites(sm, config)?);
         }
         Ok(c)
     }
 
-    /// Expected cost per km² of suspected area of a stratum, at mean inputs (for priorities).
-    fn expected_cost_per_km2(&self, si: usize) -> f64 {
-        let s = self.scenario;
-        let st = &s.strata[si];
-        let m = |p: Param| p.mean(&s.inputs);
-        let conf = m(st.confirmed_fraction);
-        let c = m(st.cancelled_fraction);
-        let r = m(st.reduced_fraction);
-        let surveyed = 1.0 - (1.0 - conf) * c;
-        let to_clear_m2 = surveyed * (1.0 - r) * 1e6;
-        let mut clear = 0.0;
-        for meth in Method::ALL {
-            let share = st.method_shares[meth.index()];
-            if share <= 0.0 {
-                continue;
-            }
-            if let Some(mm) = &s.methods[meth.index()] {
-                let prod = mean_productivity(mm, &s.inputs);
-                clear += to_clear_m2 * share * cost_per_m2_at_mean(mm, prod, &s.inputs);
-            }
-        }
-        m(s.nts.cost) * (1.0 - conf) + m(s.ts.cost) * surveyed * 1e6 + clear
+    /// Expected cost per km² of suspected area of a stratum, at mean inputs (for
+    /// priorities): the trial's own formulas evaluated at every parameter's mean.
+    fn expected_cost_per_km2(&self, means: &[f64], si: usize) -> f64 {
+        let (g, rates) = trial::rates(self.scenario, means);
+        let (t, _) = trial::stratum_trial(self, means, &rates, &g, 0.0, si);
+        let stages = Stages::release(1e6, t.conf, t.cancel, t.reduce, t.contaminated);
+        t.rates.cost(&stages, stages.to_clear).total()
     }
 
     fn build_sites(&mut self, sites: &crate::model::SitesModel, config: &SimConfig) -> Result<SiteArrays> {
@@ -151,7 +145,7 @@ impl<'s> Compiled<'s> {
         let mut region_of = Vec::new();
         match &sites.source {
             SiteSource::Inventory(inv) => {
-                let mut cha = vec![0.0; s.strata.len()];
+                let mut cha = vec![0.0; s.strata().len()];
                 let mut conf = Vec::with_capacity(inv.sites.len());
                 for (k, r) in inv.sites.iter().enumerate() {
                     let total = inv.stratum_area_m2(r.stratum);
@@ -177,27 +171,28 @@ impl<'s> Compiled<'s> {
                 }
                 confirmed = Some(conf);
             }
-            SiteSource::Synthetic { count, size_cv, seed, population_cv } => {
+            SiteSource::Synthetic { count, seed, .. } => {
                 let gen_key = mix64(seed.unwrap_or(config.seed) ^ 0x005E_ED0F_1A7E_5173);
-                let mean_area: Vec<f64> = s.strata.iter().map(|st| mean_area_km2(st.area, s)).collect();
-                let counts = split_count(*count, &mean_area, s.strata.iter().map(|st| st.site_count).collect());
-                let size = if *size_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, *size_cv)?) } else { None };
-                let noise =
-                    if *population_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, *population_cv)?) } else { None };
+                let (size_cv, population_cv) = (sites.source.size_cv(), sites.source.population_cv());
+                let mean_area: Vec<f64> = s.strata().iter().map(|st| s.mean_area_km2(st.area)).collect();
+                let counts = split_count(*count, &mean_area, s.strata().iter().map(|st| st.site_count).collect());
+                let size = if size_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, size_cv)?) } else { None };
+                let noise = if population_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, population_cv)?) } else { None };
                 // Region population densities relative to the national average.
+                let regions = s.regions();
                 let region_area: Vec<f64> =
-                    (0..s.regions.len()).map(|r| s.regions[r].strata.clone().map(|si| mean_area[si]).sum()).collect();
-                let all_pop = s.regions.iter().all(|r| r.population_exposed.is_some());
-                let total_pop: f64 = s.regions.iter().filter_map(|r| r.population_exposed).sum();
+                    regions.iter().map(|r| r.strata.clone().map(|si| mean_area[si]).sum()).collect();
+                let all_pop = regions.iter().all(|r| r.population_exposed.is_some());
+                let total_pop: f64 = regions.iter().filter_map(|r| r.population_exposed).sum();
                 let total_area: f64 = region_area.iter().sum();
                 // Each site's values depend only on (seed, stratum, index), so the strata
                 // are generated in parallel and concatenated in order.
                 let per_stratum: Vec<SyntheticStratum> = s
-                    .strata
+                    .strata()
                     .par_iter()
                     .enumerate()
                     .map(|(si, st)| {
-                        let region = &s.regions[st.region];
+                        let region = &regions[st.region];
                         let density = if all_pop && total_pop > 0.0 && region_area[st.region] > 0.0 {
                             (region.population_exposed.unwrap_or(0.0) / region_area[st.region])
                                 / (total_pop / total_area)
@@ -210,13 +205,13 @@ impl<'s> Compiled<'s> {
                             gen_key,
                             size.as_ref(),
                             noise.as_ref(),
-                            region.agricultural_share,
+                            region.farmland_share(),
                             density,
                             mean_area[si],
                         )
                     })
                     .collect();
-                for (si, (st, g)) in s.strata.iter().zip(per_stratum).enumerate() {
+                for (si, (st, g)) in s.strata().iter().zip(per_stratum).enumerate() {
                     let n = g.weight.len();
                     priority_col.extend((0..n).map(|j| (weight.len() + j + 1) as f64));
                     stratum.extend(std::iter::repeat_n(si as u32, n));
@@ -243,7 +238,7 @@ impl<'s> Compiled<'s> {
             })
             .collect();
         // Work order.
-        let priority = config.priority.or(s.capacity.as_ref().map(|c| c.priority)).unwrap_or(Priority::AsGiven);
+        let priority = config.priority.or(s.capacity().map(|c| c.priority)).unwrap_or(Priority::AsGiven);
         let mut order: Vec<u32> = (0..n as u32).collect();
         match priority {
             Priority::AsGiven => order.sort_by(|&a, &b| priority_col[a as usize].total_cmp(&priority_col[b as usize])),
@@ -252,16 +247,17 @@ impl<'s> Compiled<'s> {
                 order.sort_by(|&a, &b| area_expected_km2[a as usize].total_cmp(&area_expected_km2[b as usize]));
             }
             Priority::ValuePerCost => {
-                let cost: Vec<f64> = (0..s.strata.len()).map(|si| self.expected_cost_per_km2(si)).collect();
+                let means = s.params().means();
+                let cost: Vec<f64> = (0..s.strata().len()).map(|si| self.expected_cost_per_km2(&means, si)).collect();
                 let v = |i: usize| agricultural[i] / cost[stratum[i] as usize].max(1e-12);
                 order.sort_by(|&a, &b| v(b as usize).total_cmp(&v(a as usize)));
             }
         }
         // Without a schedule, group sites by stratum (stable) so the bill pass keeps one
         // stratum's parameters and sums in registers.
-        let strata_ranges = if s.capacity.is_none() {
+        let strata_ranges = if s.capacity().is_none() {
             order.sort_by_key(|&i| stratum[i as usize]);
-            let mut ranges = vec![0..0; s.strata.len()];
+            let mut ranges = vec![0..0; s.strata().len()];
             let mut start = 0;
             for (si, range) in ranges.iter_mut().enumerate() {
                 let end = start + order[start..].iter().take_while(|&&i| stratum[i as usize] as usize == si).count();
@@ -275,8 +271,8 @@ impl<'s> Compiled<'s> {
         let pick_f = |v: &[f64]| order.iter().map(|&i| v[i as usize]).collect::<Vec<_>>();
         // Difficulty table: stratified quantiles of LogNormal(mean 1, cv), rescaled to mean exactly 1.
         let mut difficulty = [1.0; DIFFICULTY_CELLS];
-        if sites.team_day_cv > 0.0 {
-            let d = Dist::lognormal_mean_cv(1.0, sites.team_day_cv)?;
+        if sites.team_day_cv() > 0.0 {
+            let d = Dist::lognormal_mean_cv(1.0, sites.team_day_cv())?;
             for (k, x) in difficulty.iter_mut().enumerate() {
                 *x = d.quantile((k as f64 + 0.5) / DIFFICULTY_CELLS as f64);
             }
@@ -298,13 +294,14 @@ impl<'s> Compiled<'s> {
             region_of_original: region_of,
             stratum_of_original: stratum.clone(),
             difficulty,
-            reduction_spread: sites.reduction_spread,
+            reduction_spread: sites.reduction_spread(),
         })
     }
 
     /// Bytes kept per trial (outputs twice while assembling, inputs, series).
     pub(crate) fn bytes_per_trial(&self) -> u64 {
-        (self.cols.n as u64) * 16 + (self.quantiles.len() as u64) * 8 + (self.series_len as u64) * 4 + 16
+        let year = std::mem::size_of::<YearValues>() as u64;
+        (self.cols.n as u64) * 16 + (self.quantiles.len() as u64) * 8 + (self.series_len as u64) * year + 16
     }
 }
 
@@ -356,28 +353,6 @@ fn synthetic_stratum(
         *p *= area;
     }
     g
-}
-
-/// Mean suspected area of a stratum, km² (barriers: mean length × mean width).
-pub(crate) fn mean_area_km2(a: StratumArea, s: &Scenario) -> f64 {
-    match a {
-        StratumArea::Area(p) => p.mean(&s.inputs),
-        StratumArea::Barrier { length_km, width_m, .. } => length_km.mean(&s.inputs) * width_m.mean(&s.inputs) / 1000.0,
-    }
-}
-
-fn mean_productivity(m: &crate::model::MethodModel, inputs: &[crate::model::Input]) -> f64 {
-    match m.productivity {
-        crate::model::Productivity::PerTeamDay(p) => p.mean(inputs),
-        crate::model::Productivity::PerMemberDay { rate, team_size } => rate.mean(inputs) * team_size.mean(inputs),
-    }
-}
-
-fn cost_per_m2_at_mean(m: &crate::model::MethodModel, prod: f64, inputs: &[crate::model::Input]) -> f64 {
-    match m.cost {
-        crate::model::MethodCost::PerTeamDay(c) => c.mean(inputs) / prod.max(1e-12),
-        crate::model::MethodCost::PerM2(c) => c.mean(inputs),
-    }
 }
 
 /// Splits `total` sites between strata in proportion to expected area (largest

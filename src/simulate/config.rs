@@ -26,6 +26,21 @@ impl ModelLevel {
     }
 }
 
+impl std::str::FromStr for ModelLevel {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> Result<Self, crate::Error> {
+        match s.to_ascii_lowercase().as_str() {
+            "aggregate" | "strata" => Ok(ModelLevel::Aggregate),
+            "sites" | "site" => Ok(ModelLevel::Sites),
+            _ => Err(crate::Error::Unknown {
+                field: "model".into(),
+                name: s.into(),
+                known: vec!["aggregate".into(), "sites".into()],
+            }),
+        }
+    }
+}
+
 /// Settings of a simulation run.
 ///
 /// ```

@@ -10,6 +10,7 @@
 //! depend on the order. Hence bit-identical results on 1, 2 or N threads.
 
 use super::compiled::Compiled;
+use super::outputs::YearValues;
 use super::trial::{Scratch, run_trial};
 use crate::sampling::stream::trial_key;
 use crate::sampling::{Correlation, Quantile, QuantileFn, UniformSource};
@@ -19,8 +20,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Where a trial's input values come from.
 pub(crate) trait InputProvider: Sync {
-    /// Writes the input values of `trial` into `scratch.x`; returns the key of
-    /// the trial's per-site random numbers.
+    /// Writes the uncertain inputs' values of `trial` into `scratch.x`; returns
+    /// the key of the trial's per-site random numbers.
     fn fill(&self, trial: u64, scratch: &mut Scratch) -> u64;
 }
 
@@ -74,8 +75,8 @@ pub(crate) struct Chunk {
     pub rows: Vec<f64>,
     /// Row-major input values.
     pub inputs: Vec<f64>,
-    /// Row-major yearly series.
-    pub series: Vec<f32>,
+    /// Row-major yearly series (trials × years).
+    pub series: Vec<YearValues>,
 }
 
 /// Per-site counters summed over trials (integers: order-independent).
@@ -116,7 +117,7 @@ pub(crate) fn run<P: InputProvider>(
     progress: Option<ProgressFn<'_>>,
 ) -> (Vec<Chunk>, SiteAcc) {
     let n_out = c.cols.n;
-    let k = c.scenario.inputs.len();
+    let k = c.quantiles.len();
     let sl = c.series_len;
     // Site runs cost ~0.1-1 ms a trial; aggregate runs ~1 µs.
     let batch: u64 = if c.sites.is_some() { 8 } else { 512 };
@@ -131,10 +132,15 @@ pub(crate) fn run<P: InputProvider>(
                 let first = range.start + b * batch;
                 let last = (first + batch).min(range.end);
                 let m = (last - first) as usize;
-                let mut chunk =
-                    Chunk { first, rows: vec![0.0; m * n_out], inputs: vec![0.0; m * k], series: vec![0.0; m * sl] };
+                let mut chunk = Chunk {
+                    first,
+                    rows: vec![0.0; m * n_out],
+                    inputs: vec![0.0; m * k],
+                    series: vec![YearValues::default(); m * sl],
+                };
                 for (j, t) in (first..last).enumerate() {
                     let key = provider.fill(t, &mut scratch);
+                    scratch.scatter_inputs(&c.input_slots);
                     chunk.inputs[j * k..(j + 1) * k].copy_from_slice(&scratch.x);
                     run_trial(
                         c,

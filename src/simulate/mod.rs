@@ -1,74 +1,40 @@
-//! Running a scenario: [`simulate`] and its [`Outcome`].
+//! Running a scenario: [`simulate`] for one run, [`Run`] to add trials in
+//! rounds (or evaluate given input vectors) and finish into an [`Outcome`].
+//!
+//! ```
+//! use demine::{SimConfig, ModelLevel, simulate::Run};
+//! let s = demine::io::load_scenario("ukraine-2024")?;
+//! let mut run = Run::new(&s, &SimConfig::default().with_model(ModelLevel::Aggregate))?;
+//! while run.trials() < 4096 {
+//!     run.add_trials(1024, None)?;                   // a round: trials 0..1024, 1024..2048, ...
+//!     let cost = run.values("total_cost").expect("always reported");
+//!     assert_eq!(cost.len() as u64, run.trials());
+//! }
+//! let outcome = run.finish();
+//! assert_eq!(outcome.trials(), 4096);
+//! # Ok::<(), demine::Error>(())
+//! ```
 
 pub(crate) mod compiled;
 pub mod config;
 pub(crate) mod engine;
+mod outcome;
 pub mod outputs;
 pub(crate) mod trial;
 
 use crate::error::{Error, Result};
 use crate::model::Scenario;
-use crate::sampling::{Sampler, UniformSource};
-use crate::stats::summary::{Summary, quantile_sorted};
+use crate::sampling::{Quantile, QuantileFn, UniformSource};
 use compiled::Compiled;
 pub use config::{ModelLevel, SimConfig};
 pub use engine::ProgressFn;
-use engine::{Chunk, SampledInputs, SiteAcc};
-pub use outputs::{OutputDef, Series};
-use serde::Serialize;
-use std::ops::Range;
+use engine::{GivenInputs, SampledInputs};
+use outcome::Builder;
+pub use outcome::{FailedTrial, Outcome, SiteResults};
+pub use outputs::{Better, Output, OutputDef, Series, Unit, YearValues};
 
-/// A trial whose outputs were not finite (an extreme input draw), with its inputs.
-#[derive(Clone, Debug, Serialize)]
-pub struct FailedTrial {
-    /// Trial index.
-    pub trial: u64,
-    /// The outputs that were NaN or infinite.
-    pub outputs: Vec<String>,
-    /// Every uncertain input's value in that trial.
-    pub inputs: Vec<(String, f64)>,
-}
-
-/// Per-site results aggregated over trials (file order).
-#[derive(Clone, Debug, Serialize)]
-pub struct SiteResults {
-    /// Site ids.
-    pub ids: Vec<String>,
-    /// Region of each site.
-    pub regions: Vec<String>,
-    /// Mean calendar year of release, over the trials that released it within the horizon.
-    pub mean_release_year: Vec<f64>,
-    /// Share of trials releasing the site within the horizon.
-    pub released_share: Vec<f64>,
-}
-
-/// The result of a run: per-trial values of every output, their summaries,
-/// the yearly series, per-site results, and failed trials.
-#[derive(Clone, Debug)]
-pub struct Outcome {
-    pub(crate) scenario_name: String,
-    pub(crate) currency: String,
-    pub(crate) start_year: i32,
-    pub(crate) model: ModelLevel,
-    pub(crate) sampler: Sampler,
-    pub(crate) seed: u64,
-    pub(crate) trials: u64,
-    pub(crate) horizon: usize,
-    pub(crate) defs: Vec<OutputDef>,
-    pub(crate) region_names: Vec<String>,
-    pub(crate) columns: Vec<Vec<f64>>,
-    pub(crate) input_names: Vec<String>,
-    pub(crate) input_labels: Vec<String>,
-    pub(crate) inputs: Vec<Vec<f64>>,
-    pub(crate) series: Vec<f32>,
-    /// Computed on first use (sorting every column costs more than many runs).
-    pub(crate) summaries: std::sync::OnceLock<Vec<Summary>>,
-    pub(crate) failed: Vec<FailedTrial>,
-    pub(crate) failed_count: u64,
-    pub(crate) sites: Option<SiteResults>,
-    pub(crate) correlated_inputs: bool,
-    pub(crate) correlation_repairs: Vec<crate::sampling::RepairedEntry>,
-}
+/// The most worker threads a run may ask for (each is an OS thread).
+pub const MAX_THREADS: usize = 1024;
 
 /// Runs `config.trials` trials of `scenario`.
 ///
@@ -85,7 +51,7 @@ pub struct Outcome {
 /// let scenario = demine::io::load_scenario("ukraine-2024")?;
 /// let config = demine::SimConfig::default().with_trials(200).with_model(demine::ModelLevel::Aggregate);
 /// let outcome = demine::simulate(&scenario, &config)?;
-/// let cost = outcome.summary("total_cost_usd").expect("always reported");
+/// let cost = outcome.summary("total_cost").expect("always reported");
 /// assert!(cost.p50() > 1e10);
 /// # Ok::<(), demine::Error>(())
 /// ```
@@ -102,413 +68,195 @@ pub fn simulate_with_progress(
     config: &SimConfig,
     progress: Option<ProgressFn<'_>>,
 ) -> Result<Outcome> {
-    let c = prepare(scenario, config)?;
-    check_memory(&c, config.trials, config.memory_limit_bytes)?;
-    with_threads(config.threads, || {
-        let mut b = Builder::new(&c, config.trials);
-        b.append(run_range(&c, 0..config.trials, progress));
-        Ok(b.finish(&c))
-    })
-}
-
-/// The most worker threads a run may ask for (each is an OS thread).
-pub const MAX_THREADS: usize = 1024;
-
-pub(crate) fn prepare<'s>(scenario: &'s Scenario, config: &SimConfig) -> Result<Compiled<'s>> {
     if config.trials == 0 {
         return Err(Error::invalid("trials", 0.0, "must be >= 1"));
     }
-    match config.threads {
-        Some(0) => return Err(Error::invalid("threads", 0.0, "must be >= 1")),
-        Some(t) if t > MAX_THREADS => {
-            return Err(Error::invalid("threads", t as f64, format!("must be at most {MAX_THREADS}")));
-        }
-        _ => {}
-    }
-    Compiled::new(scenario, config)
+    let mut run = Run::new(scenario, config)?;
+    run.ensure_room(config.trials)?;
+    run.add_trials(config.trials, progress)?;
+    Ok(run.finish())
 }
 
-pub(crate) fn check_memory(c: &Compiled<'_>, trials: u64, limit: u64) -> Result<()> {
-    let per = u128::from(c.bytes_per_trial());
-    let needed = per * u128::from(trials);
-    if needed > u128::from(limit) {
-        return Err(Error::TooManyTrials {
-            requested: trials,
-            max: (u128::from(limit) / per) as u64,
-            needed_bytes: needed,
-            limit_bytes: u128::from(limit),
-        });
-    }
-    Ok(())
+/// A run in progress: create it, add trials in rounds (each round one sample
+/// design, for Latin hypercube), look at the values so far, finish into an
+/// [`Outcome`]. Convergence control, sensitivity analysis, plan comparison and
+/// the capacity solver are built on it ([`crate::analysis`]), and so can a
+/// user's own analysis.
+///
+/// Trials are numbered from 0 in the order they are added; trial `t`'s
+/// random numbers depend only on (seed, `t`), so rounds of any size give the
+/// same values as one run of the same total (for Monte Carlo and Sobol; a
+/// Latin hypercube round is stratified on its own).
+pub struct Run<'s> {
+    c: Compiled<'s>,
+    b: Builder,
+    pool: Option<rayon::ThreadPool>,
+    memory_limit: u64,
 }
 
-/// Runs `f` on a pool of `threads` threads (or the global pool).
-pub(crate) fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
-    match threads {
-        None => f(),
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .map_err(|e| Error::Output(format!("cannot start {n} threads: {e}")))?
-            .install(f),
-    }
-}
-
-/// Runs one design of trials `range` (a Latin hypercube design spans the range).
-pub(crate) fn run_range(
-    c: &Compiled<'_>,
-    range: Range<u64>,
-    progress: Option<ProgressFn<'_>>,
-) -> (Vec<Chunk>, SiteAcc) {
-    let names: Vec<&str> = c.scenario.inputs.iter().map(|i| i.name.as_str()).collect();
-    let provider = SampledInputs {
-        source: UniformSource::new(c.sampler, c.seed, &names, range.start, range.end - range.start),
-        quantiles: &c.quantiles,
-        correlation: c.correlation,
-        seed: c.seed,
-    };
-    engine::run(c, &provider, range, progress)
-}
-
-/// Assembles chunks into an [`Outcome`].
-pub(crate) struct Builder {
-    columns: Vec<Vec<f64>>,
-    inputs: Vec<Vec<f64>>,
-    series: Vec<f32>,
-    acc: SiteAcc,
-    trials: u64,
-}
-
-impl Builder {
-    pub(crate) fn new(c: &Compiled<'_>, capacity: u64) -> Self {
-        let cap = usize::try_from(capacity).unwrap_or(0);
-        Builder {
-            columns: (0..c.cols.n).map(|_| Vec::with_capacity(cap)).collect(),
-            inputs: (0..c.scenario.inputs.len()).map(|_| Vec::with_capacity(cap)).collect(),
-            series: Vec::with_capacity(cap.saturating_mul(c.series_len)),
-            acc: SiteAcc::default(),
-            trials: 0,
-        }
-    }
-
-    pub(crate) fn append(&mut self, (chunks, acc): (Vec<Chunk>, SiteAcc)) {
-        for ch in chunks {
-            let n_out = self.columns.len();
-            let k = self.inputs.len();
-            let m = ch.rows.len().checked_div(n_out).unwrap_or(0);
-            // Column by column: each column's writes are sequential.
-            for (o, col) in self.columns.iter_mut().enumerate() {
-                col.extend((0..m).map(|j| ch.rows[j * n_out + o]));
+impl<'s> Run<'s> {
+    /// Prepares a run of `scenario` with `config`'s seed, sampler, model level,
+    /// work order, threads and memory limit (`config.trials` is not used).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] for zero threads or more than [`MAX_THREADS`];
+    /// set-up errors (a synthetic inventory's parameters).
+    pub fn new(scenario: &'s Scenario, config: &SimConfig) -> Result<Self> {
+        let pool = match config.threads {
+            None => None,
+            Some(0) => return Err(Error::invalid("threads", 0.0, "must be >= 1")),
+            Some(t) if t > MAX_THREADS => {
+                return Err(Error::invalid("threads", t as f64, format!("must be at most {MAX_THREADS}")));
             }
-            for (i, col) in self.inputs.iter_mut().enumerate() {
-                col.extend((0..m).map(|j| ch.inputs[j * k + i]));
-            }
-            self.series.extend_from_slice(&ch.series);
-            self.trials += m as u64;
-        }
-        self.acc.add(&acc);
+            Some(n) => Some(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .build()
+                    .map_err(|e| Error::Output(format!("cannot start {n} threads: {e}")))?,
+            ),
+        };
+        let c = Compiled::new(scenario, config)?;
+        let b = Builder::new(&c, 0);
+        Ok(Run { c, b, pool, memory_limit: config.memory_limit_bytes })
     }
 
-    /// Values so far of output column `i`.
-    pub(crate) fn column(&self, i: usize) -> &[f64] {
-        &self.columns[i]
-    }
-
-    fn failed_mask(&self) -> Vec<bool> {
-        let mut mask = vec![false; self.trials as usize];
-        for col in &self.columns {
-            for (m, v) in mask.iter_mut().zip(col) {
-                *m |= !v.is_finite();
-            }
-        }
-        mask
-    }
-
-    pub(crate) fn finish(self, c: &Compiled<'_>) -> Outcome {
-        let s = c.scenario;
-        let failed_mask = self.failed_mask();
-        let mut failed = Vec::new();
-        let mut failed_count = 0;
-        for (t, &f) in failed_mask.iter().enumerate() {
-            if !f {
-                continue;
-            }
-            failed_count += 1;
-            if failed.len() < 10 {
-                failed.push(FailedTrial {
-                    trial: t as u64,
-                    outputs: c
-                        .defs
-                        .iter()
-                        .zip(&self.columns)
-                        .filter(|(_, col)| !col[t].is_finite())
-                        .map(|(d, _)| qualified_name(d, s))
-                        .collect(),
-                    inputs: s.inputs.iter().zip(&self.inputs).map(|(i, col)| (i.name.clone(), col[t])).collect(),
-                });
-            }
-        }
-        let mut columns = self.columns;
-        // A failed trial is excluded from every summary, not averaged in.
-        if failed_count > 0 {
-            for col in &mut columns {
-                for (v, f) in col.iter_mut().zip(&failed_mask) {
-                    if *f {
-                        *v = f64::NAN;
-                    }
-                }
-            }
-        }
-        let sites = c.sites.as_ref().filter(|_| s.capacity.is_some()).map(|sa| {
-            let n = sa.weight.len();
-            let mut mean = vec![f64::NAN; n];
-            let mut share = vec![0.0; n];
-            for pos in 0..n {
-                let orig = sa.original[pos] as usize;
-                let r = self.acc.released.get(pos).copied().unwrap_or(0);
-                share[orig] = f64::from(r) / self.trials.max(1) as f64;
-                if r > 0 {
-                    mean[orig] = f64::from(s.start_year) + self.acc.sum_t[pos] as f64 / TIME_FIXED_F / f64::from(r);
-                }
-            }
-            SiteResults {
-                ids: (0..n).map(|k| sa.id(k, s)).collect(),
-                regions: sa.region_of_original.iter().map(|&r| s.regions[r as usize].name.clone()).collect(),
-                mean_release_year: mean,
-                released_share: share,
-            }
-        });
-        Outcome {
-            scenario_name: s.name.clone(),
-            currency: s.currency.clone(),
-            start_year: s.start_year,
-            model: c.level,
-            sampler: c.sampler,
-            seed: c.seed,
-            trials: self.trials,
-            horizon: c.horizon,
-            defs: c.defs.clone(),
-            region_names: s.regions.iter().map(|r| r.name.clone()).collect(),
-            columns,
-            input_names: s.inputs.iter().map(|i| i.name.clone()).collect(),
-            input_labels: s.inputs.iter().map(|i| i.label.clone()).collect(),
-            inputs: self.inputs,
-            series: self.series,
-            summaries: std::sync::OnceLock::new(),
-            failed,
-            failed_count,
-            sites,
-            correlated_inputs: s.correlation.is_some(),
-            correlation_repairs: s.correlation.as_ref().map_or_else(Vec::new, |c| c.repairs().to_vec()),
-        }
-    }
-}
-
-const TIME_FIXED_F: f64 = trial::TIME_FIXED;
-
-/// `name` for national outputs, `region/name` for regional ones.
-fn qualified_name(d: &OutputDef, s: &Scenario) -> String {
-    match d.region {
-        None => d.name.clone(),
-        Some(r) => format!("{}/{}", s.regions[r].name, d.name),
-    }
-}
-
-impl Outcome {
-    /// Scenario name.
-    #[must_use]
-    pub fn scenario_name(&self) -> &str {
-        &self.scenario_name
-    }
-    /// Currency of the costs.
-    #[must_use]
-    pub fn currency(&self) -> &str {
-        &self.currency
-    }
-    /// First year of work.
-    #[must_use]
-    pub fn start_year(&self) -> i32 {
-        self.start_year
-    }
-    /// Trials run.
-    #[must_use]
-    pub fn trials(&self) -> u64 {
-        self.trials
-    }
-    /// Seed used.
-    #[must_use]
-    pub fn seed(&self) -> u64 {
-        self.seed
-    }
-    /// Sampler used.
-    #[must_use]
-    pub fn sampler(&self) -> Sampler {
-        self.sampler
-    }
-    /// Model level used.
-    #[must_use]
-    pub fn model(&self) -> ModelLevel {
-        self.model
-    }
-    /// Years simulated by the schedule (0 without capacity).
-    #[must_use]
-    pub fn horizon_years(&self) -> usize {
-        self.horizon
-    }
     /// Every output's definition, national ones first.
     #[must_use]
     pub fn outputs(&self) -> &[OutputDef] {
-        &self.defs
+        &self.c.defs
     }
-    /// Region names.
+
+    /// The uncertain inputs' quantile functions, in the scenario's input order
+    /// (map a probability to the input's value, as the samplers do).
     #[must_use]
-    pub fn region_names(&self) -> &[String] {
-        &self.region_names
+    pub fn input_quantiles(&self) -> &[QuantileFn] {
+        &self.c.quantiles
     }
 
-    fn index(&self, name: &str, region: Option<usize>) -> Option<usize> {
-        self.defs.iter().position(|d| d.name == name && d.region == region)
+    /// Trials added so far.
+    #[must_use]
+    pub fn trials(&self) -> u64 {
+        self.b.trials()
     }
 
-    /// Every output's summary, in [`Outcome::outputs`] order; computed once, columns in parallel.
-    fn all_summaries(&self) -> &[Summary] {
-        self.summaries.get_or_init(|| {
-            use rayon::prelude::*;
-            self.columns.par_iter().map(|col| Summary::new(col)).collect()
-        })
+    /// Bytes kept per trial (outputs, inputs, yearly series).
+    #[must_use]
+    pub fn bytes_per_trial(&self) -> u64 {
+        self.c.bytes_per_trial()
     }
 
-    /// Per-trial values of a national output (NaN for failed trials).
+    /// The most trials the memory limit allows in all.
+    #[must_use]
+    pub fn max_trials(&self) -> u64 {
+        self.memory_limit / self.c.bytes_per_trial().max(1)
+    }
+
+    /// Errs unless `more` trials still fit in the memory limit (check before
+    /// building a large design).
+    ///
+    /// # Errors
+    /// [`Error::TooManyTrials`] with the estimate and the limit.
+    pub fn ensure_room(&self, more: u64) -> Result<()> {
+        let total = self.trials().saturating_add(more);
+        let per = u128::from(self.c.bytes_per_trial());
+        let needed = per * u128::from(total);
+        if needed > u128::from(self.memory_limit) {
+            return Err(Error::TooManyTrials {
+                requested: total,
+                max: (u128::from(self.memory_limit) / per.max(1)) as u64,
+                needed_bytes: needed,
+                limit_bytes: u128::from(self.memory_limit),
+            });
+        }
+        Ok(())
+    }
+
+    fn install<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
+        match &self.pool {
+            Some(p) => p.install(f),
+            None => f(),
+        }
+    }
+
+    /// Adds the next `n` trials, sampled by the run's sampler as one design;
+    /// `progress(done, n)` is called after each batch.
+    ///
+    /// # Errors
+    /// [`Error::TooManyTrials`] when they would not fit in the memory limit (nothing is run).
+    pub fn add_trials(&mut self, n: u64, progress: Option<ProgressFn<'_>>) -> Result<()> {
+        self.ensure_room(n)?;
+        let start = self.trials();
+        let c = &self.c;
+        let names: Vec<&str> = c.scenario.inputs().map(|i| i.name.as_str()).collect();
+        let provider = SampledInputs {
+            source: UniformSource::new(c.sampler, c.seed, &names, start, n),
+            quantiles: &c.quantiles,
+            correlation: c.correlation,
+            seed: c.seed,
+        };
+        self.b.reserve(&self.c, n);
+        let c = &self.c;
+        let chunks = self.install(|| engine::run(c, &provider, start..start + n, progress));
+        self.b.append(chunks);
+        Ok(())
+    }
+
+    /// Evaluates given input vectors (`rows`: one value per uncertain input,
+    /// row after row); row `r`'s site-level random numbers are keyed by
+    /// `site_keys[r]`, so rows that share a key share every site's draws (the
+    /// Saltelli design's A, B and A_B rows of one base sample do).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] when `rows` is not a whole number of rows of
+    /// the input count or `site_keys` has another length; [`Error::TooManyTrials`]
+    /// when they would not fit in memory.
+    pub fn add_input_rows(&mut self, rows: &[f64], site_keys: &[u64]) -> Result<()> {
+        let k = self.c.quantiles.len();
+        let n = if k == 0 { site_keys.len() } else { rows.len() / k };
+        if (k > 0 && rows.len() % k != 0) || site_keys.len() != n {
+            return Err(Error::InvalidValue(crate::Problem::text(
+                "rows",
+                format!("{} values and {} keys", rows.len(), site_keys.len()),
+                format!("must be whole rows of {k} inputs, one site key per row"),
+            )));
+        }
+        self.ensure_room(n as u64)?;
+        let provider = GivenInputs { rows, k, keys: site_keys };
+        self.b.reserve(&self.c, n as u64);
+        let c = &self.c;
+        let chunks = self.install(|| engine::run(c, &provider, 0..n as u64, None));
+        self.b.append(chunks);
+        Ok(())
+    }
+
+    /// Maps a row of probabilities (one per input) to the inputs' values.
+    pub fn quantiles_into(&self, u: &[f64], out: &mut Vec<f64>) {
+        out.extend(u.iter().zip(&self.c.quantiles).map(|(u, q)| q.quantile(*u)));
+    }
+
+    /// Values so far of the national output `name` (non-finite for failed trials).
     #[must_use]
     pub fn values(&self, name: &str) -> Option<&[f64]> {
-        self.index(name, None).map(|i| self.columns[i].as_slice())
+        outputs::national_output(&self.c.defs, name, "output").ok().map(|i| self.b.column(i))
     }
 
-    /// Summary of a national output.
+    /// Values so far of output column `i` (in [`Run::outputs`] order).
     #[must_use]
-    pub fn summary(&self, name: &str) -> Option<&Summary> {
-        self.index(name, None).map(|i| &self.all_summaries()[i])
+    pub fn column(&self, i: usize) -> &[f64] {
+        self.b.column(i)
     }
 
-    /// Summary of a regional output (`region` by name).
-    #[must_use]
-    pub fn region_summary(&self, region: &str, name: &str) -> Option<&Summary> {
-        let r = self.region_names.iter().position(|n| n == region)?;
-        self.index(name, Some(r)).map(|i| &self.all_summaries()[i])
-    }
-
-    /// Per-trial values of a regional output.
-    #[must_use]
-    pub fn region_values(&self, region: &str, name: &str) -> Option<&[f64]> {
-        let r = self.region_names.iter().position(|n| n == region)?;
-        self.index(name, Some(r)).map(|i| self.columns[i].as_slice())
-    }
-
-    /// All (definition, summary) pairs.
-    pub fn summaries(&self) -> impl Iterator<Item = (&OutputDef, &Summary)> {
-        self.defs.iter().zip(self.all_summaries())
-    }
-
-    /// Any quantile of a national output (type 7), failed trials excluded.
+    /// The index of national output `name`, or an error naming the known ones under `field`.
     ///
     /// # Errors
-    /// [`Error::Unknown`] for an unknown output; [`Error::InvalidValue`] for `p` outside [0, 1].
-    pub fn quantile(&self, name: &str, p: f64) -> Result<f64> {
-        if !(0.0..=1.0).contains(&p) {
-            return Err(Error::invalid("p", p, "a probability must lie in [0, 1]"));
-        }
-        let v = self.values(name).ok_or_else(|| self.unknown_output(name))?;
-        let mut s: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
-        s.sort_by(f64::total_cmp);
-        Ok(quantile_sorted(&s, p))
+    /// [`Error::Unknown`].
+    pub fn output_index(&self, name: &str, field: &str) -> Result<usize> {
+        outputs::national_output(&self.c.defs, name, field)
     }
 
-    /// The probability that a national output is at most `threshold` (e.g. staying within a budget).
-    ///
-    /// # Errors
-    /// [`Error::Unknown`] for an unknown output.
-    pub fn probability_at_most(&self, name: &str, threshold: f64) -> Result<f64> {
-        let v = self.values(name).ok_or_else(|| self.unknown_output(name))?;
-        let ok: Vec<&f64> = v.iter().filter(|x| x.is_finite()).collect();
-        Ok(ok.iter().filter(|x| ***x <= threshold).count() as f64 / ok.len().max(1) as f64)
-    }
-
-    pub(crate) fn unknown_output(&self, name: &str) -> Error {
-        outputs::unknown_output(&self.defs, name, "output")
-    }
-
-    /// The uncertain inputs' names.
+    /// The outcome of every trial added.
     #[must_use]
-    pub fn input_names(&self) -> &[String] {
-        &self.input_names
-    }
-
-    /// The uncertain inputs' labels.
-    #[must_use]
-    pub fn input_labels(&self) -> &[String] {
-        &self.input_labels
-    }
-
-    /// Per-trial values of input `i`.
-    #[must_use]
-    pub fn input_values(&self, i: usize) -> Option<&[f64]> {
-        self.inputs.get(i).map(Vec::as_slice)
-    }
-
-    /// True when the scenario correlates inputs (rank-based sensitivity then misleads).
-    #[must_use]
-    pub fn has_correlated_inputs(&self) -> bool {
-        self.correlated_inputs
-    }
-
-    /// Share of (non-failed) trials in which some land was still not released at
-    /// the horizon ("not finished"); 0 without a schedule.
-    #[must_use]
-    pub fn not_finished_share(&self) -> f64 {
-        self.values("share_released_by_horizon").map_or(0.0, |v| {
-            let ok: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
-            ok.iter().filter(|x| **x < 1.0 - 1e-12).count() as f64 / ok.len().max(1) as f64
-        })
-    }
-
-    /// Entries of the scenario's correlation matrix changed by a repair (empty when none was needed).
-    #[must_use]
-    pub fn correlation_repairs(&self) -> &[crate::sampling::RepairedEntry] {
-        &self.correlation_repairs
-    }
-
-    /// Fan chart of a yearly series: per year (from the start year), P10, P50, P90
-    /// across non-failed trials. Empty without a site-level schedule.
-    #[must_use]
-    pub fn fan_chart(&self, series: Series) -> Vec<[f64; 3]> {
-        let ns = Series::ALL.len();
-        let h = self.horizon;
-        if self.series.is_empty() || h == 0 {
-            return Vec::new();
-        }
-        let si = Series::ALL.iter().position(|s| *s == series).unwrap_or(0);
-        let ok: Vec<usize> =
-            (0..self.trials as usize).filter(|&t| self.columns.first().is_none_or(|c| c[t].is_finite())).collect();
-        let mut buf = Vec::with_capacity(ok.len());
-        (0..h)
-            .map(|y| {
-                buf.clear();
-                buf.extend(ok.iter().map(|&t| f64::from(self.series[t * h * ns + y * ns + si])));
-                buf.sort_by(f64::total_cmp);
-                [quantile_sorted(&buf, 0.1), quantile_sorted(&buf, 0.5), quantile_sorted(&buf, 0.9)]
-            })
-            .collect()
-    }
-
-    /// Failed trials (at most 10 kept, with their inputs) and how many there were.
-    #[must_use]
-    pub fn failed_trials(&self) -> (&[FailedTrial], u64) {
-        (&self.failed, self.failed_count)
-    }
-
-    /// Per-site release results, for scheduled site-level runs.
-    #[must_use]
-    pub fn sites(&self) -> Option<&SiteResults> {
-        self.sites.as_ref()
+    pub fn finish(self) -> Outcome {
+        self.b.finish(&self.c)
     }
 }

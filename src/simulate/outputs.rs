@@ -1,17 +1,272 @@
-//! The outputs a run produces: which exist for a scenario, their names and units.
+//! The outputs a run produces: one catalogue of names, units, directions and
+//! descriptions that every report, comparison and analysis reads.
 
-use crate::model::{Method, Scenario};
+use crate::model::{Pool, Scenario};
 use serde::Serialize;
+use std::fmt;
 
-/// One per-trial output.
+/// What an output is measured in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// Square kilometres.
+    Km2,
+    /// The scenario's currency.
+    Money,
+    /// Team-days of work.
+    TeamDays,
+    /// Explosive items (mines, submunitions, UXO).
+    Items,
+    /// Years.
+    Years,
+    /// People (casualties).
+    People,
+    /// A share in [0, 1].
+    Share,
+    /// A dimensionless ratio.
+    Ratio,
+}
+
+impl Unit {
+    /// The unit as reports print it; money takes the scenario's currency.
+    #[must_use]
+    pub fn label(self, currency: &str) -> String {
+        match self {
+            Unit::Km2 => "km²".into(),
+            Unit::Money => currency.into(),
+            Unit::TeamDays => "team-days".into(),
+            Unit::Items => "items".into(),
+            Unit::Years => "years".into(),
+            Unit::People => "people".into(),
+            Unit::Share => "share".into(),
+            Unit::Ratio => "ratio".into(),
+        }
+    }
+}
+
+/// Whether lower or higher values of an output are better.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Better {
+    /// Costs, durations, casualties, work.
+    Lower,
+    /// Land value returned, share released.
+    Higher,
+    /// Neither (areas by stage, items found): only the difference is reported.
+    Neither,
+}
+
+/// One kind of per-trial output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Output {
+    /// Suspected area at the start.
+    SuspectedArea,
+    /// Area cancelled by non-technical survey.
+    CancelledArea,
+    /// Area reduced by technical survey.
+    ReducedArea,
+    /// Area cleared.
+    ClearedArea,
+    /// Team-days of one pool.
+    TeamDays(Pool),
+    /// Cost of non-technical survey.
+    CostNts,
+    /// Cost of technical survey.
+    CostTs,
+    /// Cost of clearance.
+    CostClearance,
+    /// Overhead.
+    CostOverhead,
+    /// Total cost of the work done.
+    TotalCost,
+    /// Items found.
+    ItemsFound,
+    /// Items found × a benchmark cost per item.
+    ItemBasedCost,
+    /// Mines laid in barrier minefields.
+    MinesLaid,
+    /// Cost of laying the barriers.
+    LayingCost,
+    /// Clearing cost per unit of laying cost.
+    CostAsymmetry,
+    /// Years until the last land is released.
+    Duration,
+    /// Share of suspected land released within the horizon.
+    ShareReleased,
+    /// Years until half the suspected land is released.
+    YearsTo50,
+    /// Years until nine tenths are released.
+    YearsTo90,
+    /// Casualties over the horizon.
+    Casualties,
+    /// Casualties in the first year.
+    CasualtiesFirstYear,
+    /// Value of farmland returned to use.
+    LandValue,
+}
+
+impl Output {
+    /// The output's name in tables, JSON and CSV.
+    #[must_use]
+    pub fn name(self) -> String {
+        match self {
+            Output::TeamDays(p) => format!("team_days_{}", p.name()),
+            o => o.fixed_name().to_string(),
+        }
+    }
+
+    fn fixed_name(self) -> &'static str {
+        match self {
+            Output::SuspectedArea => "suspected_area_km2",
+            Output::CancelledArea => "cancelled_area_km2",
+            Output::ReducedArea => "reduced_area_km2",
+            Output::ClearedArea => "cleared_area_km2",
+            Output::TeamDays(_) => "team_days",
+            Output::CostNts => "cost_non_technical_survey",
+            Output::CostTs => "cost_technical_survey",
+            Output::CostClearance => "cost_clearance",
+            Output::CostOverhead => "cost_overhead",
+            Output::TotalCost => "total_cost",
+            Output::ItemsFound => "items_found",
+            Output::ItemBasedCost => "item_based_cost",
+            Output::MinesLaid => "mines_laid",
+            Output::LayingCost => "laying_cost",
+            Output::CostAsymmetry => "cost_asymmetry",
+            Output::Duration => "duration_years",
+            Output::ShareReleased => "share_released_by_horizon",
+            Output::YearsTo50 => "years_to_50pct_released",
+            Output::YearsTo90 => "years_to_90pct_released",
+            Output::Casualties => "casualties_over_horizon",
+            Output::CasualtiesFirstYear => "casualties_first_year",
+            Output::LandValue => "land_value_returned",
+        }
+    }
+
+    /// Its unit.
+    #[must_use]
+    pub fn unit(self) -> Unit {
+        match self {
+            Output::SuspectedArea | Output::CancelledArea | Output::ReducedArea | Output::ClearedArea => Unit::Km2,
+            Output::TeamDays(_) => Unit::TeamDays,
+            Output::CostNts
+            | Output::CostTs
+            | Output::CostClearance
+            | Output::CostOverhead
+            | Output::TotalCost
+            | Output::ItemBasedCost
+            | Output::LayingCost
+            | Output::LandValue => Unit::Money,
+            Output::ItemsFound | Output::MinesLaid => Unit::Items,
+            Output::CostAsymmetry => Unit::Ratio,
+            Output::Duration | Output::YearsTo50 | Output::YearsTo90 => Unit::Years,
+            Output::ShareReleased => Unit::Share,
+            Output::Casualties | Output::CasualtiesFirstYear => Unit::People,
+        }
+    }
+
+    /// Which direction is better when plans are compared.
+    #[must_use]
+    pub fn better(self) -> Better {
+        match self {
+            Output::LandValue | Output::ShareReleased => Better::Higher,
+            Output::TeamDays(_)
+            | Output::CostNts
+            | Output::CostTs
+            | Output::CostClearance
+            | Output::CostOverhead
+            | Output::TotalCost
+            | Output::ItemBasedCost
+            | Output::CostAsymmetry
+            | Output::Duration
+            | Output::YearsTo50
+            | Output::YearsTo90
+            | Output::Casualties
+            | Output::CasualtiesFirstYear => Better::Lower,
+            Output::SuspectedArea
+            | Output::CancelledArea
+            | Output::ReducedArea
+            | Output::ClearedArea
+            | Output::ItemsFound
+            | Output::MinesLaid
+            | Output::LayingCost => Better::Neither,
+        }
+    }
+
+    /// A one-line description.
+    #[must_use]
+    pub fn description(self) -> &'static str {
+        match self {
+            Output::SuspectedArea => "suspected hazardous area at the start",
+            Output::CancelledArea => "area cancelled by non-technical survey",
+            Output::ReducedArea => "area reduced by technical survey",
+            Output::ClearedArea => "area cleared (searched to depth) by clearance teams",
+            Output::TeamDays(Pool::Survey(_)) => "team-days of survey work",
+            Output::TeamDays(Pool::Clearance(_)) => "team-days of clearance work by this method",
+            Output::CostNts => "cost of non-technical survey",
+            Output::CostTs => "cost of technical survey",
+            Output::CostClearance => "cost of clearance",
+            Output::CostOverhead => "overhead (coordination, quality management, logistics)",
+            Output::TotalCost => "total cost of the work done: survey, clearance and overhead",
+            Output::ItemsFound => "explosive items found and destroyed",
+            Output::ItemBasedCost => "items found times a benchmark cost per item",
+            Output::MinesLaid => "mines laid in barrier minefields",
+            Output::LayingCost => "cost of laying the barrier minefields (purchase and emplacement)",
+            Output::CostAsymmetry => "cost of clearing per unit cost of laying",
+            Output::Duration => "years until the last suspected land is released (the horizon if never)",
+            Output::ShareReleased => "share of suspected land released within the horizon",
+            Output::YearsTo50 => "years until half the suspected land is released",
+            Output::YearsTo90 => "years until nine tenths of the suspected land are released",
+            Output::Casualties => "expected casualties from unreleased land over the horizon",
+            Output::CasualtiesFirstYear => "expected casualties in the first year",
+            Output::LandValue => "value of farmland returned to use over the horizon",
+        }
+    }
+
+    /// A derived output (a ratio of others) can be undefined in a trial
+    /// without making the trial fail.
+    #[must_use]
+    pub fn is_derived(self) -> bool {
+        matches!(self, Output::CostAsymmetry)
+    }
+}
+
+impl fmt::Display for Output {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+/// One per-trial output of a run: national or for one region.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OutputDef {
-    /// Name (`total_cost_usd`), unique within its region (or national).
+    /// Which output.
+    #[serde(skip)]
+    pub output: Output,
+    /// Name (`total_cost`), unique within its region (or national).
     pub name: String,
-    /// Unit (`km2`, `USD`, `team-days`, `years`, `people`, `items`, `1`).
-    pub unit: &'static str,
+    /// Unit, with money in the scenario's currency (`km²`, `USD`, `team-days` ...).
+    pub unit: String,
     /// `None` for national totals; the region's index otherwise.
     pub region: Option<usize>,
+}
+
+impl OutputDef {
+    /// The unit kind.
+    #[must_use]
+    pub fn unit_kind(&self) -> Unit {
+        self.output.unit()
+    }
+    /// Which direction is better.
+    #[must_use]
+    pub fn better(&self) -> Better {
+        self.output.better()
+    }
+    /// A one-line description.
+    #[must_use]
+    pub fn description(&self) -> &'static str {
+        self.output.description()
+    }
 }
 
 /// Column indices of the outputs in a trial row; optional ones exist only for some scenarios.
@@ -21,9 +276,7 @@ pub(crate) struct Cols {
     pub cancelled: usize,
     pub reduced: usize,
     pub cleared: usize,
-    pub team_days: [usize; 4],
-    pub team_days_nts: Option<usize>,
-    pub team_days_ts: Option<usize>,
+    pub team_days: crate::model::PerPool<Option<usize>>,
     pub cost_nts: usize,
     pub cost_ts: usize,
     pub cost_clear: usize,
@@ -74,67 +327,69 @@ pub(crate) fn unknown_output(defs: &[OutputDef], name: &str, field: &str) -> cra
 /// Builds the output list for a scenario run at a model level.
 pub(crate) fn outputs_for(s: &Scenario, sites: bool) -> (Vec<OutputDef>, Cols) {
     let mut defs = Vec::new();
-    let mut add = |name: &str, unit: &'static str, region: Option<usize>| -> usize {
-        defs.push(OutputDef { name: name.to_string(), unit, region });
+    let currency = s.currency();
+    let mut add = |output: Output, region: Option<usize>| -> usize {
+        defs.push(OutputDef { output, name: output.name(), unit: output.unit().label(currency), region });
         defs.len() - 1
     };
     let mut c = Cols {
-        suspected: add("suspected_area_km2", "km2", None),
-        cancelled: add("cancelled_area_km2", "km2", None),
-        reduced: add("reduced_area_km2", "km2", None),
-        cleared: add("cleared_area_km2", "km2", None),
+        suspected: add(Output::SuspectedArea, None),
+        cancelled: add(Output::CancelledArea, None),
+        reduced: add(Output::ReducedArea, None),
+        cleared: add(Output::ClearedArea, None),
         ..Cols::default()
     };
-    for m in Method::ALL {
-        c.team_days[m.index()] = add(&format!("team_days_{}", m.name()), "team-days", None);
+    for m in crate::model::Method::ALL {
+        let p = Pool::Clearance(m);
+        c.team_days[p] = Some(add(Output::TeamDays(p), None));
     }
-    if s.nts.productivity_km2_per_team_day.is_some() {
-        c.team_days_nts = Some(add("team_days_non_technical_survey", "team-days", None));
+    if s.non_technical_survey().productivity_km2_per_team_day.is_some() {
+        c.team_days[Pool::NTS] = Some(add(Output::TeamDays(Pool::NTS), None));
     }
-    if s.ts.productivity_km2_per_team_day.is_some() {
-        c.team_days_ts = Some(add("team_days_technical_survey", "team-days", None));
+    if s.technical_survey().productivity_km2_per_team_day.is_some() {
+        c.team_days[Pool::TS] = Some(add(Output::TeamDays(Pool::TS), None));
     }
-    c.cost_nts = add("cost_non_technical_survey_usd", "USD", None);
-    c.cost_ts = add("cost_technical_survey_usd", "USD", None);
-    c.cost_clear = add("cost_clearance_usd", "USD", None);
-    c.cost_overhead = add("cost_overhead_usd", "USD", None);
-    c.total_cost = add("total_cost_usd", "USD", None);
-    c.items = add("items_found", "items", None);
-    if s.benchmark_cost_per_item.is_some() {
-        c.item_based_cost = Some(add("item_based_cost_usd", "USD", None));
+    c.cost_nts = add(Output::CostNts, None);
+    c.cost_ts = add(Output::CostTs, None);
+    c.cost_clear = add(Output::CostClearance, None);
+    c.cost_overhead = add(Output::CostOverhead, None);
+    c.total_cost = add(Output::TotalCost, None);
+    c.items = add(Output::ItemsFound, None);
+    if s.costs().benchmark_cost_per_item.is_some() {
+        c.item_based_cost = Some(add(Output::ItemBasedCost, None));
     }
     let barriers = s.has_barriers();
     if barriers {
-        c.mines_laid = Some(add("mines_laid", "items", None));
-        c.laying_cost = Some(add("laying_cost_usd", "USD", None));
-        c.asymmetry = Some(add("cost_asymmetry", "ratio", None));
+        c.mines_laid = Some(add(Output::MinesLaid, None));
+        c.laying_cost = Some(add(Output::LayingCost, None));
+        c.asymmetry = Some(add(Output::CostAsymmetry, None));
     }
-    let scheduled = s.capacity.is_some();
+    let scheduled = s.capacity().is_some();
     if scheduled {
-        c.duration = Some(add("duration_years", "years", None));
-        c.share_released = Some(add("share_released_by_horizon", "share", None));
+        c.duration = Some(add(Output::Duration, None));
+        c.share_released = Some(add(Output::ShareReleased, None));
         if sites {
-            c.years_50 = Some(add("years_to_50pct_released", "years", None));
-            c.years_90 = Some(add("years_to_90pct_released", "years", None));
-            if s.casualty_rate.is_some() {
-                c.casualties = Some(add("casualties_over_horizon", "people", None));
-                c.casualties_first_year = Some(add("casualties_first_year", "people", None));
+            c.years_50 = Some(add(Output::YearsTo50, None));
+            c.years_90 = Some(add(Output::YearsTo90, None));
+            if s.has_casualties() {
+                c.casualties = Some(add(Output::Casualties, None));
+                c.casualties_first_year = Some(add(Output::CasualtiesFirstYear, None));
             }
-            if s.land_value.is_some() {
-                c.land_value = Some(add("land_value_returned_usd", "USD", None));
+            if s.land_value().is_some() {
+                c.land_value = Some(add(Output::LandValue, None));
             }
         }
     }
-    if s.regions.len() > 1 {
-        for r in 0..s.regions.len() {
+    if s.regions().len() > 1 {
+        for r in 0..s.regions().len() {
             let rc = RegionCols {
-                suspected: add("suspected_area_km2", "km2", Some(r)),
-                cleared: add("cleared_area_km2", "km2", Some(r)),
-                total_cost: add("total_cost_usd", "USD", Some(r)),
-                items: add("items_found", "items", Some(r)),
-                duration: scheduled.then(|| add("duration_years", "years", Some(r))),
-                mines_laid: barriers.then(|| add("mines_laid", "items", Some(r))),
-                laying_cost: barriers.then(|| add("laying_cost_usd", "USD", Some(r))),
+                suspected: add(Output::SuspectedArea, Some(r)),
+                cleared: add(Output::ClearedArea, Some(r)),
+                total_cost: add(Output::TotalCost, Some(r)),
+                items: add(Output::ItemsFound, Some(r)),
+                duration: scheduled.then(|| add(Output::Duration, Some(r))),
+                mines_laid: barriers.then(|| add(Output::MinesLaid, Some(r))),
+                laying_cost: barriers.then(|| add(Output::LayingCost, Some(r))),
             };
             c.region.push(rc);
         }
@@ -149,8 +404,8 @@ pub(crate) fn outputs_for(s: &Scenario, sites: bool) -> (Vec<OutputDef>, Cols) {
 pub enum Series {
     /// Suspected area released in the year, km².
     AreaReleasedKm2,
-    /// Spending in the year (stages finished in it, with overhead), USD.
-    CostUsd,
+    /// Spending in the year (stages finished in it, with overhead).
+    Spending,
     /// Suspected area not yet released at the end of the year, km².
     HazardousAreaRemainingKm2,
     /// Expected casualties in the year.
@@ -159,11 +414,26 @@ pub enum Series {
     AreaClearedKm2,
 }
 
+/// One year of one trial's series.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct YearValues {
+    /// Suspected area released in the year, km².
+    pub area_released_km2: f32,
+    /// Spending in the year (stages finished in it, with overhead).
+    pub spending: f32,
+    /// Suspected area not yet released at the end of the year, km².
+    pub area_remaining_km2: f32,
+    /// Expected casualties in the year.
+    pub casualties: f32,
+    /// Area cleared by clearance teams in the year, km².
+    pub area_cleared_km2: f32,
+}
+
 impl Series {
-    /// All series in storage order.
+    /// Every series, in report order.
     pub const ALL: [Series; 5] = [
         Series::AreaReleasedKm2,
-        Series::CostUsd,
+        Series::Spending,
         Series::HazardousAreaRemainingKm2,
         Series::Casualties,
         Series::AreaClearedKm2,
@@ -174,10 +444,33 @@ impl Series {
     pub fn name(self) -> &'static str {
         match self {
             Series::AreaReleasedKm2 => "area_released_km2",
-            Series::CostUsd => "cost_usd",
+            Series::Spending => "spending",
             Series::HazardousAreaRemainingKm2 => "hazardous_area_remaining_km2",
             Series::Casualties => "casualties",
             Series::AreaClearedKm2 => "area_cleared_km2",
+        }
+    }
+
+    /// Its unit.
+    #[must_use]
+    pub fn unit(self) -> Unit {
+        match self {
+            Series::AreaReleasedKm2 | Series::HazardousAreaRemainingKm2 | Series::AreaClearedKm2 => Unit::Km2,
+            Series::Spending => Unit::Money,
+            Series::Casualties => Unit::People,
+        }
+    }
+
+    /// This series' value in one year.
+    #[inline]
+    #[must_use]
+    pub fn get(self, y: &YearValues) -> f32 {
+        match self {
+            Series::AreaReleasedKm2 => y.area_released_km2,
+            Series::Spending => y.spending,
+            Series::HazardousAreaRemainingKm2 => y.area_remaining_km2,
+            Series::Casualties => y.casualties,
+            Series::AreaClearedKm2 => y.area_cleared_km2,
         }
     }
 }

@@ -1,11 +1,16 @@
-//! Statistics of run results: summaries with confidence intervals, convergence
-//! control, sensitivity analysis and paired comparisons.
+//! Statistics of samples: slices in, numbers out. Summaries with confidence
+//! intervals, ranks and rank correlation, standardised regression, Sobol-index
+//! estimators and paired differences. Nothing here knows the engine;
+//! [`crate::analysis`] applies these to runs.
 
-pub mod convergence;
+pub mod paired;
 pub mod rank;
-pub mod sensitivity;
+pub mod regression;
+pub mod sobol;
 pub mod summary;
 
-pub use convergence::{Converged, PrecisionTarget, simulate_to_precision};
+pub use paired::PairedDifference;
 pub use rank::{pearson, ranks, spearman};
-pub use summary::{PERCENTILES, Summary};
+pub use regression::standardized_regression;
+pub use sobol::{SobolIndices, jansen, sobol_indices};
+pub use summary::{PERCENTILES, Summary, relative_half_width};

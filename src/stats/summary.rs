@@ -146,6 +146,15 @@ pub fn quantile_ci_sorted(v: &[f64], p: f64, z: f64) -> [f64; 2] {
     [v[lo - 1], v[hi - 1]]
 }
 
+/// Relative half-width of the 95 % CI of the `p` quantile of sorted values.
+#[must_use]
+pub fn relative_half_width(sorted: &[f64], p: f64) -> f64 {
+    let q = quantile_sorted(sorted, p);
+    let [lo, hi] = quantile_ci_sorted(sorted, p, Z95);
+    let half = 0.5 * (hi - lo);
+    if half == 0.0 { 0.0 } else { half / q.abs() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,8 @@
 //! The scenario file format: serde types that mirror the TOML (or JSON) exactly.
 //!
 //! These types hold what the user wrote, unvalidated; the engine never sees
-//! them. [`crate::Scenario::try_from`] checks every rule and turns them into the
-//! validated model. Unknown fields are rejected everywhere, so a typo such as
+//! them. [`super::validate`] checks every rule and turns them into the
+//! validated model, and [`super::write`] turns a model back into them. Unknown fields are rejected everywhere, so a typo such as
 //! `cancelled_fractoin` is an error naming the field, not a silent default.
 //!
 //! Units are in the field names (`_km2`, `_m2`, `_usd`, `_per_team_day`).
@@ -15,7 +15,8 @@
 //! overhead_fraction = 0.1            # a plain number is a fixed value
 //! ```
 
-use crate::model::HazardKind;
+use crate::model::{HazardKind, Method, Pool};
+use crate::sampling::DistParams;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -27,97 +28,7 @@ pub enum DistSpec {
     /// A plain number: a fixed value.
     Fixed(f64),
     /// An inline table with a `dist` tag.
-    Table(DistTable),
-}
-
-/// The distribution tables accepted in scenario files (`dist = "..."`).
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
-#[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
-pub enum DistTable {
-    /// `{ dist = "fixed", value = 3 }`
-    Fixed {
-        /// The value.
-        value: f64,
-    },
-    /// `{ dist = "uniform", min, max }`
-    Uniform {
-        /// Lower bound.
-        min: f64,
-        /// Upper bound.
-        max: f64,
-    },
-    /// `{ dist = "triangular", min, mode, max }`
-    Triangular {
-        /// Lower bound.
-        min: f64,
-        /// Most likely value.
-        mode: f64,
-        /// Upper bound.
-        max: f64,
-    },
-    /// `{ dist = "pert", min, mode, max, shape = 4 }`
-    Pert {
-        /// Lower bound.
-        min: f64,
-        /// Most likely value.
-        mode: f64,
-        /// Upper bound.
-        max: f64,
-        /// λ, 4 by default.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        shape: Option<f64>,
-    },
-    /// `{ dist = "normal", mean, sd, min?, max? }` (truncated when a bound is given)
-    Normal {
-        /// Mean of the untruncated normal.
-        mean: f64,
-        /// Standard deviation of the untruncated normal.
-        sd: f64,
-        /// Optional lower truncation.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        min: Option<f64>,
-        /// Optional upper truncation.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max: Option<f64>,
-    },
-    /// `{ dist = "lognormal", median, p90 }`, `{ median, p95 }` or `{ mean, cv }`
-    Lognormal {
-        /// Median.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        median: Option<f64>,
-        /// 90th percentile (with `median`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        p90: Option<f64>,
-        /// 95th percentile (with `median`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        p95: Option<f64>,
-        /// Mean (with `cv`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        mean: Option<f64>,
-        /// Coefficient of variation (with `mean`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        cv: Option<f64>,
-    },
-    /// `{ dist = "beta", alpha, beta, min = 0, max = 1 }`
-    Beta {
-        /// Shape α.
-        alpha: f64,
-        /// Shape β.
-        beta: f64,
-        /// Lower end (0 by default).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        min: Option<f64>,
-        /// Upper end (1 by default).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max: Option<f64>,
-    },
-    /// `{ dist = "discrete", values = [...], weights = [...] }`
-    Discrete {
-        /// The values.
-        values: Vec<f64>,
-        /// Their weights (normalised).
-        weights: Vec<f64>,
-    },
+    Table(DistParams),
 }
 
 impl DistSpec {
@@ -129,22 +40,22 @@ impl DistSpec {
     /// PERT(min, mode, max).
     #[must_use]
     pub fn pert(min: f64, mode: f64, max: f64) -> Self {
-        DistSpec::Table(DistTable::Pert { min, mode, max, shape: None })
+        DistSpec::Table(DistParams::Pert { min, mode, max, shape: None })
     }
     /// Triangular(min, mode, max).
     #[must_use]
     pub fn triangular(min: f64, mode: f64, max: f64) -> Self {
-        DistSpec::Table(DistTable::Triangular { min, mode, max })
+        DistSpec::Table(DistParams::Triangular { min, mode, max })
     }
     /// Uniform(min, max).
     #[must_use]
     pub fn uniform(min: f64, max: f64) -> Self {
-        DistSpec::Table(DistTable::Uniform { min, max })
+        DistSpec::Table(DistParams::Uniform { min, max })
     }
     /// Lognormal from median and 95th percentile.
     #[must_use]
     pub fn lognormal_median_p95(median: f64, p95: f64) -> Self {
-        DistSpec::Table(DistTable::Lognormal { median: Some(median), p90: None, p95: Some(p95), mean: None, cv: None })
+        DistSpec::Table(DistParams::Lognormal { median: Some(median), p90: None, p95: Some(p95), mean: None, cv: None })
     }
 }
 
@@ -174,7 +85,7 @@ impl<'de> Deserialize<'de> for DistSpec {
                 Ok(DistSpec::Fixed(v as f64))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DistSpec, A::Error> {
-                DistTable::deserialize(de::value::MapAccessDeserializer::new(map)).map(DistSpec::Table)
+                DistParams::deserialize(de::value::MapAccessDeserializer::new(map)).map(DistSpec::Table)
             }
         }
         d.deserialize_any(V)
@@ -225,8 +136,9 @@ pub struct ScenarioFile {
     pub hazards: BTreeMap<HazardKind, LandReleaseFile>,
     /// Non-technical and technical survey.
     pub survey: SurveyFile,
-    /// Clearance methods.
-    pub methods: MethodsFile,
+    /// Clearance methods (`[methods.manual]`, ...); a method with a share anywhere must be described.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub methods: BTreeMap<Method, MethodFile>,
     /// Overhead and benchmark costs.
     pub costs: CostsFile,
     /// Teams over time (enables the schedule).
@@ -270,25 +182,7 @@ pub struct LandReleaseFile {
     pub items_per_km2: Option<DistSpec>,
     /// How the area to clear splits between methods (must sum to 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub method_shares: Option<MethodSharesFile>,
-}
-
-/// Shares of the area to clear by method; missing ones are 0; they must sum to 1.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct MethodSharesFile {
-    /// Manual teams (deminers with detectors and prodders).
-    #[serde(default)]
-    pub manual: f64,
-    /// Mechanical (flails, tillers, armoured machines).
-    #[serde(default)]
-    pub mechanical: f64,
-    /// Mine detection dogs.
-    #[serde(default)]
-    pub mine_detection_dogs: f64,
-    /// Battle area clearance (UXO-only land).
-    #[serde(default)]
-    pub battle_area_clearance: f64,
+    pub method_shares: Option<BTreeMap<Method, f64>>,
 }
 
 /// Survey stages.
@@ -327,24 +221,6 @@ pub struct TechnicalSurveyFile {
     /// km² one TS team processes per working day (needed for the schedule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub productivity_km2_per_team_day: Option<DistSpec>,
-}
-
-/// The four clearance methods; a method with a share anywhere must be described.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct MethodsFile {
-    /// Manual clearance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub manual: Option<MethodFile>,
-    /// Mechanical clearance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mechanical: Option<MethodFile>,
-    /// Mine detection dogs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mine_detection_dogs: Option<MethodFile>,
-    /// Battle area clearance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub battle_area_clearance: Option<MethodFile>,
 }
 
 /// Productivity and cost of one clearance method. Give productivity either per
@@ -397,32 +273,10 @@ pub struct CapacityFile {
     /// Work order: `as_given`, `casualty_risk`, `value_per_cost`, `smallest_first`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
-    /// Team pools.
-    pub teams: TeamsFile,
-}
-
-/// Team pools; survey pools are optional (a missing one never limits the schedule).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct TeamsFile {
-    /// NTS teams.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_technical_survey: Option<TeamPoolFile>,
-    /// TS teams.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub technical_survey: Option<TeamPoolFile>,
-    /// Manual clearance teams.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub manual: Option<TeamPoolFile>,
-    /// Mechanical clearance teams (machines).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mechanical: Option<TeamPoolFile>,
-    /// Mine detection dog teams.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mine_detection_dogs: Option<TeamPoolFile>,
-    /// Battle area clearance teams.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub battle_area_clearance: Option<TeamPoolFile>,
+    /// Team pools by name (`non_technical_survey`, `technical_survey`, then one
+    /// per clearance method); survey pools are optional (a missing one never limits the schedule).
+    #[serde(default)]
+    pub teams: BTreeMap<Pool, TeamPoolFile>,
 }
 
 /// One pool of teams: `min(ceiling, initial · (1 + growth_per_year)^year)`.

@@ -12,9 +12,8 @@
 
 use crate::error::{Error, Problem, Result};
 use crate::model::Scenario;
-use crate::simulate::outputs::national_output;
-use crate::simulate::{Builder, Outcome, SimConfig, check_memory, prepare, run_range, with_threads};
-use crate::stats::summary::{Z95, quantile_ci_sorted, quantile_sorted};
+use crate::simulate::{Outcome, Run, SimConfig};
+use crate::stats::relative_half_width;
 use serde::Serialize;
 
 /// What precision to reach.
@@ -23,7 +22,7 @@ use serde::Serialize;
 pub struct PrecisionTarget {
     /// Relative half-width of the 95 % CI of P50 and P90, in (0, 1] (0.01 = 1 %).
     pub relative: f64,
-    /// Outputs to watch; empty means `total_cost_usd` and, when scheduled, `duration_years`.
+    /// Outputs to watch; empty means `total_cost` and, when scheduled, `duration_years`.
     pub outputs: Vec<String>,
     /// Trials in the first round (1,024 by default).
     pub initial_trials: u64,
@@ -93,15 +92,6 @@ pub struct Converged {
     pub rounds: Vec<u64>,
 }
 
-/// Relative half-width of the 95 % CI of the `p` quantile of sorted values.
-#[must_use]
-pub fn relative_half_width(sorted: &[f64], p: f64) -> f64 {
-    let q = quantile_sorted(sorted, p);
-    let [lo, hi] = quantile_ci_sorted(sorted, p, Z95);
-    let half = 0.5 * (hi - lo);
-    if half == 0.0 { 0.0 } else { half / q.abs() }
-}
-
 /// Runs `scenario` in rounds until P50 and P90 of the watched outputs are known
 /// within `target.relative` at 95 % confidence (`config.trials` is ignored).
 ///
@@ -111,48 +101,42 @@ pub fn relative_half_width(sorted: &[f64], p: f64) -> f64 {
 /// any error of [`crate::simulate`].
 pub fn simulate_to_precision(scenario: &Scenario, config: &SimConfig, target: &PrecisionTarget) -> Result<Converged> {
     let first = target.initial_trials.max(16);
-    let c = prepare(scenario, &config.clone().with_trials(first))?;
-    check_memory(&c, first, config.memory_limit_bytes)?;
-    let max_fit = config.memory_limit_bytes / c.bytes_per_trial().max(1);
-    let max_trials = target.max_trials.min(max_fit).max(first);
+    let mut run = Run::new(scenario, config)?;
+    run.ensure_room(first)?;
+    let max_trials = target.max_trials.min(run.max_trials()).max(first);
     let watched: Vec<String> = if target.outputs.is_empty() {
-        let mut v = vec!["total_cost_usd".to_string()];
-        if c.cols.duration.is_some() {
+        let mut v = vec!["total_cost".to_string()];
+        if run.values("duration_years").is_some() {
             v.push("duration_years".into());
         }
         v
     } else {
         target.outputs.clone()
     };
-    let idx: Vec<usize> =
-        watched.iter().map(|name| national_output(&c.defs, name, "--output")).collect::<Result<_>>()?;
-    with_threads(config.threads, || {
-        let mut b = Builder::new(&c, first);
-        let mut rounds = Vec::new();
-        let mut done = 0u64;
-        let mut next = first;
-        loop {
-            b.append(run_range(&c, done..done + next, None));
-            done += next;
-            rounds.push(done);
-            let precision: Vec<PrecisionReached> = idx
-                .iter()
-                .zip(&watched)
-                .map(|(&i, name)| {
-                    let mut v: Vec<f64> = b.column(i).iter().copied().filter(|x| x.is_finite()).collect();
-                    v.sort_unstable_by(f64::total_cmp);
-                    PrecisionReached {
-                        output: name.clone(),
-                        p50: relative_half_width(&v, 0.5),
-                        p90: relative_half_width(&v, 0.9),
-                    }
-                })
-                .collect();
-            let reached = precision.iter().all(|p| p.p50 <= target.relative && p.p90 <= target.relative);
-            if reached || done >= max_trials {
-                return Ok(Converged { outcome: b.finish(&c), reached, precision, rounds });
-            }
-            next = done.min(max_trials - done);
+    let idx: Vec<usize> = watched.iter().map(|name| run.output_index(name, "--output")).collect::<Result<_>>()?;
+    let mut rounds = Vec::new();
+    let mut next = first;
+    loop {
+        run.add_trials(next, None)?;
+        let done = run.trials();
+        rounds.push(done);
+        let precision: Vec<PrecisionReached> = idx
+            .iter()
+            .zip(&watched)
+            .map(|(&i, name)| {
+                let mut v: Vec<f64> = run.column(i).iter().copied().filter(|x| x.is_finite()).collect();
+                v.sort_unstable_by(f64::total_cmp);
+                PrecisionReached {
+                    output: name.clone(),
+                    p50: relative_half_width(&v, 0.5),
+                    p90: relative_half_width(&v, 0.9),
+                }
+            })
+            .collect();
+        let reached = precision.iter().all(|p| p.p50 <= target.relative && p.p90 <= target.relative);
+        if reached || done >= max_trials {
+            return Ok(Converged { outcome: run.finish(), reached, precision, rounds });
         }
-    })
+        next = done.min(max_trials - done);
+    }
 }

@@ -1,0 +1,142 @@
+//! How much clearance capacity a deadline needs: the smallest scaling of
+//! today's clearance teams that releases all land in time with a confidence,
+//! found on common random numbers.
+
+use crate::error::{Error, Result};
+use crate::model::{Method, Pool, Scenario};
+use crate::simulate::{SimConfig, simulate};
+use serde::Serialize;
+
+/// The answer of [`required_clearance_capacity`].
+#[derive(Clone, Debug, Serialize)]
+pub struct CapacityAnswer {
+    /// The smallest factor on today's clearance teams (initial and ceiling of
+    /// every clearance pool) that meets the deadline with the confidence asked.
+    pub factor: f64,
+    /// P(all land released by the deadline) at that factor.
+    pub probability: f64,
+    /// The deadline: the end of this calendar year.
+    pub finish_by: i32,
+    /// The confidence asked for.
+    pub confidence: f64,
+    /// Every factor tried and its probability, in the order tried.
+    pub evaluations: Vec<(f64, f64)>,
+    /// Clearance teams today and at the factor: (pool, initial, ceiling) as given (means for uncertain counts).
+    pub teams: Vec<(String, f64, f64)>,
+}
+
+const MAX_FACTOR: f64 = 1024.0;
+const MIN_FACTOR: f64 = 1.0 / 1024.0;
+
+/// Finds the smallest scaling of the clearance capacity (teams of every
+/// clearance method, initial count and ceiling) that releases all suspected
+/// land by the end of `finish_by` with probability at least `confidence`.
+///
+/// Every factor is evaluated on the same random numbers (common random
+/// numbers), so the estimated probability is monotone in the factor; the
+/// search doubles (or halves) from today's capacity to bracket the answer,
+/// then bisects to 1 % relative precision.
+///
+/// # Errors
+/// [`Error::InvalidValue`] for a confidence outside (0, 1), a deadline before
+/// the start year, or a scenario without capacity; [`Error::Infeasible`] when
+/// even 1,024 times today's clearance teams do not finish in time (survey
+/// capacity or the horizon then binds).
+pub fn required_clearance_capacity(
+    scenario: &Scenario,
+    config: &SimConfig,
+    finish_by: i32,
+    confidence: f64,
+) -> Result<CapacityAnswer> {
+    if !(confidence > 0.0 && confidence < 1.0) {
+        return Err(Error::invalid("confidence", confidence, "must lie in (0, 1)"));
+    }
+    if finish_by < scenario.start_year() {
+        return Err(Error::invalid(
+            "finish_by",
+            f64::from(finish_by),
+            format!("must not be before the scenario's start year ({})", scenario.start_year()),
+        ));
+    }
+    let Some(capacity) = scenario.capacity() else {
+        return Err(Error::InvalidValue(crate::Problem::text(
+            "capacity",
+            "missing",
+            "the scenario has no [capacity]: there is no schedule to meet a deadline",
+        )));
+    };
+    let years = f64::from(finish_by - scenario.start_year() + 1);
+    if years > capacity.horizon_years as f64 {
+        return Err(Error::invalid(
+            "finish_by",
+            f64::from(finish_by),
+            format!(
+                "lies beyond the scenario's horizon ({} years from {})",
+                capacity.horizon_years,
+                scenario.start_year()
+            ),
+        ));
+    }
+    let mut evaluations = Vec::new();
+    let mut eval = |k: f64| -> Result<f64> {
+        let o = simulate(&scenario.with_clearance_capacity_scaled(k)?, config)?;
+        let (Some(d), Some(s)) = (o.values("duration_years"), o.values("share_released_by_horizon")) else {
+            return Err(o.unknown_output("duration_years"));
+        };
+        // A trial meets the deadline when all land is released and the last release is before it.
+        let valid = d.iter().filter(|v| v.is_finite()).count().max(1);
+        let ok = d.iter().zip(s).filter(|(d, s)| **s >= 1.0 - 1e-12 && **d <= years).count();
+        let p = ok as f64 / valid as f64;
+        evaluations.push((k, p));
+        Ok(p)
+    };
+    let (mut lo, mut hi);
+    if eval(1.0)? >= confidence {
+        hi = 1.0;
+        lo = 0.5;
+        while eval(lo)? >= confidence {
+            hi = lo;
+            lo /= 2.0;
+            if lo < MIN_FACTOR {
+                break;
+            }
+        }
+    } else {
+        lo = 1.0;
+        hi = 2.0;
+        loop {
+            let p = eval(hi)?;
+            if p >= confidence {
+                break;
+            }
+            lo = hi;
+            hi *= 2.0;
+            if hi > MAX_FACTOR {
+                return Err(Error::Infeasible(format!(
+                    "even {MAX_FACTOR}× today's clearance teams release all land by the end of {finish_by} with probability {p:.3}, \
+                     below {confidence}: survey capacity (NTS, TS) or the schedule's horizon limits release; \
+                     add survey teams or move the deadline"
+                )));
+            }
+        }
+    }
+    while (hi - lo) / hi > 0.01 {
+        let mid = 0.5 * (lo + hi);
+        if eval(mid)? >= confidence {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    let probability = evaluations.iter().rev().find(|(k, _)| *k == hi).map_or(f64::NAN, |e| e.1);
+    let mut teams = Vec::new();
+    if let Some(g) = capacity.groups.first() {
+        let params = scenario.params();
+        for m in Method::ALL {
+            if let Some(p) = &g.pools[Pool::Clearance(m)] {
+                teams.push((m.name().to_string(), params.mean(p.initial), params.mean(p.ceiling_or_initial())));
+            }
+        }
+    }
+    Ok(CapacityAnswer { factor: hi, probability, finish_by, confidence, evaluations, teams })
+}

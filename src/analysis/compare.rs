@@ -1,0 +1,156 @@
+//! Which plan is better, and by how much: plans run on common random numbers.
+//!
+//! Plans run on **common random numbers**: the same seed and trial indices,
+//! so every input the plans share takes the same value in the same trial and
+//! every site gets the same random draws (see [`crate::sampling::stream`]). The
+//! difference between two plans is then measured trial by trial (paired), which
+//! removes the shared uncertainty and makes small differences visible with few
+//! trials.
+
+use crate::error::{Error, Result};
+use crate::model::Scenario;
+use crate::simulate::{Better, Outcome, SimConfig, simulate};
+use crate::stats::{PairedDifference, Summary};
+use serde::Serialize;
+
+/// Plan `b` against the baseline for one output: the paired statistics and
+/// the probability that `b` is better.
+#[derive(Clone, Debug, Serialize)]
+pub struct Versus {
+    /// Paired statistics of `b − a`.
+    #[serde(flatten)]
+    pub diff: PairedDifference,
+    /// Share of trials where b is better than a (by the output's direction);
+    /// NaN when neither direction is better.
+    pub prob_better: f64,
+}
+
+impl std::ops::Deref for Versus {
+    type Target = PairedDifference;
+    fn deref(&self) -> &PairedDifference {
+        &self.diff
+    }
+}
+
+impl Versus {
+    /// Paired statistics of `b − a` for an output whose better direction is `better`.
+    #[must_use]
+    pub fn new(a: &[f64], b: &[f64], better: Better) -> Self {
+        let diff = PairedDifference::new(a, b);
+        let prob_better = match better {
+            Better::Lower => diff.prob_lower,
+            Better::Higher => diff.prob_higher,
+            Better::Neither => f64::NAN,
+        };
+        Versus { diff, prob_better }
+    }
+}
+
+/// One output across plans.
+#[derive(Clone, Debug, Serialize)]
+pub struct OutputComparison {
+    /// Output name.
+    pub name: String,
+    /// Unit (money in the scenario's currency).
+    pub unit: String,
+    /// The kind of unit (for formatting).
+    #[serde(skip)]
+    pub unit_kind: crate::simulate::Unit,
+    /// Which direction is better.
+    pub better: Better,
+    /// Each plan's summary.
+    pub plans: Vec<Summary>,
+    /// Each plan after the first against the first (baseline).
+    pub versus_baseline: Vec<Versus>,
+}
+
+/// Plans run on common random numbers, compared output by output.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    /// Plan (scenario) names; the first is the baseline.
+    pub plans: Vec<String>,
+    /// Trials per plan.
+    pub trials: u64,
+    /// Seed shared by all plans.
+    pub seed: u64,
+    /// National outputs every plan has.
+    pub outputs: Vec<OutputComparison>,
+}
+
+impl Comparison {
+    /// The comparison of one output.
+    #[must_use]
+    pub fn output(&self, name: &str) -> Option<&OutputComparison> {
+        self.outputs.iter().find(|o| o.name == name)
+    }
+}
+
+/// Runs every plan with the same config (seed, trials) and compares them with the first.
+///
+/// # Errors
+/// [`Error::InvalidValue`] with fewer than two plans; any error of [`simulate`].
+///
+/// # Example
+/// ```
+/// use demine::{SimConfig, ModelLevel, io::load_scenario, analysis::compare};
+/// let today = load_scenario("ukraine")?;
+/// let more = today.with_clearance_capacity_scaled(2.0)?;
+/// let c = compare(&[today, more], &SimConfig::default().with_trials(300).with_model(ModelLevel::Aggregate))?;
+/// let d = &c.output("duration_years").expect("scheduled").versus_baseline[0];
+/// assert!(d.mean < 0.0 && d.prob_better > 0.9);
+/// # Ok::<(), demine::Error>(())
+/// ```
+pub fn compare(plans: &[Scenario], config: &SimConfig) -> Result<Comparison> {
+    if plans.len() < 2 {
+        return Err(Error::invalid("plans", plans.len() as f64, "compare needs at least two plans"));
+    }
+    let outcomes = plans.iter().map(|p| simulate(p, config)).collect::<Result<Vec<Outcome>>>()?;
+    compare_outcomes(&outcomes)
+}
+
+/// Compares outcomes already run on common random numbers (same seed and trials).
+///
+/// # Errors
+/// [`Error::InvalidValue`] with fewer than two outcomes, or outcomes that were
+/// not run with the same seed and trial count (their trials would not pair).
+pub fn compare_outcomes(outcomes: &[Outcome]) -> Result<Comparison> {
+    let [base, rest @ ..] = outcomes else {
+        return Err(Error::invalid("plans", 0.0, "compare needs at least two plans"));
+    };
+    if rest.is_empty() {
+        return Err(Error::invalid("plans", 1.0, "compare needs at least two plans"));
+    }
+    for o in rest {
+        if o.trials() != base.trials() || o.seed() != base.seed() {
+            return Err(Error::InvalidValue(crate::Problem::text(
+                "plans",
+                format!("{} ({} trials, seed {})", o.scenario_name(), o.trials(), o.seed()),
+                format!(
+                    "must be run with the baseline's seed and trials ({}, seed {}) to pair trials",
+                    base.trials(),
+                    base.seed()
+                ),
+            )));
+        }
+    }
+    let mut outputs = Vec::new();
+    for d in base.outputs().iter().filter(|d| d.region.is_none()) {
+        let cols: Option<Vec<&[f64]>> = outcomes.iter().map(|o| o.values(&d.name)).collect();
+        let Some(cols) = cols else { continue };
+        let dir = d.better();
+        outputs.push(OutputComparison {
+            name: d.name.clone(),
+            unit: d.unit.clone(),
+            unit_kind: d.unit_kind(),
+            better: dir,
+            plans: outcomes.iter().map(|o| o.summary(&d.name).cloned().unwrap_or_else(|| Summary::new(&[]))).collect(),
+            versus_baseline: cols[1..].iter().map(|b| Versus::new(cols[0], b, dir)).collect(),
+        });
+    }
+    Ok(Comparison {
+        plans: outcomes.iter().map(|o| o.scenario_name().to_string()).collect(),
+        trials: base.trials(),
+        seed: base.seed(),
+        outputs,
+    })
+}

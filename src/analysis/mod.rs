@@ -1,0 +1,14 @@
+//! Analyses built on the public run API ([`crate::simulate::Run`]): stop when
+//! precise enough, which inputs drive the answer, which plan is better, how
+//! much capacity a deadline needs. Each is a client of the engine like any
+//! user's own analysis could be.
+
+pub mod capacity;
+pub mod compare;
+pub mod convergence;
+pub mod sensitivity;
+
+pub use capacity::{CapacityAnswer, required_clearance_capacity};
+pub use compare::{Comparison, OutputComparison, Versus, compare, compare_outcomes};
+pub use convergence::{Converged, PrecisionReached, PrecisionTarget, simulate_to_precision};
+pub use sensitivity::{Tornado, TornadoBar, scenario_sobol_indices, tornado};

@@ -1,0 +1,61 @@
+//! `[sites]`: a CSV inventory (read here, against the scenario's regions and
+//! strata) or synthetic sites.
+
+use super::Conv;
+use crate::error::{Problem, Result};
+use crate::io::file::SitesFile;
+use crate::io::inventory;
+use crate::model::{Scenario, SiteSource, SitesModel, StratumArea};
+use std::path::Path;
+
+/// The most synthetic sites a scenario may ask for.
+pub const MAX_SITES: u64 = 10_000_000;
+
+/// Converts `[sites]`; an inventory's strata without an area take its totals.
+///
+/// # Errors
+/// The inventory's own errors (file, line, column), returned at once.
+pub(crate) fn sites(
+    conv: &mut Conv,
+    f: Option<&SitesFile>,
+    base_dir: Option<&Path>,
+    s: &mut Scenario,
+) -> Result<Option<SitesModel>> {
+    let Some(f) = f else { return Ok(None) };
+    if let Some(v) = f.reduction_spread {
+        conv.fixed_fraction("sites.reduction_spread", v);
+    }
+    conv.in_range("sites.team_day_cv", f.team_day_cv, 0.0, 5.0, "must lie in [0, 5]");
+    let source = match (&f.inventory, f.count) {
+        (Some(given), None) => {
+            let full = match base_dir {
+                Some(b) => b.join(given),
+                None => Path::new(given).to_path_buf(),
+            };
+            let inv = inventory::read_inventory(&full, given, &s.regions, &s.strata)?;
+            for (si, st) in s.strata.iter_mut().enumerate() {
+                if let StratumArea::Inventory(_) = st.area {
+                    st.area = StratumArea::Inventory(inv.stratum_area_m2(si) / 1e6);
+                }
+            }
+            SiteSource::Inventory(inv)
+        }
+        (None, Some(count)) => {
+            if count == 0 || count > MAX_SITES {
+                conv.problems.push(Problem::new("sites.count", count as f64, "must lie in [1, 10,000,000]"));
+            }
+            conv.in_range("sites.size_cv", f.size_cv, 0.0, 10.0, "must lie in [0, 10]");
+            conv.in_range("sites.population_cv", f.population_cv, 0.0, 10.0, "must lie in [0, 10]");
+            SiteSource::Synthetic { count, size_cv: f.size_cv, seed: f.seed, population_cv: f.population_cv }
+        }
+        _ => {
+            conv.problems.push(Problem::text(
+                "sites",
+                "inventory and count",
+                "give exactly one of `inventory` (a CSV file) and `count` (synthetic sites)",
+            ));
+            SiteSource::Synthetic { count: 1, size_cv: None, seed: None, population_cv: None }
+        }
+    };
+    Ok(Some(SitesModel { source, reduction_spread: f.reduction_spread, team_day_cv: f.team_day_cv }))
+}

@@ -1,0 +1,173 @@
+//! Rules across fields: what a scenario must satisfy as a whole. They run when
+//! a file is read and again after every edit ([`Scenario::set`]).
+
+use super::kinds::{Method, Pool, Survey};
+use super::param::Param;
+use super::region::StratumArea;
+use super::scenario::Scenario;
+use super::sites::SiteSource;
+use crate::error::Problem;
+
+impl Scenario {
+    /// Every broken rule across fields (empty when the scenario is consistent).
+    #[must_use]
+    pub fn check(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        self.check_methods(&mut problems);
+        self.check_pools(&mut problems);
+        self.check_capacity_coverage(&mut problems);
+        self.check_inventory_areas(&mut problems);
+        problems
+    }
+
+    /// A method with a share anywhere must be described.
+    fn check_methods(&self, problems: &mut Vec<Problem>) {
+        for st in &self.strata {
+            for m in Method::ALL {
+                let share = st.release.method_shares[m];
+                if share > 0.0 && self.methods[m].is_none() {
+                    problems.push(Problem::text(
+                        format!("methods.{m}"),
+                        "missing",
+                        format!(
+                            "{} clears {} % of its area by {m}, so [methods.{m}] must describe it",
+                            st.path,
+                            share * 100.0
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// A fixed ceiling must not be below a fixed initial count.
+    fn check_pools(&self, problems: &mut Vec<Problem>) {
+        let Some(c) = &self.capacity else { return };
+        for g in &c.groups {
+            for (pool, pm) in g.pools.iter() {
+                let Some(pm) = pm else { continue };
+                let (Some(init), Some(ceil)) =
+                    (self.params.fixed(pm.initial), pm.ceiling.and_then(|p| self.params.fixed(p)))
+                else {
+                    continue;
+                };
+                if ceil < init {
+                    problems.push(Problem::new(
+                        format!("{}.teams.{pool}.ceiling", g.path),
+                        ceil,
+                        format!("must be >= initial ({init})"),
+                    ));
+                }
+            }
+        }
+    }
+
+    fn is_zero(&self, p: Param) -> bool {
+        self.params.fixed(p) == Some(0.0)
+    }
+
+    /// Once capacity is given, every region needs a group and every pool with work needs teams.
+    fn check_capacity_coverage(&self, problems: &mut Vec<Problem>) {
+        let Some(capacity) = &self.capacity else { return };
+        for (ri, r) in self.regions.iter().enumerate() {
+            let Some(g) = r.capacity_group else {
+                problems.push(Problem::text(
+                    format!("regions[{ri}].capacity"),
+                    "missing",
+                    "other regions have capacity but this one has none: add a national [capacity] or one for this region",
+                ));
+                continue;
+            };
+            let group = &capacity.groups[g];
+            for st in &self.strata[r.strata.clone()] {
+                for m in Method::ALL {
+                    let share = st.release.method_shares[m];
+                    if share <= 0.0 {
+                        continue;
+                    }
+                    let pool = Pool::Clearance(m);
+                    let pp = format!("{}.teams.{pool}", group.path);
+                    match &group.pools[pool] {
+                        None => problems.push(Problem::text(
+                            pp,
+                            "missing",
+                            format!(
+                                "{} clears {} % of its area by {m}, so these teams are needed",
+                                st.path,
+                                share * 100.0
+                            ),
+                        )),
+                        Some(pm) => {
+                            let field = if self.is_zero(pm.initial) {
+                                Some("initial")
+                            } else if pm.ceiling.is_some_and(|c| self.is_zero(c)) {
+                                Some("ceiling")
+                            } else {
+                                None
+                            };
+                            if let Some(field) = field {
+                                problems.push(Problem::new(
+                                    format!("{pp}.{field}"),
+                                    0.0,
+                                    format!(
+                                        "{} clears {} % of its area by {m}, but with zero teams that work never finishes",
+                                        st.path,
+                                        share * 100.0
+                                    ),
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            for (survey, model) in [(Survey::NonTechnical, &self.nts), (Survey::Technical, &self.ts)] {
+                let pool = Pool::Survey(survey);
+                let Some(pm) = &group.pools[pool] else { continue };
+                if model.productivity_km2_per_team_day.is_none() {
+                    let sp = if survey == Survey::NonTechnical { "non_technical" } else { "technical" };
+                    problems.push(Problem::text(
+                        format!("survey.{sp}.productivity_km2_per_team_day"),
+                        "missing",
+                        format!("{}.teams.{pool} is given, so the survey's productivity is needed", group.path),
+                    ));
+                }
+                if self.is_zero(pm.initial) {
+                    problems.push(Problem::new(
+                        format!("{}.teams.{pool}.initial", group.path),
+                        0.0,
+                        "with zero survey teams no land is ever released; remove the pool to leave survey unlimited",
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Strata with an area must agree with the inventory's sites in them.
+    fn check_inventory_areas(&self, problems: &mut Vec<Problem>) {
+        let Some(SiteSource::Inventory(inv)) = self.sites.as_ref().map(|s| &s.source) else { return };
+        for (si, s) in self.strata.iter().enumerate() {
+            let total_km2 = inv.stratum_area_m2(si) / 1e6;
+            match s.area {
+                StratumArea::Inventory(_) => {}
+                StratumArea::Area(p) => {
+                    let (lo, hi) = self.params.support(p);
+                    let tol = 0.005 * hi.abs().max(1e-9);
+                    if !(total_km2 >= lo - tol && total_km2 <= hi + tol) {
+                        problems.push(Problem::text(
+                            format!("{}.suspected_area_km2", s.path),
+                            if lo == hi { format!("{lo}") } else { format!("[{lo}, {hi}]") },
+                            format!(
+                                "disagrees with the inventory, whose sites in this stratum add up to {total_km2} km² (tolerance 0.5 %)"
+                            ),
+                        ));
+                    }
+                }
+                StratumArea::Barrier { .. } => problems.push(Problem::text(
+                    format!("{}.barrier", s.path),
+                    "a barrier",
+                    "cannot be combined with an inventory; give the belt as inventory rows instead",
+                )),
+            }
+        }
+    }
+}

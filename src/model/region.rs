@@ -1,0 +1,82 @@
+//! Regions and their hazard strata.
+
+use super::kinds::HazardKind;
+use super::land_release::{LandRelease, ResolvedRelease};
+use super::param::Param;
+use std::ops::Range;
+
+/// A region (oblast, country) and its strata.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Region {
+    /// Name, unique in the scenario.
+    pub name: String,
+    /// Land area, km².
+    pub land_area_km2: Option<f64>,
+    /// People exposed (for synthetic sites).
+    pub population_exposed: Option<f64>,
+    /// Share of suspected land that is farmland (for synthetic sites); `None`: 0.
+    pub agricultural_share: Option<f64>,
+    /// Land-release overrides for the region.
+    pub land_release: LandRelease,
+    /// Index of its capacity group (`None` when the scenario has no capacity).
+    pub capacity_group: Option<usize>,
+    /// True when the region has its own capacity table (its group is its own).
+    pub own_capacity: bool,
+    /// Its strata (indices into the scenario's strata).
+    pub strata: Range<usize>,
+}
+
+impl Region {
+    /// Share of the suspected land that is farmland (0 when not given).
+    #[must_use]
+    pub fn farmland_share(&self) -> f64 {
+        self.agricultural_share.unwrap_or(0.0)
+    }
+}
+
+/// Where a stratum's area comes from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum StratumArea {
+    /// A suspected area in km² (a weight when the national total is set).
+    Area(Param),
+    /// The area is the inventory's total for the stratum (no area given).
+    Inventory(f64),
+    /// A barrier minefield: length × width, with a known count of mines.
+    Barrier {
+        /// km of border mined.
+        length_km: Param,
+        /// Belt depth, m.
+        width_m: Param,
+        /// Mines per km.
+        mines_per_km: Param,
+        /// Cost of laying one mine (purchase and emplacement).
+        mine_unit_cost: Param,
+    },
+}
+
+/// One kind of contamination in one region.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stratum {
+    /// Index of its region.
+    pub region: usize,
+    /// Kind of contamination.
+    pub hazard: HazardKind,
+    /// Field path (`regions[2].strata[0]`).
+    pub path: String,
+    /// Area model.
+    pub area: StratumArea,
+    /// Land-release overrides for the stratum.
+    pub land_release: LandRelease,
+    /// Synthetic sites in this stratum, when set explicitly.
+    pub site_count: Option<u64>,
+    /// The parameters after the override chain (stratum, region, hazard, national).
+    pub release: ResolvedRelease,
+}
+
+impl Stratum {
+    /// True for a barrier minefield.
+    #[must_use]
+    pub fn is_barrier(&self) -> bool {
+        matches!(self.area, StratumArea::Barrier { .. })
+    }
+}

@@ -1,0 +1,239 @@
+//! Reports of the analyses: plan comparisons, the capacity solver, sensitivity.
+
+use super::{SCHEMA, human, thousands};
+use crate::analysis::{CapacityAnswer, Comparison, Tornado};
+use crate::model::Scenario;
+use crate::simulate::SimConfig;
+use crate::stats::SobolIndices;
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+
+/// Tornado data and Sobol indices as text: the `top` inputs of each output.
+#[must_use]
+pub fn sensitivity_table(
+    s: &Scenario,
+    config: &SimConfig,
+    tornados: &[Tornado],
+    sobol: &[SobolIndices],
+    top: usize,
+) -> String {
+    let label = |name: &str| s.param(name).map_or(name.to_string(), |i| i.label.clone());
+    let mut t = format!(
+        "sensitivity of {} ({} trials, {} sampler, seed {})\n",
+        s.name(),
+        thousands(config.trials as f64, 0),
+        config.sampler.unwrap_or(s.sampler()),
+        config.seed
+    );
+    for (k, tor) in tornados.iter().enumerate() {
+        t.push_str(&format!("\n== {} ==\ntornado (linear fit R² = {:.2})\n", tor.output, tor.src_r2));
+        t.push_str(&format!("  {:<48} {:>8} {:>8} {:>13}\n", "input", "Spearman", "SRC", "contribution"));
+        for b in tor.bars.iter().take(top) {
+            t.push_str(&format!(
+                "  {:<48} {:>8.3} {:>8.3} {:>12.1}%\n",
+                truncate(&b.label, 48),
+                b.spearman,
+                b.src,
+                100.0 * b.contribution
+            ));
+        }
+        for wmsg in &tor.warnings {
+            t.push_str(&format!("  warning: {wmsg}\n"));
+        }
+        if let Some(sb) = sobol.get(k) {
+            t.push_str(&format!(
+                "Sobol indices (N = {}, {} model runs; 95 % bootstrap CIs), by total index\n",
+                sb.n,
+                sb.n as usize * (sb.inputs.len() + 2)
+            ));
+            t.push_str(&format!("  {:<48} {:>22} {:>22}\n", "input", "first-order S", "total ST"));
+            let mut order: Vec<usize> = (0..sb.inputs.len()).collect();
+            order.sort_by(|&a, &b| sb.total[b].total_cmp(&sb.total[a]));
+            for &i in order.iter().take(top) {
+                t.push_str(&format!(
+                    "  {:<48} {:>6.3} [{:>6.3}, {:>6.3}] {:>6.3} [{:>6.3}, {:>6.3}]\n",
+                    truncate(&label(&sb.inputs[i]), 48),
+                    sb.first[i],
+                    sb.first_ci[i][0],
+                    sb.first_ci[i][1],
+                    sb.total[i],
+                    sb.total_ci[i][0],
+                    sb.total_ci[i][1]
+                ));
+            }
+            if s.correlation().is_some() {
+                t.push_str(
+                    "  note: Sobol indices sample inputs independently; the scenario's correlations are ignored\n",
+                );
+            }
+        }
+    }
+    t
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
+}
+
+/// Plans side by side, with each plan's paired difference from the baseline.
+#[must_use]
+pub fn comparison_table(c: &Comparison) -> String {
+    let mut t = format!(
+        "plans on common random numbers ({} trials, seed {}); baseline A = {}\n",
+        thousands(c.trials as f64, 0),
+        c.seed,
+        c.plans[0]
+    );
+    for (i, p) in c.plans.iter().enumerate().skip(1) {
+        t.push_str(&format!("plan {} = {p}\n", (b'A' + i as u8) as char));
+    }
+    t.push('\n');
+    let mut rows = vec![vec![
+        "output".to_string(),
+        "unit".into(),
+        "plan".into(),
+        "P50".into(),
+        "P80".into(),
+        "mean − A".into(),
+        "95% CI".into(),
+        "P(better than A)".into(),
+    ]];
+    for o in &c.outputs {
+        for (i, s) in o.plans.iter().enumerate() {
+            let letter = ((b'A' + i as u8) as char).to_string();
+            let unit = o.unit_kind;
+            let (diff, ci, pb) = if i == 0 {
+                (String::new(), String::new(), String::new())
+            } else {
+                let d = &o.versus_baseline[i - 1];
+                (
+                    human(d.mean, unit),
+                    format!("{} – {}", human(d.ci95[0], unit), human(d.ci95[1], unit)),
+                    if d.se == 0.0 && d.mean == 0.0 {
+                        "same".into()
+                    } else if d.prob_better.is_nan() {
+                        "–".into()
+                    } else {
+                        format!("{:.1} %", 100.0 * d.prob_better)
+                    },
+                )
+            };
+            rows.push(vec![
+                if i == 0 { o.name.clone() } else { String::new() },
+                if i == 0 { o.unit.clone() } else { String::new() },
+                letter,
+                human(s.p50(), unit),
+                human(s.p80(), unit),
+                diff,
+                ci,
+                pb,
+            ]);
+        }
+    }
+    let n = rows[0].len();
+    let width: Vec<usize> = (0..n).map(|k| rows.iter().map(|r| r[k].chars().count()).max().unwrap_or(0)).collect();
+    for r in rows {
+        let mut line = String::new();
+        for (k, cell) in r.iter().enumerate() {
+            let pad = " ".repeat(width[k] - cell.chars().count());
+            if k < 3 {
+                line.push_str(&format!("{cell}{pad}  "));
+            } else {
+                line.push_str(&format!("{pad}{cell}  "));
+            }
+        }
+        t.push_str(line.trim_end());
+        t.push('\n');
+    }
+    if let Some(o) = c.output("casualties_over_horizon") {
+        for (i, d) in o.versus_baseline.iter().enumerate() {
+            t.push_str(&format!(
+                "\ncasualties averted by plan {} against A over the horizon: {:.0} (95 % CI {:.0} – {:.0})",
+                (b'B' + i as u8) as char,
+                -d.mean,
+                -d.ci95[1],
+                -d.ci95[0]
+            ));
+        }
+        t.push('\n');
+    }
+    t
+}
+
+/// The capacity solver's answer as text.
+#[must_use]
+pub fn capacity_table(s: &Scenario, config: &SimConfig, a: &CapacityAnswer) -> String {
+    let th = thousands;
+    let mut t = format!(
+        "{}: to release all suspected land by the end of {} with {:.0} % confidence, clearance teams must be {:.2}× today's\n\
+         (P = {:.3} at {:.2}×; {} factors tried on {} trials with common random numbers, seed {})\n\n",
+        s.name(),
+        a.finish_by,
+        100.0 * a.confidence,
+        a.factor,
+        a.probability,
+        a.factor,
+        a.evaluations.len(),
+        th(config.trials as f64, 0),
+        config.seed
+    );
+    let _ = writeln!(
+        t,
+        "{:<24} {:>14} {:>14} {:>14} {:>14}",
+        "clearance pool", "initial now", "initial needed", "ceiling now", "ceiling needed"
+    );
+    for (name, init, ceil) in &a.teams {
+        let _ = writeln!(
+            t,
+            "{:<24} {:>14} {:>14} {:>14} {:>14}",
+            name,
+            th(*init, 0),
+            th(init * a.factor, 0),
+            th(*ceil, 0),
+            th(ceil * a.factor, 0)
+        );
+    }
+    t.push_str("\nfactor   P(all released by the deadline)\n");
+    let mut ev = a.evaluations.clone();
+    ev.sort_by(|x, y| x.0.total_cmp(&y.0));
+    for (k, p) in ev {
+        let _ = writeln!(t, "{k:>6.3}   {p:.3}");
+    }
+    t
+}
+
+/// Tornado data and Sobol indices as one JSON object.
+#[must_use]
+pub fn sensitivity_json(
+    s: &Scenario,
+    config: &SimConfig,
+    sobol_n: u64,
+    tornados: &[Tornado],
+    sobol: &[SobolIndices],
+) -> Value {
+    json!({
+        "schema": SCHEMA, "scenario": s.name(), "trials": config.trials, "seed": config.seed, "sobol_n": sobol_n,
+        "tornado": tornados, "sobol": sobol,
+        "notes": if s.correlation().is_some() { vec!["Sobol indices sample inputs independently: the scenario's correlations are ignored"] } else { Vec::new() },
+    })
+}
+
+/// A comparison as one JSON object.
+#[must_use]
+pub fn comparison_json(c: &Comparison) -> Value {
+    let mut v = json!(c);
+    if let Value::Object(m) = &mut v {
+        m.insert("schema".into(), json!(SCHEMA));
+    }
+    v
+}
+
+/// The capacity solver's answer as one JSON object.
+#[must_use]
+pub fn capacity_json(a: &CapacityAnswer) -> Value {
+    let mut v = json!(a);
+    if let Value::Object(m) = &mut v {
+        m.insert("schema".into(), json!(SCHEMA));
+    }
+    v
+}

@@ -1,0 +1,443 @@
+//! The result of a run: per-trial values, summaries, yearly series, per-site
+//! results; and the builder that assembles it from the engine's chunks.
+
+use super::compiled::Compiled;
+use super::config::ModelLevel;
+use super::engine::{Chunk, SiteAcc};
+use super::outputs::{self, Output, OutputDef, Series, YearValues};
+use super::trial;
+use crate::error::{Error, Result};
+use crate::sampling::Sampler;
+use crate::stats::summary::{Summary, quantile_sorted};
+use serde::Serialize;
+
+/// A trial whose outputs were not finite (an extreme input draw), with its inputs.
+#[derive(Clone, Debug, Serialize)]
+pub struct FailedTrial {
+    /// Trial index.
+    pub trial: u64,
+    /// The outputs that were NaN or infinite.
+    pub outputs: Vec<String>,
+    /// Every uncertain input's value in that trial.
+    pub inputs: Vec<(String, f64)>,
+}
+
+/// Per-site results aggregated over trials (file order).
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteResults {
+    /// Site ids.
+    pub ids: Vec<String>,
+    /// Region of each site.
+    pub regions: Vec<String>,
+    /// Mean calendar year of release, over the trials that released it within the horizon.
+    pub mean_release_year: Vec<f64>,
+    /// Share of trials releasing the site within the horizon.
+    pub released_share: Vec<f64>,
+}
+
+/// The result of a run: per-trial values of every output, their summaries,
+/// the yearly series, per-site results, and failed trials.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub(crate) scenario_name: String,
+    pub(crate) currency: String,
+    pub(crate) start_year: i32,
+    pub(crate) model: ModelLevel,
+    pub(crate) sampler: Sampler,
+    pub(crate) seed: u64,
+    pub(crate) trials: u64,
+    pub(crate) horizon: usize,
+    pub(crate) defs: Vec<OutputDef>,
+    pub(crate) region_names: Vec<String>,
+    pub(crate) columns: Vec<Vec<f64>>,
+    pub(crate) input_names: Vec<String>,
+    pub(crate) input_labels: Vec<String>,
+    pub(crate) inputs: Vec<Vec<f64>>,
+    pub(crate) series: Vec<YearValues>,
+    /// Computed on first use (sorting every column costs more than many runs).
+    pub(crate) summaries: std::sync::OnceLock<Vec<Summary>>,
+    pub(crate) failed: Vec<FailedTrial>,
+    pub(crate) failed_count: u64,
+    pub(crate) sites: Option<SiteResults>,
+    pub(crate) correlated_inputs: bool,
+    pub(crate) correlation_repairs: Vec<crate::sampling::RepairedEntry>,
+}
+
+/// Assembles chunks into an [`Outcome`].
+pub(crate) struct Builder {
+    columns: Vec<Vec<f64>>,
+    inputs: Vec<Vec<f64>>,
+    series: Vec<YearValues>,
+    acc: SiteAcc,
+    trials: u64,
+}
+
+impl Builder {
+    pub(crate) fn new(c: &Compiled<'_>, capacity: u64) -> Self {
+        let cap = usize::try_from(capacity).unwrap_or(0);
+        Builder {
+            columns: (0..c.cols.n).map(|_| Vec::with_capacity(cap)).collect(),
+            inputs: (0..c.quantiles.len()).map(|_| Vec::with_capacity(cap)).collect(),
+            series: Vec::with_capacity(cap.saturating_mul(c.series_len)),
+            acc: SiteAcc::default(),
+            trials: 0,
+        }
+    }
+
+    /// Reserves room for `more` trials.
+    pub(crate) fn reserve(&mut self, c: &Compiled<'_>, more: u64) {
+        let more = usize::try_from(more).unwrap_or(0);
+        for col in self.columns.iter_mut().chain(self.inputs.iter_mut()) {
+            col.reserve_exact(more);
+        }
+        self.series.reserve_exact(more.saturating_mul(c.series_len));
+    }
+
+    pub(crate) fn append(&mut self, (chunks, acc): (Vec<Chunk>, SiteAcc)) {
+        for ch in chunks {
+            let n_out = self.columns.len();
+            let k = self.inputs.len();
+            let m = ch.rows.len().checked_div(n_out).unwrap_or(0);
+            // Column by column: each column's writes are sequential.
+            for (o, col) in self.columns.iter_mut().enumerate() {
+                col.extend((0..m).map(|j| ch.rows[j * n_out + o]));
+            }
+            for (i, col) in self.inputs.iter_mut().enumerate() {
+                col.extend((0..m).map(|j| ch.inputs[j * k + i]));
+            }
+            self.series.extend_from_slice(&ch.series);
+            self.trials += m as u64;
+        }
+        self.acc.add(&acc);
+    }
+
+    /// Values so far of output column `i`.
+    pub(crate) fn column(&self, i: usize) -> &[f64] {
+        &self.columns[i]
+    }
+
+    /// Trials with a non-finite output; a derived output (a ratio) may be
+    /// undefined on its own without failing the trial.
+    fn failed_mask(&self, defs: &[OutputDef]) -> Vec<bool> {
+        let mut mask = vec![false; self.trials as usize];
+        for (col, d) in self.columns.iter().zip(defs) {
+            if d.output.is_derived() {
+                continue;
+            }
+            for (m, v) in mask.iter_mut().zip(col) {
+                *m |= !v.is_finite();
+            }
+        }
+        mask
+    }
+
+    /// Trials assembled so far.
+    pub(crate) fn trials(&self) -> u64 {
+        self.trials
+    }
+
+    pub(crate) fn finish(self, c: &Compiled<'_>) -> Outcome {
+        let s = c.scenario;
+        let failed_mask = self.failed_mask(&c.defs);
+        let mut failed = Vec::new();
+        let mut failed_count = 0;
+        for (t, &f) in failed_mask.iter().enumerate() {
+            if !f {
+                continue;
+            }
+            failed_count += 1;
+            if failed.len() < 10 {
+                failed.push(FailedTrial {
+                    trial: t as u64,
+                    outputs: c
+                        .defs
+                        .iter()
+                        .zip(&self.columns)
+                        .filter(|(_, col)| !col[t].is_finite())
+                        .map(|(d, _)| qualified_name(d, s))
+                        .collect(),
+                    inputs: s.inputs().zip(&self.inputs).map(|(i, col)| (i.name.clone(), col[t])).collect(),
+                });
+            }
+        }
+        let mut columns = self.columns;
+        // A failed trial is excluded from every summary, not averaged in.
+        if failed_count > 0 {
+            for col in &mut columns {
+                for (v, f) in col.iter_mut().zip(&failed_mask) {
+                    if *f {
+                        *v = f64::NAN;
+                    }
+                }
+            }
+        }
+        let sites = c.sites.as_ref().filter(|_| s.capacity().is_some()).map(|sa| {
+            let n = sa.weight.len();
+            let mut mean = vec![f64::NAN; n];
+            let mut share = vec![0.0; n];
+            for pos in 0..n {
+                let orig = sa.original[pos] as usize;
+                let r = self.acc.released.get(pos).copied().unwrap_or(0);
+                share[orig] = f64::from(r) / self.trials.max(1) as f64;
+                if r > 0 {
+                    mean[orig] =
+                        f64::from(s.start_year()) + self.acc.sum_t[pos] as f64 / trial::TIME_FIXED / f64::from(r);
+                }
+            }
+            SiteResults {
+                ids: (0..n).map(|k| sa.id(k, s)).collect(),
+                regions: sa.region_of_original.iter().map(|&r| s.regions()[r as usize].name.clone()).collect(),
+                mean_release_year: mean,
+                released_share: share,
+            }
+        });
+        Outcome {
+            scenario_name: s.name().to_string(),
+            currency: s.currency().to_string(),
+            start_year: s.start_year(),
+            model: c.level,
+            sampler: c.sampler,
+            seed: c.seed,
+            trials: self.trials,
+            horizon: c.horizon,
+            defs: c.defs.clone(),
+            region_names: s.regions().iter().map(|r| r.name.clone()).collect(),
+            columns,
+            input_names: s.inputs().map(|i| i.name.clone()).collect(),
+            input_labels: s.inputs().map(|i| i.label.clone()).collect(),
+            inputs: self.inputs,
+            series: self.series,
+            summaries: std::sync::OnceLock::new(),
+            failed,
+            failed_count,
+            sites,
+            correlated_inputs: s.correlation().is_some(),
+            correlation_repairs: s.correlation().map_or_else(Vec::new, |c| c.repairs().to_vec()),
+        }
+    }
+}
+
+/// `name` for national outputs, `region/name` for regional ones.
+fn qualified_name(d: &OutputDef, s: &crate::model::Scenario) -> String {
+    match d.region {
+        None => d.name.clone(),
+        Some(r) => format!("{}/{}", s.regions()[r].name, d.name),
+    }
+}
+
+impl Outcome {
+    /// Scenario name.
+    #[must_use]
+    pub fn scenario_name(&self) -> &str {
+        &self.scenario_name
+    }
+    /// Currency of the costs.
+    #[must_use]
+    pub fn currency(&self) -> &str {
+        &self.currency
+    }
+    /// First year of work.
+    #[must_use]
+    pub fn start_year(&self) -> i32 {
+        self.start_year
+    }
+    /// Trials run.
+    #[must_use]
+    pub fn trials(&self) -> u64 {
+        self.trials
+    }
+    /// Seed used.
+    #[must_use]
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    /// Sampler used.
+    #[must_use]
+    pub fn sampler(&self) -> Sampler {
+        self.sampler
+    }
+    /// Model level used.
+    #[must_use]
+    pub fn model(&self) -> ModelLevel {
+        self.model
+    }
+    /// Years simulated by the schedule (0 without capacity).
+    #[must_use]
+    pub fn horizon_years(&self) -> usize {
+        self.horizon
+    }
+    /// Every output's definition, national ones first.
+    #[must_use]
+    pub fn outputs(&self) -> &[OutputDef] {
+        &self.defs
+    }
+    /// Region names.
+    #[must_use]
+    pub fn region_names(&self) -> &[String] {
+        &self.region_names
+    }
+
+    fn index(&self, name: &str, region: Option<usize>) -> Option<usize> {
+        self.defs.iter().position(|d| d.name == name && d.region == region)
+    }
+
+    /// Every output's summary, in [`Outcome::outputs`] order; computed once, columns in parallel.
+    fn all_summaries(&self) -> &[Summary] {
+        self.summaries.get_or_init(|| {
+            use rayon::prelude::*;
+            self.columns.par_iter().map(|col| Summary::new(col)).collect()
+        })
+    }
+
+    /// Per-trial values of a national output, by kind (NaN for failed trials).
+    #[must_use]
+    pub fn values_of(&self, output: Output) -> Option<&[f64]> {
+        self.defs.iter().position(|d| d.output == output && d.region.is_none()).map(|i| self.columns[i].as_slice())
+    }
+
+    /// Summary of a national output, by kind.
+    #[must_use]
+    pub fn summary_of(&self, output: Output) -> Option<&Summary> {
+        self.defs.iter().position(|d| d.output == output && d.region.is_none()).map(|i| &self.all_summaries()[i])
+    }
+
+    /// Per-trial values of a national output (NaN for failed trials).
+    #[must_use]
+    pub fn values(&self, name: &str) -> Option<&[f64]> {
+        self.index(name, None).map(|i| self.columns[i].as_slice())
+    }
+
+    /// Summary of a national output.
+    #[must_use]
+    pub fn summary(&self, name: &str) -> Option<&Summary> {
+        self.index(name, None).map(|i| &self.all_summaries()[i])
+    }
+
+    /// Summary of a regional output (`region` by name).
+    #[must_use]
+    pub fn region_summary(&self, region: &str, name: &str) -> Option<&Summary> {
+        let r = self.region_names.iter().position(|n| n == region)?;
+        self.index(name, Some(r)).map(|i| &self.all_summaries()[i])
+    }
+
+    /// Per-trial values of a regional output.
+    #[must_use]
+    pub fn region_values(&self, region: &str, name: &str) -> Option<&[f64]> {
+        let r = self.region_names.iter().position(|n| n == region)?;
+        self.index(name, Some(r)).map(|i| self.columns[i].as_slice())
+    }
+
+    /// All (definition, summary) pairs.
+    pub fn summaries(&self) -> impl Iterator<Item = (&OutputDef, &Summary)> {
+        self.defs.iter().zip(self.all_summaries())
+    }
+
+    /// Any quantile of a national output (type 7), failed trials excluded.
+    ///
+    /// # Errors
+    /// [`Error::Unknown`] for an unknown output; [`Error::InvalidValue`] for `p` outside [0, 1].
+    pub fn quantile(&self, name: &str, p: f64) -> Result<f64> {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(Error::invalid("p", p, "a probability must lie in [0, 1]"));
+        }
+        let v = self.values(name).ok_or_else(|| self.unknown_output(name))?;
+        let mut s: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+        s.sort_by(f64::total_cmp);
+        Ok(quantile_sorted(&s, p))
+    }
+
+    /// The probability that a national output is at most `threshold` (e.g. staying within a budget).
+    ///
+    /// # Errors
+    /// [`Error::Unknown`] for an unknown output.
+    pub fn probability_at_most(&self, name: &str, threshold: f64) -> Result<f64> {
+        let v = self.values(name).ok_or_else(|| self.unknown_output(name))?;
+        let ok: Vec<&f64> = v.iter().filter(|x| x.is_finite()).collect();
+        Ok(ok.iter().filter(|x| ***x <= threshold).count() as f64 / ok.len().max(1) as f64)
+    }
+
+    pub(crate) fn unknown_output(&self, name: &str) -> Error {
+        outputs::unknown_output(&self.defs, name, "output")
+    }
+
+    /// The uncertain inputs' names.
+    #[must_use]
+    pub fn input_names(&self) -> &[String] {
+        &self.input_names
+    }
+
+    /// The uncertain inputs' labels.
+    #[must_use]
+    pub fn input_labels(&self) -> &[String] {
+        &self.input_labels
+    }
+
+    /// Per-trial values of input `i`.
+    #[must_use]
+    pub fn input_values(&self, i: usize) -> Option<&[f64]> {
+        self.inputs.get(i).map(Vec::as_slice)
+    }
+
+    /// True when the scenario correlates inputs (rank-based sensitivity then misleads).
+    #[must_use]
+    pub fn has_correlated_inputs(&self) -> bool {
+        self.correlated_inputs
+    }
+
+    /// Share of (non-failed) trials in which some land was still not released at
+    /// the horizon ("not finished"); 0 without a schedule.
+    #[must_use]
+    pub fn not_finished_share(&self) -> f64 {
+        self.values("share_released_by_horizon").map_or(0.0, |v| {
+            let ok: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+            ok.iter().filter(|x| **x < 1.0 - 1e-12).count() as f64 / ok.len().max(1) as f64
+        })
+    }
+
+    /// Entries of the scenario's correlation matrix changed by a repair (empty when none was needed).
+    #[must_use]
+    pub fn correlation_repairs(&self) -> &[crate::sampling::RepairedEntry] {
+        &self.correlation_repairs
+    }
+
+    /// Fan chart of a yearly series: per year (from the start year), P10, P50, P90
+    /// across non-failed trials. Empty without a site-level schedule.
+    #[must_use]
+    pub fn fan_chart(&self, series: Series) -> Vec<[f64; 3]> {
+        let h = self.horizon;
+        if self.series.is_empty() || h == 0 {
+            return Vec::new();
+        }
+        let ok: Vec<usize> =
+            (0..self.trials as usize).filter(|&t| self.columns.first().is_none_or(|c| c[t].is_finite())).collect();
+        let mut buf = Vec::with_capacity(ok.len());
+        (0..h)
+            .map(|y| {
+                buf.clear();
+                buf.extend(ok.iter().map(|&t| f64::from(series.get(&self.series[t * h + y]))));
+                buf.sort_by(f64::total_cmp);
+                [quantile_sorted(&buf, 0.1), quantile_sorted(&buf, 0.5), quantile_sorted(&buf, 0.9)]
+            })
+            .collect()
+    }
+
+    /// One trial's yearly series (one entry per year of the horizon); empty
+    /// without a site-level schedule.
+    #[must_use]
+    pub fn trial_series(&self, trial: usize) -> &[YearValues] {
+        let h = self.horizon;
+        self.series.get(trial * h..(trial + 1) * h).unwrap_or(&[])
+    }
+
+    /// Failed trials (at most 10 kept, with their inputs) and how many there were.
+    #[must_use]
+    pub fn failed_trials(&self) -> (&[FailedTrial], u64) {
+        (&self.failed, self.failed_count)
+    }
+
+    /// Per-site release results, for scheduled site-level runs.
+    #[must_use]
+    pub fn sites(&self) -> Option<&SiteResults> {
+        self.sites.as_ref()
+    }
+}

@@ -1,0 +1,291 @@
+//! One trial: from the trial's parameter values to its outputs.
+//!
+//! Two engines share the per-trial set-up (strata parameters, capacity per year)
+//! and the land-release algebra of [`crate::model::land_release`]:
+//! - the **aggregate** engine computes each stratum's expected totals given the
+//!   trial's (epistemic) inputs, in closed form;
+//! - the **site** engine samples every site's variability (cancelled or not,
+//!   reduced fraction, local team-day multiplier, status and contamination),
+//!   and, when capacity is given, schedules it in the work order on its
+//!   group's team pools ([`schedule`]). Its totals equal the aggregate engine's
+//!   in expectation (`tests/site_engine.rs`).
+//!
+//! Nothing here allocates: all buffers live in [`Scratch`], made once per batch.
+
+mod bill;
+mod schedule;
+
+use super::compiled::Compiled;
+use super::engine::SiteAcc;
+use super::outputs::YearValues;
+use crate::model::{Method, PerMethod, PerPool, Pool, Scenario, StageRates, Stages, StratumArea, SurveyRates};
+pub(crate) use schedule::TIME_FIXED;
+
+/// A stratum's parameters in one trial.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct StratumTrial {
+    pub area_m2: f64,
+    pub cancel: f64,
+    pub reduce: f64,
+    /// Per-site reduced fractions are uniform on [r_lo, r_lo + r_width].
+    pub r_lo: f64,
+    pub r_width: f64,
+    pub conf: f64,
+    pub contaminated: f64,
+    /// Items per m² of contaminated land to clear.
+    pub dens_per_m2: f64,
+    /// Costs and team-days per m² at each stage.
+    pub rates: StageRates,
+    pub group: usize,
+    /// Methods with a share, the first `n_methods` entries.
+    pub methods: [Method; Method::COUNT],
+    pub n_methods: u8,
+    pub mines_laid: f64,
+    pub laying_cost: f64,
+}
+
+impl Default for StratumTrial {
+    fn default() -> Self {
+        StratumTrial {
+            area_m2: 0.0,
+            cancel: 0.0,
+            reduce: 0.0,
+            r_lo: 0.0,
+            r_width: 0.0,
+            conf: 0.0,
+            contaminated: 0.0,
+            dens_per_m2: 0.0,
+            rates: StageRates::default(),
+            group: 0,
+            methods: Method::ALL,
+            n_methods: 0,
+            mines_laid: 0.0,
+            laying_cost: 0.0,
+        }
+    }
+}
+
+/// A stratum's totals in one trial.
+#[derive(Clone, Copy, Default, Debug)]
+pub(crate) struct StratumAcc {
+    /// Areas by stage, m².
+    pub stages: Stages,
+    /// Σ area to clear × team-day multiplier.
+    pub to_clear_x_difficulty: f64,
+    /// Items found.
+    pub items: f64,
+}
+
+/// Per-batch buffers.
+pub(crate) struct Scratch {
+    pub u: Vec<f64>,
+    /// The uncertain inputs' values.
+    pub x: Vec<f64>,
+    pub z: Vec<f64>,
+    /// Every parameter's value in the trial.
+    pub v: Vec<f64>,
+    pub strata: Vec<StratumTrial>,
+    pub acc: Vec<StratumAcc>,
+    pub sched: schedule::ScheduleScratch,
+    /// Per-site release counters over this scratch's trials (sorted order).
+    pub site_acc: SiteAcc,
+    group_work: Vec<PerPool<f64>>,
+    group_finish: Vec<f64>,
+}
+
+impl Scratch {
+    pub(crate) fn new(c: &Compiled<'_>) -> Self {
+        let s = c.scenario;
+        let groups = s.capacity().map_or(0, |c| c.groups.len());
+        let k = c.quantiles.len();
+        let nz = c.correlation.map_or(0, |k| k.inputs.len());
+        Scratch {
+            u: vec![0.0; k],
+            x: vec![0.0; k],
+            z: vec![0.0; nz],
+            v: c.base_values.clone(),
+            strata: vec![StratumTrial::default(); s.strata().len()],
+            acc: vec![StratumAcc::default(); s.strata().len()],
+            sched: schedule::ScheduleScratch::new(c, groups),
+            site_acc: SiteAcc::new(if s.capacity().is_some() {
+                c.sites.as_ref().map_or(0, |a| a.weight.len())
+            } else {
+                0
+            }),
+            group_work: vec![PerPool::default(); groups],
+            group_finish: vec![0.0; groups],
+        }
+    }
+
+    /// Puts the inputs' values (in `x`) into their places among all parameters.
+    #[inline]
+    pub(crate) fn scatter_inputs(&mut self, slots: &[u32]) {
+        for (&slot, &x) in slots.iter().zip(&self.x) {
+            self.v[slot as usize] = x;
+        }
+    }
+}
+
+/// Per-trial national values.
+pub(crate) struct Globals {
+    pub overhead: f64,
+    pub survey: SurveyRates,
+    /// Cost per team-day of each pool (for the budget cap).
+    pub cost_per_td: PerPool<f64>,
+}
+
+/// The trial's per-method productivity and cost per team-day.
+pub(crate) struct MethodRates {
+    pub productivity: PerMethod<f64>,
+    pub cost_per_team_day: PerMethod<f64>,
+}
+
+/// Per-trial national rates.
+///
+/// # Formula
+/// productivity_m and cost per team-day_m as [`crate::model::MethodModel`];
+/// NTS team-days per m² = 1 / (km² per team-day × 10⁶), likewise TS; a survey
+/// pool's cost per team-day = its productivity × its cost per area.
+pub(crate) fn rates(s: &Scenario, v: &[f64]) -> (Globals, MethodRates) {
+    let mut m = MethodRates { productivity: PerMethod::default(), cost_per_team_day: PerMethod::default() };
+    for (method, mm) in s.methods().iter() {
+        if let Some(mm) = mm {
+            let prod = mm.productivity(v);
+            m.productivity[method] = prod;
+            m.cost_per_team_day[method] = mm.cost_per_team_day(v, prod);
+        }
+    }
+    let (nts, ts) = (s.non_technical_survey(), s.technical_survey());
+    let nts_prod = nts.productivity_km2_per_team_day.map(|p| p.get(v));
+    let ts_prod = ts.productivity_km2_per_team_day.map(|p| p.get(v));
+    let nts_cost_km2 = nts.cost.get(v);
+    let ts_cost_m2 = ts.cost.get(v);
+    let mut cost_per_td = PerPool::default();
+    cost_per_td[Pool::NTS] = nts_prod.map_or(0.0, |p| p * nts_cost_km2);
+    cost_per_td[Pool::TS] = ts_prod.map_or(0.0, |p| p * 1e6 * ts_cost_m2);
+    for method in Method::ALL {
+        cost_per_td[Pool::Clearance(method)] = m.cost_per_team_day[method];
+    }
+    let g = Globals {
+        overhead: s.costs().overhead_fraction.get(v),
+        survey: SurveyRates {
+            nts_cost_per_m2: nts_cost_km2 / 1e6,
+            ts_cost_per_m2: ts_cost_m2,
+            nts_td_per_m2: nts.team_days_per_m2(v),
+            ts_td_per_m2: ts.team_days_per_m2(v),
+        },
+        cost_per_td,
+    };
+    (g, m)
+}
+
+/// One stratum's parameters in the trial, before any national rescaling of
+/// areas, and its area in km².
+///
+/// # Formula
+/// A = suspected area (barrier: length × width / 1000 km²); item density =
+/// items per km² / 10⁶ (barrier: mines laid / (A·(1 − r)), so all mines are in
+/// the area cleared); per-site reduced fractions are uniform on
+/// r ± spread·min(r, 1 − r) (mean r).
+pub(crate) fn stratum_trial(
+    c: &Compiled<'_>,
+    v: &[f64],
+    m: &MethodRates,
+    g: &Globals,
+    spread: f64,
+    k: usize,
+) -> (StratumTrial, f64) {
+    let st = &c.scenario.strata()[k];
+    let rel = &st.release;
+    let (area_km2, mines, laying) = match st.area {
+        StratumArea::Area(p) => (p.get(v), 0.0, 0.0),
+        StratumArea::Inventory(km2) => (km2, 0.0, 0.0),
+        StratumArea::Barrier { length_km, width_m, mines_per_km, mine_unit_cost } => {
+            let len = length_km.get(v);
+            let mines = len * mines_per_km.get(v);
+            (len * width_m.get(v) / 1000.0, mines, mines * mine_unit_cost.get(v))
+        }
+    };
+    let mut t = StratumTrial {
+        area_m2: area_km2 * 1e6,
+        mines_laid: mines,
+        laying_cost: laying,
+        cancel: rel.cancelled_fraction.get(v),
+        reduce: rel.reduced_fraction.get(v),
+        conf: c.confirmed_override[k].unwrap_or_else(|| rel.confirmed_fraction.get(v)),
+        contaminated: rel.contaminated_fraction.get(v),
+        rates: StageRates::new(&rel.method_shares, &m.productivity, &m.cost_per_team_day, g.survey),
+        group: c.group_of_stratum[k],
+        ..StratumTrial::default()
+    };
+    let half = spread * t.reduce.min(1.0 - t.reduce);
+    t.r_lo = t.reduce - half;
+    t.r_width = 2.0 * half;
+    t.dens_per_m2 = if mines > 0.0 {
+        let to_clear = t.area_m2 * (1.0 - t.reduce);
+        if to_clear > 0.0 { mines / to_clear } else { 0.0 }
+    } else {
+        rel.items_per_km2.get(v) / 1e6
+    };
+    for (method, share) in rel.method_shares.iter() {
+        if *share > 0.0 {
+            t.methods[t.n_methods as usize] = method;
+            t.n_methods += 1;
+        }
+    }
+    (t, area_km2)
+}
+
+/// Fills the per-stratum parameters of the trial; with a national total T
+/// every stratum's area is scaled by T / Σ A (the strata's areas are weights).
+fn strata_params(c: &Compiled<'_>, v: &[f64], m: &MethodRates, g: &Globals, spread: f64, out: &mut [StratumTrial]) {
+    let mut raw_total = 0.0;
+    for (k, t) in out.iter_mut().enumerate() {
+        let (trial, area_km2) = stratum_trial(c, v, m, g, spread, k);
+        *t = trial;
+        raw_total += area_km2;
+    }
+    if let Some(nat) = c.scenario.national_area() {
+        let scale = if raw_total > 0.0 { nat.get(v) / raw_total } else { 0.0 };
+        for t in out.iter_mut() {
+            t.area_m2 *= scale;
+        }
+    }
+}
+
+/// Runs one trial with every parameter's value already in `scratch.v`; writes
+/// the output row and, for a scheduled site run, the yearly `series` (one
+/// entry per year of the horizon) and the per-site counters.
+pub(crate) fn run_trial(
+    c: &Compiled<'_>,
+    noise_key: u64,
+    scratch: &mut Scratch,
+    row: &mut [f64],
+    series: &mut [YearValues],
+) {
+    let (g, m) = rates(c.scenario, &scratch.v);
+    let spread = c.sites.as_ref().map_or(0.0, |s| s.reduction_spread);
+    strata_params(c, &scratch.v, &m, &g, spread, &mut scratch.strata);
+    if c.sites.is_some() {
+        // The site schedule looks capacity up year by year; the aggregate engine walks it once.
+        schedule::capacity_table(c, &scratch.v, &g, &mut scratch.sched);
+    }
+    for a in scratch.acc.iter_mut() {
+        *a = StratumAcc::default();
+    }
+    match &c.sites {
+        None => bill::aggregate_pass(scratch),
+        Some(sites) => match &sites.strata_ranges {
+            Some(ranges) => bill::bill_pass(sites, noise_key, ranges, scratch),
+            None => schedule::site_pass(c, sites, noise_key, scratch),
+        },
+    }
+    bill::fill_row(c, &g, scratch, row);
+    if c.scenario.capacity().is_some() {
+        if c.sites.is_some() {
+            schedule::site_schedule_outputs(c, &g, scratch, row, series);
+        } else {
+            schedule::aggregate_duration(c, &g, scratch, row);
+        }
+    }
+}
