@@ -46,6 +46,26 @@ impl PrecisionTarget {
         Ok(PrecisionTarget { relative, outputs: Vec::new(), initial_trials: 1024, max_trials: 1_000_000 })
     }
 
+    /// A target from text: a percentage (`1%`) or a fraction (`0.01`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] for text that is not a number, or a value outside (0 %, 100 %].
+    pub fn parse(text: &str) -> Result<Self> {
+        let t = text.trim();
+        let (num, pct) = match t.strip_suffix('%') {
+            Some(n) => (n.trim(), true),
+            None => (t, false),
+        };
+        let v: f64 = num.parse().map_err(|_| {
+            Error::InvalidValue(Problem::text(
+                "--precision",
+                text,
+                "must be a percentage such as 1% (or a fraction such as 0.01)",
+            ))
+        })?;
+        Self::new(if pct { v / 100.0 } else { v })
+    }
+
     /// Watches these outputs.
     #[must_use]
     pub fn with_outputs(mut self, outputs: Vec<String>) -> Self {

@@ -62,6 +62,17 @@ pub struct Tornado {
     pub warnings: Vec<String>,
 }
 
+/// The outputs analysed when none are named: total cost, and duration and
+/// casualties when the run has them.
+#[must_use]
+pub fn default_outputs(o: &Outcome) -> Vec<String> {
+    ["total_cost", "duration_years", "casualties_over_horizon"]
+        .into_iter()
+        .filter(|n| o.summary(n).is_some())
+        .map(String::from)
+        .collect()
+}
+
 /// Tornado data for `output` from a run's per-trial inputs and outputs.
 ///
 /// # Errors

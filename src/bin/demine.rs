@@ -200,9 +200,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
         Command::Run { scenario, args, sites_csv, precision, max_trials, watch } => {
             // Flags are checked before the scenario is loaded: a bad flag fails fast.
             let target = match &precision {
-                Some(p) => {
-                    Some(PrecisionTarget::new(parse_precision(p)?)?.with_outputs(watch).with_max_trials(max_trials))
-                }
+                Some(p) => Some(PrecisionTarget::parse(p)?.with_outputs(watch).with_max_trials(max_trials)),
                 None => None,
             };
             let config = args.config()?;
@@ -241,17 +239,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
             }
         }
         Command::Validate { scenario } => {
-            let s = load_scenario(&scenario)?;
-            Out::Text(format!(
-                "{}: valid: {} regions, {} strata, {} uncertain inputs, expected suspected area {} km²{}\n{}",
-                scenario,
-                s.regions().len(),
-                s.strata().len(),
-                s.inputs().len(),
-                report::thousands(s.mean_suspected_area_km2(), 0),
-                if s.capacity().is_some() { ", with capacity (schedule)" } else { "" },
-                report::repairs_text(s.correlation().map_or(&[], |c| c.repairs()))
-            ))
+            Out::Text(report::run::validation_summary(&scenario, &load_scenario(&scenario)?))
         }
         Command::Scenarios => Out::Text(BUNDLED.iter().map(|b| format!("{:<14} {}\n", b.name, b.summary)).collect()),
         Command::Show { name } => match bundled(&name) {
@@ -272,15 +260,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
             let mut config = args.config()?;
             config.sampler = config.sampler.or(Some(Sampler::LatinHypercube));
             let o = demine::simulate(&s, &config)?;
-            let outputs: Vec<String> = if outputs.is_empty() {
-                ["total_cost", "duration_years", "casualties_over_horizon"]
-                    .into_iter()
-                    .filter(|n| o.summary(n).is_some())
-                    .map(String::from)
-                    .collect()
-            } else {
-                outputs
-            };
+            let outputs = if outputs.is_empty() { analysis::sensitivity::default_outputs(&o) } else { outputs };
             let tornados = outputs.iter().map(|n| analysis::tornado(&o, n)).collect::<Result<Vec<_>, _>>()?;
             let refs: Vec<&str> = outputs.iter().map(String::as_str).collect();
             let sobol = if sobol_n > 0 {
@@ -323,22 +303,6 @@ fn run(cli: Cli) -> Result<Out, Error> {
             )
         }
     })
-}
-
-fn parse_precision(s: &str) -> Result<f64, Error> {
-    let t = s.trim();
-    let (num, pct) = match t.strip_suffix('%') {
-        Some(n) => (n.trim(), true),
-        None => (t, false),
-    };
-    let v: f64 = num.parse().map_err(|_| {
-        Error::InvalidValue(demine::Problem::text(
-            "--precision",
-            s,
-            "must be a percentage such as 1% (or a fraction such as 0.01)",
-        ))
-    })?;
-    Ok(if pct { v / 100.0 } else { v })
 }
 
 fn main() -> ExitCode {

@@ -62,9 +62,15 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
     if !problems.is_empty() {
         return Err(Error::InvalidScenario { source_name: file, problems });
     }
-    let c = |n: &str| col[n];
-    let prio_col = col.get("priority").copied();
-    let region_index: HashMap<&str, usize> = regions.iter().enumerate().map(|(i, r)| (r.name.as_str(), i)).collect();
+    let ctx = Rows {
+        file: &file,
+        col: &col,
+        width: header.len(),
+        prio_col: col.get("priority").copied(),
+        regions,
+        strata,
+        region_index: regions.iter().enumerate().map(|(i, r)| (r.name.as_str(), i)).collect(),
+    };
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut sites = Vec::new();
     let mut totals = vec![0.0; strata.len()];
@@ -77,12 +83,45 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
                 continue;
             }
         };
+        if let Some(site) = ctx.row(&rec, &mut seen, &mut problems) {
+            totals[site.stratum] += site.area_m2;
+            sites.push(site);
+        }
+    }
+    if sites.is_empty() && problems.is_empty() {
+        problems.push(Problem::text(file.clone(), "no rows", "an inventory needs at least one hazardous area"));
+    }
+    if !problems.is_empty() {
+        return Err(Error::InvalidScenario { source_name: file, problems });
+    }
+    Ok(Inventory { given_path: path.display().to_string(), path: path.to_path_buf(), sites, stratum_totals_m2: totals })
+}
+
+/// What reading one row needs to know.
+struct Rows<'a> {
+    file: &'a str,
+    col: &'a HashMap<String, usize>,
+    width: usize,
+    prio_col: Option<usize>,
+    regions: &'a [Region],
+    strata: &'a [Stratum],
+    region_index: HashMap<&'a str, usize>,
+}
+
+impl Rows<'_> {
+    /// One row as a site, or `None` with its problems recorded.
+    fn row(
+        &self,
+        rec: &csv::StringRecord,
+        seen: &mut HashMap<String, u64>,
+        problems: &mut Vec<Problem>,
+    ) -> Option<SiteRecord> {
         let line = rec.position().map_or(0, |p| p.line());
         let at = |name: &str| {
-            let k = col[name];
-            format!("{file}: line {line}, column {} ({name})", k + 1)
+            let k = self.col[name];
+            format!("{}: line {line}, column {} ({name})", self.file, k + 1)
         };
-        let get = |name: &str| rec.get(c(name));
+        let get = |name: &str| rec.get(self.col[name]);
         // A missing field (short row).
         let mut short = false;
         for name in REQUIRED {
@@ -90,13 +129,13 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
                 problems.push(Problem::text(
                     at(name),
                     "missing",
-                    format!("every row needs {} fields as the header has; this one has {}", header.len(), rec.len()),
+                    format!("every row needs {} fields as the header has; this one has {}", self.width, rec.len()),
                 ));
                 short = true;
             }
         }
         if short {
-            continue;
+            return None;
         }
         let field = |name: &str| get(name).unwrap_or("");
         let id = field("id").to_string();
@@ -105,7 +144,7 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
         } else if let Some(first) = seen.insert(id.clone(), line) {
             problems.push(Problem::text(at("id"), format!("'{id}'"), format!("is duplicated: first at line {first}")));
         }
-        let region = match region_index.get(field("region")) {
+        let region = match self.region_index.get(field("region")) {
             Some(r) => Some(*r),
             None => {
                 problems.push(Problem::text(
@@ -113,7 +152,7 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
                     format!("'{}'", field("region")),
                     format!(
                         "is not a region of the scenario (known: {})",
-                        regions.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", ")
+                        self.regions.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", ")
                     ),
                 ));
                 None
@@ -144,12 +183,12 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
         };
         let stratum = match (region, hazard) {
             (Some(r), Some(h)) => {
-                let found = regions[r].strata.clone().find(|&s| strata[s].hazard == h);
+                let found = self.regions[r].strata.clone().find(|&s| self.strata[s].hazard == h);
                 if found.is_none() {
                     problems.push(Problem::text(
                         at("hazard"),
                         format!("'{h}'"),
-                        format!("region '{}' has no {h} stratum in the scenario", regions[r].name),
+                        format!("region '{}' has no {h} stratum in the scenario", self.regions[r].name),
                     ));
                 }
                 found
@@ -166,13 +205,13 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
                 }
             }
         };
-        let area_m2 = number("area_m2", &mut problems);
+        let area_m2 = number("area_m2", problems);
         if let Some(a) = area_m2
             && !(a > 0.0)
         {
             problems.push(Problem::new(at("area_m2"), a, "an area must be > 0"));
         }
-        let population = number("population", &mut problems);
+        let population = number("population", problems);
         if let Some(p) = population
             && !(p >= 0.0)
         {
@@ -186,13 +225,13 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
                 format!("must be one of {}", LandUse::ALL.map(LandUse::name).join(", ")),
             ));
         }
-        let priority = match prio_col.and_then(|k| rec.get(k)) {
+        let priority = match self.prio_col.and_then(|k| rec.get(k)) {
             None | Some("") => None,
             Some(s) => match s.parse::<f64>() {
                 Ok(v) if v.is_finite() => Some(v),
                 _ => {
                     problems.push(Problem::text(
-                        format!("{file}: line {line}, column {} (priority)", prio_col.unwrap_or(0) + 1),
+                        format!("{}: line {line}, column {} (priority)", self.file, self.prio_col.unwrap_or(0) + 1),
                         format!("'{s}'"),
                         "is malformed: must be a number or empty",
                     ));
@@ -205,15 +244,8 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
             && area_m2 > 0.0
             && population >= 0.0
         {
-            totals[stratum] += area_m2;
-            sites.push(SiteRecord { id, region, stratum, confirmed, area_m2, land_use, population, priority });
+            return Some(SiteRecord { id, region, stratum, confirmed, area_m2, land_use, population, priority });
         }
+        None
     }
-    if sites.is_empty() && problems.is_empty() {
-        problems.push(Problem::text(file.clone(), "no rows", "an inventory needs at least one hazardous area"));
-    }
-    if !problems.is_empty() {
-        return Err(Error::InvalidScenario { source_name: file, problems });
-    }
-    Ok(Inventory { given_path: path.display().to_string(), path: path.to_path_buf(), sites, stratum_totals_m2: totals })
 }

@@ -73,6 +73,8 @@ closed_enum! {
     }
 }
 
+// closed_enum! derives for every vocabulary alike; only some have a default.
+#[allow(clippy::derivable_impls)]
 impl Default for HazardKind {
     fn default() -> Self {
         HazardKind::Mines
@@ -274,6 +276,8 @@ closed_enum! {
     }
 }
 
+// closed_enum! derives for every vocabulary alike; only some have a default.
+#[allow(clippy::derivable_impls)]
 impl Default for Priority {
     fn default() -> Self {
         Priority::AsGiven
@@ -334,6 +338,8 @@ closed_enum! {
     }
 }
 
+// closed_enum! derives for every vocabulary alike; only some have a default.
+#[allow(clippy::derivable_impls)]
 impl Default for LandUse {
     fn default() -> Self {
         LandUse::Other

@@ -1,7 +1,7 @@
 //! The validated domain model: regions, hazard strata, land-release stages,
 //! clearance methods, team capacity, casualties and land value.
 //!
-//! The model knows no file format: [`crate::io`] reads files into it and
+//! The model knows no file format: the `io` module reads files into it and
 //! writes it back. It holds the scenario as the user stated it (parameters at
 //! the level they were given, national defaults overridden per hazard kind,
 //! region and stratum), every parameter in one table with the rule it obeys

@@ -14,11 +14,11 @@ use std::collections::BTreeMap;
 
 /// A validated scenario.
 ///
-/// Load one with [`crate::io::load_scenario`] (a file or a bundled name) or
+/// Load one with `demine::io::load_scenario` (a file or a bundled name) or
 /// [`Scenario::from_toml_str`]; every rule is checked there and every problem
 /// reported at once. A scenario is a value: change any parameter by its path
 /// with [`Scenario::set`] (checked like the file), run it, and write it back
-/// with [`crate::io::to_toml`].
+/// with `demine::io::to_toml`.
 ///
 /// ```
 /// use demine::{SimConfig, ModelLevel, simulate};

@@ -340,3 +340,24 @@ pub fn precision_text(c: &crate::analysis::Converged, target: f64) -> String {
     t.push('\n');
     t
 }
+
+/// The one-line summary of a valid scenario (and any correlation repairs).
+#[must_use]
+pub fn validation_summary(name: &str, s: &Scenario) -> String {
+    format!(
+        "{}: valid: {} regions, {} strata, {} uncertain inputs, expected suspected area {} km²{}\n{}",
+        name,
+        s.regions().len(),
+        s.strata().len(),
+        s.inputs().len(),
+        thousands(s.mean_suspected_area_km2(), 0),
+        if s.capacity().is_some() { ", with capacity (schedule)" } else { "" },
+        repairs_text(s.correlation().map_or(&[], |c| c.repairs()))
+    )
+}
+
+/// The uncertain inputs, one per line: name, label, distribution.
+#[must_use]
+pub fn inputs_text(s: &Scenario) -> String {
+    s.inputs().map(|i| format!("{:<70} {:<45} {}\n", i.name, i.label, i.dist)).collect()
+}

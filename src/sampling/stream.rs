@@ -140,29 +140,21 @@ impl UniformSource {
     /// covers trials `design_start .. design_start + design_len`.
     ///
     /// Every input's stream follows its name, never its position: under Sobol
-    /// an input's dimension is picked by hashing its name (the next free one
-    /// on a collision, inputs taken in the order of their hashes) and its
-    /// scramble is keyed by the name, so two plans with the same seed share
-    /// the points of every input they share (common random numbers), even
-    /// when one plan has inputs the other lacks.
+    /// an input's dimension is its name's hash modulo the 256 dimensions and
+    /// its Owen scramble is keyed by the name, so two plans with the same seed
+    /// share the points of every input they share (common random numbers),
+    /// even when one plan has inputs the other lacks. Two inputs whose names
+    /// hash to the same dimension get independent scrambles of it: each stays
+    /// stratified on its own, and their pairing is random, as under Latin
+    /// hypercube.
     #[must_use]
     pub fn new(sampler: Sampler, seed: u64, names: &[&str], design_start: u64, design_len: u64) -> Self {
         let keys: Vec<u64> = names.iter().map(|n| name_key(n)).collect();
-        let dims = sobol_dimensions();
-        let mut sobol = vec![None; keys.len()];
-        if sampler == Sampler::Sobol {
-            let mut taken = vec![false; dims];
-            let mut order: Vec<usize> = (0..keys.len()).collect();
-            order.sort_by_key(|&i| (keys[i], i));
-            for i in order {
-                let start = (keys[i] % dims as u64) as usize;
-                let free = (0..dims).map(|k| (start + k) % dims).find(|&d| !taken[d]);
-                if let Some(d) = free {
-                    taken[d] = true;
-                    sobol[i] = Some((d, (mix64(seed ^ keys[i]) >> 32) as u32));
-                }
-            }
-        }
+        let dims = sobol_dimensions() as u64;
+        let sobol = keys
+            .iter()
+            .map(|&k| (sampler == Sampler::Sobol).then(|| ((k % dims) as usize, (mix64(seed ^ k) >> 32) as u32)))
+            .collect();
         UniformSource { sampler, seed, keys, sobol, design_start, design_len: design_len.max(1) }
     }
 

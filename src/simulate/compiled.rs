@@ -132,36 +132,15 @@ impl<'s> Compiled<'s> {
 
     fn build_sites(&mut self, sites: &crate::model::SitesModel, config: &SimConfig) -> Result<SiteArrays> {
         let s = self.scenario;
-        // Rows in generation/file order.
-        let mut weight = Vec::new();
-        let mut stratum = Vec::new();
-        let mut key = Vec::new();
-        let mut confirmed: Option<Vec<bool>> = None;
-        let mut agricultural = Vec::new();
-        let mut population = Vec::new();
-        let mut area_expected_km2 = Vec::new();
-        let mut priority_col: Vec<f64> = Vec::new();
-        let mut ids: Option<Vec<String>> = None;
-        let mut region_of = Vec::new();
-        match &sites.source {
+        let rows = match &sites.source {
             SiteSource::Inventory(inv) => {
+                let rows = Rows::inventory(inv);
+                // The inventory's CHA share replaces the stratum's confirmed fraction.
                 let mut cha = vec![0.0; s.strata().len()];
-                let mut conf = Vec::with_capacity(inv.sites.len());
-                for (k, r) in inv.sites.iter().enumerate() {
-                    let total = inv.stratum_area_m2(r.stratum);
-                    weight.push(r.area_m2 / total);
-                    stratum.push(r.stratum as u32);
-                    key.push(name_key(&r.id));
-                    conf.push(r.confirmed);
+                for r in &inv.sites {
                     if r.confirmed {
                         cha[r.stratum] += r.area_m2;
                     }
-                    agricultural.push(if r.land_use == LandUse::Agriculture { 1.0 } else { 0.0 });
-                    population.push(r.population);
-                    area_expected_km2.push(r.area_m2 / 1e6);
-                    priority_col.push(r.priority.unwrap_or(k as f64));
-                    ids.get_or_insert_with(Vec::new).push(r.id.clone());
-                    region_of.push(r.region as u32);
                 }
                 for (si, c) in cha.iter().enumerate() {
                     let total = inv.stratum_area_m2(si);
@@ -169,61 +148,24 @@ impl<'s> Compiled<'s> {
                         self.confirmed_override[si] = Some(c / total);
                     }
                 }
-                confirmed = Some(conf);
+                rows
             }
             SiteSource::Synthetic { count, seed, .. } => {
-                let gen_key = mix64(seed.unwrap_or(config.seed) ^ 0x005E_ED0F_1A7E_5173);
-                let (size_cv, population_cv) = (sites.source.size_cv(), sites.source.population_cv());
-                let mean_area: Vec<f64> = s.strata().iter().map(|st| s.mean_area_km2(st.area)).collect();
-                let counts = split_count(*count, &mean_area, s.strata().iter().map(|st| st.site_count).collect());
-                let size = if size_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, size_cv)?) } else { None };
-                let noise = if population_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, population_cv)?) } else { None };
-                // Region population densities relative to the national average.
-                let regions = s.regions();
-                let region_area: Vec<f64> =
-                    regions.iter().map(|r| r.strata.clone().map(|si| mean_area[si]).sum()).collect();
-                let all_pop = regions.iter().all(|r| r.population_exposed.is_some());
-                let total_pop: f64 = regions.iter().filter_map(|r| r.population_exposed).sum();
-                let total_area: f64 = region_area.iter().sum();
-                // Each site's values depend only on (seed, stratum, index), so the strata
-                // are generated in parallel and concatenated in order.
-                let per_stratum: Vec<SyntheticStratum> = s
-                    .strata()
-                    .par_iter()
-                    .enumerate()
-                    .map(|(si, st)| {
-                        let region = &regions[st.region];
-                        let density = if all_pop && total_pop > 0.0 && region_area[st.region] > 0.0 {
-                            (region.population_exposed.unwrap_or(0.0) / region_area[st.region])
-                                / (total_pop / total_area)
-                        } else {
-                            1.0
-                        };
-                        synthetic_stratum(
-                            counts[si],
-                            name_key(&st.path),
-                            gen_key,
-                            size.as_ref(),
-                            noise.as_ref(),
-                            region.farmland_share(),
-                            density,
-                            mean_area[si],
-                        )
-                    })
-                    .collect();
-                for (si, (st, g)) in s.strata().iter().zip(per_stratum).enumerate() {
-                    let n = g.weight.len();
-                    priority_col.extend((0..n).map(|j| (weight.len() + j + 1) as f64));
-                    stratum.extend(std::iter::repeat_n(si as u32, n));
-                    region_of.extend(std::iter::repeat_n(st.region as u32, n));
-                    weight.extend(g.weight);
-                    key.extend(g.key);
-                    agricultural.extend(g.agricultural);
-                    population.extend(g.population);
-                    area_expected_km2.extend(g.area_km2);
-                }
+                Rows::synthetic(s, &sites.source, *count, seed.unwrap_or(config.seed))?
             }
-        }
+        };
+        let Rows {
+            weight,
+            stratum,
+            key,
+            confirmed,
+            agricultural,
+            population,
+            area_expected_km2,
+            priority_col,
+            ids,
+            region_of,
+        } = rows;
         let n = weight.len();
         // Exposure: population density relative to the area-weighted average.
         let total_area: f64 = area_expected_km2.iter().sum();
@@ -302,6 +244,95 @@ impl<'s> Compiled<'s> {
     pub(crate) fn bytes_per_trial(&self) -> u64 {
         let year = std::mem::size_of::<YearValues>() as u64;
         (self.cols.n as u64) * 16 + (self.quantiles.len() as u64) * 8 + (self.series_len as u64) * year + 16
+    }
+}
+
+/// Site rows in file (or generation) order, before the work order is applied.
+#[derive(Default)]
+struct Rows {
+    weight: Vec<f64>,
+    stratum: Vec<u32>,
+    key: Vec<u64>,
+    confirmed: Option<Vec<bool>>,
+    agricultural: Vec<f64>,
+    population: Vec<f64>,
+    area_expected_km2: Vec<f64>,
+    priority_col: Vec<f64>,
+    ids: Option<Vec<String>>,
+    region_of: Vec<u32>,
+}
+
+impl Rows {
+    /// An inventory's rows: weights are shares of their stratum's area.
+    fn inventory(inv: &crate::model::Inventory) -> Rows {
+        let mut r = Rows { confirmed: Some(Vec::with_capacity(inv.sites.len())), ..Rows::default() };
+        for (k, site) in inv.sites.iter().enumerate() {
+            r.weight.push(site.area_m2 / inv.stratum_area_m2(site.stratum));
+            r.stratum.push(site.stratum as u32);
+            r.key.push(name_key(&site.id));
+            r.confirmed.get_or_insert_with(Vec::new).push(site.confirmed);
+            r.agricultural.push(if site.land_use == LandUse::Agriculture { 1.0 } else { 0.0 });
+            r.population.push(site.population);
+            r.area_expected_km2.push(site.area_m2 / 1e6);
+            r.priority_col.push(site.priority.unwrap_or(k as f64));
+            r.ids.get_or_insert_with(Vec::new).push(site.id.clone());
+            r.region_of.push(site.region as u32);
+        }
+        r
+    }
+
+    /// Synthetic sites, stratum by stratum: `count` split by expected area,
+    /// population density by region (relative to the national average).
+    fn synthetic(s: &Scenario, source: &SiteSource, count: u64, seed: u64) -> Result<Rows> {
+        let gen_key = mix64(seed ^ 0x005E_ED0F_1A7E_5173);
+        let (size_cv, population_cv) = (source.size_cv(), source.population_cv());
+        let mean_area: Vec<f64> = s.strata().iter().map(|st| s.mean_area_km2(st.area)).collect();
+        let counts = split_count(count, &mean_area, s.strata().iter().map(|st| st.site_count).collect());
+        let size = if size_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, size_cv)?) } else { None };
+        let noise = if population_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, population_cv)?) } else { None };
+        let regions = s.regions();
+        let region_area: Vec<f64> = regions.iter().map(|r| r.strata.clone().map(|si| mean_area[si]).sum()).collect();
+        let all_pop = regions.iter().all(|r| r.population_exposed.is_some());
+        let total_pop: f64 = regions.iter().filter_map(|r| r.population_exposed).sum();
+        let total_area: f64 = region_area.iter().sum();
+        // Each site's values depend only on (seed, stratum, index), so the strata
+        // are generated in parallel and concatenated in order.
+        let per_stratum: Vec<SyntheticStratum> = s
+            .strata()
+            .par_iter()
+            .enumerate()
+            .map(|(si, st)| {
+                let region = &regions[st.region];
+                let density = if all_pop && total_pop > 0.0 && region_area[st.region] > 0.0 {
+                    (region.population_exposed.unwrap_or(0.0) / region_area[st.region]) / (total_pop / total_area)
+                } else {
+                    1.0
+                };
+                synthetic_stratum(
+                    counts[si],
+                    name_key(&st.path),
+                    gen_key,
+                    size.as_ref(),
+                    noise.as_ref(),
+                    region.farmland_share(),
+                    density,
+                    mean_area[si],
+                )
+            })
+            .collect();
+        let mut r = Rows::default();
+        for (si, (st, g)) in s.strata().iter().zip(per_stratum).enumerate() {
+            let n = g.weight.len();
+            r.priority_col.extend((0..n).map(|j| (r.weight.len() + j + 1) as f64));
+            r.stratum.extend(std::iter::repeat_n(si as u32, n));
+            r.region_of.extend(std::iter::repeat_n(st.region as u32, n));
+            r.weight.extend(g.weight);
+            r.key.extend(g.key);
+            r.agricultural.extend(g.agricultural);
+            r.population.extend(g.population);
+            r.area_expected_km2.extend(g.area_km2);
+        }
+        Ok(r)
     }
 }
 

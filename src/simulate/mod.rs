@@ -212,8 +212,8 @@ impl<'s> Run<'s> {
     /// when they would not fit in memory.
     pub fn add_input_rows(&mut self, rows: &[f64], site_keys: &[u64]) -> Result<()> {
         let k = self.c.quantiles.len();
-        let n = if k == 0 { site_keys.len() } else { rows.len() / k };
-        if (k > 0 && rows.len() % k != 0) || site_keys.len() != n {
+        let n = rows.len().checked_div(k).unwrap_or(site_keys.len());
+        if !rows.len().is_multiple_of(k.max(1)) || site_keys.len() != n {
             return Err(Error::InvalidValue(crate::Problem::text(
                 "rows",
                 format!("{} values and {} keys", rows.len(), site_keys.len()),

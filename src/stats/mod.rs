@@ -1,7 +1,7 @@
 //! Statistics of samples: slices in, numbers out. Summaries with confidence
 //! intervals, ranks and rank correlation, standardised regression, Sobol-index
 //! estimators and paired differences. Nothing here knows the engine;
-//! [`crate::analysis`] applies these to runs.
+//! the `analysis` module applies these to runs.
 
 pub mod paired;
 pub mod rank;

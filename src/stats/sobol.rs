@@ -122,7 +122,7 @@ pub fn sobol_indices<F: Fn(&[f64]) -> f64 + Sync>(
     let q: Vec<QuantileFn> = dists.iter().map(QuantileFn::new).collect();
     let design = SaltelliDesign::new(k, n as usize, seed, Sampler::Sobol);
     let x = design.runs(|u, out| out.extend(u.iter().zip(&q).map(|(u, q)| q.quantile(*u))));
-    let y: Vec<f64> = x.par_chunks(k.max(1)).map(|row| f(row)).collect();
+    let y: Vec<f64> = x.par_chunks(k.max(1)).map(&f).collect();
     let nn = n as usize;
     let fab: Vec<Vec<f64>> = (0..k).map(|i| y[(2 + i) * nn..(3 + i) * nn].to_vec()).collect();
     let (fa, fb) = (&y[..nn], &y[nn..2 * nn]);
