@@ -5,19 +5,24 @@
 //! and what it costs, with honest uncertainty.
 //!
 //! ## Map of the crate
+//! The modules depend on each other one way (`docs/ARCHITECTURE.md`):
+//! `error ← sampling ← stats ← model ← {io, simulate} ← analysis ← report`.
 //! - [`io::load_scenario`] reads a scenario (TOML/JSON file or bundled name) and
-//!   validates it into a [`Scenario`]; [`io::scenario`] documents the file format.
+//!   validates it into a [`Scenario`]; [`io::file`] documents the file format and
+//!   [`io::to_toml`] writes a scenario back.
+//! - [`Scenario`] is the validated model, a value you can edit: every parameter
+//!   has a dotted path ([`Scenario::set`], [`Scenario::scale`]).
 //! - [`Dist`] is an uncertain input; [`sampling`] holds the samplers (Monte
 //!   Carlo, Latin hypercube, Sobol) and the rank-correlation copula.
 //! - [`simulate`] runs trials in parallel with bit-identical results on any
-//!   number of threads and returns an [`Outcome`]: per-trial values,
-//!   [`Summary`] statistics with confidence intervals, yearly fan charts and
-//!   per-site release years.
-//! - [`plan::compare`] runs plans on common random numbers and reports paired
-//!   differences; [`plan::required_clearance_capacity`] finds the capacity a
-//!   deadline needs.
-//! - [`model`] is the validated domain: regions, hazard strata, land-release
-//!   stages, methods, capacity, casualties.
+//!   number of threads and returns an [`Outcome`]: per-trial values of typed
+//!   outputs ([`Output`]: name, unit, better direction), [`Summary`]
+//!   statistics with confidence intervals, yearly fan charts and per-site
+//!   release years. [`Run`] adds trials in rounds for analyses of your own.
+//! - [`analysis`]: stop at a precision, sensitivity (tornado, Sobol), plans
+//!   compared on common random numbers, the capacity a deadline needs.
+//! - [`stats`]: summaries, ranks, regression, Sobol estimators on plain slices.
+//! - [`report`]: tables, JSON and CSV.
 //!
 //! ## Quickstart
 //! How much will clearing Ukraine cost, and how much land really needs
@@ -33,6 +38,28 @@
 //! let cleared = outcome.summary("cleared_area_km2").ok_or("cleared_area_km2 is always reported")?;
 //! println!("total cost:    P50 {:.1} bn USD, P80 {:.1} bn USD", cost.p50() / 1e9, cost.p80() / 1e9);
 //! println!("area to clear: P50 {:.0} km², P80 {:.0} km²", cleared.p50(), cleared.p80());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Editing a scenario
+//! Change a plan in code and run it, without touching TOML: twice the manual
+//! teams, and NTS cancelling less.
+//! ```
+//! use demine::{Dist, ModelLevel, SimConfig};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let today = demine::io::load_scenario("ukraine")?;
+//! let mut plan = today.with_name("ukraine-2x-manual");
+//! plan.scale("capacity.teams.manual.initial", 2.0)?;
+//! plan.scale("capacity.teams.manual.ceiling", 2.0)?;
+//! plan.set("land_release.cancelled_fraction", Dist::pert(0.5, 0.7, 0.9)?)?;
+//! let config = SimConfig::default().with_trials(500).with_model(ModelLevel::Aggregate);
+//! let cmp = demine::analysis::compare(&[today, plan.clone()], &config)?;
+//! let years = &cmp.output("duration_years").ok_or("scheduled")?.versus_baseline[0];
+//! println!("duration: {:+.1} years (95 % CI {:.1} to {:.1})", years.mean, years.ci95[0], years.ci95[1]);
+//! let toml = demine::io::to_toml(&plan)?;            // the edited plan as a scenario file
+//! assert_eq!(demine::Scenario::from_toml_str(&toml)?, plan);
 //! # Ok(())
 //! # }
 //! ```

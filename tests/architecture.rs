@@ -136,3 +136,22 @@ fn money_outputs_carry_the_scenario_currency_and_every_output_a_unit() {
     assert_eq!(d.better(), demine::simulate::Better::Lower);
     assert!(!d.description().is_empty());
 }
+
+#[test]
+fn per_site_results_are_written_as_proper_csv() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let dir = std::env::temp_dir().join(format!("demine-sites-csv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = std::fs::read_to_string(data.join("district-sites.csv")).unwrap();
+    let tricky = "\"N-1, the \"\"old\"\" field\"";
+    std::fs::write(dir.join("district-sites.csv"), csv.replacen("N-1,", &format!("{tricky},"), 1)).unwrap();
+    std::fs::copy(data.join("district.toml"), dir.join("district.toml")).unwrap();
+    let s = load_scenario(dir.join("district.toml").to_str().unwrap()).unwrap();
+    let o = simulate(&s, &SimConfig::default().with_trials(20)).unwrap();
+    let text = demine::report::sites_csv(&o).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 8);
+    assert!(rows.iter().all(|row| row.len() == 4));
+    assert_eq!(&rows[0][0], "N-1, the \"old\" field");
+}

@@ -83,26 +83,84 @@ pub struct Stages {
     pub contaminated: f64,
 }
 
+/// A share of an area: a fraction (a stratum's expected areas) or an
+/// indicator (one site's outcome: confirmed or not, cancelled or not, holding
+/// explosive ordnance or not).
+///
+/// [`Stages::release`] is written once, generic over the kind of share. For
+/// an indicator every product with a share is a choice between the area and
+/// zero, made without a multiplication or a branch; the unit tests check that
+/// indicators give exactly the areas the fractions 0 and 1 give.
+pub trait Share: Copy {
+    /// The part of `x` this share takes.
+    fn of(self, x: f64) -> f64;
+    /// The rest of `x`.
+    fn rest_of(self, x: f64) -> f64;
+    /// The area to clear that holds explosive ordnance: all of the confirmed
+    /// part, `(1 − reduced)·confirmed·area`, and the share `contaminated` of the rest.
+    fn holding_eo(confirmed: Self, contaminated: Self, area: f64, keep: f64, to_clear: f64) -> f64;
+}
+
+impl Share for f64 {
+    #[inline(always)]
+    fn of(self, x: f64) -> f64 {
+        x * self
+    }
+    #[inline(always)]
+    fn rest_of(self, x: f64) -> f64 {
+        x * (1.0 - self)
+    }
+    #[inline(always)]
+    fn holding_eo(confirmed: f64, contaminated: f64, area: f64, keep: f64, to_clear: f64) -> f64 {
+        let to_clear_confirmed = confirmed.of(area) * keep;
+        to_clear_confirmed + contaminated.of(to_clear - to_clear_confirmed)
+    }
+}
+
+/// `x` or `0.0` without a branch: a site's outcomes are random, so a branch
+/// would be mispredicted half the time.
+#[inline(always)]
+fn keep_if(b: bool, x: f64) -> f64 {
+    std::hint::select_unpredictable(b, x, 0.0)
+}
+
+impl Share for bool {
+    #[inline(always)]
+    fn of(self, x: f64) -> f64 {
+        keep_if(self, x)
+    }
+    #[inline(always)]
+    fn rest_of(self, x: f64) -> f64 {
+        keep_if(!self, x)
+    }
+    /// A confirmed site's whole area to clear holds EO (it is all the
+    /// confirmed part); a suspected site's holds EO when it is contaminated.
+    #[inline(always)]
+    fn holding_eo(confirmed: bool, contaminated: bool, _area: f64, _keep: f64, to_clear: f64) -> f64 {
+        keep_if(confirmed | contaminated, to_clear)
+    }
+}
+
 impl Stages {
     /// Releases `area` with a confirmed share `confirmed`, cancelled fraction
     /// `cancelled`, reduced fraction `reduced` and contaminated share
-    /// `contaminated` (see the module formulas). For one site the shares are 0
-    /// or 1 (its status, whether NTS cancels it, whether it holds EO).
+    /// `contaminated` (see the module formulas). For a stratum the shares are
+    /// fractions; for one site they are its outcomes (`true`/`false`).
     #[inline(always)]
     #[must_use]
-    pub fn release(area: f64, confirmed: f64, cancelled: f64, reduced: f64, contaminated: f64) -> Stages {
-        let suspected = area * (1.0 - confirmed);
-        let cancelled = suspected * cancelled;
+    pub fn release<S: Share>(area: f64, confirmed: S, cancelled: S, reduced: f64, contaminated: S) -> Stages {
+        let suspected = confirmed.rest_of(area);
+        let cancelled = cancelled.of(suspected);
         let surveyed = area - cancelled;
-        let to_clear = surveyed * (1.0 - reduced);
-        let to_clear_confirmed = (area - suspected) * (1.0 - reduced);
+        let keep = 1.0 - reduced;
+        let to_clear = surveyed * keep;
         Stages {
             suspected,
             cancelled,
             surveyed,
             reduced: surveyed - to_clear,
             to_clear,
-            contaminated: to_clear_confirmed + contaminated * (to_clear - to_clear_confirmed),
+            contaminated: S::holding_eo(confirmed, contaminated, area, keep, to_clear),
         }
     }
 
@@ -227,6 +285,12 @@ mod tests {
     #[test]
     fn stages_of_a_stratum_match_the_formulas() {
         let s = Stages::release(100.0, 0.2, 0.5, 0.25, 0.1);
+        let one = |c: bool, x: bool, e: bool| Stages::release(10.0, c, x, 0.25, e);
+        // A site's outcomes as indicators give the same areas as the fractions 0 and 1.
+        for (c, x, e) in [(false, false, false), (false, true, true), (true, false, true), (false, false, true)] {
+            let f = |b: bool| f64::from(u8::from(b));
+            assert_eq!(one(c, x, e), Stages::release(10.0, f(c), f(x), 0.25, f(e)));
+        }
         assert_eq!(s.suspected, 80.0);
         assert_eq!(s.cancelled, 40.0);
         assert_eq!(s.surveyed, 60.0);
@@ -238,9 +302,9 @@ mod tests {
 
     #[test]
     fn one_site_is_all_or_nothing() {
-        let cancelled = Stages::release(7.0, 0.0, 1.0, 0.4, 1.0);
+        let cancelled = Stages::release(7.0, false, true, 0.4, true);
         assert_eq!((cancelled.cancelled, cancelled.surveyed, cancelled.to_clear), (7.0, 0.0, 0.0));
-        let confirmed = Stages::release(7.0, 1.0, 1.0, 0.5, 0.0);
+        let confirmed = Stages::release(7.0, true, true, 0.5, false);
         assert_eq!((confirmed.suspected, confirmed.cancelled, confirmed.to_clear), (0.0, 0.0, 3.5));
         assert_eq!(confirmed.contaminated, 3.5);
     }

@@ -125,7 +125,8 @@ impl<'s> Compiled<'s> {
     /// priorities): the trial's own formulas evaluated at every parameter's mean.
     fn expected_cost_per_km2(&self, means: &[f64], si: usize) -> f64 {
         let (g, rates) = trial::rates(self.scenario, means);
-        let (t, _) = trial::stratum_trial(self, means, &rates, &g, 0.0, si);
+        let mut t = trial::StratumTrial::default();
+        trial::stratum_trial(self, means, &rates, &g, 0.0, si, &mut t);
         let stages = Stages::release(1e6, t.conf, t.cancel, t.reduce, t.contaminated);
         t.rates.cost(&stages, stages.to_clear).total()
     }

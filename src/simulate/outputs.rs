@@ -474,3 +474,22 @@ impl Series {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Method;
+
+    #[test]
+    fn directions_and_units_come_from_the_catalogue() {
+        assert_eq!(Output::TotalCost.better(), Better::Lower);
+        assert_eq!(Output::Duration.better(), Better::Lower);
+        assert_eq!(Output::Casualties.better(), Better::Lower);
+        assert_eq!(Output::LandValue.better(), Better::Higher);
+        assert_eq!(Output::ClearedArea.better(), Better::Neither);
+        assert_eq!(Output::LandValue.name(), "land_value_returned");
+        assert_eq!(Output::TeamDays(Pool::Clearance(Method::Manual)).name(), "team_days_manual");
+        assert_eq!(Output::TotalCost.unit().label("EUR"), "EUR");
+        assert_eq!(Output::ClearedArea.unit().label("EUR"), "km²");
+    }
+}

@@ -42,3 +42,19 @@ impl PairedDifference {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paired_difference_of_known_values() {
+        let a = [1.0, 2.0, 3.0, 4.0];
+        let b = [0.0, 2.5, 1.0, 3.0];
+        let d = PairedDifference::new(&a, &b);
+        assert!((d.mean - (-0.875)).abs() < 1e-12);
+        assert_eq!(d.prob_lower, 0.75);
+        assert_eq!(d.prob_higher, 0.25);
+        assert_eq!(d.n, 4);
+    }
+}

@@ -36,9 +36,9 @@ pub(super) fn site_release(
 ) -> SiteOutcome {
     let cancelled = !confirmed & (bits_unit(hsh >> 40, 24) < st.cancel);
     let r = if spread { st.r_lo + st.r_width * bits_unit((hsh >> 24) & 0xFFFF, 16) } else { st.reduce };
-    let holds_eo = f64::from(u8::from(bits_unit((hsh >> 8) & 0xFFFF, 16) < st.contaminated));
+    let holds_eo = bits_unit((hsh >> 8) & 0xFFFF, 16) < st.contaminated;
     let difficulty = sites.difficulty[(hsh & (DIFFICULTY_CELLS as u64 - 1)) as usize];
-    let stages = Stages::release(a, f64::from(u8::from(confirmed)), f64::from(u8::from(cancelled)), r, holds_eo);
+    let stages = Stages::release(a, confirmed, cancelled, r, holds_eo);
     SiteOutcome { stages, difficulty, cancelled }
 }
 
@@ -76,6 +76,7 @@ enum Status {
 pub(super) fn bill_pass(sites: &SiteArrays, noise_key: u64, ranges: &[std::ops::Range<usize>], scratch: &mut Scratch) {
     let spread = sites.reduction_spread > 0.0;
     for (s, range) in ranges.iter().enumerate() {
+        // A copy: the loop then keeps the stratum's parameters in registers.
         let st = scratch.strata[s];
         let status = match &sites.confirmed {
             Some(_) => Status::Inventory,
@@ -196,6 +197,7 @@ pub(super) fn fill_row(c: &Compiled<'_>, g: &Globals, scratch: &mut Scratch, row
 }
 
 /// Team-days of every pool for a stratum's totals.
+#[inline(always)]
 pub(super) fn pool_work(t: &StratumTrial, a: &StratumAcc) -> crate::model::PerPool<f64> {
     t.rates.team_days(&a.stages, a.to_clear_x_difficulty)
 }

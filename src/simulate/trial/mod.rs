@@ -187,6 +187,7 @@ pub(crate) fn rates(s: &Scenario, v: &[f64]) -> (Globals, MethodRates) {
 /// items per km² / 10⁶ (barrier: mines laid / (A·(1 − r)), so all mines are in
 /// the area cleared); per-site reduced fractions are uniform on
 /// r ± spread·min(r, 1 − r) (mean r).
+#[inline]
 pub(crate) fn stratum_trial(
     c: &Compiled<'_>,
     v: &[f64],
@@ -194,7 +195,8 @@ pub(crate) fn stratum_trial(
     g: &Globals,
     spread: f64,
     k: usize,
-) -> (StratumTrial, f64) {
+    t: &mut StratumTrial,
+) -> f64 {
     let st = &c.scenario.strata()[k];
     let rel = &st.release;
     let (area_km2, mines, laying) = match st.area {
@@ -206,18 +208,16 @@ pub(crate) fn stratum_trial(
             (len * width_m.get(v) / 1000.0, mines, mines * mine_unit_cost.get(v))
         }
     };
-    let mut t = StratumTrial {
-        area_m2: area_km2 * 1e6,
-        mines_laid: mines,
-        laying_cost: laying,
-        cancel: rel.cancelled_fraction.get(v),
-        reduce: rel.reduced_fraction.get(v),
-        conf: c.confirmed_override[k].unwrap_or_else(|| rel.confirmed_fraction.get(v)),
-        contaminated: rel.contaminated_fraction.get(v),
-        rates: StageRates::new(&rel.method_shares, &m.productivity, &m.cost_per_team_day, g.survey),
-        group: c.group_of_stratum[k],
-        ..StratumTrial::default()
-    };
+    t.area_m2 = area_km2 * 1e6;
+    t.mines_laid = mines;
+    t.laying_cost = laying;
+    t.cancel = rel.cancelled_fraction.get(v);
+    t.reduce = rel.reduced_fraction.get(v);
+    t.conf = c.confirmed_override[k].unwrap_or_else(|| rel.confirmed_fraction.get(v));
+    t.contaminated = rel.contaminated_fraction.get(v);
+    t.rates = StageRates::new(&rel.method_shares, &m.productivity, &m.cost_per_team_day, g.survey);
+    t.group = c.group_of_stratum[k];
+    t.n_methods = 0;
     let half = spread * t.reduce.min(1.0 - t.reduce);
     t.r_lo = t.reduce - half;
     t.r_width = 2.0 * half;
@@ -233,7 +233,7 @@ pub(crate) fn stratum_trial(
             t.n_methods += 1;
         }
     }
-    (t, area_km2)
+    area_km2
 }
 
 /// Fills the per-stratum parameters of the trial; with a national total T
@@ -241,9 +241,7 @@ pub(crate) fn stratum_trial(
 fn strata_params(c: &Compiled<'_>, v: &[f64], m: &MethodRates, g: &Globals, spread: f64, out: &mut [StratumTrial]) {
     let mut raw_total = 0.0;
     for (k, t) in out.iter_mut().enumerate() {
-        let (trial, area_km2) = stratum_trial(c, v, m, g, spread, k);
-        *t = trial;
-        raw_total += area_km2;
+        raw_total += stratum_trial(c, v, m, g, spread, k, t);
     }
     if let Some(nat) = c.scenario.national_area() {
         let scale = if raw_total > 0.0 { nat.get(v) / raw_total } else { 0.0 };

@@ -111,10 +111,11 @@ impl YearlyCapacity {
     fn next_year(&mut self, g: &Globals) -> PerPool<f64> {
         let mut td = PerPool::default();
         let mut spend = 0.0;
-        for p in Pool::ALL {
-            td[p] = self.teams[p].min(self.ceiling[p]).max(0.0) * self.working_days;
-            spend += td[p] * g.cost_per_td[p];
-            self.teams[p] *= 1.0 + self.growth[p];
+        // Plain positions in the hot loop: every array here is indexed by pool.
+        for p in 0..Pool::COUNT {
+            td.0[p] = self.teams.0[p].min(self.ceiling.0[p]).max(0.0) * self.working_days;
+            spend += td.0[p] * g.cost_per_td.0[p];
+            self.teams.0[p] *= 1.0 + self.growth.0[p];
         }
         spend *= 1.0 + g.overhead;
         if let Some(b) = self.budget.filter(|b| spend > *b) {
@@ -291,7 +292,7 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, sc
             }
             // Costs fall in the year each stage finishes.
             b.spending += cost.clearance;
-            b.cleared += if cancelled { 0.0 } else { stages.to_clear };
+            b.cleared += stages.to_clear;
             if !cancelled && t_ts < h as f64 {
                 bins[year(t_ts)].spending += cost.ts;
             }
@@ -313,11 +314,11 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, sc
 /// order). Walks the years once for all pools, with the budget cap; stops as
 /// soon as every pool is done. INFINITY past the horizon.
 fn group_finish(grp: &CapacityGroup, v: &[f64], g: &Globals, work: &PerPool<f64>, h: usize) -> f64 {
-    let mut left = PerPool::default();
+    let mut left = [0.0f64; Pool::COUNT];
     let mut pending = 0;
     for (p, w) in work.iter() {
         if grp.pools[p].is_some() && *w > 0.0 {
-            left[p] = *w;
+            left[p.index()] = *w;
             pending += 1;
         }
     }
@@ -327,14 +328,15 @@ fn group_finish(grp: &CapacityGroup, v: &[f64], g: &Globals, work: &PerPool<f64>
         if pending == 0 {
             return finish;
         }
-        for (p, cap) in years.next_year(g).iter() {
-            if left[p] > 0.0 {
-                if *cap >= left[p] {
-                    finish = finish.max(y as f64 + left[p] / cap);
-                    left[p] = 0.0;
+        let cap = years.next_year(g);
+        for (left, &cap) in left.iter_mut().zip(&cap.0) {
+            if *left > 0.0 {
+                if cap >= *left {
+                    finish = finish.max(y as f64 + *left / cap);
+                    *left = 0.0;
                     pending -= 1;
                 } else {
-                    left[p] -= cap;
+                    *left -= cap;
                 }
             }
         }
