@@ -158,6 +158,9 @@ pub struct ScenarioFile {
     /// Rank correlations between uncertain inputs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlation: Option<CorrelationFile>,
+    /// Money available per year (caps spending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding: Option<FundingFile>,
 }
 
 /// Land-release parameters; every field is optional so that the same table
@@ -183,6 +186,14 @@ pub struct LandReleaseFile {
     /// How the area to clear splits between methods (must sum to 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method_shares: Option<BTreeMap<Method, f64>>,
+    /// Share of cancelled and reduced land later found contaminated: it
+    /// re-enters the workload and is cleared, in [0, 1] (0 by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residual_fraction: Option<DistSpec>,
+    /// Diminishing returns of survey: the cancelled fraction falls by this
+    /// share from the first site worked to the last (easier land first), in [0, 1] (0 by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_fraction_trend: Option<DistSpec>,
 }
 
 /// Survey stages.
@@ -244,6 +255,10 @@ pub struct MethodFile {
     /// Cost per m² cleared (the team-day cost is then this times productivity).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_usd_per_m2: Option<DistSpec>,
+    /// Probability that the method finds an item in the land it clears, in
+    /// [0, 1] (1 by default); the rest are left behind (residual risk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detection_probability: Option<DistSpec>,
 }
 
 /// Cost items outside the stages.
@@ -252,10 +267,70 @@ pub struct MethodFile {
 pub struct CostsFile {
     /// Overhead (coordination, quality management, logistics) as a fraction of the direct costs.
     pub overhead_fraction: DistSpec,
-    /// Optional per-item benchmark cost; gives the output `item_based_cost_usd`
+    /// Optional per-item benchmark cost; gives the output `item_based_cost`
     /// (items found × this) beside the area-based bill.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub benchmark_cost_usd_per_item: Option<DistSpec>,
+    /// National coordination, quality management and information management:
+    /// a fixed amount per year while the programme runs (0 by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coordination_per_year: Option<DistSpec>,
+    /// Real price escalation per year (0.01 = prices rise 1 % a year faster
+    /// than general inflation); 0 by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation_per_year: Option<DistSpec>,
+    /// General inflation per year, for nominal amounts; 0 by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inflation_per_year: Option<DistSpec>,
+    /// Real discount rate per year for present values; 0 by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_rate: Option<DistSpec>,
+    /// A second currency to report the programme's cost in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_currency: Option<SecondCurrencyFile>,
+}
+
+/// A second reporting currency and its exchange rate.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecondCurrencyFile {
+    /// ISO code (`EUR`, `UAH`).
+    pub code: String,
+    /// Units of this currency per unit of the scenario's currency (uncertain allowed).
+    pub per_unit: DistSpec,
+}
+
+/// Money available per year: it caps spending, so unfunded years slow the schedule.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FundingFile {
+    /// Funding in the first year, in the price year's money.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_year: Option<DistSpec>,
+    /// Real growth of `per_year` per year (0 by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub growth_per_year: Option<DistSpec>,
+    /// Pledged amounts for given calendar years; they replace `per_year` in those years.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pledges: Vec<PledgeFile>,
+    /// After the last pledge, without `per_year`: funding continues at the last pledge (true)
+    /// or stops (false, the default).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub continue_last_pledge: bool,
+    /// True: each year's funding buys capacity (every pool's planned teams
+    /// scaled up or down to spend it); false (default): funding only caps the plan.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub drives_capacity: bool,
+}
+
+/// One year's pledged funding.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PledgeFile {
+    /// Calendar year.
+    pub year: i32,
+    /// Amount, in the price year's money (uncertain allowed).
+    pub amount: DistSpec,
 }
 
 /// Teams over time.
@@ -291,6 +366,13 @@ pub struct TeamPoolFile {
     /// Most teams ever; `initial` by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ceiling: Option<DistSpec>,
+    /// Fixed cost of one team for one year while it exists, working or idle
+    /// (salaries, insurance, equipment upkeep); 0 by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_team_year: Option<DistSpec>,
+    /// Cost of raising one new team (recruitment, training, equipment); 0 by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobilisation_cost_per_team: Option<DistSpec>,
 }
 
 /// Casualties per year from unreleased suspected area.
@@ -383,6 +465,18 @@ pub struct StratumFile {
     /// Number of synthetic sites in this stratum (overrides the split of `sites.count`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sites: Option<u64>,
+    /// Calendar year the stratum comes into the workload (land returned to
+    /// government control, say); before it, it is neither worked nor counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrives_year: Option<DistSpec>,
+    /// New suspected area per year while fighting goes on (instead of
+    /// `suspected_area_km2`): the stratum's area is this rate times the years
+    /// from the start to `until_year`, arriving evenly over them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added_km2_per_year: Option<DistSpec>,
+    /// Calendar year the new contamination stops (end of hostilities), with `added_km2_per_year`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until_year: Option<DistSpec>,
 }
 
 /// A barrier minefield along a border.

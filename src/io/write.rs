@@ -55,12 +55,22 @@ pub fn to_file(s: &Scenario) -> ScenarioFile {
                     MethodCost::PerTeamDay(p) => f.cost_usd_per_team_day = Some(w.spec(p)),
                     MethodCost::PerM2(p) => f.cost_usd_per_m2 = Some(w.spec(p)),
                 }
+                f.detection_probability = mm.detection_probability.map(|p| w.spec(p));
                 Some((m, f))
             })
             .collect(),
         costs: CostsFile {
             overhead_fraction: w.spec(s.costs().overhead_fraction),
             benchmark_cost_usd_per_item: s.costs().benchmark_cost_per_item.map(|p| w.spec(p)),
+            coordination_per_year: s.costs().coordination_per_year.map(|p| w.spec(p)),
+            escalation_per_year: s.costs().escalation_per_year.map(|p| w.spec(p)),
+            inflation_per_year: s.costs().inflation_per_year.map(|p| w.spec(p)),
+            discount_rate: s.costs().discount_rate.map(|p| w.spec(p)),
+            second_currency: s
+                .costs()
+                .second_currency
+                .as_ref()
+                .map(|(code, p)| SecondCurrencyFile { code: code.clone(), per_unit: w.spec(*p) }),
         },
         capacity: s.capacity().filter(|c| c.national).map(|c| w.capacity(&c.groups[0], true)),
         casualties: s.casualty_rate().map(|p| CasualtiesFile { rate_per_km2_year: w.spec(p) }),
@@ -93,6 +103,13 @@ pub fn to_file(s: &Scenario) -> ScenarioFile {
             inputs: c.matrix.as_ref().map(|m| m.inputs.clone()),
             matrix: c.matrix.as_ref().map(|m| m.rows.clone()),
         }),
+        funding: s.funding().map(|f| FundingFile {
+            per_year: f.per_year.map(|p| w.spec(p)),
+            growth_per_year: f.growth_per_year.map(|p| w.spec(p)),
+            pledges: f.pledges.iter().map(|(year, p)| PledgeFile { year: *year, amount: w.spec(*p) }).collect(),
+            continue_last_pledge: f.continue_last_pledge,
+            drives_capacity: f.drives_capacity,
+        }),
     }
 }
 
@@ -124,6 +141,8 @@ impl Writer<'_> {
             method_shares: l
                 .method_shares
                 .map(|sh| sh.iter().filter(|(_, v)| **v != 0.0).map(|(m, v)| (m, *v)).collect::<BTreeMap<_, _>>()),
+            residual_fraction: self.given(l.residual_fraction),
+            cancelled_fraction_trend: self.given(l.cancelled_fraction_trend),
         }
     }
 
@@ -150,6 +169,8 @@ impl Writer<'_> {
                             initial: self.spec(pm.initial),
                             growth_per_year: self.given(Some(pm.growth_per_year)),
                             ceiling: pm.ceiling.map(|p| self.spec(p)),
+                            cost_per_team_year: pm.cost_per_team_year.map(|p| self.spec(p)),
+                            mobilisation_cost_per_team: pm.mobilisation_cost_per_team.map(|p| self.spec(p)),
                         },
                     ))
                 })
@@ -175,9 +196,15 @@ impl Writer<'_> {
     }
 
     fn stratum(&self, st: &Stratum) -> StratumFile {
+        let (mut added_km2_per_year, mut until_year) = (None, None);
         let (suspected_area_km2, barrier) = match st.area {
             StratumArea::Area(p) => (Some(self.spec(p)), None),
             StratumArea::Inventory(_) => (None, None),
+            StratumArea::Added { rate_km2_per_year, until_year: until } => {
+                added_km2_per_year = Some(self.spec(rate_km2_per_year));
+                until_year = Some(self.spec(until));
+                (None, None)
+            }
             StratumArea::Barrier { length_km, width_m, mines_per_km, mine_unit_cost } => (
                 None,
                 Some(BarrierFile {
@@ -194,6 +221,9 @@ impl Writer<'_> {
             barrier,
             land_release: self.optional_level(&st.land_release),
             sites: st.site_count,
+            arrives_year: st.arrives_year.map(|p| self.spec(p)),
+            added_km2_per_year,
+            until_year,
         }
     }
 }

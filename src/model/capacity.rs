@@ -12,6 +12,10 @@ pub struct PoolModel {
     pub growth_per_year: Param,
     /// Most teams; `None` means `initial`.
     pub ceiling: Option<Param>,
+    /// Fixed cost of one team for one year while it exists, working or idle.
+    pub cost_per_team_year: Option<Param>,
+    /// Cost of raising one new team.
+    pub mobilisation_cost_per_team: Option<Param>,
 }
 
 impl PoolModel {
@@ -64,5 +68,44 @@ impl LandValue {
     #[must_use]
     pub fn discount(&self) -> f64 {
         self.discount_rate.unwrap_or(0.0)
+    }
+}
+
+/// Money available per year for the whole programme.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Funding {
+    /// Funding in the first year (price year's money).
+    pub per_year: Option<Param>,
+    /// Real growth of `per_year` per year.
+    pub growth_per_year: Option<Param>,
+    /// Pledges by calendar year; they replace `per_year` in those years.
+    pub pledges: Vec<(i32, Param)>,
+    /// Without `per_year`, funding after the last pledge continues at its level.
+    pub continue_last_pledge: bool,
+    /// True: every year's funding buys capacity (teams scaled up or down to
+    /// spend it); false: funding only caps the planned teams.
+    pub drives_capacity: bool,
+}
+
+impl Funding {
+    /// Funding of year `y` (0 = the start year, calendar year `start + y`),
+    /// given every parameter's value; `None` when nothing is stated for it
+    /// (unlimited).
+    #[must_use]
+    pub fn in_year(&self, v: &[f64], start: i32, y: usize) -> Option<f64> {
+        let year = start + y as i32;
+        if let Some((_, p)) = self.pledges.iter().find(|(py, _)| *py == year) {
+            return Some(p.get(v));
+        }
+        if let Some(base) = self.per_year {
+            let g = self.growth_per_year.map_or(0.0, |g| g.get(v));
+            return Some(base.get(v) * (1.0 + g).powi(y as i32));
+        }
+        let last = self.pledges.iter().filter(|(py, _)| *py < year).max_by_key(|(py, _)| *py);
+        match last {
+            Some((_, p)) if self.continue_last_pledge => Some(p.get(v)),
+            Some(_) => Some(0.0),
+            None => None,
+        }
     }
 }

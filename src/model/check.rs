@@ -167,6 +167,11 @@ impl Scenario {
                     "a barrier",
                     "cannot be combined with an inventory; give the belt as inventory rows instead",
                 )),
+                StratumArea::Added { .. } => problems.push(Problem::text(
+                    format!("{}.added_km2_per_year", s.path),
+                    "given",
+                    "cannot be combined with an inventory, whose sites are all known",
+                )),
             }
         }
     }

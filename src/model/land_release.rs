@@ -38,6 +38,10 @@ pub struct LandRelease {
     pub items_per_km2: Option<Param>,
     /// Shares of the area to clear by method (sum 1).
     pub method_shares: Option<PerMethod<f64>>,
+    /// Share of cancelled and reduced land later found contaminated (re-enters as clearance).
+    pub residual_fraction: Option<Param>,
+    /// Fall of the cancelled fraction from the first site worked to the last.
+    pub cancelled_fraction_trend: Option<Param>,
 }
 
 impl LandRelease {
@@ -64,6 +68,10 @@ pub struct ResolvedRelease {
     pub items_per_km2: Param,
     /// Shares of the area to clear by method.
     pub method_shares: PerMethod<f64>,
+    /// Share of cancelled and reduced land later found contaminated.
+    pub residual_fraction: Param,
+    /// Fall of the cancelled fraction from the first site worked to the last.
+    pub cancelled_fraction_trend: Param,
 }
 
 /// Areas through the land-release stages (m² or km², as the area given).

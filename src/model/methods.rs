@@ -25,13 +25,15 @@ pub enum MethodCost {
     PerM2(Param),
 }
 
-/// A clearance method's productivity and cost.
+/// A clearance method's productivity, cost and detection probability.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MethodModel {
     /// Productivity.
     pub productivity: Productivity,
-    /// Cost.
+    /// Variable cost of the work (per team-day worked, or per m²).
     pub cost: MethodCost,
+    /// Probability of finding an item in the land cleared (`None`: 1).
+    pub detection_probability: Option<Param>,
 }
 
 impl MethodModel {
@@ -83,11 +85,21 @@ impl SurveyModel {
     }
 }
 
-/// Cost items outside the stages.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// Cost items outside the stages, and prices over time.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Costs {
-    /// Overhead (coordination, quality management, logistics) as a fraction of the direct costs.
+    /// Operators' overhead (headquarters, logistics) as a fraction of the direct costs.
     pub overhead_fraction: Param,
     /// Optional benchmark cost per item found (gives `item_based_cost`).
     pub benchmark_cost_per_item: Option<Param>,
+    /// National coordination, quality and information management per year while the programme runs.
+    pub coordination_per_year: Option<Param>,
+    /// Real price escalation per year.
+    pub escalation_per_year: Option<Param>,
+    /// General inflation per year (nominal amounts).
+    pub inflation_per_year: Option<Param>,
+    /// Real discount rate per year (present values).
+    pub discount_rate: Option<Param>,
+    /// A second reporting currency: its code and units per unit of the scenario's currency.
+    pub second_currency: Option<(String, Param)>,
 }

@@ -34,7 +34,7 @@ mod region;
 mod scenario;
 mod sites;
 
-pub use capacity::{Capacity, CapacityGroup, LandValue, PoolModel};
+pub use capacity::{Capacity, CapacityGroup, Funding, LandValue, PoolModel};
 pub use correlation::{CorrelationMatrix, CorrelationModel, CorrelationPair};
 pub use kinds::{HazardKind, LandUse, Method, PerMethod, PerPool, Pool, Priority, Survey};
 pub use land_release::{LandRelease, ResolvedRelease, StageCost, StageRates, Stages, SurveyRates};

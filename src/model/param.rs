@@ -46,6 +46,8 @@ pub enum Rule {
     WorkingDays,
     /// > −1 (a yearly change above −100 %).
     Growth,
+    /// A calendar year in [1900, 2200].
+    Year,
 }
 
 impl Rule {
@@ -60,6 +62,7 @@ impl Rule {
                 Rule::Positive if !(v > 0.0) => Some("must be > 0"),
                 Rule::WorkingDays if !(v > 0.0 && v <= 366.0) => Some("must lie in (0, 366]"),
                 Rule::Growth if !(v > -1.0) => Some("must be > -1 (a yearly change above -100 %)"),
+                Rule::Year if !(1900.0..=2200.0).contains(&v) => Some("a calendar year must lie in [1900, 2200]"),
                 _ => None,
             };
             return broken.map(|rule| Problem::new(path, v, rule));
@@ -70,10 +73,12 @@ impl Rule {
             Rule::Any => false,
             Rule::NonNegative | Rule::Positive | Rule::Fraction | Rule::WorkingDays => !(lo >= 0.0),
             Rule::Growth => !(lo >= -1.0),
+            Rule::Year => !(lo >= 1900.0),
         };
         let hi_bad = match self {
             Rule::Fraction => !(hi <= 1.0),
             Rule::WorkingDays => !(hi <= 366.0),
+            Rule::Year => !(hi <= 2200.0),
             _ => false,
         };
         if !(lo_bad || hi_bad) {
@@ -84,6 +89,7 @@ impl Rule {
             Rule::Fraction => "a fraction must lie in [0, 1] over its whole range",
             Rule::WorkingDays => "must lie in [0, 366] over its whole range",
             Rule::Growth => "must be >= -1 over its whole range",
+            Rule::Year => "a calendar year must lie in [1900, 2200] over its whole range",
         };
         let hint = if lo.is_infinite() || hi.is_infinite() {
             " (truncate it with `min` and `max`, or use a bounded distribution)"

@@ -41,6 +41,14 @@ pub enum StratumArea {
     Area(Param),
     /// The area is the inventory's total for the stratum (no area given).
     Inventory(f64),
+    /// New contamination while fighting goes on: `rate` km² a year from the
+    /// start to the calendar year `until`, arriving evenly.
+    Added {
+        /// km² of new suspected area per year.
+        rate_km2_per_year: Param,
+        /// Calendar year the new contamination stops.
+        until_year: Param,
+    },
     /// A barrier minefield: length × width, with a known count of mines.
     Barrier {
         /// km of border mined.
@@ -69,6 +77,8 @@ pub struct Stratum {
     pub land_release: LandRelease,
     /// Synthetic sites in this stratum, when set explicitly.
     pub site_count: Option<u64>,
+    /// Calendar year the stratum comes into the workload (`None`: from the start).
+    pub arrives_year: Option<Param>,
     /// The parameters after the override chain (stratum, region, hazard, national).
     pub release: ResolvedRelease,
 }

@@ -1,6 +1,6 @@
 //! The validated scenario: a value to inspect, edit and run.
 
-use super::capacity::{Capacity, LandValue};
+use super::capacity::{Capacity, Funding, LandValue};
 use super::correlation::CorrelationModel;
 use super::kinds::{HazardKind, Method, PerMethod, Pool, Priority};
 use super::land_release::{LandRelease, ResolvedRelease};
@@ -57,6 +57,7 @@ pub struct Scenario {
     pub(crate) regions: Vec<Region>,
     pub(crate) strata: Vec<Stratum>,
     pub(crate) correlation: Option<CorrelationModel>,
+    pub(crate) funding: Option<Funding>,
 }
 
 impl Scenario {
@@ -169,6 +170,11 @@ impl Scenario {
     pub fn correlation(&self) -> Option<&Correlation> {
         self.correlation.as_ref().map(|c| &c.built)
     }
+    /// Money available per year, when given.
+    #[must_use]
+    pub fn funding(&self) -> Option<&Funding> {
+        self.funding.as_ref()
+    }
     /// The correlations as the scenario states them.
     #[must_use]
     pub fn correlation_model(&self) -> Option<&CorrelationModel> {
@@ -211,6 +217,10 @@ impl Scenario {
         match area {
             StratumArea::Area(p) => self.params.mean(p),
             StratumArea::Inventory(km2) => km2,
+            StratumArea::Added { rate_km2_per_year, until_year } => {
+                self.params.mean(rate_km2_per_year)
+                    * (self.params.mean(until_year) - f64::from(self.start_year)).max(0.0)
+            }
             StratumArea::Barrier { length_km, width_m, .. } => {
                 self.params.mean(length_km) * self.params.mean(width_m) / 1000.0
             }
@@ -335,6 +345,34 @@ impl Scenario {
         s
     }
 
+    /// A copy whose yearly funding is a constant `per_year` that buys capacity:
+    /// every year the planned teams of every pool are scaled so that the
+    /// programme spends exactly that amount (the budget solver's knob).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] unless `per_year` is finite and > 0.
+    pub fn with_budget(&self, per_year: f64) -> Result<Scenario> {
+        if !(per_year > 0.0 && per_year.is_finite()) {
+            return Err(Error::invalid("budget", per_year, "a yearly budget must be finite and > 0"));
+        }
+        let mut s = self.clone();
+        let p = s.params.push(ParamDef {
+            name: "funding.per_year".into(),
+            label: "yearly budget".into(),
+            rule: super::param::Rule::Positive,
+            dist: Dist::fixed(per_year)?,
+            given: true,
+        });
+        s.funding = Some(Funding {
+            per_year: Some(p),
+            growth_per_year: None,
+            pledges: Vec::new(),
+            continue_last_pledge: false,
+            drives_capacity: true,
+        });
+        Ok(s)
+    }
+
     /// A copy with another name (plans compared side by side need their own).
     #[must_use]
     pub fn with_name(&self, name: &str) -> Scenario {
@@ -375,6 +413,11 @@ impl Scenario {
             else {
                 continue;
             };
+            let (Some(residual_fraction), Some(cancelled_fraction_trend)) =
+                (pick(|l| l.residual_fraction), pick(|l| l.cancelled_fraction_trend))
+            else {
+                continue;
+            };
             st.release = ResolvedRelease {
                 cancelled_fraction,
                 reduced_fraction,
@@ -382,6 +425,8 @@ impl Scenario {
                 contaminated_fraction,
                 items_per_km2,
                 method_shares: shares.unwrap_or_else(|| PerMethod::from_fn(|m| f64::from(m == Method::Manual))),
+                residual_fraction,
+                cancelled_fraction_trend,
             };
         }
         if problems.is_empty() { Ok(()) } else { Err(problems) }

@@ -58,7 +58,7 @@ pub fn human(v: f64, unit: Unit) -> String {
     let v = if v.abs() < 5e-3 { 0.0 } else { v };
     let small = |v: f64| if v.abs() >= 100.0 || v == 0.0 { thousands(v, 0) } else { thousands(v, 2) };
     match unit {
-        Unit::Money => {
+        Unit::Money | Unit::SecondMoney => {
             let a = v.abs();
             if a >= 1e9 {
                 format!("{} bn", thousands(v / 1e9, 2))

@@ -13,6 +13,8 @@ pub enum Unit {
     Km2,
     /// The scenario's currency.
     Money,
+    /// The scenario's second reporting currency.
+    SecondMoney,
     /// Team-days of work.
     TeamDays,
     /// Explosive items (mines, submunitions, UXO).
@@ -34,6 +36,7 @@ impl Unit {
         match self {
             Unit::Km2 => "km²".into(),
             Unit::Money => currency.into(),
+            Unit::SecondMoney => "second currency".into(),
             Unit::TeamDays => "team-days".into(),
             Unit::Items => "items".into(),
             Unit::Years => "years".into(),
@@ -104,6 +107,24 @@ pub enum Output {
     CasualtiesFirstYear,
     /// Value of farmland returned to use.
     LandValue,
+    /// What the programme costs in the price year's money: teams' fixed
+    /// costs while they have work, mobilisation, the work's variable costs,
+    /// overhead and national coordination, with real price escalation.
+    ProgrammeCost,
+    /// The programme cost in each year's money (inflation).
+    ProgrammeCostNominal,
+    /// The programme cost discounted to the start year.
+    ProgrammeCostPv,
+    /// The programme cost of the first 10 years.
+    ProgrammeCost10y,
+    /// Funding left unspent over the programme.
+    FundingUnspent,
+    /// What the plan would have spent beyond the funding.
+    FundingShortfall,
+    /// The programme cost in the second reporting currency.
+    ProgrammeCostSecond,
+    /// The total cost of the work in the second reporting currency.
+    TotalCostSecond,
 }
 
 impl Output {
@@ -140,6 +161,14 @@ impl Output {
             Output::Casualties => "casualties_over_horizon",
             Output::CasualtiesFirstYear => "casualties_first_year",
             Output::LandValue => "land_value_returned",
+            Output::ProgrammeCost => "programme_cost",
+            Output::ProgrammeCostNominal => "programme_cost_nominal",
+            Output::ProgrammeCostPv => "programme_cost_present_value",
+            Output::ProgrammeCost10y => "programme_cost_first_10_years",
+            Output::FundingUnspent => "funding_unspent",
+            Output::FundingShortfall => "funding_shortfall",
+            Output::ProgrammeCostSecond => "programme_cost_second_currency",
+            Output::TotalCostSecond => "total_cost_second_currency",
         }
     }
 
@@ -156,7 +185,14 @@ impl Output {
             | Output::TotalCost
             | Output::ItemBasedCost
             | Output::LayingCost
-            | Output::LandValue => Unit::Money,
+            | Output::LandValue
+            | Output::ProgrammeCost
+            | Output::ProgrammeCostNominal
+            | Output::ProgrammeCostPv
+            | Output::ProgrammeCost10y
+            | Output::FundingUnspent
+            | Output::FundingShortfall => Unit::Money,
+            Output::ProgrammeCostSecond | Output::TotalCostSecond => Unit::SecondMoney,
             Output::ItemsFound | Output::MinesLaid => Unit::Items,
             Output::CostAsymmetry => Unit::Ratio,
             Output::Duration | Output::YearsTo50 | Output::YearsTo90 => Unit::Years,
@@ -182,14 +218,22 @@ impl Output {
             | Output::YearsTo50
             | Output::YearsTo90
             | Output::Casualties
-            | Output::CasualtiesFirstYear => Better::Lower,
+            | Output::CasualtiesFirstYear
+            | Output::ProgrammeCost
+            | Output::ProgrammeCostNominal
+            | Output::ProgrammeCostPv
+            | Output::ProgrammeCost10y
+            | Output::FundingShortfall
+            | Output::ProgrammeCostSecond
+            | Output::TotalCostSecond => Better::Lower,
             Output::SuspectedArea
             | Output::CancelledArea
             | Output::ReducedArea
             | Output::ClearedArea
             | Output::ItemsFound
             | Output::MinesLaid
-            | Output::LayingCost => Better::Neither,
+            | Output::LayingCost
+            | Output::FundingUnspent => Better::Neither,
         }
     }
 
@@ -220,6 +264,16 @@ impl Output {
             Output::Casualties => "expected casualties from unreleased land over the horizon",
             Output::CasualtiesFirstYear => "expected casualties in the first year",
             Output::LandValue => "value of farmland returned to use over the horizon",
+            Output::ProgrammeCost => {
+                "programme cost, price year's money: teams while they have work, mobilisation, the work, overhead, coordination"
+            }
+            Output::ProgrammeCostNominal => "programme cost in each year's money (with inflation)",
+            Output::ProgrammeCostPv => "programme cost discounted to the start year (present value)",
+            Output::ProgrammeCost10y => "programme cost of the first 10 years (price year's money)",
+            Output::FundingUnspent => "funding left unspent, summed over the years",
+            Output::FundingShortfall => "what the plan would spend beyond the funding, summed over the years",
+            Output::ProgrammeCostSecond => "programme cost in the second reporting currency",
+            Output::TotalCostSecond => "total cost of the work in the second reporting currency",
         }
     }
 
@@ -294,6 +348,14 @@ pub(crate) struct Cols {
     pub casualties: Option<usize>,
     pub casualties_first_year: Option<usize>,
     pub land_value: Option<usize>,
+    pub programme_cost: Option<usize>,
+    pub programme_cost_nominal: Option<usize>,
+    pub programme_cost_pv: Option<usize>,
+    pub programme_cost_10y: Option<usize>,
+    pub funding_unspent: Option<usize>,
+    pub funding_shortfall: Option<usize>,
+    pub programme_cost_second: Option<usize>,
+    pub total_cost_second: Option<usize>,
     /// Per region: suspected, cleared, total cost, items, duration (if scheduled), mines laid (if barriers).
     pub region: Vec<RegionCols>,
     pub n: usize,
@@ -328,8 +390,10 @@ pub(crate) fn unknown_output(defs: &[OutputDef], name: &str, field: &str) -> cra
 pub(crate) fn outputs_for(s: &Scenario, sites: bool) -> (Vec<OutputDef>, Cols) {
     let mut defs = Vec::new();
     let currency = s.currency();
+    let second = s.costs().second_currency.as_ref().map_or("", |(code, _)| code.as_str());
     let mut add = |output: Output, region: Option<usize>| -> usize {
-        defs.push(OutputDef { output, name: output.name(), unit: output.unit().label(currency), region });
+        let unit = if output.unit() == Unit::SecondMoney { second.to_string() } else { output.unit().label(currency) };
+        defs.push(OutputDef { output, name: output.name(), unit, region });
         defs.len() - 1
     };
     let mut c = Cols {
@@ -379,6 +443,20 @@ pub(crate) fn outputs_for(s: &Scenario, sites: bool) -> (Vec<OutputDef>, Cols) {
                 c.land_value = Some(add(Output::LandValue, None));
             }
         }
+        c.programme_cost = Some(add(Output::ProgrammeCost, None));
+        c.programme_cost_nominal = Some(add(Output::ProgrammeCostNominal, None));
+        c.programme_cost_pv = Some(add(Output::ProgrammeCostPv, None));
+        c.programme_cost_10y = Some(add(Output::ProgrammeCost10y, None));
+        if s.funding().is_some() {
+            c.funding_unspent = Some(add(Output::FundingUnspent, None));
+            c.funding_shortfall = Some(add(Output::FundingShortfall, None));
+        }
+        if s.costs().second_currency.is_some() {
+            c.programme_cost_second = Some(add(Output::ProgrammeCostSecond, None));
+        }
+    }
+    if s.costs().second_currency.is_some() {
+        c.total_cost_second = Some(add(Output::TotalCostSecond, None));
     }
     if s.regions().len() > 1 {
         for r in 0..s.regions().len() {
@@ -404,8 +482,14 @@ pub(crate) fn outputs_for(s: &Scenario, sites: bool) -> (Vec<OutputDef>, Cols) {
 pub enum Series {
     /// Suspected area released in the year, km².
     AreaReleasedKm2,
-    /// Spending in the year (stages finished in it, with overhead).
+    /// Programme spending in the year, price year's money.
     Spending,
+    /// Programme spending in the year, that year's money.
+    SpendingNominal,
+    /// Funding of the year left unspent.
+    FundingUnspent,
+    /// What the plan would have spent in the year beyond its funding.
+    FundingShortfall,
     /// Suspected area not yet released at the end of the year, km².
     HazardousAreaRemainingKm2,
     /// Expected casualties in the year.
@@ -419,8 +503,14 @@ pub enum Series {
 pub struct YearValues {
     /// Suspected area released in the year, km².
     pub area_released_km2: f32,
-    /// Spending in the year (stages finished in it, with overhead).
+    /// Programme spending in the year, price year's money.
     pub spending: f32,
+    /// Programme spending in the year, that year's money.
+    pub spending_nominal: f32,
+    /// Funding of the year left unspent.
+    pub funding_unspent: f32,
+    /// Planned spending of the year beyond its funding.
+    pub funding_shortfall: f32,
     /// Suspected area not yet released at the end of the year, km².
     pub area_remaining_km2: f32,
     /// Expected casualties in the year.
@@ -445,6 +535,9 @@ impl Series {
         match self {
             Series::AreaReleasedKm2 => "area_released_km2",
             Series::Spending => "spending",
+            Series::SpendingNominal => "spending_nominal",
+            Series::FundingUnspent => "funding_unspent",
+            Series::FundingShortfall => "funding_shortfall",
             Series::HazardousAreaRemainingKm2 => "hazardous_area_remaining_km2",
             Series::Casualties => "casualties",
             Series::AreaClearedKm2 => "area_cleared_km2",
@@ -456,7 +549,9 @@ impl Series {
     pub fn unit(self) -> Unit {
         match self {
             Series::AreaReleasedKm2 | Series::HazardousAreaRemainingKm2 | Series::AreaClearedKm2 => Unit::Km2,
-            Series::Spending => Unit::Money,
+            Series::Spending | Series::SpendingNominal | Series::FundingUnspent | Series::FundingShortfall => {
+                Unit::Money
+            }
             Series::Casualties => Unit::People,
         }
     }
@@ -468,6 +563,9 @@ impl Series {
         match self {
             Series::AreaReleasedKm2 => y.area_released_km2,
             Series::Spending => y.spending,
+            Series::SpendingNominal => y.spending_nominal,
+            Series::FundingUnspent => y.funding_unspent,
+            Series::FundingShortfall => y.funding_shortfall,
             Series::HazardousAreaRemainingKm2 => y.area_remaining_km2,
             Series::Casualties => y.casualties,
             Series::AreaClearedKm2 => y.area_cleared_km2,

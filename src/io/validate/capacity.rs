@@ -2,8 +2,8 @@
 
 use super::Conv;
 use crate::error::Problem;
-use crate::io::file::{CapacityFile, DistSpec, LandValueFile};
-use crate::model::{CapacityGroup, LandValue, PerPool, PoolModel, Priority, Rule};
+use crate::io::file::{CapacityFile, DistSpec, FundingFile, LandValueFile};
+use crate::model::{CapacityGroup, Funding, LandValue, PerPool, PoolModel, Priority, Rule};
 
 /// A converted capacity table with the schedule settings it states.
 pub(crate) struct Table {
@@ -50,7 +50,20 @@ pub(crate) fn table(conv: &mut Conv, path: &str, name: &str, f: &CapacityFile) -
             }
         };
         let ceiling = conv.opt(&format!("{pp}.ceiling"), &format!("{label}, ceiling"), &pf.ceiling, Rule::NonNegative);
-        pools[*pool] = Some(PoolModel { initial, growth_per_year, ceiling });
+        let cost_per_team_year = conv.opt(
+            &format!("{pp}.cost_per_team_year"),
+            &format!("{label}, fixed cost per team-year"),
+            &pf.cost_per_team_year,
+            Rule::NonNegative,
+        );
+        let mobilisation_cost_per_team = conv.opt(
+            &format!("{pp}.mobilisation_cost_per_team"),
+            &format!("{label}, cost of raising a team"),
+            &pf.mobilisation_cost_per_team,
+            Rule::NonNegative,
+        );
+        pools[*pool] =
+            Some(PoolModel { initial, growth_per_year, ceiling, cost_per_team_year, mobilisation_cost_per_team });
     }
     let priority = f.priority.as_ref().and_then(|p| {
         let parsed = Priority::parse(p);
@@ -98,5 +111,67 @@ pub(crate) fn land_value(conv: &mut Conv, f: Option<&LandValueFile>) -> Option<L
             ),
             discount_rate: l.discount_rate,
         }
+    })
+}
+
+/// `[funding]`: money per year (with growth) and pledges by year.
+pub(crate) fn funding(
+    conv: &mut Conv,
+    f: Option<&FundingFile>,
+    has_capacity: bool,
+    start_year: i32,
+) -> Option<Funding> {
+    let f = f?;
+    if !has_capacity {
+        conv.problems.push(Problem::text(
+            "funding",
+            "given",
+            "funding caps what teams can do each year, so the scenario needs a [capacity] (a schedule)",
+        ));
+    }
+    if f.per_year.is_none() && f.pledges.is_empty() {
+        conv.problems.push(Problem::text("funding", "empty", "give per_year, pledges, or both"));
+    }
+    let per_year = conv.opt("funding.per_year", "funding per year", &f.per_year, Rule::NonNegative);
+    let growth_per_year =
+        conv.opt("funding.growth_per_year", "funding growth per year", &f.growth_per_year, Rule::Growth);
+    let mut seen = std::collections::BTreeMap::new();
+    let pledges = f
+        .pledges
+        .iter()
+        .enumerate()
+        .map(|(k, pl)| {
+            let path = format!("funding.pledges[{k}]");
+            if !(start_year..start_year + 1000).contains(&pl.year) {
+                conv.problems.push(Problem::new(
+                    format!("{path}.year"),
+                    f64::from(pl.year),
+                    format!("must not be before the start year ({start_year})"),
+                ));
+            }
+            if let Some(prev) = seen.insert(pl.year, k) {
+                conv.problems.push(Problem::new(
+                    format!("{path}.year"),
+                    f64::from(pl.year),
+                    format!("is pledged twice: funding.pledges[{prev}] has the same year"),
+                ));
+            }
+            (
+                pl.year,
+                conv.param(
+                    &format!("{path}.amount"),
+                    &format!("pledge for {}", pl.year),
+                    &pl.amount,
+                    Rule::NonNegative,
+                ),
+            )
+        })
+        .collect();
+    Some(Funding {
+        per_year,
+        growth_per_year,
+        pledges,
+        continue_last_pledge: f.continue_last_pledge,
+        drives_capacity: f.drives_capacity,
     })
 }

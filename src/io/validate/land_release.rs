@@ -58,6 +58,18 @@ pub(crate) fn level(conv: &mut Conv, path: &str, label: &str, f: &LandReleaseFil
         ),
         items_per_km2: conv.opt(&p("items_per_km2"), &l("items per km²"), &f.items_per_km2, Rule::NonNegative),
         method_shares,
+        residual_fraction: conv.opt(
+            &p("residual_fraction"),
+            &l("residual contamination fraction"),
+            &f.residual_fraction,
+            Rule::Fraction,
+        ),
+        cancelled_fraction_trend: conv.opt(
+            &p("cancelled_fraction_trend"),
+            &l("fall of the NTS cancelled fraction"),
+            &f.cancelled_fraction_trend,
+            Rule::Fraction,
+        ),
     }
 }
 
@@ -79,6 +91,20 @@ pub(crate) fn national_and_hazards(
     default(&mut national.confirmed_fraction, "confirmed_fraction", "confirmed (CHA) fraction", 0.0, Rule::Fraction);
     default(&mut national.contaminated_fraction, "contaminated_fraction", "contaminated fraction", 1.0, Rule::Fraction);
     default(&mut national.items_per_km2, "items_per_km2", "items per km²", 0.0, Rule::NonNegative);
+    default(
+        &mut national.residual_fraction,
+        "residual_fraction",
+        "residual contamination fraction",
+        0.0,
+        Rule::Fraction,
+    );
+    default(
+        &mut national.cancelled_fraction_trend,
+        "cancelled_fraction_trend",
+        "fall of the NTS cancelled fraction",
+        0.0,
+        Rule::Fraction,
+    );
     let hazards =
         f.hazards.iter().map(|(k, lf)| (*k, level(conv, &format!("hazards.{k}"), &format!("{k}: "), lf))).collect();
     (national, hazards)

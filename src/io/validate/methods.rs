@@ -70,7 +70,13 @@ pub(crate) fn methods(
                 ))
             }
         };
-        methods[*m] = Some(MethodModel { productivity, cost });
+        let detection_probability = conv.opt(
+            &format!("{mp}.detection_probability"),
+            &format!("{m}: detection probability"),
+            &mf.detection_probability,
+            Rule::Fraction,
+        );
+        methods[*m] = Some(MethodModel { productivity, cost, detection_probability });
     }
     let s = &f.survey;
     let nts = SurveyModel {
@@ -101,19 +107,47 @@ pub(crate) fn methods(
             Rule::Positive,
         ),
     };
+    let c = &f.costs;
+    let second_currency = c.second_currency.as_ref().map(|sc| {
+        if sc.code.trim().is_empty() {
+            conv.problems.push(Problem::text("costs.second_currency.code", "\"\"", "must not be empty"));
+        }
+        let label = format!("{} per {}", sc.code, f.currency);
+        (sc.code.clone(), conv.param("costs.second_currency.per_unit", &label, &sc.per_unit, Rule::Positive))
+    });
     let costs = Costs {
         overhead_fraction: conv.param(
             "costs.overhead_fraction",
             "overhead fraction",
-            &f.costs.overhead_fraction,
+            &c.overhead_fraction,
             Rule::NonNegative,
         ),
         benchmark_cost_per_item: conv.opt(
             "costs.benchmark_cost_usd_per_item",
             "benchmark cost per item",
-            &f.costs.benchmark_cost_usd_per_item,
+            &c.benchmark_cost_usd_per_item,
             Rule::NonNegative,
         ),
+        coordination_per_year: conv.opt(
+            "costs.coordination_per_year",
+            "coordination, quality and information management per year",
+            &c.coordination_per_year,
+            Rule::NonNegative,
+        ),
+        escalation_per_year: conv.opt(
+            "costs.escalation_per_year",
+            "real price escalation per year",
+            &c.escalation_per_year,
+            Rule::Growth,
+        ),
+        inflation_per_year: conv.opt(
+            "costs.inflation_per_year",
+            "inflation per year",
+            &c.inflation_per_year,
+            Rule::Growth,
+        ),
+        discount_rate: conv.opt("costs.discount_rate", "discount rate", &c.discount_rate, Rule::Growth),
+        second_currency,
     };
     (methods, nts, ts, costs)
 }

@@ -148,6 +148,7 @@ pub fn scenario(f: ScenarioFile, base_dir: Option<&Path>, source_name: &str) -> 
         )
     });
     let land_value = capacity::land_value(&mut conv, f.land_value.as_ref());
+    let funding = capacity::funding(&mut conv, f.funding.as_ref(), capacity.is_some(), f.start_year);
     let mut s = Scenario {
         name: f.name,
         description: f.description,
@@ -172,6 +173,7 @@ pub fn scenario(f: ScenarioFile, base_dir: Option<&Path>, source_name: &str) -> 
         regions,
         strata,
         correlation: None,
+        funding,
     };
     if let Err(ps) = s.resolve_strata() {
         conv.problems.extend(ps);

@@ -172,6 +172,43 @@ fn stratum(
     let mut land_release =
         sf.land_release.as_ref().map(|l| level(conv, &format!("{sp}.land_release"), sl, l)).unwrap_or_default();
     let area = match (&sf.suspected_area_km2, &sf.barrier) {
+        (None, None) if sf.added_km2_per_year.is_some() => {
+            let rate = sf.added_km2_per_year.as_ref().map(|r| {
+                conv.param(
+                    &format!("{sp}.added_km2_per_year"),
+                    &format!("{sl}new suspected area per year (km²)"),
+                    r,
+                    Rule::NonNegative,
+                )
+            });
+            let until = match &sf.until_year {
+                Some(u) => Some(conv.param(
+                    &format!("{sp}.until_year"),
+                    &format!("{sl}end of new contamination (year)"),
+                    u,
+                    Rule::Year,
+                )),
+                None => {
+                    conv.problems.push(Problem::text(
+                        format!("{sp}.until_year"),
+                        "missing",
+                        "added_km2_per_year needs until_year, the year new contamination stops",
+                    ));
+                    None
+                }
+            };
+            if has_national_area {
+                conv.problems.push(Problem::text(
+                    format!("{sp}.added_km2_per_year"),
+                    "given",
+                    "cannot be combined with a national suspected_area_km2 (which rescales areas)",
+                ));
+            }
+            match (rate, until) {
+                (Some(rate_km2_per_year), Some(until_year)) => StratumArea::Added { rate_km2_per_year, until_year },
+                _ => StratumArea::Inventory(0.0),
+            }
+        }
         (Some(a), None) => StratumArea::Area(conv.param(
             &format!("{sp}.suspected_area_km2"),
             &format!("{sl}suspected area (km²)"),
@@ -215,6 +252,19 @@ fn stratum(
     if matches!(area, StratumArea::Barrier { .. }) {
         barrier_release(conv, sp, sl, &mut land_release);
     }
+    if sf.added_km2_per_year.is_some() && (sf.suspected_area_km2.is_some() || sf.barrier.is_some()) {
+        conv.problems.push(Problem::text(
+            format!("{sp}.added_km2_per_year"),
+            "given",
+            "give suspected_area_km2, barrier or added_km2_per_year, one of them",
+        ));
+    }
+    if sf.until_year.is_some() && sf.added_km2_per_year.is_none() {
+        conv.problems.push(Problem::text(format!("{sp}.until_year"), "given", "only goes with added_km2_per_year"));
+    }
+    let arrives_year = sf.arrives_year.as_ref().map(|y| {
+        conv.param(&format!("{sp}.arrives_year"), &format!("{sl}year it comes into the workload"), y, Rule::Year)
+    });
     if sf.sites == Some(0) {
         conv.problems.push(Problem::new(format!("{sp}.sites"), 0.0, "must be >= 1"));
     }
@@ -225,6 +275,7 @@ fn stratum(
         area,
         land_release,
         site_count: sf.sites,
+        arrives_year,
         release: unresolved(),
     }
 }
@@ -261,5 +312,7 @@ fn unresolved() -> ResolvedRelease {
         contaminated_fraction: p,
         items_per_km2: p,
         method_shares: PerMethod::default(),
+        residual_fraction: p,
+        cancelled_fraction_trend: p,
     }
 }

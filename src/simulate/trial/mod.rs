@@ -13,6 +13,8 @@
 //! Nothing here allocates: all buffers live in [`Scratch`], made once per batch.
 
 mod bill;
+pub(crate) mod economics;
+mod outcomes;
 mod schedule;
 
 use super::compiled::Compiled;
@@ -34,8 +36,12 @@ pub(crate) struct StratumTrial {
     pub contaminated: f64,
     /// Items per m² of contaminated land to clear.
     pub dens_per_m2: f64,
-    /// Costs and team-days per m² at each stage.
+    /// Costs and team-days per m² at each stage: the full cost of the work
+    /// (variable rates plus the fixed cost of the team-days worked).
     pub rates: StageRates,
+    /// The variable part alone (what the programme pays per unit of work on
+    /// top of its teams' fixed costs).
+    pub var_rates: StageRates,
     pub group: usize,
     /// Methods with a share, the first `n_methods` entries.
     pub methods: [Method; Method::COUNT],
@@ -56,6 +62,7 @@ impl Default for StratumTrial {
             contaminated: 0.0,
             dens_per_m2: 0.0,
             rates: StageRates::default(),
+            var_rates: StageRates::default(),
             group: 0,
             methods: Method::ALL,
             n_methods: 0,
@@ -91,6 +98,8 @@ pub(crate) struct Scratch {
     pub site_acc: SiteAcc,
     group_work: Vec<PerPool<f64>>,
     group_finish: Vec<f64>,
+    /// Each capacity group's money values in the trial.
+    pub groups: Vec<economics::GroupCosts>,
 }
 
 impl Scratch {
@@ -114,6 +123,7 @@ impl Scratch {
             }),
             group_work: vec![PerPool::default(); groups],
             group_finish: vec![0.0; groups],
+            groups: vec![economics::GroupCosts::default(); groups],
         }
     }
 
@@ -130,8 +140,10 @@ impl Scratch {
 pub(crate) struct Globals {
     pub overhead: f64,
     pub survey: SurveyRates,
-    /// Cost per team-day of each pool (for the budget cap).
+    /// Variable cost per team-day of each pool.
     pub cost_per_td: PerPool<f64>,
+    /// Prices over time, coordination, the second currency.
+    pub prices: economics::Prices,
 }
 
 /// The trial's per-method productivity and cost per team-day.
@@ -146,7 +158,7 @@ pub(crate) struct MethodRates {
 /// productivity_m and cost per team-day_m as [`crate::model::MethodModel`];
 /// NTS team-days per m² = 1 / (km² per team-day × 10⁶), likewise TS; a survey
 /// pool's cost per team-day = its productivity × its cost per area.
-pub(crate) fn rates(s: &Scenario, v: &[f64]) -> (Globals, MethodRates) {
+pub(crate) fn rates(s: &Scenario, v: &[f64], groups: &mut [economics::GroupCosts]) -> (Globals, MethodRates) {
     let mut m = MethodRates { productivity: PerMethod::default(), cost_per_team_day: PerMethod::default() };
     for (method, mm) in s.methods().iter() {
         if let Some(mm) = mm {
@@ -175,7 +187,13 @@ pub(crate) fn rates(s: &Scenario, v: &[f64]) -> (Globals, MethodRates) {
             ts_td_per_m2: ts.team_days_per_m2(v),
         },
         cost_per_td,
+        prices: economics::Prices::new(s, v),
     };
+    if let Some(c) = s.capacity() {
+        for (gc, grp) in groups.iter_mut().zip(&c.groups) {
+            *gc = economics::GroupCosts::new(grp, v);
+        }
+    }
     (g, m)
 }
 
@@ -193,6 +211,7 @@ pub(crate) fn stratum_trial(
     v: &[f64],
     m: &MethodRates,
     g: &Globals,
+    groups: &[economics::GroupCosts],
     spread: f64,
     k: usize,
     t: &mut StratumTrial,
@@ -202,6 +221,10 @@ pub(crate) fn stratum_trial(
     let (area_km2, mines, laying) = match st.area {
         StratumArea::Area(p) => (p.get(v), 0.0, 0.0),
         StratumArea::Inventory(km2) => (km2, 0.0, 0.0),
+        StratumArea::Added { rate_km2_per_year, until_year } => {
+            let years = (until_year.get(v) - f64::from(c.scenario.start_year())).max(0.0);
+            (rate_km2_per_year.get(v) * years, 0.0, 0.0)
+        }
         StratumArea::Barrier { length_km, width_m, mines_per_km, mine_unit_cost } => {
             let len = length_km.get(v);
             let mines = len * mines_per_km.get(v);
@@ -215,8 +238,21 @@ pub(crate) fn stratum_trial(
     t.reduce = rel.reduced_fraction.get(v);
     t.conf = c.confirmed_override[k].unwrap_or_else(|| rel.confirmed_fraction.get(v));
     t.contaminated = rel.contaminated_fraction.get(v);
-    t.rates = StageRates::new(&rel.method_shares, &m.productivity, &m.cost_per_team_day, g.survey);
     t.group = c.group_of_stratum[k];
+    t.var_rates = StageRates::new(&rel.method_shares, &m.productivity, &m.cost_per_team_day, g.survey);
+    t.rates = match groups.get(t.group) {
+        // The full cost of a team-day of work: its variable rate and its share of the team-year.
+        Some(gc) if gc.fixed.values().any(|f| *f > 0.0) => {
+            let full = PerMethod::from_fn(|me| m.cost_per_team_day[me] + gc.fixed_per_team_day(Pool::Clearance(me)));
+            let survey = SurveyRates {
+                nts_cost_per_m2: g.survey.nts_cost_per_m2 + g.survey.nts_td_per_m2 * gc.fixed_per_team_day(Pool::NTS),
+                ts_cost_per_m2: g.survey.ts_cost_per_m2 + g.survey.ts_td_per_m2 * gc.fixed_per_team_day(Pool::TS),
+                ..g.survey
+            };
+            StageRates::new(&rel.method_shares, &m.productivity, &full, survey)
+        }
+        _ => t.var_rates,
+    };
     t.n_methods = 0;
     let half = spread * t.reduce.min(1.0 - t.reduce);
     t.r_lo = t.reduce - half;
@@ -238,10 +274,18 @@ pub(crate) fn stratum_trial(
 
 /// Fills the per-stratum parameters of the trial; with a national total T
 /// every stratum's area is scaled by T / Σ A (the strata's areas are weights).
-fn strata_params(c: &Compiled<'_>, v: &[f64], m: &MethodRates, g: &Globals, spread: f64, out: &mut [StratumTrial]) {
+fn strata_params(
+    c: &Compiled<'_>,
+    v: &[f64],
+    m: &MethodRates,
+    g: &Globals,
+    groups: &[economics::GroupCosts],
+    spread: f64,
+    out: &mut [StratumTrial],
+) {
     let mut raw_total = 0.0;
     for (k, t) in out.iter_mut().enumerate() {
-        raw_total += stratum_trial(c, v, m, g, spread, k, t);
+        raw_total += stratum_trial(c, v, m, g, groups, spread, k, t);
     }
     if let Some(nat) = c.scenario.national_area() {
         let scale = if raw_total > 0.0 { nat.get(v) / raw_total } else { 0.0 };
@@ -261,12 +305,12 @@ pub(crate) fn run_trial(
     row: &mut [f64],
     series: &mut [YearValues],
 ) {
-    let (g, m) = rates(c.scenario, &scratch.v);
+    let (g, m) = rates(c.scenario, &scratch.v, &mut scratch.groups);
     let spread = c.sites.as_ref().map_or(0.0, |s| s.reduction_spread);
-    strata_params(c, &scratch.v, &m, &g, spread, &mut scratch.strata);
+    strata_params(c, &scratch.v, &m, &g, &scratch.groups, spread, &mut scratch.strata);
     if c.sites.is_some() {
         // The site schedule looks capacity up year by year; the aggregate engine walks it once.
-        schedule::capacity_table(c, &scratch.v, &g, &mut scratch.sched);
+        schedule::capacity_table(c, &scratch.v, &g, &scratch.groups, &mut scratch.sched);
     }
     for a in scratch.acc.iter_mut() {
         *a = StratumAcc::default();
@@ -281,9 +325,9 @@ pub(crate) fn run_trial(
     bill::fill_row(c, &g, scratch, row);
     if c.scenario.capacity().is_some() {
         if c.sites.is_some() {
-            schedule::site_schedule_outputs(c, &g, scratch, row, series);
+            outcomes::site_schedule_outputs(c, &g, scratch, row, series);
         } else {
-            schedule::aggregate_duration(c, &g, scratch, row);
+            outcomes::aggregate_duration(c, &g, scratch, row);
         }
     }
 }

@@ -2,58 +2,69 @@
 //! on their group's pools, and what follows from when land is released
 //! (durations, casualties, land value, the yearly series).
 
-use super::bill::{drawn_confirmed, pool_work, site_release};
+use super::bill::{drawn_confirmed, site_release};
+use super::economics::{GroupCosts, YearMoney, YearOut, YearPlanner};
 use super::{Globals, Scratch};
-use crate::model::{CapacityGroup, PerPool, Pool};
+use crate::model::{PerPool, Pool};
 use crate::sampling::stream::mix64;
 use crate::simulate::compiled::{Compiled, SiteArrays};
-use crate::simulate::outputs::YearValues;
 
 /// Fixed-point scale of release times summed across trials (2^20 per year).
 pub(crate) const TIME_FIXED: f64 = 1_048_576.0;
 
 /// The schedule state of one pool of teams.
 #[derive(Clone, Copy, Default, Debug)]
-struct PoolState {
+pub(super) struct PoolState {
     /// Time (years since start) when the pool is next free.
-    t: f64,
+    pub(super) t: f64,
     /// false: the pool never limits (no teams given: unlimited survey).
-    limited: bool,
+    pub(super) limited: bool,
 }
 
 /// What one year of a trial's schedule gathers (site engine).
 #[derive(Clone, Copy, Default, Debug)]
-struct YearBin {
+pub(super) struct YearBin {
     /// Suspected area released, m².
-    released: f64,
+    pub(super) released: f64,
     /// Σ exposure × area released.
-    exposure_released: f64,
+    pub(super) exposure_released: f64,
     /// Σ exposure × area × fraction of the year before release.
-    exposure_fraction: f64,
+    pub(super) exposure_fraction: f64,
     /// Farmland released, m².
-    farmland_released: f64,
+    pub(super) farmland_released: f64,
     /// Σ farmland × fraction of the year before release.
-    farmland_fraction: f64,
-    /// Spending on stages finished in the year (before overhead).
-    spending: f64,
+    pub(super) farmland_fraction: f64,
+    /// Variable cost of the stages finished in the year (before overhead).
+    pub(super) spending: f64,
     /// Area cleared by clearance teams, m².
-    cleared: f64,
+    pub(super) cleared: f64,
 }
 
 /// The schedule's per-batch buffers.
 pub(crate) struct ScheduleScratch {
     /// Team-days available per [group][pool][year].
-    cap: Vec<f64>,
+    pub(super) cap: Vec<f64>,
     /// 1 / capacity, INFINITY when a year has none.
-    inv_cap: Vec<f64>,
-    pools: Vec<PoolState>,
-    bins: Vec<YearBin>,
-    region_max_t: Vec<f64>,
-    region_unreleased: Vec<bool>,
+    pub(super) inv_cap: Vec<f64>,
+    pub(super) pools: Vec<PoolState>,
+    pub(super) bins: Vec<YearBin>,
+    pub(super) region_max_t: Vec<f64>,
+    pub(super) region_unreleased: Vec<bool>,
     /// Region of each stratum.
-    region_of_stratum: Vec<usize>,
+    pub(super) region_of_stratum: Vec<usize>,
     /// Σ exposure × area over all sites (m²).
-    exposure_total: f64,
+    pub(super) exposure_total: f64,
+    /// Effective teams per [group][pool][year].
+    pub(super) teams: Vec<f64>,
+    /// Mobilisation cost per [group][year] (before escalation and overhead).
+    pub(super) mob: Vec<f64>,
+    /// Funding and planned spend per year.
+    pub(super) money: Vec<YearMoney>,
+    /// One year of the plan, per group.
+    pub(super) year_teams: Vec<PerPool<f64>>,
+    pub(super) year_cap: Vec<PerPool<f64>>,
+    pub(super) year_mob: Vec<f64>,
+    pub(super) year_spend: Vec<f64>,
 }
 
 impl ScheduleScratch {
@@ -69,81 +80,57 @@ impl ScheduleScratch {
             region_unreleased: vec![false; s.regions().len()],
             region_of_stratum: s.strata().iter().map(|st| st.region).collect(),
             exposure_total: 0.0,
+            teams: vec![0.0; groups * Pool::COUNT * h],
+            mob: vec![0.0; groups * h],
+            money: vec![YearMoney::default(); h],
+            year_teams: vec![PerPool::default(); groups],
+            year_cap: vec![PerPool::default(); groups],
+            year_mob: vec![0.0; groups],
+            year_spend: vec![0.0; groups],
         }
     }
 }
 
-/// Team-days each pool of a capacity group can work, year after year.
-struct YearlyCapacity {
-    teams: PerPool<f64>,
-    growth: PerPool<f64>,
-    ceiling: PerPool<f64>,
-    working_days: f64,
-    budget: Option<f64>,
-}
-
-impl YearlyCapacity {
-    fn new(grp: &CapacityGroup, v: &[f64]) -> Self {
-        let mut c = YearlyCapacity {
-            teams: PerPool::default(),
-            growth: PerPool::default(),
-            ceiling: PerPool::default(),
-            working_days: grp.working_days_per_year.get(v),
-            budget: grp.budget_per_year.map(|b| b.get(v)),
-        };
-        for (p, pm) in grp.pools.iter() {
-            if let Some(pm) = pm {
-                c.teams[p] = pm.initial.get(v);
-                c.growth[p] = pm.growth_per_year.get(v);
-                c.ceiling[p] = pm.ceiling_or_initial().get(v);
-            }
-        }
-        c
+/// Fills the [group][pool][year] capacity tables of the trial (team-days
+/// after funding and budget caps), with each year's teams, mobilisation cost
+/// and funding for the programme's bill.
+pub(super) fn capacity_table(
+    c: &Compiled<'_>,
+    v: &[f64],
+    g: &Globals,
+    groups: &[GroupCosts],
+    sc: &mut ScheduleScratch,
+) {
+    let s = c.scenario;
+    if s.capacity().is_none() {
+        return;
     }
-
-    /// This year's team-days per pool, then advance to the next year.
-    ///
-    /// # Formula
-    /// teams_p(y) = min(ceiling_p, initial_p·(1 + growth_p)^y); capacity_p(y) =
-    /// teams_p(y) × working days; full spend(y) = (1 + overhead) × Σ_p
-    /// capacity_p(y) × cost per team-day_p (every pool's teams are paid, with
-    /// work or without); with a budget B every pool is scaled by min(1, B / full spend(y)).
-    fn next_year(&mut self, g: &Globals) -> PerPool<f64> {
-        let mut td = PerPool::default();
-        let mut spend = 0.0;
-        // Plain positions in the hot loop: every array here is indexed by pool.
-        for p in 0..Pool::COUNT {
-            td.0[p] = self.teams.0[p].min(self.ceiling.0[p]).max(0.0) * self.working_days;
-            spend += td.0[p] * g.cost_per_td.0[p];
-            self.teams.0[p] *= 1.0 + self.growth.0[p];
-        }
-        spend *= 1.0 + g.overhead;
-        if let Some(b) = self.budget.filter(|b| spend > *b) {
-            let scale = b / spend;
-            for v in &mut td.0 {
-                *v *= scale;
-            }
-        }
-        td
-    }
-}
-
-/// Fills the [group][pool][year] capacity tables of the trial.
-pub(super) fn capacity_table(c: &Compiled<'_>, v: &[f64], g: &Globals, sc: &mut ScheduleScratch) {
-    let Some(capacity) = c.scenario.capacity() else { return };
     let h = c.horizon;
-    for (gi, grp) in capacity.groups.iter().enumerate() {
-        let base = gi * Pool::COUNT * h;
+    let n = groups.len();
+    let mut planner = YearPlanner::new(s, v);
+    for (gi, grp) in s.capacity().iter().flat_map(|cap| cap.groups.iter()).enumerate() {
         for (p, pm) in grp.pools.iter() {
             sc.pools[gi * Pool::COUNT + p.index()] = PoolState { t: 0.0, limited: pm.is_some() };
         }
-        let mut years = YearlyCapacity::new(grp, v);
-        for y in 0..h {
-            for (p, cap) in years.next_year(g).iter() {
-                let i = base + p.index() * h + y;
-                sc.cap[i] = *cap;
-                sc.inv_cap[i] = if *cap > 0.0 { 1.0 / cap } else { f64::INFINITY };
+    }
+    for y in 0..h {
+        let mut out = YearOut {
+            teams: &mut sc.year_teams[..n],
+            cap: &mut sc.year_cap[..n],
+            mob: &mut sc.year_mob[..n],
+            spend: &mut sc.year_spend[..n],
+        };
+        sc.money[y] = planner.next_year(s, v, g, groups, &mut out);
+        for gi in 0..n {
+            let base = gi * Pool::COUNT * h;
+            for p in 0..Pool::COUNT {
+                let cap = sc.year_cap[gi].0[p];
+                let i = base + p * h + y;
+                sc.cap[i] = cap;
+                sc.inv_cap[i] = if cap > 0.0 { 1.0 / cap } else { f64::INFINITY };
+                sc.teams[i] = sc.year_teams[gi].0[p];
             }
+            sc.mob[gi * h + y] = sc.year_mob[gi];
         }
     }
 }
@@ -221,6 +208,7 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, sc
         region_unreleased,
         region_of_stratum,
         exposure_total,
+        ..
     } = sched;
     bins.fill(YearBin::default());
     region_max_t.fill(0.0);
@@ -244,7 +232,7 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, sc
         ac.stages.add(&stages);
         ac.to_clear_x_difficulty += xd;
         ac.items += stages.contaminated * st.dens_per_m2;
-        let cost = st.rates.cost(&stages, xd);
+        let cost = st.var_rates.cost(&stages, xd);
         let gp = st.group * Pool::COUNT;
         let t_nts = if confirmed {
             0.0
@@ -306,157 +294,5 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, sc
                 bins[year(t_ts)].spending += cost.ts;
             }
         }
-    }
-}
-
-/// When a group's pools, each working through its total `work` (team-days)
-/// from time 0, are all done (aggregate engine: a fluid model without site
-/// order). Walks the years once for all pools, with the budget cap; stops as
-/// soon as every pool is done. INFINITY past the horizon.
-fn group_finish(grp: &CapacityGroup, v: &[f64], g: &Globals, work: &PerPool<f64>, h: usize) -> f64 {
-    let mut left = [0.0f64; Pool::COUNT];
-    let mut pending = 0;
-    for (p, w) in work.iter() {
-        if grp.pools[p].is_some() && *w > 0.0 {
-            left[p.index()] = *w;
-            pending += 1;
-        }
-    }
-    let mut years = YearlyCapacity::new(grp, v);
-    let mut finish: f64 = 0.0;
-    for y in 0..h {
-        if pending == 0 {
-            return finish;
-        }
-        let cap = years.next_year(g);
-        for (left, &cap) in left.iter_mut().zip(&cap.0) {
-            if *left > 0.0 {
-                if cap >= *left {
-                    finish = finish.max(y as f64 + *left / cap);
-                    *left = 0.0;
-                    pending -= 1;
-                } else {
-                    *left -= cap;
-                }
-            }
-        }
-    }
-    if pending == 0 { finish } else { f64::INFINITY }
-}
-
-/// Aggregate engine with capacity: each pool of each group works through its
-/// group's total work from year 0 (a fluid approximation: no site order).
-pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Scratch, row: &mut [f64]) {
-    let Some(cap_model) = c.scenario.capacity() else { return };
-    let cols = &c.cols;
-    let h = c.horizon;
-    let work = &mut scratch.group_work;
-    work.fill(PerPool::default());
-    for (t, a) in scratch.strata.iter().zip(&scratch.acc) {
-        let w = &mut work[t.group];
-        for (p, td) in pool_work(t, a).iter() {
-            w[p] += td;
-        }
-    }
-    let mut national: f64 = 0.0;
-    for (gi, grp) in cap_model.groups.iter().enumerate() {
-        let fin = group_finish(grp, &scratch.v, g, &work[gi], h);
-        scratch.group_finish[gi] = fin;
-        national = national.max(fin);
-    }
-    let censor = |t: f64| if t.is_finite() { t } else { h as f64 };
-    if let Some(col) = cols.duration {
-        row[col] = censor(national);
-    }
-    if let Some(col) = cols.share_released {
-        // Without sites, release is all or nothing at the horizon.
-        row[col] = if national.is_finite() { 1.0 } else { 0.0 };
-    }
-    for (r, region) in c.scenario.regions().iter().enumerate() {
-        if let (Some(rc), Some(gi)) = (cols.region.get(r), region.capacity_group)
-            && let Some(col) = rc.duration
-        {
-            row[col] = censor(scratch.group_finish[gi]);
-        }
-    }
-}
-
-/// Site engine with capacity: durations, shares, casualties, land value and the yearly series.
-///
-/// # Formula
-/// Years to 50 % (90 %): the year the cumulative released area crosses half
-/// (nine tenths) of the total, interpolated linearly within the year; duration:
-/// the last release (the horizon when not all is released). Casualties in year
-/// y = rate × Σᵢ eᵢ·aᵢ·(time site i is unreleased within [y, y + 1)), eᵢ the
-/// site's exposed-population density relative to the average. Land value =
-/// Σ_y value per ha × farmland in use during y (ha) × (1 + ρ)^−(y + ½).
-pub(super) fn site_schedule_outputs(
-    c: &Compiled<'_>,
-    g: &Globals,
-    scratch: &Scratch,
-    row: &mut [f64],
-    series: &mut [YearValues],
-) {
-    let cols = &c.cols;
-    let s = c.scenario;
-    let v = &scratch.v;
-    let sc = &scratch.sched;
-    let h = c.horizon;
-    let hf = h as f64;
-    let total = row[cols.suspected] * 1e6;
-    let rate = s.casualty_rate().map_or(0.0, |p| p.get(v));
-    let (value_ha, discount) = s.land_value().map_or((0.0, 0.0), |l| (l.agriculture_per_ha_year.get(v), l.discount()));
-    let (mut cum, mut expo_before, mut farm_before) = (0.0, 0.0, 0.0);
-    let (mut y50, mut y90) = (hf, hf);
-    let (mut casualties, mut value) = (0.0, 0.0);
-    let mut first_year = 0.0;
-    let mut disc = (1.0 + discount).powf(-0.5);
-    for (y, (b, out)) in sc.bins.iter().zip(series.iter_mut()).enumerate().take(h) {
-        let released = b.released;
-        for (target, slot) in [(0.5, &mut y50), (0.9, &mut y90)] {
-            if *slot == hf && released > 0.0 && cum + released >= target * total {
-                *slot = y as f64 + ((target * total - cum) / released).clamp(0.0, 1.0);
-            }
-        }
-        cum += released;
-        let area_years = (sc.exposure_total - expo_before - b.exposure_released + b.exposure_fraction).max(0.0);
-        expo_before += b.exposure_released;
-        let cas = rate * area_years / 1e6;
-        casualties += cas;
-        if y == 0 {
-            first_year = cas;
-        }
-        let farm_in_use = farm_before + b.farmland_released - b.farmland_fraction;
-        farm_before += b.farmland_released;
-        value += value_ha * farm_in_use / 1e4 * disc;
-        disc /= 1.0 + discount;
-        *out = YearValues {
-            area_released_km2: (released / 1e6) as f32,
-            spending: (b.spending * (1.0 + g.overhead)) as f32,
-            area_remaining_km2: ((total - cum).max(0.0) / 1e6) as f32,
-            casualties: cas as f32,
-            area_cleared_km2: (b.cleared / 1e6) as f32,
-        };
-    }
-    if total <= 0.0 {
-        y50 = 0.0;
-        y90 = 0.0;
-    }
-    let finished = !sc.region_unreleased.iter().any(|&u| u);
-    let max_t = sc.region_max_t.iter().copied().fold(0.0, f64::max);
-    let set = |row: &mut [f64], col: Option<usize>, value: f64| {
-        if let Some(col) = col {
-            row[col] = value;
-        }
-    };
-    set(row, cols.duration, if finished { max_t } else { hf });
-    set(row, cols.share_released, if total > 0.0 { (cum / total).min(1.0) } else { 1.0 });
-    set(row, cols.years_50, y50);
-    set(row, cols.years_90, y90);
-    set(row, cols.casualties, casualties);
-    set(row, cols.casualties_first_year, first_year);
-    set(row, cols.land_value, value);
-    for (r, rc) in cols.region.iter().enumerate() {
-        set(row, rc.duration, if sc.region_unreleased[r] { hf } else { sc.region_max_t[r] });
     }
 }

@@ -1,0 +1,282 @@
+//! Programme economics: what a plan costs year by year.
+//!
+//! A team costs a fixed amount per team-year while its pool has work (working
+//! or idle), raising a new team costs a mobilisation amount, and the work
+//! itself costs its variable rates (per team-day, per km², per m²); national
+//! coordination costs a fixed amount per year while the programme runs.
+//! Prices escalate in real terms; funding, when given, caps (or buys) the
+//! teams of every pool year by year.
+//!
+//! # Formula
+//! planned teams P_p(y) = min(ceiling, initial·(1 + growth)^y);
+//! planned spend S(y) = e(y)·[(1 + o)·Σ_p (P_p·(F_p + D·v_p) + M_p·max(0, P_p(y) − P_p(y−1))) + C],
+//! e(y) = (1 + escalation)^y; with funding f(y) the teams are
+//! E_p(y) = k(y)·P_p(y), k = (f − e·C)/(S − e·C), at most 1 unless funding
+//! drives capacity; a group's own budget cap B scales its pools by min(1, B/S_group).
+//! Programme cost in year y = e(y)·[(1 + o)·(Σ_p E_p·F_p·a_p(y) + mobilisation
+//! + variable cost of the work finished in y) + C·a(y)], a_p(y) the share of
+//! year y before pool p's last work ends, a(y) before the programme ends.
+//! Nominal: × (1 + inflation)^(start + y − price year); present value:
+//! × (1 + r)^−(y + ½).
+
+use super::Globals;
+use crate::model::{CapacityGroup, PerPool, Pool, Scenario};
+
+/// A capacity group's money values in one trial.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct GroupCosts {
+    /// Working days per year.
+    pub working_days: f64,
+    /// The group's own yearly budget cap.
+    pub budget: Option<f64>,
+    /// Fixed cost per team-year, by pool.
+    pub fixed: PerPool<f64>,
+    /// Cost of raising a team, by pool.
+    pub mobilisation: PerPool<f64>,
+}
+
+impl GroupCosts {
+    /// The group's values given every parameter's value.
+    pub(crate) fn new(grp: &CapacityGroup, v: &[f64]) -> Self {
+        let mut c = GroupCosts {
+            working_days: grp.working_days_per_year.get(v),
+            budget: grp.budget_per_year.map(|b| b.get(v)),
+            ..GroupCosts::default()
+        };
+        for (p, pm) in grp.pools.iter() {
+            if let Some(pm) = pm {
+                c.fixed[p] = pm.cost_per_team_year.map_or(0.0, |x| x.get(v));
+                c.mobilisation[p] = pm.mobilisation_cost_per_team.map_or(0.0, |x| x.get(v));
+            }
+        }
+        c
+    }
+
+    /// Fixed cost of a team-day of work: the team-year's fixed cost spread over the working days.
+    #[inline]
+    pub(crate) fn fixed_per_team_day(&self, p: Pool) -> f64 {
+        if self.fixed[p] > 0.0 { self.fixed[p] / self.working_days } else { 0.0 }
+    }
+}
+
+/// National money values of one trial.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Prices {
+    pub escalation: f64,
+    pub inflation: f64,
+    pub discount: f64,
+    pub coordination: f64,
+    /// Units of the second currency per unit of the scenario's.
+    pub second_currency: f64,
+}
+
+impl Prices {
+    pub(crate) fn new(s: &Scenario, v: &[f64]) -> Self {
+        let c = s.costs();
+        let get = |p: Option<crate::model::Param>| p.map_or(0.0, |p| p.get(v));
+        Prices {
+            escalation: get(c.escalation_per_year),
+            inflation: get(c.inflation_per_year),
+            discount: get(c.discount_rate),
+            coordination: get(c.coordination_per_year),
+            second_currency: c.second_currency.as_ref().map_or(0.0, |(_, p)| p.get(v)),
+        }
+    }
+}
+
+/// The plan of one group's pools, year after year.
+#[derive(Clone, Copy, Debug, Default)]
+struct PoolPlan {
+    teams: PerPool<f64>,
+    growth: PerPool<f64>,
+    ceiling: PerPool<f64>,
+    /// Last year's planned teams (for mobilisation).
+    previous: PerPool<f64>,
+}
+
+/// What one year of the plan holds, for every group.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct YearMoney {
+    /// Funding of the year, when given.
+    pub funding: Option<f64>,
+    /// The plan's full spend at full utilisation (real, escalated).
+    pub planned: f64,
+}
+
+/// Teams and team-days year by year for every capacity group, with the
+/// funding and budget caps applied (the same plan for both engines).
+pub(crate) struct YearPlanner {
+    plans: Vec<PoolPlan>,
+    pub(crate) y: usize,
+}
+
+impl YearPlanner {
+    pub(crate) fn new(s: &Scenario, v: &[f64]) -> Self {
+        let plans = s
+            .capacity()
+            .map(|c| {
+                c.groups
+                    .iter()
+                    .map(|grp| {
+                        let mut p = PoolPlan::default();
+                        for (pool, pm) in grp.pools.iter() {
+                            if let Some(pm) = pm {
+                                p.teams[pool] = pm.initial.get(v);
+                                p.growth[pool] = pm.growth_per_year.get(v);
+                                p.ceiling[pool] = pm.ceiling_or_initial().get(v);
+                            }
+                        }
+                        p
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        YearPlanner { plans, y: 0 }
+    }
+
+    /// This year's effective teams (`teams[g]`), team-days (`cap[g]`) and
+    /// mobilisation cost before escalation and overhead (`mob[g]`); then
+    /// advances to the next year.
+    pub(crate) fn next_year(
+        &mut self,
+        s: &Scenario,
+        v: &[f64],
+        g: &Globals,
+        groups: &[GroupCosts],
+        out: &mut YearOut<'_>,
+    ) -> YearMoney {
+        let y = self.y;
+        let esc = (1.0 + g.prices.escalation).powi(y as i32);
+        let mut planned_groups = 0.0;
+        for (gi, (plan, gc)) in self.plans.iter_mut().zip(groups).enumerate() {
+            let mut spend = 0.0;
+            let mut mob = 0.0;
+            for p in 0..Pool::COUNT {
+                let teams = plan.teams.0[p].min(plan.ceiling.0[p]).max(0.0);
+                out.teams[gi].0[p] = teams;
+                // Every pool's teams are paid whether or not they have work.
+                spend += teams * gc.working_days * g.cost_per_td.0[p] + teams * gc.fixed.0[p];
+                if y > 0 {
+                    mob += gc.mobilisation.0[p] * (teams - plan.previous.0[p]).max(0.0);
+                }
+                plan.previous.0[p] = teams;
+                plan.teams.0[p] *= 1.0 + plan.growth.0[p];
+            }
+            out.spend[gi] = (spend + mob) * (1.0 + g.overhead);
+            out.mob[gi] = mob;
+            planned_groups += out.spend[gi];
+        }
+        let coordination = g.prices.coordination * esc;
+        let planned = planned_groups * esc + coordination;
+        let funding = s.funding().and_then(|f| f.in_year(v, s.start_year(), y));
+        let drive = s.funding().is_some_and(|f| f.drives_capacity);
+        let k = match funding {
+            Some(f) if planned_groups > 0.0 => {
+                let k = ((f - coordination).max(0.0)) / (planned_groups * esc);
+                if drive { k } else { k.min(1.0) }
+            }
+            Some(_) => 0.0,
+            None => 1.0,
+        };
+        for (gi, gc) in groups.iter().enumerate() {
+            let k_group = match gc.budget {
+                Some(b) if out.spend[gi] > b => b / out.spend[gi],
+                _ => 1.0,
+            };
+            let scale = k.min(k_group);
+            for p in 0..Pool::COUNT {
+                out.teams[gi].0[p] *= scale;
+                out.cap[gi].0[p] = out.teams[gi].0[p] * gc.working_days;
+            }
+            out.mob[gi] *= scale;
+        }
+        self.y += 1;
+        YearMoney { funding, planned }
+    }
+}
+
+/// Where [`YearPlanner::next_year`] writes, one entry per group.
+pub(crate) struct YearOut<'a> {
+    pub teams: &'a mut [PerPool<f64>],
+    pub cap: &'a mut [PerPool<f64>],
+    pub mob: &'a mut [f64],
+    pub spend: &'a mut [f64],
+}
+
+/// A trial's programme cost, summed year by year.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct ProgrammeCost {
+    pub real: f64,
+    pub nominal: f64,
+    pub present_value: f64,
+    pub first_10_years: f64,
+    pub unspent: f64,
+    pub shortfall: f64,
+}
+
+/// One year's programme cost, in the three bases.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct YearCost {
+    pub real: f64,
+    pub nominal: f64,
+    pub unspent: f64,
+    pub shortfall: f64,
+}
+
+impl ProgrammeCost {
+    /// Adds year `y`'s cost before escalation (`base`, overhead included) and its funding.
+    pub(crate) fn add_year(
+        &mut self,
+        s: &Scenario,
+        prices: &Prices,
+        y: usize,
+        base: f64,
+        money: YearMoney,
+    ) -> YearCost {
+        let real = base * (1.0 + prices.escalation).powi(y as i32);
+        let years_from_price_year = s.start_year() + y as i32 - s.price_year();
+        let nominal = real * (1.0 + prices.inflation).powi(years_from_price_year);
+        self.real += real;
+        self.nominal += nominal;
+        self.present_value += real * (1.0 + prices.discount).powf(-(y as f64 + 0.5));
+        if y < 10 {
+            self.first_10_years += real;
+        }
+        let (unspent, shortfall) = match money.funding {
+            Some(f) => ((f - real).max(0.0), (money.planned - f).max(0.0)),
+            None => (0.0, 0.0),
+        };
+        self.unspent += unspent;
+        self.shortfall += shortfall;
+        YearCost { real, nominal, unspent, shortfall }
+    }
+}
+
+/// The share of year `y` before time `t` (years since the start).
+#[inline]
+pub(crate) fn active(y: usize, t: f64) -> f64 {
+    (t - y as f64).clamp(0.0, 1.0)
+}
+
+/// Writes the programme outputs of a trial into its row.
+pub(crate) fn write_programme(
+    c: &crate::simulate::compiled::Compiled<'_>,
+    g: &Globals,
+    cost: &ProgrammeCost,
+    row: &mut [f64],
+) {
+    let cols = &c.cols;
+    let set = |row: &mut [f64], col: Option<usize>, v: f64| {
+        if let Some(col) = col {
+            row[col] = v;
+        }
+    };
+    set(row, cols.programme_cost, cost.real);
+    set(row, cols.programme_cost_nominal, cost.nominal);
+    set(row, cols.programme_cost_pv, cost.present_value);
+    set(row, cols.programme_cost_10y, cost.first_10_years);
+    set(row, cols.funding_unspent, cost.unspent);
+    set(row, cols.funding_shortfall, cost.shortfall);
+    set(row, cols.programme_cost_second, cost.real * g.prices.second_currency);
+    set(row, cols.total_cost_second, row[cols.total_cost] * g.prices.second_currency);
+}

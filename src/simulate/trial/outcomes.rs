@@ -1,0 +1,228 @@
+//! What follows from the schedule: durations, shares released, casualties,
+//! land value, the programme's bill year by year and the yearly series.
+
+use super::bill::pool_work;
+use super::economics::{ProgrammeCost, YearMoney, YearOut, YearPlanner, active, write_programme};
+use super::{Globals, Scratch};
+use crate::model::{PerPool, Pool};
+use crate::simulate::compiled::Compiled;
+use crate::simulate::outputs::YearValues;
+
+/// Aggregate engine with capacity: every pool of every group works through
+/// its group's total work from year 0 (a fluid approximation: no site
+/// order), year by year under the same plan and funding as the site engine;
+/// the programme's bill accrues as the pools work.
+///
+/// # Formula
+/// A pool with work w left and capacity c in year y finishes at
+/// y + w/c when c ≥ w, else carries w − c over; the group is done when all
+/// its pools are; the variable cost of a pool's work is paid as it is done.
+pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Scratch, row: &mut [f64]) {
+    let s = c.scenario;
+    let Some(cap_model) = s.capacity() else { return };
+    let cols = &c.cols;
+    let h = c.horizon;
+    let n = cap_model.groups.len();
+    let Scratch { strata, acc, v, groups, group_work: work, group_finish, sched, .. } = scratch;
+    work.fill(PerPool::default());
+    for (t, a) in strata.iter().zip(acc.iter()) {
+        let w = &mut work[t.group];
+        for (p, td) in pool_work(t, a).iter() {
+            w[p] += td;
+        }
+    }
+    // Work left per [group][pool]; a pool without teams never limits (unlimited survey).
+    let mut pending = 0;
+    for (gi, grp) in cap_model.groups.iter().enumerate() {
+        group_finish[gi] = 0.0;
+        for (p, pm) in grp.pools.iter() {
+            if pm.is_none() || !(work[gi][p] > 0.0) {
+                work[gi][p] = 0.0;
+            } else {
+                pending += 1;
+            }
+        }
+    }
+    let mut planner = YearPlanner::new(s, v);
+    let mut bill = ProgrammeCost::default();
+    let mut national: f64 = 0.0;
+    let mut y = 0;
+    while y < h && pending > 0 {
+        let mut out = YearOut {
+            teams: &mut sched.year_teams[..n],
+            cap: &mut sched.year_cap[..n],
+            mob: &mut sched.year_mob[..n],
+            spend: &mut sched.year_spend[..n],
+        };
+        let money = planner.next_year(s, v, g, groups, &mut out);
+        let mut base = 0.0;
+        for gi in 0..n {
+            let (left, gc) = (&mut work[gi], &groups[gi]);
+            let mut group_cost = 0.0;
+            let mut busy = false;
+            for p in 0..Pool::COUNT {
+                if !(left.0[p] > 0.0) {
+                    continue;
+                }
+                busy = true;
+                let cap = sched.year_cap[gi].0[p];
+                let (done, share) = if cap >= left.0[p] {
+                    let share = left.0[p] / cap;
+                    group_finish[gi] = group_finish[gi].max(y as f64 + share);
+                    pending -= 1;
+                    (left.0[p], share)
+                } else {
+                    (cap, 1.0)
+                };
+                left.0[p] -= done;
+                group_cost += done * g.cost_per_td.0[p] + sched.year_teams[gi].0[p] * gc.fixed.0[p] * share;
+            }
+            if busy {
+                group_cost += sched.year_mob[gi];
+            }
+            base += group_cost;
+        }
+        national = group_finish.iter().take(n).copied().fold(national, f64::max);
+        let coordination = g.prices.coordination * if pending == 0 { active(y, national) } else { 1.0 };
+        bill.add_year(s, &g.prices, y, base * (1.0 + g.overhead) + coordination, money);
+        y += 1;
+    }
+    let finished = pending == 0;
+    let national = if finished { national } else { f64::INFINITY };
+    let censor = |t: f64| if t.is_finite() { t } else { h as f64 };
+    if let Some(col) = cols.duration {
+        row[col] = censor(national);
+    }
+    if let Some(col) = cols.share_released {
+        // Without sites, release is all or nothing at the horizon.
+        row[col] = if national.is_finite() { 1.0 } else { 0.0 };
+    }
+    for (r, region) in s.regions().iter().enumerate() {
+        if let (Some(rc), Some(gi)) = (cols.region.get(r), region.capacity_group)
+            && let Some(col) = rc.duration
+        {
+            let done = work[gi].values().all(|w| *w == 0.0);
+            row[col] = if done { group_finish[gi] } else { h as f64 };
+        }
+    }
+    write_programme(c, g, &bill, row);
+}
+
+/// Site engine with capacity: durations, shares, casualties, land value, the
+/// programme's bill and the yearly series.
+///
+/// # Formula
+/// Years to 50 % (90 %): the year the cumulative released area crosses half
+/// (nine tenths) of the total, interpolated linearly within the year; duration:
+/// the last release (the horizon when not all is released). Casualties in year
+/// y = rate × Σᵢ eᵢ·aᵢ·(time site i is unreleased within [y, y + 1)), eᵢ the
+/// site's exposed-population density relative to the average. Land value =
+/// Σ_y value per ha × farmland in use during y (ha) × (1 + ρ)^−(y + ½).
+pub(super) fn site_schedule_outputs(
+    c: &Compiled<'_>,
+    g: &Globals,
+    scratch: &Scratch,
+    row: &mut [f64],
+    series: &mut [YearValues],
+) {
+    let cols = &c.cols;
+    let s = c.scenario;
+    let v = &scratch.v;
+    let sc = &scratch.sched;
+    let h = c.horizon;
+    let hf = h as f64;
+    let total = row[cols.suspected] * 1e6;
+    let rate = s.casualty_rate().map_or(0.0, |p| p.get(v));
+    let (value_ha, discount) = s.land_value().map_or((0.0, 0.0), |l| (l.agriculture_per_ha_year.get(v), l.discount()));
+    let (mut cum, mut expo_before, mut farm_before) = (0.0, 0.0, 0.0);
+    let (mut y50, mut y90) = (hf, hf);
+    let (mut casualties, mut value) = (0.0, 0.0);
+    let mut first_year = 0.0;
+    let mut disc = (1.0 + discount).powf(-0.5);
+    let finished = !sc.region_unreleased.iter().any(|&u| u);
+    let max_t = sc.region_max_t.iter().copied().fold(0.0, f64::max);
+    let programme_end = if finished { max_t } else { hf };
+    let mut bill = ProgrammeCost::default();
+    for (y, (b, out)) in sc.bins.iter().zip(series.iter_mut()).enumerate().take(h) {
+        let released = b.released;
+        for (target, slot) in [(0.5, &mut y50), (0.9, &mut y90)] {
+            if *slot == hf && released > 0.0 && cum + released >= target * total {
+                *slot = y as f64 + ((target * total - cum) / released).clamp(0.0, 1.0);
+            }
+        }
+        cum += released;
+        let area_years = (sc.exposure_total - expo_before - b.exposure_released + b.exposure_fraction).max(0.0);
+        expo_before += b.exposure_released;
+        let cas = rate * area_years / 1e6;
+        casualties += cas;
+        if y == 0 {
+            first_year = cas;
+        }
+        let farm_in_use = farm_before + b.farmland_released - b.farmland_fraction;
+        farm_before += b.farmland_released;
+        value += value_ha * farm_in_use / 1e4 * disc;
+        disc /= 1.0 + discount;
+        let base = (b.spending + teams_cost(c, scratch, y)) * (1.0 + g.overhead)
+            + g.prices.coordination * active(y, programme_end);
+        let money: YearMoney = sc.money[y];
+        let year = bill.add_year(s, &g.prices, y, base, money);
+        *out = YearValues {
+            area_released_km2: (released / 1e6) as f32,
+            spending: year.real as f32,
+            spending_nominal: year.nominal as f32,
+            funding_unspent: year.unspent as f32,
+            funding_shortfall: year.shortfall as f32,
+            area_remaining_km2: ((total - cum).max(0.0) / 1e6) as f32,
+            casualties: cas as f32,
+            area_cleared_km2: (b.cleared / 1e6) as f32,
+        };
+    }
+    if total <= 0.0 {
+        y50 = 0.0;
+        y90 = 0.0;
+    }
+    let set = |row: &mut [f64], col: Option<usize>, value: f64| {
+        if let Some(col) = col {
+            row[col] = value;
+        }
+    };
+    set(row, cols.duration, programme_end);
+    set(row, cols.share_released, if total > 0.0 { (cum / total).min(1.0) } else { 1.0 });
+    set(row, cols.years_50, y50);
+    set(row, cols.years_90, y90);
+    set(row, cols.casualties, casualties);
+    set(row, cols.casualties_first_year, first_year);
+    set(row, cols.land_value, value);
+    for (r, rc) in cols.region.iter().enumerate() {
+        set(row, rc.duration, if sc.region_unreleased[r] { hf } else { sc.region_max_t[r] });
+    }
+    write_programme(c, g, &bill, row);
+}
+
+/// The teams' own cost in year `y` (before escalation and overhead): each
+/// pool's fixed cost while it has work (until its last work ends), and the
+/// cost of raising the year's new teams in groups that still work.
+fn teams_cost(c: &Compiled<'_>, scratch: &Scratch, y: usize) -> f64 {
+    let sc = &scratch.sched;
+    let h = c.horizon;
+    let mut cost = 0.0;
+    for (gi, gc) in scratch.groups.iter().enumerate() {
+        let mut busy = false;
+        for p in 0..Pool::COUNT {
+            let pool = &sc.pools[gi * Pool::COUNT + p];
+            if !pool.limited {
+                continue;
+            }
+            let end = if pool.t.is_finite() { pool.t } else { h as f64 };
+            let share = active(y, end);
+            if share > 0.0 {
+                busy = true;
+                cost += sc.teams[gi * Pool::COUNT * h + p * h + y] * gc.fixed.0[p] * share;
+            }
+        }
+        if busy {
+            cost += sc.mob[gi * h + y];
+        }
+    }
+    cost
+}
