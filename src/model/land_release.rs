@@ -13,6 +13,7 @@
 //! to clear         A_x = A_t·(1 − r)              r = reduced fraction
 //! TS reduces       A_r = A_t − A_x
 //! holds EO         A_e = A_x,CHA + f·(A_x − A_x,CHA),  A_x,CHA = (A − A_s)·(1 − r)
+//! found again      A_q = q·(A_c + A_r)             q = residual fraction (cleared later)
 //! team-days        NTS A_s/p_NTS; TS A_t/p_TS; method m: A_x·d·share_m/p_m
 //! cost             NTS A_s·k_NTS; TS A_t·k_TS; clearance Σ_m team-days_m·k_m
 //! ```
@@ -170,6 +171,17 @@ impl Stages {
             to_clear,
             contaminated: S::holding_eo(confirmed, contaminated, area, keep, to_clear),
         }
+    }
+
+    /// The area later found contaminated among the land released by survey
+    /// (cancelled and reduced), which re-enters the workload to be cleared.
+    ///
+    /// # Formula
+    /// A_residual = q·(A_c + A_r), q = residual fraction
+    #[inline(always)]
+    #[must_use]
+    pub fn residual(&self, fraction: f64) -> f64 {
+        fraction.of(self.cancelled + self.reduced)
     }
 
     /// Adds another area's stages.

@@ -42,6 +42,10 @@ pub(crate) struct SiteArrays {
     pub strata_ranges: Option<Vec<std::ops::Range<usize>>>,
     /// Per-site clearance team-day multipliers, mean exactly 1.
     pub difficulty: [f64; DIFFICULTY_CELLS],
+    /// Each site's position in its stratum's work order, in (0, 1) (diminishing returns of survey).
+    pub pos: Vec<f64>,
+    /// Each site's position in its stratum's list (file or generation order), in (0, 1) (arrival in time).
+    pub frac: Vec<f64>,
     pub reduction_spread: f64,
 }
 
@@ -68,6 +72,8 @@ pub(crate) struct Compiled<'s> {
     pub sites: Option<SiteArrays>,
     /// Inventory CHA share per stratum (replaces `confirmed_fraction` for inventories).
     pub confirmed_override: Vec<Option<f64>>,
+    /// True when some land comes into the workload after the start.
+    pub has_arrivals: bool,
 }
 
 impl SiteArrays {
@@ -114,6 +120,10 @@ impl<'s> Compiled<'s> {
             series_len,
             sites: None,
             confirmed_override: vec![None; s.strata().len()],
+            has_arrivals: s
+                .strata()
+                .iter()
+                .any(|st| st.arrives_year.is_some() || matches!(st.area, crate::model::StratumArea::Added { .. })),
         };
         if let (ModelLevel::Sites, Some(sm)) = (level, s.sites()) {
             c.sites = Some(c.build_sites(sm, config)?);
@@ -226,7 +236,29 @@ impl<'s> Compiled<'s> {
                 *x /= mean;
             }
         }
+        // Positions in (0, 1) within each stratum: in the list (file or
+        // generation order) for arrivals, in the work order for survey's
+        // diminishing returns.
+        let n_strata = s.strata().len();
+        let mut count = vec![0usize; n_strata];
+        for &st in &stratum {
+            count[st as usize] += 1;
+        }
+        let position = |sequence: &mut dyn Iterator<Item = u32>| -> Vec<f64> {
+            let mut seen = vec![0usize; n_strata];
+            sequence
+                .map(|st| {
+                    let st = st as usize;
+                    seen[st] += 1;
+                    (seen[st] as f64 - 0.5) / count[st] as f64
+                })
+                .collect()
+        };
+        let frac_file = position(&mut stratum.iter().copied());
+        let pos = position(&mut order.iter().map(|&i| stratum[i as usize]));
         Ok(SiteArrays {
+            pos,
+            frac: pick_f(&frac_file),
             weight: pick_f(&weight),
             stratum: order.iter().map(|&i| stratum[i as usize]).collect(),
             key: order.iter().map(|&i| key[i as usize]).collect(),

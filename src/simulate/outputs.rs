@@ -27,6 +27,10 @@ pub enum Unit {
     Share,
     /// A dimensionless ratio.
     Ratio,
+    /// Items per km².
+    ItemsPerKm2,
+    /// km² × years.
+    Km2Years,
 }
 
 impl Unit {
@@ -43,6 +47,8 @@ impl Unit {
             Unit::People => "people".into(),
             Unit::Share => "share".into(),
             Unit::Ratio => "ratio".into(),
+            Unit::ItemsPerKm2 => "items/km²".into(),
+            Unit::Km2Years => "km²·years".into(),
         }
     }
 }
@@ -125,6 +131,12 @@ pub enum Output {
     ProgrammeCostSecond,
     /// The total cost of the work in the second reporting currency.
     TotalCostSecond,
+    /// Items left behind per km² of suspected land (detection below 1).
+    ItemsMissedPerKm2,
+    /// Land released by survey and later found contaminated, cleared later.
+    ResidualArea,
+    /// Suspected area × years it stays unreleased (the hazard land carries while it waits).
+    HazardAreaYears,
 }
 
 impl Output {
@@ -169,6 +181,9 @@ impl Output {
             Output::FundingShortfall => "funding_shortfall",
             Output::ProgrammeCostSecond => "programme_cost_second_currency",
             Output::TotalCostSecond => "total_cost_second_currency",
+            Output::ItemsMissedPerKm2 => "items_missed_per_km2",
+            Output::ResidualArea => "residual_area_km2",
+            Output::HazardAreaYears => "hazard_area_years",
         }
     }
 
@@ -193,6 +208,9 @@ impl Output {
             | Output::FundingUnspent
             | Output::FundingShortfall => Unit::Money,
             Output::ProgrammeCostSecond | Output::TotalCostSecond => Unit::SecondMoney,
+            Output::ItemsMissedPerKm2 => Unit::ItemsPerKm2,
+            Output::ResidualArea => Unit::Km2,
+            Output::HazardAreaYears => Unit::Km2Years,
             Output::ItemsFound | Output::MinesLaid => Unit::Items,
             Output::CostAsymmetry => Unit::Ratio,
             Output::Duration | Output::YearsTo50 | Output::YearsTo90 => Unit::Years,
@@ -225,7 +243,9 @@ impl Output {
             | Output::ProgrammeCost10y
             | Output::FundingShortfall
             | Output::ProgrammeCostSecond
-            | Output::TotalCostSecond => Better::Lower,
+            | Output::TotalCostSecond
+            | Output::ItemsMissedPerKm2
+            | Output::HazardAreaYears => Better::Lower,
             Output::SuspectedArea
             | Output::CancelledArea
             | Output::ReducedArea
@@ -233,7 +253,8 @@ impl Output {
             | Output::ItemsFound
             | Output::MinesLaid
             | Output::LayingCost
-            | Output::FundingUnspent => Better::Neither,
+            | Output::FundingUnspent
+            | Output::ResidualArea => Better::Neither,
         }
     }
 
@@ -274,6 +295,9 @@ impl Output {
             Output::FundingShortfall => "what the plan would spend beyond the funding, summed over the years",
             Output::ProgrammeCostSecond => "programme cost in the second reporting currency",
             Output::TotalCostSecond => "total cost of the work in the second reporting currency",
+            Output::ItemsMissedPerKm2 => "items left behind per km² of suspected land (clearance detection below 1)",
+            Output::ResidualArea => "land released by survey, later found contaminated and cleared",
+            Output::HazardAreaYears => "suspected area times the years it stays unreleased",
         }
     }
 
@@ -356,6 +380,9 @@ pub(crate) struct Cols {
     pub funding_shortfall: Option<usize>,
     pub programme_cost_second: Option<usize>,
     pub total_cost_second: Option<usize>,
+    pub items_missed: Option<usize>,
+    pub residual: Option<usize>,
+    pub hazard_area_years: Option<usize>,
     /// Per region: suspected, cleared, total cost, items, duration (if scheduled), mines laid (if barriers).
     pub region: Vec<RegionCols>,
     pub n: usize,
@@ -419,6 +446,18 @@ pub(crate) fn outputs_for(s: &Scenario, sites: bool) -> (Vec<OutputDef>, Cols) {
     c.cost_overhead = add(Output::CostOverhead, None);
     c.total_cost = add(Output::TotalCost, None);
     c.items = add(Output::ItemsFound, None);
+    let lr = s.land_release();
+    let given = |p: Option<crate::model::Param>| p.is_some_and(|p| s.params().def(p).given);
+    if s.methods().values().flatten().any(|m| m.detection_probability.is_some()) {
+        c.items_missed = Some(add(Output::ItemsMissedPerKm2, None));
+    }
+    let residual_anywhere = given(lr.residual_fraction)
+        || s.hazards().values().any(|l| l.residual_fraction.is_some())
+        || s.regions().iter().any(|r| r.land_release.residual_fraction.is_some())
+        || s.strata().iter().any(|st| st.land_release.residual_fraction.is_some());
+    if residual_anywhere {
+        c.residual = Some(add(Output::ResidualArea, None));
+    }
     if s.costs().benchmark_cost_per_item.is_some() {
         c.item_based_cost = Some(add(Output::ItemBasedCost, None));
     }
@@ -442,6 +481,7 @@ pub(crate) fn outputs_for(s: &Scenario, sites: bool) -> (Vec<OutputDef>, Cols) {
             if s.land_value().is_some() {
                 c.land_value = Some(add(Output::LandValue, None));
             }
+            c.hazard_area_years = Some(add(Output::HazardAreaYears, None));
         }
         c.programme_cost = Some(add(Output::ProgrammeCost, None));
         c.programme_cost_nominal = Some(add(Output::ProgrammeCostNominal, None));

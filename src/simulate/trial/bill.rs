@@ -9,8 +9,10 @@ use crate::simulate::compiled::{Compiled, DIFFICULTY_CELLS, SiteArrays};
 /// The aggregate engine: each stratum's expected totals given the trial's inputs.
 pub(super) fn aggregate_pass(scratch: &mut Scratch) {
     for (t, a) in scratch.strata.iter().zip(scratch.acc.iter_mut()) {
-        let stages = Stages::release(t.area_m2, t.conf, t.cancel, t.reduce, t.contaminated);
-        *a = StratumAcc { stages, to_clear_x_difficulty: stages.to_clear, items: t.dens_per_m2 * stages.contaminated };
+        // Sites are worked in order, so on average the cancelled fraction falls by half the trend.
+        let cancel = if t.trend > 0.0 { t.cancel * (1.0 - 0.5 * t.trend) } else { t.cancel };
+        let stages = Stages::release(t.area_m2, t.conf, cancel, t.reduce, t.contaminated);
+        *a = StratumAcc::new(stages, stages.to_clear, t.dens_per_m2 * stages.contaminated, t);
     }
 }
 
@@ -19,6 +21,13 @@ pub(super) fn aggregate_pass(scratch: &mut Scratch) {
 #[inline(always)]
 pub(super) fn bits_unit(bits: u64, width: u32) -> f64 {
     (bits as f64 + 0.5) / (1u64 << width) as f64
+}
+
+/// The cancelled fraction for a site at position `pos` in (0, 1) of its
+/// stratum's work order (diminishing returns of survey).
+#[inline(always)]
+pub(super) fn cancel_at(st: &StratumTrial, pos: f64) -> f64 {
+    st.cancel * (1.0 - st.trend * pos)
 }
 
 /// One site's land release in one trial, from its random bits.
@@ -33,8 +42,9 @@ pub(super) fn site_release(
     hsh: u64,
     confirmed: bool,
     spread: bool,
+    cancel: f64,
 ) -> SiteOutcome {
-    let cancelled = !confirmed & (bits_unit(hsh >> 40, 24) < st.cancel);
+    let cancelled = !confirmed & (bits_unit(hsh >> 40, 24) < cancel);
     let r = if spread { st.r_lo + st.r_width * bits_unit((hsh >> 24) & 0xFFFF, 16) } else { st.reduce };
     let holds_eo = bits_unit((hsh >> 8) & 0xFFFF, 16) < st.contaminated;
     let difficulty = sites.difficulty[(hsh & (DIFFICULTY_CELLS as u64 - 1)) as usize];
@@ -117,6 +127,8 @@ fn bill_stratum<const STATUS: u8, const SPREAD: bool>(
     let mut sum = Stages::default();
     let mut xd = 0.0;
     let area = st.area_m2;
+    let pos = &sites.pos[range.clone()];
+    let trend = st.trend > 0.0;
     for (j, (&w, &k)) in weight.iter().zip(key).enumerate() {
         let hsh = mix64(noise_key ^ k);
         let confirmed = match STATUS {
@@ -125,11 +137,12 @@ fn bill_stratum<const STATUS: u8, const SPREAD: bool>(
             2 => drawn_confirmed(hsh, st.conf),
             _ => status.is_some_and(|v| v[j]),
         };
-        let site = site_release(sites, st, w * area, hsh, confirmed, SPREAD);
+        let cancel = if trend { cancel_at(st, pos[j]) } else { st.cancel };
+        let site = site_release(sites, st, w * area, hsh, confirmed, SPREAD, cancel);
         sum.add(&site.stages);
         xd += site.stages.to_clear * site.difficulty;
     }
-    StratumAcc { stages: sum, to_clear_x_difficulty: xd, items: sum.contaminated * st.dens_per_m2 }
+    StratumAcc::new(sum, xd, sum.contaminated * st.dens_per_m2, st)
 }
 
 /// Writes the output row from the stratum accumulators.
@@ -162,6 +175,12 @@ pub(super) fn fill_row(c: &Compiled<'_>, g: &Globals, scratch: &mut Scratch, row
         row[cols.cost_ts] += cost.ts;
         row[cols.cost_clear] += cost.clearance;
         row[cols.items] += a.items;
+        if let Some(col) = cols.items_missed {
+            row[col] += a.items_missed;
+        }
+        if let Some(col) = cols.residual {
+            row[col] += a.residual / 1e6;
+        }
         mines += t.mines_laid;
         laying += t.laying_cost;
         let direct = cost.total();
@@ -193,6 +212,11 @@ pub(super) fn fill_row(c: &Compiled<'_>, g: &Globals, scratch: &mut Scratch, row
     }
     if let Some(col) = cols.asymmetry {
         row[col] = row[cols.total_cost] / laying;
+    }
+    if let Some(col) = cols.items_missed {
+        // Items left behind per km² of suspected land (all of it released in the end).
+        let area = row[cols.suspected];
+        row[col] = if area > 0.0 { row[col] / area } else { 0.0 };
     }
 }
 

@@ -48,6 +48,15 @@ pub(crate) struct StratumTrial {
     pub n_methods: u8,
     pub mines_laid: f64,
     pub laying_cost: f64,
+    /// Share of cancelled and reduced land later found contaminated.
+    pub residual: f64,
+    /// Share of items clearance finds (methods' detection probabilities, weighted by share).
+    pub detection: f64,
+    /// Fall of the cancelled fraction from the first site worked to the last.
+    pub trend: f64,
+    /// The stratum comes into the workload from `arrive_lo` over `arrive_span` years.
+    pub arrive_lo: f64,
+    pub arrive_span: f64,
 }
 
 impl Default for StratumTrial {
@@ -68,6 +77,11 @@ impl Default for StratumTrial {
             n_methods: 0,
             mines_laid: 0.0,
             laying_cost: 0.0,
+            residual: 0.0,
+            detection: 1.0,
+            trend: 0.0,
+            arrive_lo: 0.0,
+            arrive_span: 0.0,
         }
     }
 }
@@ -81,6 +95,30 @@ pub(crate) struct StratumAcc {
     pub to_clear_x_difficulty: f64,
     /// Items found.
     pub items: f64,
+    /// Items left behind (not detected).
+    pub items_missed: f64,
+    /// Land released by survey and later found contaminated (cleared later), m².
+    pub residual: f64,
+}
+
+impl StratumAcc {
+    /// A stratum's totals from its stages, their area to clear × team-day
+    /// multipliers and the items in the land cleared: the residual land
+    /// (found contaminated again, cleared later at average difficulty, all of
+    /// it holding items) is added, and the items are split into found and
+    /// missed by the detection probability.
+    #[inline(always)]
+    pub(crate) fn new(stages: Stages, to_clear_x_difficulty: f64, items: f64, t: &StratumTrial) -> Self {
+        let residual = stages.residual(t.residual);
+        let items = items + residual * t.dens_per_m2;
+        StratumAcc {
+            stages,
+            to_clear_x_difficulty: to_clear_x_difficulty + residual,
+            items: items * t.detection,
+            items_missed: items * (1.0 - t.detection),
+            residual,
+        }
+    }
 }
 
 /// Per-batch buffers.
@@ -218,6 +256,12 @@ pub(crate) fn stratum_trial(
 ) -> f64 {
     let st = &c.scenario.strata()[k];
     let rel = &st.release;
+    let start = f64::from(c.scenario.start_year());
+    (t.arrive_lo, t.arrive_span) = match (st.area, st.arrives_year) {
+        (StratumArea::Added { until_year, .. }, _) => (0.0, (until_year.get(v) - start).max(0.0)),
+        (_, Some(y)) => ((y.get(v) - start).max(0.0), 0.0),
+        _ => (0.0, 0.0),
+    };
     let (area_km2, mines, laying) = match st.area {
         StratumArea::Area(p) => (p.get(v), 0.0, 0.0),
         StratumArea::Inventory(km2) => (km2, 0.0, 0.0),
@@ -239,6 +283,9 @@ pub(crate) fn stratum_trial(
     t.conf = c.confirmed_override[k].unwrap_or_else(|| rel.confirmed_fraction.get(v));
     t.contaminated = rel.contaminated_fraction.get(v);
     t.group = c.group_of_stratum[k];
+    t.residual = rel.residual_fraction.get(v);
+    t.trend = rel.cancelled_fraction_trend.get(v);
+    t.detection = detection(c.scenario, v, &rel.method_shares);
     t.var_rates = StageRates::new(&rel.method_shares, &m.productivity, &m.cost_per_team_day, g.survey);
     t.rates = match groups.get(t.group) {
         // The full cost of a team-day of work: its variable rate and its share of the team-year.
@@ -270,6 +317,20 @@ pub(crate) fn stratum_trial(
         }
     }
     area_km2
+}
+
+/// The share of items clearance finds: Σ_m share_m · detection probability_m (1 when not given).
+fn detection(s: &Scenario, v: &[f64], shares: &PerMethod<f64>) -> f64 {
+    let mut p = 0.0;
+    let mut total = 0.0;
+    for (m, share) in shares.iter() {
+        if *share > 0.0 {
+            let d = s.methods()[m].and_then(|mm| mm.detection_probability).map_or(1.0, |d| d.get(v));
+            p += share * d;
+            total += share;
+        }
+    }
+    if total > 0.0 { p / total } else { 1.0 }
 }
 
 /// Fills the per-stratum parameters of the trial; with a national total T

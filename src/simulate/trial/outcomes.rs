@@ -24,20 +24,32 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
     let h = c.horizon;
     let n = cap_model.groups.len();
     let Scratch { strata, acc, v, groups, group_work: work, group_finish, sched, .. } = scratch;
+    // Work per [group][pool]: all of it (`work`), and what has not arrived yet.
     work.fill(PerPool::default());
+    let unarrived = &mut sched.year_spend_unarrived;
+    unarrived.fill(PerPool::default());
+    let arrival_end = &mut sched.year_arrival_end;
+    arrival_end.fill(0.0);
     for (t, a) in strata.iter().zip(acc.iter()) {
-        let w = &mut work[t.group];
+        let later = t.arrive_lo > 0.0 || t.arrive_span > 0.0;
         for (p, td) in pool_work(t, a).iter() {
-            w[p] += td;
+            work[t.group][p] += td;
+            if later {
+                unarrived[t.group][p] += td;
+            }
+        }
+        if later {
+            arrival_end[t.group] = arrival_end[t.group].max(t.arrive_lo + t.arrive_span);
         }
     }
-    // Work left per [group][pool]; a pool without teams never limits (unlimited survey).
+    // A pool without teams never limits (unlimited survey).
     let mut pending = 0;
     for (gi, grp) in cap_model.groups.iter().enumerate() {
         group_finish[gi] = 0.0;
         for (p, pm) in grp.pools.iter() {
             if pm.is_none() || !(work[gi][p] > 0.0) {
                 work[gi][p] = 0.0;
+                unarrived[gi][p] = 0.0;
             } else {
                 pending += 1;
             }
@@ -48,6 +60,15 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
     let mut national: f64 = 0.0;
     let mut y = 0;
     while y < h && pending > 0 {
+        if c.has_arrivals {
+            arrive(strata, acc, y, unarrived);
+            for (u, end) in unarrived.iter_mut().zip(arrival_end.iter()).take(n) {
+                if *end <= y as f64 + 1.0 {
+                    // Everything has arrived: no rounding dust may hold the pools back.
+                    *u = PerPool::default();
+                }
+            }
+        }
         let mut out = YearOut {
             teams: &mut sched.year_teams[..n],
             cap: &mut sched.year_cap[..n],
@@ -66,11 +87,15 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
                 }
                 busy = true;
                 let cap = sched.year_cap[gi].0[p];
-                let (done, share) = if cap >= left.0[p] {
+                let waiting = unarrived[gi].0[p];
+                let (done, share) = if waiting <= 0.0 && cap >= left.0[p] {
                     let share = left.0[p] / cap;
-                    group_finish[gi] = group_finish[gi].max(y as f64 + share);
+                    group_finish[gi] = group_finish[gi].max((y as f64 + share).max(arrival_end[gi]));
                     pending -= 1;
                     (left.0[p], share)
+                } else if waiting > 0.0 {
+                    let done = cap.min(left.0[p] - waiting).max(0.0);
+                    (done, if cap > 0.0 { done / cap } else { 0.0 })
                 } else {
                     (cap, 1.0)
                 };
@@ -135,6 +160,7 @@ pub(super) fn site_schedule_outputs(
     let rate = s.casualty_rate().map_or(0.0, |p| p.get(v));
     let (value_ha, discount) = s.land_value().map_or((0.0, 0.0), |l| (l.agriculture_per_ha_year.get(v), l.discount()));
     let (mut cum, mut expo_before, mut farm_before) = (0.0, 0.0, 0.0);
+    let (mut expo_arrived, mut arrived) = (0.0, 0.0);
     let (mut y50, mut y90) = (hf, hf);
     let (mut casualties, mut value) = (0.0, 0.0);
     let mut first_year = 0.0;
@@ -151,7 +177,13 @@ pub(super) fn site_schedule_outputs(
             }
         }
         cum += released;
-        let area_years = (sc.exposure_total - expo_before - b.exposure_released + b.exposure_fraction).max(0.0);
+        expo_arrived += b.exposure_arrived;
+        arrived += b.arrived;
+        // Exposure-weighted area unreleased during the year: what had arrived by
+        // its start or arrives in it, less what was released before or in it.
+        let area_years = (expo_arrived - b.exposure_arrival_fraction - expo_before - b.exposure_released
+            + b.exposure_fraction)
+            .max(0.0);
         expo_before += b.exposure_released;
         let cas = rate * area_years / 1e6;
         casualties += cas;
@@ -172,7 +204,7 @@ pub(super) fn site_schedule_outputs(
             spending_nominal: year.nominal as f32,
             funding_unspent: year.unspent as f32,
             funding_shortfall: year.shortfall as f32,
-            area_remaining_km2: ((total - cum).max(0.0) / 1e6) as f32,
+            area_remaining_km2: ((if c.has_arrivals { arrived } else { total } - cum).max(0.0) / 1e6) as f32,
             casualties: cas as f32,
             area_cleared_km2: (b.cleared / 1e6) as f32,
         };
@@ -193,6 +225,7 @@ pub(super) fn site_schedule_outputs(
     set(row, cols.casualties, casualties);
     set(row, cols.casualties_first_year, first_year);
     set(row, cols.land_value, value);
+    set(row, cols.hazard_area_years, sc.area_years / 1e6);
     for (r, rc) in cols.region.iter().enumerate() {
         set(row, rc.duration, if sc.region_unreleased[r] { hf } else { sc.region_max_t[r] });
     }
@@ -225,4 +258,31 @@ fn teams_cost(c: &Compiled<'_>, scratch: &Scratch, y: usize) -> f64 {
         }
     }
     cost
+}
+
+/// Work arriving in year `y` leaves the not-yet-arrived pile: a stratum
+/// arriving over [lo, lo + span] brings the share of its work that falls in
+/// the year (all of it in the year of `lo` when the span is 0).
+fn arrive(strata: &[super::StratumTrial], acc: &[super::StratumAcc], y: usize, unarrived: &mut [PerPool<f64>]) {
+    let cum = |t: &super::StratumTrial, at: f64| -> f64 {
+        if t.arrive_span > 0.0 {
+            ((at - t.arrive_lo) / t.arrive_span).clamp(0.0, 1.0)
+        } else if at > t.arrive_lo {
+            1.0
+        } else {
+            0.0
+        }
+    };
+    for (t, a) in strata.iter().zip(acc) {
+        if !(t.arrive_lo > 0.0 || t.arrive_span > 0.0) {
+            continue;
+        }
+        let share = cum(t, y as f64 + 1.0) - cum(t, y as f64);
+        if share > 0.0 {
+            for (p, td) in pool_work(t, a).iter() {
+                let u = &mut unarrived[t.group][p];
+                *u = (*u - td * share).max(0.0);
+            }
+        }
+    }
 }

@@ -2,9 +2,9 @@
 //! on their group's pools, and what follows from when land is released
 //! (durations, casualties, land value, the yearly series).
 
-use super::bill::{drawn_confirmed, site_release};
+use super::bill::{cancel_at, drawn_confirmed, site_release};
 use super::economics::{GroupCosts, YearMoney, YearOut, YearPlanner};
-use super::{Globals, Scratch};
+use super::{Globals, Scratch, StratumAcc};
 use crate::model::{PerPool, Pool};
 use crate::sampling::stream::mix64;
 use crate::simulate::compiled::{Compiled, SiteArrays};
@@ -38,6 +38,12 @@ pub(super) struct YearBin {
     pub(super) spending: f64,
     /// Area cleared by clearance teams, m².
     pub(super) cleared: f64,
+    /// Σ exposure × area of the sites arriving in the year (all at year 0 for land known at the start).
+    pub(super) exposure_arrived: f64,
+    /// Σ exposure × area × fraction of the year before arrival.
+    pub(super) exposure_arrival_fraction: f64,
+    /// Suspected area arriving in the year, m².
+    pub(super) arrived: f64,
 }
 
 /// The schedule's per-batch buffers.
@@ -52,8 +58,8 @@ pub(crate) struct ScheduleScratch {
     pub(super) region_unreleased: Vec<bool>,
     /// Region of each stratum.
     pub(super) region_of_stratum: Vec<usize>,
-    /// Σ exposure × area over all sites (m²).
-    pub(super) exposure_total: f64,
+    /// Σ area × years unreleased over all sites (m²·years).
+    pub(super) area_years: f64,
     /// Effective teams per [group][pool][year].
     pub(super) teams: Vec<f64>,
     /// Mobilisation cost per [group][year] (before escalation and overhead).
@@ -65,6 +71,9 @@ pub(crate) struct ScheduleScratch {
     pub(super) year_cap: Vec<PerPool<f64>>,
     pub(super) year_mob: Vec<f64>,
     pub(super) year_spend: Vec<f64>,
+    /// Aggregate engine: work per [group][pool] not arrived yet, and when each group's last work arrives.
+    pub(super) year_spend_unarrived: Vec<PerPool<f64>>,
+    pub(super) year_arrival_end: Vec<f64>,
 }
 
 impl ScheduleScratch {
@@ -79,7 +88,7 @@ impl ScheduleScratch {
             region_max_t: vec![0.0; s.regions().len()],
             region_unreleased: vec![false; s.regions().len()],
             region_of_stratum: s.strata().iter().map(|st| st.region).collect(),
-            exposure_total: 0.0,
+            area_years: 0.0,
             teams: vec![0.0; groups * Pool::COUNT * h],
             mob: vec![0.0; groups * h],
             money: vec![YearMoney::default(); h],
@@ -87,6 +96,8 @@ impl ScheduleScratch {
             year_cap: vec![PerPool::default(); groups],
             year_mob: vec![0.0; groups],
             year_spend: vec![0.0; groups],
+            year_spend_unarrived: vec![PerPool::default(); groups],
+            year_arrival_end: vec![0.0; groups],
         }
     }
 }
@@ -207,14 +218,14 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, sc
         region_max_t,
         region_unreleased,
         region_of_stratum,
-        exposure_total,
+        area_years,
         ..
     } = sched;
     bins.fill(YearBin::default());
     region_max_t.fill(0.0);
     region_unreleased.fill(false);
     let inventory_status = sites.confirmed.as_deref();
-    *exposure_total = 0.0;
+    *area_years = 0.0;
     let (nts, ts) = (Pool::NTS.index(), Pool::TS.index());
     for i in 0..sites.weight.len() {
         let s = sites.stratum[i] as usize;
@@ -225,7 +236,7 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, sc
             Some(v) => v[i],
             None => st.conf >= 1.0 || (st.conf > 0.0 && drawn_confirmed(hsh, st.conf)),
         };
-        let site = site_release(sites, st, a, hsh, confirmed, spread_on);
+        let site = site_release(sites, st, a, hsh, confirmed, spread_on, cancel_at(st, sites.pos[i]));
         let (stages, cancelled) = (site.stages, site.cancelled);
         let xd = stages.to_clear * site.difficulty;
         let ac = &mut acc[s];
@@ -234,11 +245,19 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, sc
         ac.items += stages.contaminated * st.dens_per_m2;
         let cost = st.var_rates.cost(&stages, xd);
         let gp = st.group * Pool::COUNT;
+        // The site comes into the workload at its arrival (0 for land known at the start).
+        let arrival = st.arrive_lo + st.arrive_span * sites.frac[i];
         let t_nts = if confirmed {
-            0.0
+            arrival
         } else {
             let p = gp + nts;
-            advance(&mut pools[p], pool(cap, p, h), pool(inv_cap, p, h), 0.0, stages.suspected * st.rates.nts_td_per_m2)
+            advance(
+                &mut pools[p],
+                pool(cap, p, h),
+                pool(inv_cap, p, h),
+                arrival,
+                stages.suspected * st.rates.nts_td_per_m2,
+            )
         };
         let (t_ts, t_done) = if cancelled {
             (0.0, t_nts)
@@ -259,11 +278,36 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, sc
             }
             (t_ts, t_done)
         };
+        // Land found contaminated again after release is cleared after it; it does not delay the release.
+        let residual = stages.residual(st.residual);
+        if residual > 0.0 {
+            let mut t_res = t_done;
+            for &m in &st.methods[..st.n_methods as usize] {
+                let p = gp + Pool::Clearance(m).index();
+                let t = advance(
+                    &mut pools[p],
+                    pool(cap, p, h),
+                    pool(inv_cap, p, h),
+                    t_done,
+                    residual * st.rates.td_per_m2[m],
+                );
+                t_res = t_res.max(t);
+            }
+            if t_res < h as f64 {
+                bins[t_res as usize].spending += residual * st.var_rates.clear_cost_per_m2;
+            }
+        }
         let region = region_of_stratum[s];
         let e = sites.exposure[i] * a;
-        *exposure_total += e;
         let farm = sites.agricultural[i] * a;
         let year = |t: f64| t as usize;
+        if arrival < h as f64 {
+            let b = &mut bins[year(arrival)];
+            b.exposure_arrived += e;
+            b.exposure_arrival_fraction += e * (arrival - year(arrival) as f64);
+            b.arrived += a;
+        }
+        *area_years += a * (t_done.min(h as f64) - arrival).max(0.0);
         if t_done < h as f64 {
             site_acc.sum_t[i] += (t_done * TIME_FIXED) as u64;
             site_acc.released[i] += 1;
@@ -294,5 +338,8 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, sc
                 bins[year(t_ts)].spending += cost.ts;
             }
         }
+    }
+    for (a, t) in acc.iter_mut().zip(strata.iter()) {
+        *a = StratumAcc::new(a.stages, a.to_clear_x_difficulty, a.items, t);
     }
 }
