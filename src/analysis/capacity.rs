@@ -51,13 +51,6 @@ pub fn required_clearance_capacity(
     if !(confidence > 0.0 && confidence < 1.0) {
         return Err(Error::invalid("confidence", confidence, "must lie in (0, 1)"));
     }
-    if finish_by < scenario.start_year() {
-        return Err(Error::invalid(
-            "finish_by",
-            f64::from(finish_by),
-            format!("must not be before the scenario's start year ({})", scenario.start_year()),
-        ));
-    }
     let Some(capacity) = scenario.capacity() else {
         return Err(Error::InvalidValue(crate::Problem::text(
             "capacity",
@@ -65,18 +58,8 @@ pub fn required_clearance_capacity(
             "the scenario has no [capacity]: there is no schedule to meet a deadline",
         )));
     };
+    check_deadline(scenario, finish_by, capacity.horizon_years)?;
     let years = f64::from(finish_by - scenario.start_year() + 1);
-    if years > capacity.horizon_years as f64 {
-        return Err(Error::invalid(
-            "finish_by",
-            f64::from(finish_by),
-            format!(
-                "lies beyond the scenario's horizon ({} years from {})",
-                capacity.horizon_years,
-                scenario.start_year()
-            ),
-        ));
-    }
     let mut evaluations = Vec::new();
     let mut eval = |k: f64| -> Result<f64> {
         let o = simulate(&scenario.with_clearance_capacity_scaled(k)?, config)?;
@@ -139,4 +122,26 @@ pub fn required_clearance_capacity(
         }
     }
     Ok(CapacityAnswer { factor: hi, probability, finish_by, confidence, evaluations, teams })
+}
+
+/// A deadline must lie between the start year and the end of the horizon.
+///
+/// # Errors
+/// [`Error::InvalidValue`] naming `finish_by`.
+pub(crate) fn check_deadline(scenario: &Scenario, finish_by: i32, horizon_years: u32) -> Result<()> {
+    if finish_by < scenario.start_year() {
+        return Err(Error::invalid(
+            "finish_by",
+            f64::from(finish_by),
+            format!("must not be before the scenario's start year ({})", scenario.start_year()),
+        ));
+    }
+    if i64::from(finish_by) - i64::from(scenario.start_year()) + 1 > i64::from(horizon_years) {
+        return Err(Error::invalid(
+            "finish_by",
+            f64::from(finish_by),
+            format!("lies beyond the scenario's horizon ({horizon_years} years from {})", scenario.start_year()),
+        ));
+    }
+    Ok(())
 }

@@ -10,7 +10,7 @@
 use crate::error::{Error, Result};
 use crate::model::Scenario;
 use crate::simulate::{Better, Outcome, SimConfig, simulate};
-use crate::stats::{PairedDifference, Summary};
+use crate::stats::{PairedDifference, RatioEstimate, Summary};
 use serde::Serialize;
 
 /// Plan `b` against the baseline for one output: the paired statistics and
@@ -64,6 +64,26 @@ pub struct OutputComparison {
     pub versus_baseline: Vec<Versus>,
 }
 
+/// What a plan buys against the baseline: its extra cost (present value) set
+/// against casualties averted, land value gained and hazard area-years avoided.
+#[derive(Clone, Debug, Serialize)]
+pub struct CostOfDelay {
+    /// The plan (not the baseline).
+    pub plan: String,
+    /// Programme cost, present value: plan − baseline.
+    pub extra_cost_pv: PairedDifference,
+    /// Casualties averted: baseline − plan.
+    pub casualties_averted: Option<PairedDifference>,
+    /// Land value gained: plan − baseline.
+    pub land_value_gained: Option<PairedDifference>,
+    /// km²-years of hazard avoided (land released earlier): baseline − plan.
+    pub hazard_area_years_avoided: Option<PairedDifference>,
+    /// Extra cost per casualty averted.
+    pub cost_per_casualty_averted: Option<RatioEstimate>,
+    /// Extra cost per km² released a year earlier.
+    pub cost_per_km2_year_earlier: Option<RatioEstimate>,
+}
+
 /// Plans run on common random numbers, compared output by output.
 #[derive(Clone, Debug, Serialize)]
 pub struct Comparison {
@@ -75,6 +95,8 @@ pub struct Comparison {
     pub seed: u64,
     /// National outputs every plan has.
     pub outputs: Vec<OutputComparison>,
+    /// Each plan after the first against the baseline, in money (when the plans have a programme cost).
+    pub cost_of_delay: Vec<CostOfDelay>,
 }
 
 impl Comparison {
@@ -152,5 +174,32 @@ pub fn compare_outcomes(outcomes: &[Outcome]) -> Result<Comparison> {
         trials: base.trials(),
         seed: base.seed(),
         outputs,
+        cost_of_delay: rest.iter().filter_map(|b| cost_of_delay(base, b)).collect(),
+    })
+}
+
+/// Plan `b` against the baseline `a` in money, trial by trial.
+fn cost_of_delay(a: &Outcome, b: &Outcome) -> Option<CostOfDelay> {
+    let name = "programme_cost_present_value";
+    let (pa, pb) = (a.values(name)?, b.values(name)?);
+    let extra: Vec<f64> = pa.iter().zip(pb).map(|(x, y)| y - x).collect();
+    // `gain(name, sign)`: per-trial gains of b over a (sign +1: b − a; −1: a − b).
+    let gain = |name: &str, sign: f64| -> Option<Vec<f64>> {
+        let (va, vb) = (a.values(name)?, b.values(name)?);
+        Some(va.iter().zip(vb).map(|(x, y)| sign * (y - x)).collect())
+    };
+    let zeros = vec![0.0; extra.len()];
+    let averted = gain("casualties_over_horizon", -1.0);
+    let land = gain("land_value_returned", 1.0);
+    let avoided = gain("hazard_area_years", -1.0);
+    let diff = |v: &Option<Vec<f64>>| v.as_ref().map(|v| PairedDifference::new(&zeros, v));
+    Some(CostOfDelay {
+        plan: b.scenario_name().to_string(),
+        extra_cost_pv: PairedDifference::new(pa, pb),
+        casualties_averted: diff(&averted),
+        land_value_gained: diff(&land),
+        hazard_area_years_avoided: diff(&avoided),
+        cost_per_casualty_averted: averted.as_ref().map(|v| RatioEstimate::new(&extra, v)),
+        cost_per_km2_year_earlier: avoided.as_ref().map(|v| RatioEstimate::new(&extra, v)),
     })
 }

@@ -1,13 +1,15 @@
 //! Analyses built on the public run API ([`crate::simulate::Run`]): stop when
 //! precise enough, which inputs drive the answer, which plan is better, how
-//! much capacity a deadline needs. Each is a client of the engine like any
+//! much capacity or money a deadline needs. Each is a client of the engine like any
 //! user's own analysis could be.
 
+pub mod budget;
 pub mod capacity;
 pub mod compare;
 pub mod convergence;
 pub mod sensitivity;
 
+pub use budget::{BudgetAnswer, ReleaseAnswer, release_with_budget, required_budget};
 pub use capacity::{CapacityAnswer, required_clearance_capacity};
 pub use compare::{Comparison, OutputComparison, Versus, compare, compare_outcomes};
 pub use convergence::{Converged, PrecisionReached, PrecisionTarget, simulate_to_precision};

@@ -120,6 +120,23 @@ enum Command {
         #[command(flatten)]
         args: RunArgs,
     },
+    /// The yearly budget that releases all land by a year with a confidence (--finish-by),
+    /// or the release year a yearly budget gives (--per-year).
+    Budget {
+        /// Scenario file or bundled name.
+        scenario: String,
+        /// Deadline: all land released by the end of this year.
+        #[arg(long, conflicts_with = "per_year", required_unless_present = "per_year")]
+        finish_by: Option<i32>,
+        /// Probability of meeting the deadline, in (0, 1).
+        #[arg(long, default_value_t = 0.8)]
+        confidence: f64,
+        /// A constant yearly budget (price year's money), e.g. 500e6.
+        #[arg(long)]
+        per_year: Option<f64>,
+        #[command(flatten)]
+        args: RunArgs,
+    },
     /// The smallest scaling of clearance teams that releases all land by a year with a confidence.
     Capacity {
         /// Scenario file or bundled name.
@@ -291,6 +308,33 @@ fn run(cli: Cli) -> Result<Out, Error> {
             let mut c = analysis::compare_outcomes(&outcomes)?;
             c.plans = plans;
             text_or_json(args.format, report::analysis::comparison_table(&c), report::analysis::comparison_json(&c))
+        }
+        Command::Budget { scenario, finish_by, confidence, per_year, args } => {
+            let s = load_scenario(&scenario)?;
+            let config = args.config()?;
+            match (finish_by, per_year) {
+                (Some(year), _) => {
+                    let a = analysis::required_budget(&s, &config, year, confidence)?;
+                    match args.format {
+                        Format::Csv => Out::Text(report::analysis::teams_csv(&a.teams)?),
+                        f => text_or_json(
+                            f,
+                            report::analysis::budget_table(&s, &config, &a),
+                            report::analysis::budget_json(&a),
+                        ),
+                    }
+                }
+                (None, Some(b)) => {
+                    let a = analysis::release_with_budget(&s, &config, b)?;
+                    match args.format {
+                        Format::Csv => Out::Text(report::analysis::teams_csv(&a.teams)?),
+                        f => {
+                            text_or_json(f, report::analysis::release_table(&s, &a), report::analysis::release_json(&a))
+                        }
+                    }
+                }
+                (None, None) => return Err(Error::Output("give --finish-by or --per-year".into())),
+            }
         }
         Command::Capacity { scenario, finish_by, confidence, args } => {
             let s = load_scenario(&scenario)?;

@@ -1,9 +1,10 @@
 //! Reports of the analyses: plan comparisons, the capacity solver, sensitivity.
 
 use super::{SCHEMA, human, thousands};
-use crate::analysis::{CapacityAnswer, Comparison, Tornado};
+use crate::analysis::{BudgetAnswer, CapacityAnswer, Comparison, ReleaseAnswer, Tornado};
 use crate::model::Scenario;
 use crate::simulate::SimConfig;
+use crate::simulate::Unit;
 use crate::stats::SobolIndices;
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -157,7 +158,155 @@ pub fn comparison_table(c: &Comparison) -> String {
         }
         t.push('\n');
     }
+    t.push_str(&cost_of_delay_text(c));
     t
+}
+
+/// Each plan's extra cost against what it buys (casualties averted, land released earlier).
+fn cost_of_delay_text(c: &Comparison) -> String {
+    let money = |v: f64| human(v, Unit::Money);
+    let ci = |d: &crate::stats::PairedDifference, f: &dyn Fn(f64) -> String| {
+        format!("{} (95 % CI {} – {})", f(d.mean), f(d.ci95[0]), f(d.ci95[1]))
+    };
+    let mut t = String::new();
+    for (i, d) in c.cost_of_delay.iter().enumerate() {
+        let letter = (b'B' + i as u8) as char;
+        let _ = writeln!(t, "\nplan {letter} against A, in money (programme cost, present value):");
+        let _ = writeln!(t, "  extra cost                  {}", ci(&d.extra_cost_pv, &money));
+        if let Some(a) = &d.casualties_averted {
+            let _ = writeln!(t, "  casualties averted          {}", ci(a, &|v| format!("{v:.0}")));
+        }
+        if let Some(l) = &d.land_value_gained {
+            let _ = writeln!(t, "  land value gained           {}", ci(l, &money));
+        }
+        if let Some(h) = &d.hazard_area_years_avoided {
+            let _ = writeln!(t, "  km²-years of hazard avoided {}", ci(h, &|v| thousands(v, 0)));
+        }
+        if let Some(r) = &d.cost_per_casualty_averted {
+            let _ = writeln!(
+                t,
+                "  cost per casualty averted   {} (95 % CI {} – {})",
+                money(r.value),
+                money(r.ci95[0]),
+                money(r.ci95[1])
+            );
+        }
+        if let Some(r) = &d.cost_per_km2_year_earlier {
+            let _ = writeln!(
+                t,
+                "  cost per km² a year earlier {} (95 % CI {} – {})",
+                money(r.value),
+                money(r.ci95[0]),
+                money(r.ci95[1])
+            );
+        }
+    }
+    t
+}
+
+/// The budget solver's answer as text.
+#[must_use]
+pub fn budget_table(s: &Scenario, config: &SimConfig, a: &BudgetAnswer) -> String {
+    let mut t = format!(
+        "{}: to release all suspected land by the end of {} with {:.0} % confidence, a constant yearly budget of {} {} (price year {}) is needed\n\
+         (P = {:.3}; {} budgets tried on {} trials with common random numbers, seed {}); programme cost at that budget: P50 {}, P80 {}\n",
+        s.name(),
+        a.finish_by,
+        100.0 * a.confidence,
+        human(a.budget_per_year, Unit::Money),
+        a.currency,
+        s.price_year(),
+        a.probability,
+        a.evaluations.len(),
+        thousands(config.trials as f64, 0),
+        config.seed,
+        human(a.programme_cost.p50(), Unit::Money),
+        human(a.programme_cost.p80(), Unit::Money),
+    );
+    t.push_str(&teams_text(&a.teams));
+    t.push_str("\nbudget per year   P(all released by the deadline)\n");
+    let mut ev = a.evaluations.clone();
+    ev.sort_by(|x, y| x.0.total_cmp(&y.0));
+    for (b, p) in ev {
+        let _ = writeln!(t, "{:>15}   {p:.3}", human(b, Unit::Money));
+    }
+    t
+}
+
+/// What a yearly budget gives, as text.
+#[must_use]
+pub fn release_table(s: &Scenario, a: &ReleaseAnswer) -> String {
+    let r = &a.release_year;
+    let mut t = format!(
+        "{}: with {} {} a year (price year {}), all suspected land is released by {:.0} (P50), {:.0} (P80), {:.0} (P95);          {:.1} % of trials finish within the horizon; programme cost P50 {}, P80 {}\n",
+        s.name(),
+        human(a.budget_per_year, Unit::Money),
+        a.currency,
+        s.price_year(),
+        r.p50().ceil(),
+        r.p80().ceil(),
+        r.percentiles[7].ceil(),
+        100.0 * a.finished_share,
+        human(a.programme_cost.p50(), Unit::Money),
+        human(a.programme_cost.p80(), Unit::Money),
+    );
+    t.push_str(&teams_text(&a.teams));
+    t
+}
+
+fn teams_text(teams: &[crate::analysis::budget::YearTeams]) -> String {
+    let Some(first) = teams.first() else { return String::new() };
+    let names: Vec<&str> = first.teams.iter().map(|(n, _)| n.as_str()).collect();
+    let mut t = String::from("\nteams the budget buys (inputs at their means)\nyear ");
+    for n in &names {
+        let _ = write!(t, " {n:>22}");
+    }
+    t.push('\n');
+    for y in teams {
+        let _ = write!(t, "{}", y.year);
+        for n in &names {
+            let v = y.teams.iter().find(|(m, _)| m == n).map_or(0.0, |x| x.1);
+            let _ = write!(t, " {:>22}", thousands(v, 0));
+        }
+        t.push('\n');
+    }
+    t
+}
+
+/// The budget solver's answer as one JSON object.
+#[must_use]
+pub fn budget_json(a: &BudgetAnswer) -> Value {
+    let mut v = json!(a);
+    if let Value::Object(m) = &mut v {
+        m.insert("schema".into(), json!(SCHEMA));
+    }
+    v
+}
+
+/// What a yearly budget gives, as one JSON object.
+#[must_use]
+pub fn release_json(a: &ReleaseAnswer) -> Value {
+    let mut v = json!(a);
+    if let Value::Object(m) = &mut v {
+        m.insert("schema".into(), json!(SCHEMA));
+    }
+    v
+}
+
+/// The teams a budget buys as CSV: `year, pool, teams`.
+///
+/// # Errors
+/// [`crate::Error::Output`] if the CSV writer fails.
+pub fn teams_csv(teams: &[crate::analysis::budget::YearTeams]) -> crate::Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let bad = |e: csv::Error| crate::Error::Output(format!("CSV: {e}"));
+    w.write_record(["year", "pool", "teams"]).map_err(bad)?;
+    for y in teams {
+        for (pool, n) in &y.teams {
+            w.write_record([y.year.to_string(), pool.clone(), n.to_string()]).map_err(bad)?;
+        }
+    }
+    super::run::csv_text(w)
 }
 
 /// The capacity solver's answer as text.

@@ -33,6 +33,14 @@ use outcome::Builder;
 pub use outcome::{FailedTrial, Outcome, SiteResults};
 pub use outputs::{Better, Output, OutputDef, Series, Unit, YearValues};
 
+/// The plan's teams per capacity group and pool, year by year for `years`
+/// years, at every parameter's mean (funding and budget caps applied): what
+/// a plan buys, for people to read.
+#[must_use]
+pub fn plan_at_means(scenario: &Scenario, years: usize) -> Vec<Vec<crate::model::PerPool<f64>>> {
+    trial::economics::plan_at_means(scenario, years)
+}
+
 /// The most worker threads a run may ask for (each is an OS thread).
 pub const MAX_THREADS: usize = 1024;
 

@@ -9,7 +9,7 @@ pub mod regression;
 pub mod sobol;
 pub mod summary;
 
-pub use paired::PairedDifference;
+pub use paired::{PairedDifference, RatioEstimate};
 pub use rank::{pearson, ranks, spearman};
 pub use regression::standardized_regression;
 pub use sobol::{SobolIndices, jansen, sobol_indices};

@@ -280,3 +280,22 @@ pub(crate) fn write_programme(
     set(row, cols.programme_cost_second, cost.real * g.prices.second_currency);
     set(row, cols.total_cost_second, row[cols.total_cost] * g.prices.second_currency);
 }
+
+/// The plan's effective teams per year and group at every parameter's mean.
+pub(crate) fn plan_at_means(s: &Scenario, years: usize) -> Vec<Vec<PerPool<f64>>> {
+    let Some(cap) = s.capacity() else { return Vec::new() };
+    let v = s.params().means();
+    let n = cap.groups.len();
+    let mut groups = vec![GroupCosts::default(); n];
+    let (g, _) = super::rates(s, &v, &mut groups);
+    let mut planner = YearPlanner::new(s, &v);
+    let (mut teams, mut capacity) = (vec![PerPool::default(); n], vec![PerPool::default(); n]);
+    let (mut mob, mut spend) = (vec![0.0; n], vec![0.0; n]);
+    (0..years)
+        .map(|_| {
+            let mut out = YearOut { teams: &mut teams, cap: &mut capacity, mob: &mut mob, spend: &mut spend };
+            planner.next_year(s, &v, &g, &groups, &mut out);
+            teams.clone()
+        })
+        .collect()
+}

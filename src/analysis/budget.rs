@@ -1,0 +1,213 @@
+//! What money a deadline needs, and what a budget buys: the smallest constant
+//! real yearly budget that releases all land by a year with a confidence, and
+//! the release year a given yearly budget gives.
+//!
+//! A budget here *buys* capacity: every year the plan's teams of every pool
+//! are scaled up or down so that the programme spends the budget (teams'
+//! fixed costs, mobilisation, the work at full use, overhead, coordination),
+//! keeping the plan's mix of pools. Every budget is evaluated on the same
+//! random numbers (common random numbers), so the estimated probability of
+//! meeting the deadline does not fall as the budget grows; the search doubles
+//! or halves to bracket the answer, then bisects to 1 % relative precision.
+
+use crate::error::{Error, Result};
+use crate::model::{Pool, Scenario};
+use crate::simulate::{Outcome, SimConfig, plan_at_means, simulate};
+use crate::stats::Summary;
+use serde::Serialize;
+
+/// The teams a budget buys in one year, per pool (at the inputs' means).
+#[derive(Clone, Debug, Serialize)]
+pub struct YearTeams {
+    /// Calendar year.
+    pub year: i32,
+    /// (pool, teams) for every pool with teams, all capacity groups together.
+    pub teams: Vec<(String, f64)>,
+}
+
+/// The answer of [`required_budget`].
+#[derive(Clone, Debug, Serialize)]
+pub struct BudgetAnswer {
+    /// The smallest constant yearly budget (price year's money) found.
+    pub budget_per_year: f64,
+    /// Its currency.
+    pub currency: String,
+    /// P(all land released by the deadline) at that budget.
+    pub probability: f64,
+    /// The deadline: the end of this calendar year.
+    pub finish_by: i32,
+    /// The confidence asked for.
+    pub confidence: f64,
+    /// Every budget tried and its probability, in the order tried.
+    pub evaluations: Vec<(f64, f64)>,
+    /// The teams the budget buys, year by year until the deadline.
+    pub teams: Vec<YearTeams>,
+    /// The programme cost at that budget (price year's money).
+    pub programme_cost: Summary,
+}
+
+/// The answer of [`release_with_budget`].
+#[derive(Clone, Debug, Serialize)]
+pub struct ReleaseAnswer {
+    /// The yearly budget (price year's money).
+    pub budget_per_year: f64,
+    /// Its currency.
+    pub currency: String,
+    /// The calendar year all land is released, across trials (censored at the horizon).
+    pub release_year: Summary,
+    /// Share of trials that release all land within the horizon.
+    pub finished_share: f64,
+    /// The programme cost (price year's money).
+    pub programme_cost: Summary,
+    /// The teams the budget buys, year by year (first 10 years).
+    pub teams: Vec<YearTeams>,
+}
+
+fn check_capacity(scenario: &Scenario) -> Result<u32> {
+    scenario.capacity().map(|c| c.horizon_years).ok_or_else(|| {
+        Error::InvalidValue(crate::Problem::text(
+            "capacity",
+            "missing",
+            "the scenario has no [capacity]: there are no teams for a budget to buy",
+        ))
+    })
+}
+
+/// Release year per trial: the start year plus the duration.
+fn release_years(o: &Outcome) -> Result<Vec<f64>> {
+    let d = o.values("duration_years").ok_or_else(|| o.unknown_output("duration_years"))?;
+    Ok(d.iter().map(|d| f64::from(o.start_year()) + d).collect())
+}
+
+/// P(all land released by the end of `finish_by`) in `o`.
+fn probability_by(o: &Outcome, years: f64) -> Result<f64> {
+    let (Some(d), Some(s)) = (o.values("duration_years"), o.values("share_released_by_horizon")) else {
+        return Err(o.unknown_output("duration_years"));
+    };
+    let valid = d.iter().filter(|v| v.is_finite()).count().max(1);
+    let ok = d.iter().zip(s).filter(|(d, s)| **s >= 1.0 - 1e-12 && **d <= years).count();
+    Ok(ok as f64 / valid as f64)
+}
+
+fn teams_bought(scenario: &Scenario, budget: f64, years: usize) -> Result<Vec<YearTeams>> {
+    let plan = plan_at_means(&scenario.with_budget(budget)?, years);
+    Ok(plan
+        .iter()
+        .enumerate()
+        .map(|(y, groups)| YearTeams {
+            year: scenario.start_year() + y as i32,
+            teams: Pool::ALL
+                .iter()
+                .filter_map(|&p| {
+                    let t: f64 = groups.iter().map(|g| g[p]).sum();
+                    (t > 0.0).then(|| (p.name().to_string(), t))
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+fn programme_cost(o: &Outcome) -> Summary {
+    o.summary("programme_cost").cloned().unwrap_or_else(|| Summary::new(&[]))
+}
+
+/// The smallest constant real yearly budget that releases all suspected land
+/// by the end of `finish_by` with probability at least `confidence`.
+///
+/// # Errors
+/// [`Error::InvalidValue`] for a confidence outside (0, 1), a deadline before
+/// the start year or beyond the horizon, or a scenario without capacity;
+/// [`Error::Infeasible`] when no budget up to 2⁴⁰ times the first guess meets
+/// the deadline (survey without teams or the horizon binds).
+pub fn required_budget(
+    scenario: &Scenario,
+    config: &SimConfig,
+    finish_by: i32,
+    confidence: f64,
+) -> Result<BudgetAnswer> {
+    if !(confidence > 0.0 && confidence < 1.0) {
+        return Err(Error::invalid("confidence", confidence, "must lie in (0, 1)"));
+    }
+    let horizon = check_capacity(scenario)?;
+    crate::analysis::capacity::check_deadline(scenario, finish_by, horizon)?;
+    let years = f64::from(finish_by - scenario.start_year() + 1);
+    // First guess: the cost of the work spread evenly over the years available.
+    let base = simulate(scenario, config)?;
+    let work = base.summary("total_cost").map_or(f64::NAN, |s| s.mean);
+    let first = if work > 0.0 && work.is_finite() { work / years } else { 1e6 };
+    let mut evaluations = Vec::new();
+    let mut outcomes = Vec::new();
+    let mut eval = |b: f64| -> Result<f64> {
+        let o = simulate(&scenario.with_budget(b)?, config)?;
+        let p = probability_by(&o, years)?;
+        evaluations.push((b, p));
+        outcomes.push((b, o));
+        Ok(p)
+    };
+    let (mut lo, mut hi) = (first, first);
+    if eval(first)? >= confidence {
+        for _ in 0..40 {
+            lo = hi / 2.0;
+            if eval(lo)? < confidence {
+                break;
+            }
+            hi = lo;
+        }
+    } else {
+        let mut found = false;
+        for _ in 0..40 {
+            lo = hi;
+            hi *= 2.0;
+            if eval(hi)? >= confidence {
+                found = true;
+                break;
+            }
+        }
+        if !found {
+            return Err(Error::Infeasible(format!(
+                "no yearly budget up to {hi:.3e} {} releases all land by the end of {finish_by} with probability {confidence}: \
+                 a pool the budget cannot buy (survey without teams) or the schedule's horizon limits release",
+                scenario.currency()
+            )));
+        }
+    }
+    while (hi - lo) / hi > 0.01 {
+        let mid = 0.5 * (lo + hi);
+        if eval(mid)? >= confidence {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    let probability = evaluations.iter().rev().find(|(b, _)| *b == hi).map_or(f64::NAN, |e| e.1);
+    let cost =
+        outcomes.iter().rev().find(|(b, _)| *b == hi).map_or_else(|| Summary::new(&[]), |(_, o)| programme_cost(o));
+    Ok(BudgetAnswer {
+        budget_per_year: hi,
+        currency: scenario.currency().to_string(),
+        probability,
+        finish_by,
+        confidence,
+        evaluations,
+        teams: teams_bought(scenario, hi, years as usize)?,
+        programme_cost: cost,
+    })
+}
+
+/// The release year (P50, P80, P95 …) and programme cost a constant real yearly budget gives.
+///
+/// # Errors
+/// [`Error::InvalidValue`] for a budget that is not finite and > 0, or a scenario without capacity.
+pub fn release_with_budget(scenario: &Scenario, config: &SimConfig, per_year: f64) -> Result<ReleaseAnswer> {
+    check_capacity(scenario)?;
+    let o = simulate(&scenario.with_budget(per_year)?, config)?;
+    let years = release_years(&o)?;
+    Ok(ReleaseAnswer {
+        budget_per_year: per_year,
+        currency: scenario.currency().to_string(),
+        release_year: Summary::new(&years),
+        finished_share: 1.0 - o.not_finished_share(),
+        programme_cost: programme_cost(&o),
+        teams: teams_bought(scenario, per_year, 10)?,
+    })
+}

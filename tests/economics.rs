@@ -1,0 +1,184 @@
+//! The programme's bill against hand computations: one pool of teams whose
+//! work takes a known number of years, so that every amount is a closed form.
+
+use demine::analysis::{compare, release_with_budget, required_budget};
+use demine::{ModelLevel, Outcome, Scenario, SimConfig, simulate};
+use proptest::prelude::*;
+
+/// 1 km² to clear by manual teams at 100 m² a team-day: 10,000 team-days.
+/// 10 teams × 200 days = 2,000 team-days a year: exactly 5 years.
+const ONE_POOL: &str = r#"
+name = "one-pool"
+currency = "USD"
+price_year = 2023
+start_year = 2025
+
+[land_release]
+method_shares = { manual = 1.0 }
+
+[survey.non_technical]
+cost_usd_per_km2 = 0
+
+[survey.technical]
+cost_usd_per_m2 = 0
+
+[methods.manual]
+productivity_m2_per_team_day = 100
+cost_usd_per_team_day = 0
+
+[costs]
+overhead_fraction = 0
+
+[capacity]
+working_days_per_year = 200
+teams.manual = { initial = 10, cost_per_team_year = 100000 }
+
+[sites]
+count = 1
+team_day_cv = 0
+
+[[regions]]
+name = "A"
+strata = [{ hazard = "mines", suspected_area_km2 = 1 }]
+"#;
+
+fn scenario(extra: &[(&str, &str)]) -> Scenario {
+    let mut text = ONE_POOL.to_string();
+    for (from, to) in extra {
+        assert!(text.contains(from), "{from}");
+        text = text.replacen(from, to, 1);
+    }
+    Scenario::from_toml_str(&text).unwrap()
+}
+
+fn run(s: &Scenario, model: ModelLevel) -> Outcome {
+    simulate(s, &SimConfig::default().with_trials(3).with_model(model)).unwrap()
+}
+
+fn mean(o: &Outcome, name: &str) -> f64 {
+    o.summary(name).unwrap_or_else(|| panic!("{name}")).mean
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
+#[test]
+fn fixed_teams_for_known_years_cost_teams_times_years_times_cost() {
+    for model in [ModelLevel::Aggregate, ModelLevel::Sites] {
+        let o = run(&scenario(&[]), model);
+        assert!(close(mean(&o, "duration_years"), 5.0), "{model:?}");
+        // 10 teams × 5 years × 100,000 a team-year.
+        assert!(close(mean(&o, "programme_cost"), 5e6), "{model:?}: {}", mean(&o, "programme_cost"));
+        // Always busy: the work's own cost (its team-days at the team-year's share) is the same.
+        assert!(close(mean(&o, "total_cost"), 5e6), "{model:?}");
+        assert!(close(mean(&o, "programme_cost_first_10_years"), 5e6));
+    }
+    // Two teams: 25 years; the first ten cost 2 × 10 × 100,000.
+    let o = run(&scenario(&[("initial = 10", "initial = 2")]), ModelLevel::Aggregate);
+    assert!(close(mean(&o, "duration_years"), 25.0));
+    assert!(close(mean(&o, "programme_cost_first_10_years"), 2e6));
+    assert!(close(mean(&o, "programme_cost"), 5e6));
+}
+
+#[test]
+fn present_value_nominal_and_escalation_follow_the_hand_computed_annuity() {
+    let s = scenario(&[(
+        "overhead_fraction = 0",
+        "overhead_fraction = 0\ndiscount_rate = 0.05\ninflation_per_year = 0.03\nescalation_per_year = 0.02",
+    )]);
+    for model in [ModelLevel::Aggregate, ModelLevel::Sites] {
+        let o = run(&s, model);
+        // 1,000,000 a year for five years, escalated 2 % a year in real terms.
+        let real: Vec<f64> = (0..5).map(|y| 1e6 * 1.02f64.powi(y)).collect();
+        let pv: f64 = real.iter().enumerate().map(|(y, c)| c / 1.05f64.powf(y as f64 + 0.5)).sum();
+        // Price year 2023, start 2025: year y is 2 + y years of inflation away.
+        let nominal: f64 = real.iter().enumerate().map(|(y, c)| c * 1.03f64.powi(2 + y as i32)).sum();
+        assert!(close(mean(&o, "programme_cost"), real.iter().sum()), "{model:?}");
+        assert!(close(mean(&o, "programme_cost_present_value"), pv), "{model:?}");
+        assert!(close(mean(&o, "programme_cost_nominal"), nominal), "{model:?}");
+    }
+}
+
+#[test]
+fn mobilisation_and_coordination_are_paid_as_stated() {
+    // 10, 20, 40 teams: 2,000 + 4,000 + 8,000 team-days; the last 4,000 take half of year 3.
+    let s = scenario(&[
+        (
+            "teams.manual = { initial = 10, cost_per_team_year = 100000 }",
+            "teams.manual = { initial = 10, growth_per_year = 1.0, ceiling = 40, cost_per_team_year = 100000, mobilisation_cost_per_team = 50000 }",
+        ),
+        ("overhead_fraction = 0", "overhead_fraction = 0\ncoordination_per_year = 100000"),
+    ]);
+    for model in [ModelLevel::Aggregate, ModelLevel::Sites] {
+        let o = run(&s, model);
+        assert!(close(mean(&o, "duration_years"), 2.5), "{model:?}");
+        let fixed = 10.0 * 1e5 + 20.0 * 1e5 + 40.0 * 1e5 * 0.5;
+        let mobilisation = 10.0 * 5e4 + 20.0 * 5e4;
+        let coordination = 2.5 * 1e5;
+        let want = fixed + mobilisation + coordination;
+        assert!(close(mean(&o, "programme_cost"), want), "{model:?}: {} vs {want}", mean(&o, "programme_cost"));
+    }
+}
+
+#[test]
+fn a_budget_that_is_exactly_enough_finishes_exactly_on_time() {
+    // Bought teams cost 100,000 a year each; 1,000,000 a year buys 10: 5 years.
+    let s = scenario(&[]).with_budget(1e6).unwrap();
+    for model in [ModelLevel::Aggregate, ModelLevel::Sites] {
+        let o = run(&s, model);
+        assert!(close(mean(&o, "duration_years"), 5.0), "{model:?}: {}", mean(&o, "duration_years"));
+        assert!(close(mean(&o, "programme_cost"), 5e6), "{model:?}");
+    }
+    // Half the budget buys half the teams: twice the years, the same bill.
+    let o = run(&scenario(&[]).with_budget(5e5).unwrap(), ModelLevel::Aggregate);
+    assert!(close(mean(&o, "duration_years"), 10.0));
+    // The solver finds that budget for a 5-year deadline (2025-2029), to 1 %.
+    let config = SimConfig::default().with_trials(4).with_model(ModelLevel::Aggregate);
+    let a = required_budget(&scenario(&[]), &config, 2029, 0.8).unwrap();
+    assert!((a.budget_per_year / 1e6 - 1.0).abs() < 0.011, "{}", a.budget_per_year);
+    assert_eq!(a.teams[0].teams[0].0, "manual");
+    assert!((a.teams[0].teams[0].1 - 10.0).abs() < 0.11, "{:?}", a.teams[0]);
+    let r = release_with_budget(&scenario(&[]), &config, 1e6).unwrap();
+    assert!(close(r.release_year.p50(), 2030.0), "{:?}", r.release_year);
+}
+
+#[test]
+fn funding_caps_the_plan_and_reports_what_is_missing() {
+    let s = scenario(&[("[[regions]]", "[funding]\nper_year = 500000\n\n[[regions]]")]);
+    let o = run(&s, ModelLevel::Aggregate);
+    // Half the plan is funded: 5 teams, 10 years; each year 500,000 of the plan's 1,000,000 is missing.
+    assert!(close(mean(&o, "duration_years"), 10.0));
+    assert!(close(mean(&o, "funding_shortfall"), 10.0 * 5e5));
+    assert!(close(mean(&o, "funding_unspent"), 0.0));
+}
+
+#[test]
+fn twice_the_manual_teams_changes_the_bill_with_a_confidence_interval() {
+    let a = demine::io::load_scenario("ukraine").unwrap();
+    let mut b = a.with_name("ukraine-2x-manual");
+    b.scale("capacity.teams.manual.initial", 2.0).unwrap();
+    b.scale("capacity.teams.manual.ceiling", 2.0).unwrap();
+    let c = compare(&[a, b], &SimConfig::default().with_trials(200).with_model(ModelLevel::Aggregate)).unwrap();
+    let d = &c.output("programme_cost").unwrap().versus_baseline[0];
+    assert!(d.mean != 0.0 && (d.ci95[0] > 0.0 || d.ci95[1] < 0.0), "{d:?}");
+    assert_eq!(c.cost_of_delay.len(), 1);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+    /// On common random numbers, more money never finishes later, trial by trial.
+    #[test]
+    fn more_budget_never_finishes_later(b1 in 2e5f64..2e6, extra in 0.0f64..2e6) {
+        let s = scenario(&[
+            ("productivity_m2_per_team_day = 100", r#"productivity_m2_per_team_day = { dist = "triangular", min = 50, mode = 100, max = 200 }"#),
+            ("suspected_area_km2 = 1", r#"suspected_area_km2 = { dist = "uniform", min = 0.5, max = 2 }"#),
+        ]);
+        let config = SimConfig::default().with_trials(64).with_seed(3).with_model(ModelLevel::Aggregate);
+        let lo = simulate(&s.with_budget(b1).unwrap(), &config).unwrap();
+        let hi = simulate(&s.with_budget(b1 + extra).unwrap(), &config).unwrap();
+        for (a, b) in lo.values("duration_years").unwrap().iter().zip(hi.values("duration_years").unwrap()) {
+            prop_assert!(*b <= *a + 1e-9, "{b} > {a}");
+        }
+    }
+}
