@@ -122,6 +122,18 @@ fn mobilisation_and_coordination_are_paid_as_stated() {
 }
 
 #[test]
+fn teams_above_those_in_service_are_raised_in_the_first_year() {
+    let s = scenario(&[(
+        "teams.manual = { initial = 10, cost_per_team_year = 100000 }",
+        "teams.manual = { initial = 10, existing = 4, cost_per_team_year = 100000, mobilisation_cost_per_team = 50000 }",
+    )]);
+    for model in [ModelLevel::Aggregate, ModelLevel::Sites] {
+        let o = run(&s, model);
+        assert!(close(mean(&o, "programme_cost"), 5e6 + 6.0 * 5e4), "{model:?}: {}", mean(&o, "programme_cost"));
+    }
+}
+
+#[test]
 fn a_budget_that_is_exactly_enough_finishes_exactly_on_time() {
     // Bought teams cost 100,000 a year each; 1,000,000 a year buys 10: 5 years.
     let s = scenario(&[]).with_budget(1e6).unwrap();

@@ -373,6 +373,9 @@ pub struct TeamPoolFile {
     /// Cost of raising one new team (recruitment, training, equipment); 0 by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobilisation_cost_per_team: Option<DistSpec>,
+    /// Teams in service at the start (`initial` by default); first-year teams above it are raised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing: Option<DistSpec>,
 }
 
 /// Casualties per year from unreleased suspected area.

@@ -171,6 +171,7 @@ impl Writer<'_> {
                             ceiling: pm.ceiling.map(|p| self.spec(p)),
                             cost_per_team_year: pm.cost_per_team_year.map(|p| self.spec(p)),
                             mobilisation_cost_per_team: pm.mobilisation_cost_per_team.map(|p| self.spec(p)),
+                            existing: pm.existing.map(|p| self.spec(p)),
                         },
                     ))
                 })

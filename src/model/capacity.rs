@@ -16,6 +16,9 @@ pub struct PoolModel {
     pub cost_per_team_year: Option<Param>,
     /// Cost of raising one new team.
     pub mobilisation_cost_per_team: Option<Param>,
+    /// Teams in service at the start (`None`: as many as the plan's first year);
+    /// the first year's teams above it are raised.
+    pub existing: Option<Param>,
 }
 
 impl PoolModel {

@@ -62,8 +62,20 @@ pub(crate) fn table(conv: &mut Conv, path: &str, name: &str, f: &CapacityFile) -
             &pf.mobilisation_cost_per_team,
             Rule::NonNegative,
         );
-        pools[*pool] =
-            Some(PoolModel { initial, growth_per_year, ceiling, cost_per_team_year, mobilisation_cost_per_team });
+        let existing = conv.opt(
+            &format!("{pp}.existing"),
+            &format!("{label}, in service at the start"),
+            &pf.existing,
+            Rule::NonNegative,
+        );
+        pools[*pool] = Some(PoolModel {
+            initial,
+            growth_per_year,
+            ceiling,
+            cost_per_team_year,
+            mobilisation_cost_per_team,
+            existing,
+        });
     }
     let priority = f.priority.as_ref().and_then(|p| {
         let parsed = Priority::parse(p);

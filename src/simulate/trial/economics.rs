@@ -90,8 +90,10 @@ struct PoolPlan {
     teams: PerPool<f64>,
     growth: PerPool<f64>,
     ceiling: PerPool<f64>,
-    /// Last year's planned teams (for mobilisation).
+    /// Last year's planned teams (the plan's own mobilisation, for the funding cap).
     previous: PerPool<f64>,
+    /// Last year's effective teams (what is raised and paid), the teams in service before the start.
+    effective: PerPool<f64>,
 }
 
 /// What one year of the plan holds, for every group.
@@ -124,6 +126,9 @@ impl YearPlanner {
                                 p.teams[pool] = pm.initial.get(v);
                                 p.growth[pool] = pm.growth_per_year.get(v);
                                 p.ceiling[pool] = pm.ceiling_or_initial().get(v);
+                                let start = p.teams[pool].min(p.ceiling[pool]).max(0.0);
+                                p.previous[pool] = start;
+                                p.effective[pool] = pm.existing.map_or(start, |x| x.get(v));
                             }
                         }
                         p
@@ -156,9 +161,7 @@ impl YearPlanner {
                 out.teams[gi].0[p] = teams;
                 // Every pool's teams are paid whether or not they have work.
                 spend += teams * gc.working_days * g.cost_per_td.0[p] + teams * gc.fixed.0[p];
-                if y > 0 {
-                    mob += gc.mobilisation.0[p] * (teams - plan.previous.0[p]).max(0.0);
-                }
+                mob += gc.mobilisation.0[p] * (teams - plan.previous.0[p]).max(0.0);
                 plan.previous.0[p] = teams;
                 plan.teams.0[p] *= 1.0 + plan.growth.0[p];
             }
@@ -178,17 +181,21 @@ impl YearPlanner {
             Some(_) => 0.0,
             None => 1.0,
         };
-        for (gi, gc) in groups.iter().enumerate() {
-            let k_group = match gc.budget {
-                Some(b) if out.spend[gi] > b => b / out.spend[gi],
-                _ => 1.0,
+        for (gi, (gc, plan)) in groups.iter().zip(self.plans.iter_mut()).enumerate() {
+            // A group's own budget caps what the national funding would give it.
+            let scale = match gc.budget {
+                Some(b) if out.spend[gi] * k > b => b / out.spend[gi],
+                _ => k,
             };
-            let scale = k.min(k_group);
+            // What is raised: the effective teams above last year's (or those in service at the start).
+            let mut mob = 0.0;
             for p in 0..Pool::COUNT {
                 out.teams[gi].0[p] *= scale;
                 out.cap[gi].0[p] = out.teams[gi].0[p] * gc.working_days;
+                mob += gc.mobilisation.0[p] * (out.teams[gi].0[p] - plan.effective.0[p]).max(0.0);
+                plan.effective.0[p] = out.teams[gi].0[p];
             }
-            out.mob[gi] *= scale;
+            out.mob[gi] = mob;
         }
         self.y += 1;
         YearMoney { funding, planned }

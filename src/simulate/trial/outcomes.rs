@@ -196,7 +196,7 @@ pub(super) fn site_schedule_outputs(
         disc /= 1.0 + discount;
         let base = (b.spending + teams_cost(c, scratch, y)) * (1.0 + g.overhead)
             + g.prices.coordination * active(y, programme_end);
-        let money: YearMoney = sc.money[y];
+        let money = if (y as f64) < programme_end { sc.money[y] } else { YearMoney::default() };
         let year = bill.add_year(s, &g.prices, y, base, money);
         *out = YearValues {
             area_released_km2: (released / 1e6) as f32,
