@@ -31,7 +31,7 @@ pub struct Bundled {
 }
 
 /// The bundled scenarios.
-pub const BUNDLED: [Bundled; 3] = [
+pub const BUNDLED: [Bundled; 4] = [
     Bundled {
         name: "ukraine",
         summary: "Ukraine at the end of 2024: ~139,000 km² suspected (23.0 % of 603,628 km²), 50,000 synthetic sites",
@@ -41,6 +41,11 @@ pub const BUNDLED: [Bundled; 3] = [
         name: "ukraine-2024",
         summary: "Ukraine at the start of 2024: ~156,000 km² suspected, the state the World Bank RDNA3 priced at US$34.6 bn",
         toml: include_str!("../../scenarios/ukraine-2024.toml"),
+    },
+    Bundled {
+        name: "ukraine-war-continues",
+        summary: "Ukraine with a moving workload: new contamination until an uncertain end of hostilities, occupied land returned later (assumptions)",
+        toml: include_str!("../../scenarios/ukraine-war-continues.toml"),
     },
     Bundled {
         name: "eastern-flank",
@@ -221,6 +226,9 @@ mod tests {
     #[test]
     fn unknown_bundled_name_lists_known_ones() {
         let e = load_scenario("atlantis").unwrap_err().to_string();
-        assert_eq!(e, "scenario: 'atlantis' is unknown; known: ukraine, ukraine-2024, eastern-flank");
+        assert_eq!(
+            e,
+            "scenario: 'atlantis' is unknown; known: ukraine, ukraine-2024, ukraine-war-continues, eastern-flank"
+        );
     }
 }

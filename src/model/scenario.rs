@@ -201,13 +201,20 @@ impl Scenario {
         &self.hazards
     }
 
-    /// Expected national suspected area, km² (mean of the total, or the sum of the strata means).
+    /// Expected national suspected area, km² (mean of the total, or the sum of
+    /// the strata means), including land that arrives after the start.
     #[must_use]
     pub fn mean_suspected_area_km2(&self) -> f64 {
-        if let Some(p) = self.national_area {
-            return self.params.mean(p);
+        let later = |st: &Stratum| {
+            matches!(st.area, StratumArea::Added { .. })
+                || st.arrives_year.is_some_and(|y| self.params.mean(y) > f64::from(self.start_year))
+        };
+        let arriving: f64 = self.strata.iter().filter(|st| later(st)).map(|st| self.mean_area_km2(st.area)).sum();
+        match self.national_area {
+            // The national total covers the land known at the start; later land comes on top.
+            Some(p) => self.params.mean(p) + arriving,
+            None => self.strata.iter().map(|st| self.mean_area_km2(st.area)).sum(),
         }
-        self.strata.iter().map(|st| self.mean_area_km2(st.area)).sum()
     }
 
     /// Mean suspected area of a stratum, km² (barriers: mean length × mean width,

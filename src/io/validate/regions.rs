@@ -197,13 +197,6 @@ fn stratum(
                     None
                 }
             };
-            if has_national_area {
-                conv.problems.push(Problem::text(
-                    format!("{sp}.added_km2_per_year"),
-                    "given",
-                    "cannot be combined with a national suspected_area_km2 (which rescales areas)",
-                ));
-            }
             match (rate, until) {
                 (Some(rate_km2_per_year), Some(until_year)) => StratumArea::Added { rate_km2_per_year, until_year },
                 _ => StratumArea::Inventory(0.0),

@@ -8,16 +8,17 @@
 //! teams of every pool year by year.
 //!
 //! # Formula
-//! planned teams P_p(y) = min(ceiling, initial·(1 + growth)^y);
-//! planned spend S(y) = e(y)·[(1 + o)·Σ_p (P_p·(F_p + D·v_p) + M_p·max(0, P_p(y) − P_p(y−1))) + C],
-//! e(y) = (1 + escalation)^y; with funding f(y) the teams are
-//! E_p(y) = k(y)·P_p(y), k = (f − e·C)/(S − e·C), at most 1 unless funding
-//! drives capacity; a group's own budget cap B scales its pools by min(1, B/S_group).
-//! Programme cost in year y = e(y)·[(1 + o)·(Σ_p E_p·F_p·a_p(y) + mobilisation
-//! + variable cost of the work finished in y) + C·a(y)], a_p(y) the share of
-//! year y before pool p's last work ends, a(y) before the programme ends.
-//! Nominal: × (1 + inflation)^(start + y − price year); present value:
-//! × (1 + r)^−(y + ½).
+//! ```text
+//! planned teams   P_p(y) = min(ceiling, initial·(1 + growth)^y)
+//! planned spend   S(y) = e(y)·[(1 + o)·Σ_p (P_p·(F_p + D·v_p) + mobilisation) + C],  e(y) = (1 + escalation)^y
+//! teams           E_p(y) = k(y)·P_p(y),  k = (f − e·C)/(S − e·C) with funding f (at most 1 unless it drives capacity)
+//!                 a group's own budget B caps its pools at B / S_group
+//! mobilisation    M_p·max(0, E_p(y) − E_p(y−1)),  E_p(−1) = the teams in service at the start
+//! cost in year y  e(y)·[(1 + o)·(Σ_p E_p·F_p·a_p(y) + mobilisation + variable cost of work finished in y) + C·a(y)]
+//!                 a_p(y): share of year y before pool p's last work ends; a(y): before the programme ends
+//! nominal         × (1 + inflation)^(start + y − price year)
+//! present value   × (1 + r)^−(y + ½)
+//! ```
 
 use super::Globals;
 use crate::model::{CapacityGroup, PerPool, Pool, Scenario};

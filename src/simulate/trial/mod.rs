@@ -244,6 +244,7 @@ pub(crate) fn rates(s: &Scenario, v: &[f64], groups: &mut [economics::GroupCosts
 /// the area cleared); per-site reduced fractions are uniform on
 /// r ± spread·min(r, 1 − r) (mean r).
 #[inline]
+#[allow(clippy::too_many_arguments)] // the trial's values, each a different kind; a struct would only rename them
 pub(crate) fn stratum_trial(
     c: &Compiled<'_>,
     v: &[f64],
@@ -344,16 +345,27 @@ fn strata_params(
     spread: f64,
     out: &mut [StratumTrial],
 ) {
+    // The national total rescales the land known at the start; land that
+    // arrives later (returned or newly contaminated) comes on top of it.
     let mut raw_total = 0.0;
     for (k, t) in out.iter_mut().enumerate() {
-        raw_total += stratum_trial(c, v, m, g, groups, spread, k, t);
+        let area = stratum_trial(c, v, m, g, groups, spread, k, t);
+        if !arrives_later(t) {
+            raw_total += area;
+        }
     }
     if let Some(nat) = c.scenario.national_area() {
         let scale = if raw_total > 0.0 { nat.get(v) / raw_total } else { 0.0 };
-        for t in out.iter_mut() {
+        for t in out.iter_mut().filter(|t| !arrives_later(t)) {
             t.area_m2 *= scale;
         }
     }
+}
+
+/// True for a stratum that comes into the workload after the start.
+#[inline]
+pub(crate) fn arrives_later(t: &StratumTrial) -> bool {
+    t.arrive_lo > 0.0 || t.arrive_span > 0.0
 }
 
 /// Runs one trial with every parameter's value already in `scratch.v`; writes

@@ -31,7 +31,7 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
     let arrival_end = &mut sched.year_arrival_end;
     arrival_end.fill(0.0);
     for (t, a) in strata.iter().zip(acc.iter()) {
-        let later = t.arrive_lo > 0.0 || t.arrive_span > 0.0;
+        let later = super::arrives_later(t);
         for (p, td) in pool_work(t, a).iter() {
             work[t.group][p] += td;
             if later {
@@ -63,7 +63,7 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
         if c.has_arrivals {
             arrive(strata, acc, y, unarrived);
             for (u, end) in unarrived.iter_mut().zip(arrival_end.iter()).take(n) {
-                if *end <= y as f64 + 1.0 {
+                if *end < y as f64 + 1.0 {
                     // Everything has arrived: no rounding dust may hold the pools back.
                     *u = PerPool::default();
                 }
@@ -94,8 +94,8 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
                     pending -= 1;
                     (left.0[p], share)
                 } else if waiting > 0.0 {
-                    let done = cap.min(left.0[p] - waiting).max(0.0);
-                    (done, if cap > 0.0 { done / cap } else { 0.0 })
+                    // Work still to arrive: the teams do what has arrived and are paid all year.
+                    (cap.min(left.0[p] - waiting).max(0.0), 1.0)
                 } else {
                     (cap, 1.0)
                 };
@@ -274,7 +274,7 @@ fn arrive(strata: &[super::StratumTrial], acc: &[super::StratumAcc], y: usize, u
         }
     };
     for (t, a) in strata.iter().zip(acc) {
-        if !(t.arrive_lo > 0.0 || t.arrive_span > 0.0) {
+        if !super::arrives_later(t) {
             continue;
         }
         let share = cum(t, y as f64 + 1.0) - cum(t, y as f64);
