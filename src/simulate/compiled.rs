@@ -4,8 +4,10 @@
 //! in the work order, so that the trial loop streams through memory in order
 //! and the land-release pass and the schedule are one loop.
 
+use super::columns::{Cols, outputs_for};
 use super::config::{ModelLevel, SimConfig};
-use super::outputs::{Cols, OutputDef, YearValues, outputs_for};
+use super::outputs::OutputDef;
+use super::series::YearValues;
 use super::trial;
 use crate::error::Result;
 use crate::model::{LandUse, Priority, Scenario, SiteSource, Stages};

@@ -10,7 +10,7 @@
 //! depend on the order. Hence bit-identical results on 1, 2 or N threads.
 
 use super::compiled::Compiled;
-use super::outputs::YearValues;
+use super::series::YearValues;
 use super::trial::{Scratch, run_trial};
 use crate::sampling::stream::trial_key;
 use crate::sampling::{Correlation, Quantile, QuantileFn, UniformSource};

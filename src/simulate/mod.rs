@@ -15,11 +15,13 @@
 //! # Ok::<(), demine::Error>(())
 //! ```
 
+pub(crate) mod columns;
 pub(crate) mod compiled;
 pub mod config;
 pub(crate) mod engine;
 mod outcome;
 pub mod outputs;
+pub mod series;
 pub(crate) mod trial;
 
 use crate::error::{Error, Result};
@@ -31,7 +33,8 @@ pub use engine::ProgressFn;
 use engine::{GivenInputs, SampledInputs};
 use outcome::Builder;
 pub use outcome::{FailedTrial, Outcome, SiteResults};
-pub use outputs::{Better, Output, OutputDef, Series, Unit, YearValues};
+pub use outputs::{Better, Output, OutputDef, Unit};
+pub use series::{Series, YearValues};
 
 /// The plan's teams per capacity group and pool, year by year for `years`
 /// years, at every parameter's mean (funding and budget caps applied): what
@@ -245,7 +248,7 @@ impl<'s> Run<'s> {
     /// Values so far of the national output `name` (non-finite for failed trials).
     #[must_use]
     pub fn values(&self, name: &str) -> Option<&[f64]> {
-        outputs::national_output(&self.c.defs, name, "output").ok().map(|i| self.b.column(i))
+        columns::national_output(&self.c.defs, name, "output").ok().map(|i| self.b.column(i))
     }
 
     /// Values so far of output column `i` (in [`Run::outputs`] order).
@@ -259,7 +262,7 @@ impl<'s> Run<'s> {
     /// # Errors
     /// [`Error::Unknown`].
     pub fn output_index(&self, name: &str, field: &str) -> Result<usize> {
-        outputs::national_output(&self.c.defs, name, field)
+        columns::national_output(&self.c.defs, name, field)
     }
 
     /// The outcome of every trial added.

@@ -1,10 +1,12 @@
 //! The result of a run: per-trial values, summaries, yearly series, per-site
 //! results; and the builder that assembles it from the engine's chunks.
 
+use super::columns;
 use super::compiled::Compiled;
 use super::config::ModelLevel;
 use super::engine::{Chunk, SiteAcc};
-use super::outputs::{self, Output, OutputDef, Series, YearValues};
+use super::outputs::{Output, OutputDef};
+use super::series::{Series, YearValues};
 use super::trial;
 use crate::error::{Error, Result};
 use crate::sampling::Sampler;
@@ -357,7 +359,7 @@ impl Outcome {
     }
 
     pub(crate) fn unknown_output(&self, name: &str) -> Error {
-        outputs::unknown_output(&self.defs, name, "output")
+        columns::unknown_output(&self.defs, name, "output")
     }
 
     /// The uncertain inputs' names.

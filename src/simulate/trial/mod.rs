@@ -19,7 +19,7 @@ mod schedule;
 
 use super::compiled::Compiled;
 use super::engine::SiteAcc;
-use super::outputs::YearValues;
+use super::series::YearValues;
 use crate::model::{Method, PerMethod, PerPool, Pool, Scenario, StageRates, Stages, StratumArea, SurveyRates};
 pub(crate) use schedule::TIME_FIXED;
 

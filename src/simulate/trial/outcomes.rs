@@ -6,7 +6,7 @@ use super::economics::{ProgrammeCost, YearMoney, YearOut, YearPlanner, active, w
 use super::{Globals, Scratch};
 use crate::model::{PerPool, Pool};
 use crate::simulate::compiled::Compiled;
-use crate::simulate::outputs::YearValues;
+use crate::simulate::series::YearValues;
 
 /// Aggregate engine with capacity: every pool of every group works through
 /// its group's total work from year 0 (a fluid approximation: no site
