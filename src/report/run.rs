@@ -4,7 +4,7 @@
 use super::{SCHEMA, human, thousands};
 use crate::error::{Error, Result};
 use crate::model::Scenario;
-use crate::simulate::{Outcome, Series, Unit};
+use crate::simulate::{Outcome, OutputDef, Series, Unit};
 use crate::stats::summary::{PERCENTILES, Summary};
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
@@ -120,12 +120,12 @@ pub fn repairs_text(repairs: &[crate::sampling::RepairedEntry]) -> String {
 #[must_use]
 pub fn to_table(o: &Outcome) -> String {
     let mut rows: Vec<[String; 8]> = Vec::new();
-    let cur = o.currency();
-    let push = |rows: &mut Vec<[String; 8]>, name: String, unit: Unit, s: &Summary| {
+    let push = |rows: &mut Vec<[String; 8]>, name: String, d: &OutputDef, s: &Summary| {
         let ci = s.percentile_ci(0.5).unwrap_or([f64::NAN; 2]);
+        let unit = d.unit_kind();
         rows.push([
             name,
-            if unit == Unit::Share { "%".into() } else { unit.label(cur) },
+            if unit == Unit::Share { "%".into() } else { d.unit.clone() },
             human(s.mean, unit),
             human(s.percentiles[0], unit),
             human(s.percentiles[3], unit),
@@ -135,12 +135,12 @@ pub fn to_table(o: &Outcome) -> String {
         ]);
     };
     for (d, s) in o.summaries().filter(|(d, _)| d.region.is_none()) {
-        push(&mut rows, d.name.clone(), d.unit_kind(), s);
+        push(&mut rows, d.name.clone(), d, s);
     }
     let national = rows.len();
     for (r, region) in o.region_names().iter().enumerate() {
         for (d, s) in o.summaries().filter(|(d, _)| d.region == Some(r)) {
-            push(&mut rows, format!("{region}: {}", d.name), d.unit_kind(), s);
+            push(&mut rows, format!("{region}: {}", d.name), d, s);
         }
     }
     let header = ["output", "unit", "mean", "P5", "P50", "P80", "P95", "P50 95% CI"];

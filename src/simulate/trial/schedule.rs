@@ -225,7 +225,7 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, sc
     region_max_t.fill(0.0);
     region_unreleased.fill(false);
     let inventory_status = sites.confirmed.as_deref();
-    *area_years = 0.0;
+    let (mut exposure_at_start, mut area_at_start, mut area_years_sum) = (0.0, 0.0, 0.0);
     let (nts, ts) = (Pool::NTS.index(), Pool::TS.index());
     for i in 0..sites.weight.len() {
         let s = sites.stratum[i] as usize;
@@ -236,7 +236,8 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, sc
             Some(v) => v[i],
             None => st.conf >= 1.0 || (st.conf > 0.0 && drawn_confirmed(hsh, st.conf)),
         };
-        let site = site_release(sites, st, a, hsh, confirmed, spread_on, cancel_at(st, sites.pos[i]));
+        let cancel = if st.trend > 0.0 { cancel_at(st, sites.pos[i]) } else { st.cancel };
+        let site = site_release(sites, st, a, hsh, confirmed, spread_on, cancel);
         let (stages, cancelled) = (site.stages, site.cancelled);
         let xd = stages.to_clear * site.difficulty;
         let ac = &mut acc[s];
@@ -246,7 +247,8 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, sc
         let cost = st.var_rates.cost(&stages, xd);
         let gp = st.group * Pool::COUNT;
         // The site comes into the workload at its arrival (0 for land known at the start).
-        let arrival = st.arrive_lo + st.arrive_span * sites.frac[i];
+        let later = super::arrives_later(st);
+        let arrival = if later { st.arrive_lo + st.arrive_span * sites.frac[i] } else { 0.0 };
         let t_nts = if confirmed {
             arrival
         } else {
@@ -301,13 +303,17 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, sc
         let e = sites.exposure[i] * a;
         let farm = sites.agricultural[i] * a;
         let year = |t: f64| t as usize;
-        if arrival < h as f64 {
+        if !later {
+            // Known at the start: summed in registers, written to year 0 after the loop.
+            exposure_at_start += e;
+            area_at_start += a;
+        } else if arrival < h as f64 {
             let b = &mut bins[year(arrival)];
             b.exposure_arrived += e;
             b.exposure_arrival_fraction += e * (arrival - year(arrival) as f64);
             b.arrived += a;
         }
-        *area_years += a * (t_done.min(h as f64) - arrival).max(0.0);
+        area_years_sum += a * (t_done.min(h as f64) - arrival).max(0.0);
         if t_done < h as f64 {
             site_acc.sum_t[i] += (t_done * TIME_FIXED) as u64;
             site_acc.released[i] += 1;
@@ -339,6 +345,9 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, sc
             }
         }
     }
+    bins[0].exposure_arrived += exposure_at_start;
+    bins[0].arrived += area_at_start;
+    *area_years = area_years_sum;
     for (a, t) in acc.iter_mut().zip(strata.iter()) {
         *a = StratumAcc::new(a.stages, a.to_clear_x_difficulty, a.items, t);
     }
