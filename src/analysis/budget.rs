@@ -57,6 +57,9 @@ pub struct ReleaseAnswer {
     pub release_year: Summary,
     /// Share of trials that release all land within the horizon.
     pub finished_share: f64,
+    /// The last calendar year of the horizon: a release year at or past it means "not released
+    /// within the horizon" for that percentile.
+    pub horizon_end_year: i32,
     /// The programme cost (price year's money).
     pub programme_cost: Summary,
     /// The teams the budget buys, year by year (first 10 years).
@@ -73,10 +76,11 @@ fn check_capacity(scenario: &Scenario) -> Result<u32> {
     })
 }
 
-/// Release year per trial: the start year plus the duration.
+/// Release year per trial: the calendar year in whose course the last land is released (a
+/// duration of exactly 16 years from January 2025 ends with 2040), as a fraction.
 fn release_years(o: &Outcome) -> Result<Vec<f64>> {
     let d = o.values("duration_years").ok_or_else(|| o.unknown_output("duration_years"))?;
-    Ok(d.iter().map(|d| f64::from(o.start_year()) + d).collect())
+    Ok(d.iter().map(|d| f64::from(o.start_year()) - 1.0 + d).collect())
 }
 
 /// P(all land released by the end of `finish_by`) in `o`.
@@ -199,7 +203,7 @@ pub fn required_budget(
 /// # Errors
 /// [`Error::InvalidValue`] for a budget that is not finite and > 0, or a scenario without capacity.
 pub fn release_with_budget(scenario: &Scenario, config: &SimConfig, per_year: f64) -> Result<ReleaseAnswer> {
-    check_capacity(scenario)?;
+    let horizon = check_capacity(scenario)?;
     let o = simulate(&scenario.with_budget(per_year)?, config)?;
     let years = release_years(&o)?;
     Ok(ReleaseAnswer {
@@ -207,6 +211,7 @@ pub fn release_with_budget(scenario: &Scenario, config: &SimConfig, per_year: f6
         currency: scenario.currency().to_string(),
         release_year: Summary::new(&years),
         finished_share: 1.0 - o.not_finished_share(),
+        horizon_end_year: scenario.start_year() + horizon as i32 - 1,
         programme_cost: programme_cost(&o),
         teams: teams_bought(scenario, per_year, 10)?,
     })

@@ -121,7 +121,11 @@ pub fn comparison_table(c: &Comparison) -> String {
             };
             rows.push(vec![
                 if i == 0 { o.name.clone() } else { String::new() },
-                if i == 0 { o.unit.clone() } else { String::new() },
+                match (i, unit) {
+                    (0, Unit::Share) => "%".into(),
+                    (0, _) => o.unit.clone(),
+                    _ => String::new(),
+                },
                 letter,
                 human(s.p50(), unit),
                 human(s.p80(), unit),
@@ -237,15 +241,25 @@ pub fn budget_table(s: &Scenario, config: &SimConfig, a: &BudgetAnswer) -> Strin
 #[must_use]
 pub fn release_table(s: &Scenario, a: &ReleaseAnswer) -> String {
     let r = &a.release_year;
+    // A percentile is past the horizon when fewer trials than it finish.
+    let year = |v: f64, p: &str| {
+        let q = p[1..].parse::<f64>().unwrap_or(100.0) / 100.0;
+        if a.finished_share < q {
+            format!("not within the horizon ({p}; horizon ends {})", a.horizon_end_year)
+        } else {
+            format!("{:.0} ({p})", v.ceil())
+        }
+    };
     let mut t = format!(
-        "{}: with {} {} a year (price year {}), all suspected land is released by {:.0} (P50), {:.0} (P80), {:.0} (P95);          {:.1} % of trials finish within the horizon; programme cost P50 {}, P80 {}\n",
+        "{}: with {} {} a year (price year {}), all suspected land is released by {}, {}, {};\n\
+         {:.1} % of trials finish within the horizon; programme cost P50 {}, P80 {}\n",
         s.name(),
         human(a.budget_per_year, Unit::Money),
         a.currency,
         s.price_year(),
-        r.p50().ceil(),
-        r.p80().ceil(),
-        r.percentiles[7].ceil(),
+        year(r.p50(), "P50"),
+        year(r.p80(), "P80"),
+        year(r.percentiles[7], "P95"),
         100.0 * a.finished_share,
         human(a.programme_cost.p50(), Unit::Money),
         human(a.programme_cost.p80(), Unit::Money),
