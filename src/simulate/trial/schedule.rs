@@ -280,19 +280,16 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, sc
             }
             (t_ts, t_done)
         };
-        // Land found contaminated again after release is cleared after it; it does not delay the release.
+        // Land found contaminated again after release is cleared after it; it does not delay the
+        // release. Its work joins each method's queue where the pool stands (ready at once): waiting
+        // for the site's last stage would idle the methods that finished first.
         let residual = stages.residual(st.residual);
         if residual > 0.0 {
             let mut t_res = t_done;
             for &m in &st.methods[..st.n_methods as usize] {
                 let p = gp + Pool::Clearance(m).index();
-                let t = advance(
-                    &mut pools[p],
-                    pool(cap, p, h),
-                    pool(inv_cap, p, h),
-                    t_done,
-                    residual * st.rates.td_per_m2[m],
-                );
+                let work = residual * st.rates.td_per_m2[m];
+                let t = advance(&mut pools[p], pool(cap, p, h), pool(inv_cap, p, h), 0.0, work);
                 t_res = t_res.max(t);
             }
             if t_res < h as f64 {
