@@ -118,11 +118,23 @@ fn schedule_duration_matches_hand_computation() {
 #[test]
 fn a_budget_cap_scales_capacity_down() {
     // Full spend: (100 manual × 200 days × $1,000 + 100 mechanical × 200 × $5,000) × 1.1 = $132 M a year.
-    // A $66 M cap halves every pool: manual work (62,500 team-days) takes 6.25 years instead of 3.125.
+    // A $66 M cap halves every pool in year 0: 50 manual teams do 10,000 of their 62,500 team-days and
+    // 50 mechanical teams their 2,500 in a quarter of the year. From year 1 the money goes to the pool
+    // still working, up to its plan: 100 manual teams ($22 M) do the other 52,500 in 2.625 years.
     let cap = "\n[capacity]\nworking_days_per_year = 200\nbudget_usd_per_year = 66000000\n[capacity.teams]\nmanual = { initial = 100 }\nmechanical = { initial = 100 }\n";
     let o = run(&format!("{}{cap}", common::FIXED), 2, ModelLevel::Aggregate);
     let d = o.summary("duration_years").unwrap().mean;
-    assert!((d - 6.25).abs() < 1e-9, "{d}");
+    assert!((d - 3.625).abs() < 1e-9, "{d}");
+    // A $11 M cap buys 11/132 of the plan: mechanical's 2,500 team-days take 1.5 years (8.33 teams),
+    // then manual alone gets the $11 M, half its plan.
+    let o = run(&format!("{}{}", common::FIXED, cap.replace("66000000", "11000000")), 2, ModelLevel::Aggregate);
+    let d = o.summary("duration_years").unwrap().mean;
+    let (k0, y1) = (11.0 / 132.0, 2500.0 / (100.0 * 200.0 * 11.0 / 132.0));
+    assert!(y1 > 1.0 && y1 < 2.0, "{y1}");
+    // Years 0 and 1 at k0 for both pools; from year 2 manual alone at 11 / 22 = one half.
+    let manual_done_by_2 = 2.0 * 100.0 * 200.0 * k0;
+    let want = 2.0 + (62_500.0 - manual_done_by_2) / (100.0 * 200.0 * 0.5);
+    assert!((d - want).abs() < 1e-9, "{d} vs {want}");
     // A cap above the full spend changes nothing.
     let o = run(&format!("{}{}", common::FIXED, cap.replace("66000000", "200000000")), 2, ModelLevel::Aggregate);
     assert!((o.summary("duration_years").unwrap().mean - 3.125).abs() < 1e-9);

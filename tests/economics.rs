@@ -179,16 +179,54 @@ fn twice_the_manual_teams_changes_the_bill_with_a_confidence_interval() {
     assert_eq!(c.cost_of_delay.len(), 1);
 }
 
+/// Half manual (5,000 team-days), half mechanical at 1,000 m² a team-day (500 team-days), 10 teams each.
+fn two_pools(extra: &[(&str, &str)]) -> Scenario {
+    let mut edits = vec![
+        ("method_shares = { manual = 1.0 }", "method_shares = { manual = 0.5, mechanical = 0.5 }"),
+        (
+            "cost_usd_per_team_day = 0",
+            "cost_usd_per_team_day = 0\n\n[methods.mechanical]\nproductivity_m2_per_team_day = 1000\ncost_usd_per_team_day = 0",
+        ),
+        (
+            "teams.manual = { initial = 10, cost_per_team_year = 100000 }",
+            "teams.manual = { initial = 10, cost_per_team_year = 100000 }\nteams.mechanical = { initial = 10, cost_per_team_year = 100000 }",
+        ),
+    ];
+    edits.extend_from_slice(extra);
+    scenario(&edits)
+}
+
+#[test]
+fn money_of_a_finished_pool_goes_to_the_pools_still_working() {
+    // The plan costs 2,000,000 a year; 1,000,000 buys half of every pool in year 0: 5 mechanical
+    // teams end their 500 team-days at mid-year, 5 manual teams do 1,000 of their 5,000. From year 1
+    // the money buys the manual plan in full (1,000,000): 10 teams do the other 4,000 in 2 years.
+    let s = two_pools(&[("[[regions]]", "[funding]\nper_year = 1000000\n\n[[regions]]")]);
+    for model in [ModelLevel::Aggregate, ModelLevel::Sites] {
+        let o = run(&s, model);
+        assert!(close(mean(&o, "duration_years"), 3.0), "{model:?}: {}", mean(&o, "duration_years"));
+        // Paid: year 0 5 + 5 × ½ teams, years 1-2 10 manual teams: 750,000 + 2,000,000; the rest unspent.
+        assert!(close(mean(&o, "programme_cost"), 2.75e6), "{model:?}: {}", mean(&o, "programme_cost"));
+        assert!(close(mean(&o, "funding_unspent"), 0.25e6), "{model:?}: {}", mean(&o, "funding_unspent"));
+        // Only year 0 misses money: the full plan of both pools.
+        assert!(close(mean(&o, "funding_shortfall"), 1e6), "{model:?}: {}", mean(&o, "funding_shortfall"));
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(12))]
     /// On common random numbers, more money never finishes later, trial by trial.
     #[test]
-    fn more_budget_never_finishes_later(b1 in 2e5f64..2e6, extra in 0.0f64..2e6) {
-        let s = scenario(&[
+    /// Two pools, so that the money of the one that finishes first moves to the other; both engines.
+    #[test]
+    fn more_budget_never_finishes_later(b1 in 2e5f64..2e6, extra in 0.0f64..2e6, sites in proptest::bool::ANY) {
+        let s = two_pools(&[
             ("productivity_m2_per_team_day = 100", r#"productivity_m2_per_team_day = { dist = "triangular", min = 50, mode = 100, max = 200 }"#),
             ("suspected_area_km2 = 1", r#"suspected_area_km2 = { dist = "uniform", min = 0.5, max = 2 }"#),
+            ("count = 1", "count = 20"),
         ]);
-        let config = SimConfig::default().with_trials(64).with_seed(3).with_model(ModelLevel::Aggregate);
+        let model = if sites { ModelLevel::Sites } else { ModelLevel::Aggregate };
+        let config = SimConfig::default().with_trials(64).with_seed(3).with_model(model);
         let lo = simulate(&s.with_budget(b1).unwrap(), &config).unwrap();
         let hi = simulate(&s.with_budget(b1 + extra).unwrap(), &config).unwrap();
         for (a, b) in lo.values("duration_years").unwrap().iter().zip(hi.values("duration_years").unwrap()) {

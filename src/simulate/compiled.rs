@@ -76,6 +76,9 @@ pub(crate) struct Compiled<'s> {
     pub confirmed_override: Vec<Option<f64>>,
     /// True when some land comes into the workload after the start.
     pub has_arrivals: bool,
+    /// True when money caps or buys the teams (funding, or a group's budget): then the money of a
+    /// pool whose work is done goes to the pools still working, and the site schedule runs twice.
+    pub reallocates: bool,
 }
 
 impl SiteArrays {
@@ -126,6 +129,8 @@ impl<'s> Compiled<'s> {
                 .strata()
                 .iter()
                 .any(|st| st.arrives_year.is_some() || matches!(st.area, crate::model::StratumArea::Added { .. })),
+            reallocates: s.funding().is_some()
+                || s.capacity().is_some_and(|c| c.groups.iter().any(|g| g.budget_per_year.is_some())),
         };
         if let (ModelLevel::Sites, Some(sm)) = (level, s.sites()) {
             c.sites = Some(c.build_sites(sm, config)?);

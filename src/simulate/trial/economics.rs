@@ -143,12 +143,17 @@ impl YearPlanner {
     /// This year's effective teams (`teams[g]`), team-days (`cap[g]`) and
     /// mobilisation cost before escalation and overhead (`mob[g]`); then
     /// advances to the next year.
+    ///
+    /// `done[g]` holds, per pool, the time its work ends (INFINITY when not
+    /// known; an empty slice: all pools work): a pool whose work ended by the
+    /// start of the year gets no teams, so funding goes to the pools still working.
     pub(crate) fn next_year(
         &mut self,
         s: &Scenario,
         v: &[f64],
         g: &Globals,
         groups: &[GroupCosts],
+        done: &[PerPool<f64>],
         out: &mut YearOut<'_>,
     ) -> YearMoney {
         let y = self.y;
@@ -158,7 +163,8 @@ impl YearPlanner {
             let mut spend = 0.0;
             let mut mob = 0.0;
             for p in 0..Pool::COUNT {
-                let teams = plan.teams.0[p].min(plan.ceiling.0[p]).max(0.0);
+                let ended = done.get(gi).is_some_and(|d| d.0[p] <= y as f64);
+                let teams = if ended { 0.0 } else { plan.teams.0[p].min(plan.ceiling.0[p]).max(0.0) };
                 out.teams[gi].0[p] = teams;
                 // Every pool's teams are paid whether or not they have work.
                 spend += teams * gc.working_days * g.cost_per_td.0[p] + teams * gc.fixed.0[p];
@@ -302,7 +308,7 @@ pub(crate) fn plan_at_means(s: &Scenario, years: usize) -> Vec<Vec<PerPool<f64>>
     (0..years)
         .map(|_| {
             let mut out = YearOut { teams: &mut teams, cap: &mut capacity, mob: &mut mob, spend: &mut spend };
-            planner.next_year(s, &v, &g, &groups, &mut out);
+            planner.next_year(s, &v, &g, &groups, &[], &mut out);
             teams.clone()
         })
         .collect()

@@ -381,6 +381,7 @@ pub(crate) fn run_trial(
     let (g, m) = rates(c.scenario, &scratch.v, &mut scratch.groups);
     let spread = c.sites.as_ref().map_or(0.0, |s| s.reduction_spread);
     strata_params(c, &scratch.v, &m, &g, &scratch.groups, spread, &mut scratch.strata);
+    scratch.sched.pool_done.fill(PerPool([f64::INFINITY; Pool::COUNT]));
     if c.sites.is_some() {
         // The site schedule looks capacity up year by year; the aggregate engine walks it once.
         schedule::capacity_table(c, &scratch.v, &g, &scratch.groups, &mut scratch.sched);
@@ -392,7 +393,17 @@ pub(crate) fn run_trial(
         None => bill::aggregate_pass(scratch),
         Some(sites) => match &sites.strata_ranges {
             Some(ranges) => bill::bill_pass(sites, noise_key, ranges, scratch),
-            None => schedule::site_pass(c, sites, noise_key, scratch),
+            None if c.reallocates => {
+                // Money caps the teams: a planning pass finds when each pool's work ends, and
+                // the schedule runs again with the money of finished pools given to the others.
+                schedule::site_pass(c, sites, noise_key, false, scratch);
+                schedule::plan_again(c, &scratch.v, &g, &scratch.groups, &mut scratch.sched);
+                for a in scratch.acc.iter_mut() {
+                    *a = StratumAcc::default();
+                }
+                schedule::site_pass(c, sites, noise_key, true, scratch);
+            }
+            None => schedule::site_pass(c, sites, noise_key, true, scratch),
         },
     }
     bill::fill_row(c, &g, scratch, row);

@@ -69,13 +69,19 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
                 }
             }
         }
+        // A pool whose work is done gets no more money: it goes to the pools still working.
+        for (done, left) in sched.pool_done.iter_mut().zip(work.iter()).take(n) {
+            for p in 0..Pool::COUNT {
+                done.0[p] = if left.0[p] > 0.0 { f64::INFINITY } else { 0.0 };
+            }
+        }
         let mut out = YearOut {
             teams: &mut sched.year_teams[..n],
             cap: &mut sched.year_cap[..n],
             mob: &mut sched.year_mob[..n],
             spend: &mut sched.year_spend[..n],
         };
-        let money = planner.next_year(s, v, g, groups, &mut out);
+        let money = planner.next_year(s, v, g, groups, &sched.pool_done[..n], &mut out);
         let mut base = 0.0;
         for gi in 0..n {
             let (left, gc) = (&mut work[gi], &groups[gi]);

@@ -74,6 +74,8 @@ pub(crate) struct ScheduleScratch {
     /// Aggregate engine: work per [group][pool] not arrived yet, and when each group's last work arrives.
     pub(super) year_spend_unarrived: Vec<PerPool<f64>>,
     pub(super) year_arrival_end: Vec<f64>,
+    /// Per [group][pool], when its work ends (INFINITY: not known), for the funding's re-allocation.
+    pub(super) pool_done: Vec<PerPool<f64>>,
 }
 
 impl ScheduleScratch {
@@ -98,6 +100,7 @@ impl ScheduleScratch {
             year_spend: vec![0.0; groups],
             year_spend_unarrived: vec![PerPool::default(); groups],
             year_arrival_end: vec![0.0; groups],
+            pool_done: vec![PerPool([f64::INFINITY; Pool::COUNT]); groups],
         }
     }
 }
@@ -131,7 +134,7 @@ pub(super) fn capacity_table(
             mob: &mut sc.year_mob[..n],
             spend: &mut sc.year_spend[..n],
         };
-        sc.money[y] = planner.next_year(s, v, g, groups, &mut out);
+        sc.money[y] = planner.next_year(s, v, g, groups, &sc.pool_done[..n], &mut out);
         for gi in 0..n {
             let base = gi * Pool::COUNT * h;
             for p in 0..Pool::COUNT {
@@ -144,6 +147,23 @@ pub(super) fn capacity_table(
             sc.mob[gi * h + y] = sc.year_mob[gi];
         }
     }
+}
+
+/// Fills the capacity tables again after a planning pass: each pool's work
+/// ends when that pass found, and its money goes to the pools still working.
+///
+/// With more money the others finish no later (sites keep their order and
+/// every pool has at least the capacity it had), so no pool runs out of
+/// teams before its work ends.
+pub(super) fn plan_again(c: &Compiled<'_>, v: &[f64], g: &Globals, groups: &[GroupCosts], sc: &mut ScheduleScratch) {
+    let h = c.horizon as f64;
+    for (gi, done) in sc.pool_done.iter_mut().enumerate().take(groups.len()) {
+        for p in 0..Pool::COUNT {
+            let pool = &sc.pools[gi * Pool::COUNT + p];
+            done.0[p] = if pool.limited && pool.t < h { pool.t } else { f64::INFINITY };
+        }
+    }
+    capacity_table(c, v, g, groups, sc);
 }
 
 /// Pool `p`'s `h` yearly values in a [group][pool][year] table.
@@ -206,7 +226,9 @@ fn advance_slow(pool: &mut PoolState, cap: &[f64], inv_cap: &[f64], mut start: f
 /// not depend on the order, the thread, or which other sites exist. A site is
 /// surveyed (NTS), then, unless cancelled, technically surveyed and cleared by
 /// each of its stratum's methods; it is released when its last stage finishes.
-pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, scratch: &mut Scratch) {
+/// `record`: add the sites' release times to the per-site counters (false
+/// for a planning pass whose schedule is run again).
+pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, record: bool, scratch: &mut Scratch) {
     let h = c.horizon;
     let spread_on = sites.reduction_spread > 0.0;
     let Scratch { strata, acc, sched, site_acc, .. } = scratch;
@@ -312,8 +334,10 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, sc
         }
         area_years_sum += a * (t_done.min(h as f64) - arrival).max(0.0);
         if t_done < h as f64 {
-            site_acc.sum_t[i] += (t_done * TIME_FIXED) as u64;
-            site_acc.released[i] += 1;
+            if record {
+                site_acc.sum_t[i] += (t_done * TIME_FIXED) as u64;
+                site_acc.released[i] += 1;
+            }
             let y = year(t_done);
             let frac = t_done - y as f64;
             let b = &mut bins[y];
