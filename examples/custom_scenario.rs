@@ -15,7 +15,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         price_year: 2025,
         start_year: 2026,
         land_release: LandReleaseFile {
-            // Starting proposals: NTS cancels 60-95 %, TS reduces 30-70 % of the rest (ASSUMPTION).
+            // As the bundled ukraine scenario: NTS cancels 60-95 % (docs/SOURCES.md [BACH-GICHD][DOWNS-2009]),
+            // TS reduces 30-70 % of the rest ([LM2023-IMPACT][LM2016-KHM]); for this district an ASSUMPTION.
             cancelled_fraction: Some(DistSpec::pert(0.60, 0.80, 0.95)),
             reduced_fraction: Some(DistSpec::pert(0.30, 0.50, 0.70)),
             method_shares: Some([(Method::Manual, 0.4), (Method::Mechanical, 0.6)].into()),

@@ -1,4 +1,5 @@
-//! The bundled Ukraine scenarios against DOMAIN.md's calibration targets.
+//! The bundled Ukraine scenarios against their calibration targets (README "Calibration and sources"); the figures
+//! are entries of docs/SOURCES.md, cited by key.
 
 use demine::{ModelLevel, SimConfig, io::load_scenario, simulate, simulate::Series};
 
@@ -6,7 +7,8 @@ const UKRAINE_KM2: f64 = 603_628.0;
 
 #[test]
 fn ukraine_suspected_area_p50_is_139000_km2_within_1pct() {
-    // Target 1: ~139,000 km² at the end of 2024 = 23.0 % of 603,628 km².
+    // Target 1: ~139,000 km² at the end of 2024 [MOD-UA-2024-OUTCOMES][KMU-2024-12] = 23.0 % of 603,628 km²
+    // [UA-AREA].
     let s = load_scenario("ukraine").unwrap();
     let o = simulate(&s, &SimConfig::default().with_trials(20_000).with_model(ModelLevel::Aggregate)).unwrap();
     let p50 = o.summary("suspected_area_km2").unwrap().p50();
@@ -16,7 +18,8 @@ fn ukraine_suspected_area_p50_is_139000_km2_within_1pct() {
 
 #[test]
 fn ukraine_2024_total_cost_p50_is_rdna3_within_3pct() {
-    // Target 2: RDNA3, US$34.6 bn for ~156,000 km² suspected at the start of 2024 (site engine, the default).
+    // Target 2: RDNA3, US$34.6 bn [WB-RDNA3] for ~156,000 km² suspected at the start of 2024 [MOD-UA-2023-SHA]
+    // (site engine, the default).
     let s = load_scenario("ukraine-2024").unwrap();
     let o = simulate(&s, &SimConfig::default().with_trials(4_000).with_seed(2024)).unwrap();
     let cost = o.summary("total_cost").unwrap();
@@ -24,7 +27,7 @@ fn ukraine_2024_total_cost_p50_is_rdna3_within_3pct() {
     // And the P50 is known to better than ±3 % (its order-statistic CI sits inside the band).
     let [lo, hi] = cost.percentile_ci(0.5).unwrap();
     assert!(lo > 34.6e9 * 0.95 && hi < 34.6e9 * 1.05, "CI {lo}..{hi}");
-    // About US$0.22 per m² of suspected area (d).
+    // About US$0.22 per m² of suspected area (derived, [WB-RDNA3]).
     let per_m2 = cost.p50() / (o.summary("suspected_area_km2").unwrap().p50() * 1e6);
     assert!((0.20..0.24).contains(&per_m2), "{per_m2}");
 }
@@ -38,12 +41,12 @@ fn release_split_and_throughput_match_targets_3_and_4() {
     let nts = m("cancelled_area_km2") / total;
     let ts = m("reduced_area_km2") / total;
     let cleared = m("cleared_area_km2") / total;
-    // Over the whole programme NTS releases most land; clearance a tenth (worldwide 2022: 32/24/44 %;
-    // Ukraine 2023-25 almost all by NTS): the split lies between the two.
+    // Over the whole programme NTS releases most land; clearance a tenth (worldwide 2022: 32/24/44 %
+    // [LM2023-IMPACT]; Ukraine 2023-25 almost all by NTS): the split lies between the two.
     assert!((0.70..0.90).contains(&nts), "NTS {nts}");
     assert!((0.05..0.20).contains(&ts) && (0.05..0.20).contains(&cleared), "TS {ts}, clearance {cleared}");
-    // Target 3: in the first year NTS releases ~17,000 km² (2024) while clearance teams clear
-    // tens to a few hundred km² (38 km² in 2024, ~150 km² in 2025 to September).
+    // Target 3: in the first year NTS releases ~17,000 km² (2024 [MOD-UA-2024-OUTCOMES]) while clearance teams
+    // clear tens to a few hundred km² (38 km² in 2024, ~150 km² in 2025 to September [MOD-UA-2025-09]).
     let released = o.fan_chart(Series::AreaReleasedKm2);
     let cleared_y1 = o.fan_chart(Series::AreaClearedKm2);
     assert!((14_500.0..19_500.0).contains(&released[0][1]), "year-1 release P50 {}", released[0][1]);
@@ -54,12 +57,12 @@ fn release_split_and_throughput_match_targets_3_and_4() {
 
 #[test]
 fn casualties_in_the_first_year_match_recent_counts() {
-    // Target 5: 293 casualties in 2024 (Landmine Monitor): ukraine-2024's first year is 2024.
+    // Target 5: 293 casualties in 2024 (Landmine Monitor [LM2025-PRESS]): ukraine-2024's first year is 2024.
     let s = load_scenario("ukraine-2024").unwrap();
     let o = simulate(&s, &SimConfig::default().with_trials(1_000).with_seed(5)).unwrap();
     let c = o.summary("casualties_first_year").unwrap();
     assert!((c.p50() / 293.0 - 1.0).abs() < 0.10, "P50 {}", c.p50());
-    // 2022-23 counts (580-608) are within the upper tail, not the centre.
+    // 2022-23 counts (580-608 [LM2023-PRESS][LM2024-PRESS]) are within the upper tail, not the centre.
     assert!(c.percentiles[7] > 400.0 && c.p50() < 400.0, "P95 {}", c.percentiles[7]);
 }
 

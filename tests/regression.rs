@@ -16,7 +16,7 @@ fn unit_open_never_returns_one() {
 #[test]
 fn scaling_capacity_scales_a_shared_input_once() {
     let text = demine::io::bundled("ukraine").unwrap().toml.replace(
-        "initial = 470\ngrowth_per_year = { dist = \"pert\", min = 0.05, mode = 0.15, max = 0.30 }   # ASSUMPTION (1,500 -> 4,021 in 2023-24 [7])\nceiling = 1180",
+        "initial = 470\ngrowth_per_year = { dist = \"pert\", min = 0.05, mode = 0.15, max = 0.30 }   # ASSUMPTION (1,500 -> 4,021 in 2023-24)\nceiling = 1180",
         "initial = { dist = \"uniform\", min = 400, max = 500 }",
     );
     let s = demine::Scenario::from_toml_str(&text).unwrap();
