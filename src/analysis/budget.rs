@@ -93,20 +93,18 @@ fn probability_by(o: &Outcome, years: f64) -> Result<f64> {
     Ok(ok as f64 / valid as f64)
 }
 
+/// The teams `budget` buys at the inputs' means, for every pool that has some, until the work is done.
 fn teams_bought(scenario: &Scenario, budget: f64, years: usize) -> Result<Vec<YearTeams>> {
-    let plan = plan_at_means(&scenario.with_budget(budget)?, years);
-    Ok(plan
+    let plan = plan_at_means(&scenario.with_budget(budget)?, years)?;
+    let total = |groups: &Vec<crate::model::PerPool<f64>>, p: Pool| -> f64 { groups.iter().map(|g| g[p]).sum() };
+    let pools: Vec<Pool> = Pool::ALL.iter().copied().filter(|&p| plan.iter().any(|g| total(g, p) > 0.0)).collect();
+    let last = plan.iter().rposition(|g| pools.iter().any(|&p| total(g, p) > 0.0)).map_or(0, |i| i + 1);
+    Ok(plan[..last]
         .iter()
         .enumerate()
         .map(|(y, groups)| YearTeams {
             year: scenario.start_year() + y as i32,
-            teams: Pool::ALL
-                .iter()
-                .filter_map(|&p| {
-                    let t: f64 = groups.iter().map(|g| g[p]).sum();
-                    (t > 0.0).then(|| (p.name().to_string(), t))
-                })
-                .collect(),
+            teams: pools.iter().map(|&p| (p.name().to_string(), total(groups, p))).collect(),
         })
         .collect())
 }

@@ -37,10 +37,13 @@ pub use outputs::{Better, Output, OutputDef, Unit};
 pub use series::{Series, YearValues};
 
 /// The plan's teams per capacity group and pool, year by year for `years`
-/// years, at every parameter's mean (funding and budget caps applied): what
-/// a plan buys, for people to read.
-#[must_use]
-pub fn plan_at_means(scenario: &Scenario, years: usize) -> Vec<Vec<crate::model::PerPool<f64>>> {
+/// years (at most the horizon), at every parameter's mean, as the aggregate
+/// engine runs it: funding and budget caps applied, and no teams for a pool
+/// whose work is done. What a plan buys, for people to read.
+///
+/// # Errors
+/// [`crate::Error`] if the scenario cannot be compiled for the aggregate engine.
+pub fn plan_at_means(scenario: &Scenario, years: usize) -> Result<Vec<Vec<crate::model::PerPool<f64>>>> {
     trial::economics::plan_at_means(scenario, years)
 }
 

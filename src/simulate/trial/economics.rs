@@ -295,21 +295,30 @@ pub(crate) fn write_programme(
     set(row, cols.total_cost_second, row[cols.total_cost] * g.prices.second_currency);
 }
 
-/// The plan's effective teams per year and group at every parameter's mean.
-pub(crate) fn plan_at_means(s: &Scenario, years: usize) -> Vec<Vec<PerPool<f64>>> {
-    let Some(cap) = s.capacity() else { return Vec::new() };
-    let v = s.params().means();
-    let n = cap.groups.len();
-    let mut groups = vec![GroupCosts::default(); n];
-    let (g, _) = super::rates(s, &v, &mut groups);
-    let mut planner = YearPlanner::new(s, &v);
-    let (mut teams, mut capacity) = (vec![PerPool::default(); n], vec![PerPool::default(); n]);
-    let (mut mob, mut spend) = (vec![0.0; n], vec![0.0; n]);
-    (0..years)
-        .map(|_| {
-            let mut out = YearOut { teams: &mut teams, cap: &mut capacity, mob: &mut mob, spend: &mut spend };
-            planner.next_year(s, &v, &g, &groups, &[], &mut out);
-            teams.clone()
+/// The plan's effective teams per year and group at every parameter's mean:
+/// one trial of the aggregate engine, so that a pool whose work is done has
+/// no teams and its money goes to the others, as in a run.
+///
+/// # Errors
+/// What compiling the scenario for the aggregate engine returns.
+pub(crate) fn plan_at_means(s: &Scenario, years: usize) -> crate::Result<Vec<Vec<PerPool<f64>>>> {
+    use crate::simulate::{ModelLevel, SimConfig};
+    let Some(cap) = s.capacity() else { return Ok(Vec::new()) };
+    let config = SimConfig::default().with_trials(1).with_model(ModelLevel::Aggregate);
+    let c = crate::simulate::compiled::Compiled::new(s, &config)?;
+    let mut scratch = super::Scratch::new(&c);
+    scratch.v = s.params().means();
+    scratch.sched.record_teams = true;
+    let mut row = vec![0.0; c.cols.n];
+    let mut series = vec![crate::simulate::YearValues::default(); c.series_len];
+    super::run_trial(&c, 0, &mut scratch, &mut row, &mut series);
+    let h = c.horizon;
+    let teams = &scratch.sched.teams;
+    Ok((0..years.min(h))
+        .map(|y| {
+            (0..cap.groups.len())
+                .map(|gi| PerPool(std::array::from_fn(|p| teams[gi * Pool::COUNT * h + p * h + y])))
+                .collect()
         })
-        .collect()
+        .collect())
 }

@@ -82,6 +82,13 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
             spend: &mut sched.year_spend[..n],
         };
         let money = planner.next_year(s, v, g, groups, &sched.pool_done[..n], &mut out);
+        if sched.record_teams {
+            for (gi, teams) in sched.year_teams.iter().enumerate().take(n) {
+                for p in 0..Pool::COUNT {
+                    sched.teams[gi * Pool::COUNT * h + p * h + y] = teams.0[p];
+                }
+            }
+        }
         let mut base = 0.0;
         for gi in 0..n {
             let (left, gc) = (&mut work[gi], &groups[gi]);

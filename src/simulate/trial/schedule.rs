@@ -76,6 +76,8 @@ pub(crate) struct ScheduleScratch {
     pub(super) year_arrival_end: Vec<f64>,
     /// Per [group][pool], when its work ends (INFINITY: not known), for the funding's re-allocation.
     pub(super) pool_done: Vec<PerPool<f64>>,
+    /// Aggregate engine: keep each year's teams in `teams` (for [`super::economics::plan_at_means`]).
+    pub(super) record_teams: bool,
 }
 
 impl ScheduleScratch {
@@ -101,6 +103,7 @@ impl ScheduleScratch {
             year_spend_unarrived: vec![PerPool::default(); groups],
             year_arrival_end: vec![0.0; groups],
             pool_done: vec![PerPool([f64::INFINITY; Pool::COUNT]); groups],
+            record_teams: false,
         }
     }
 }
