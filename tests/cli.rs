@@ -182,14 +182,16 @@ fn sites_csv_lists_every_site() {
 }
 
 #[test]
-fn the_readme_scenario_example_validates_and_runs() {
-    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let start = readme.find("```toml\nname = \"district\"").expect("README has the example") + "```toml\n".len();
+fn the_documented_scenario_example_validates_and_runs() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/SCENARIOS.md");
+    let readme = std::fs::read_to_string(path).unwrap();
+    let start =
+        readme.find("```toml\nname = \"district\"").expect("docs/SCENARIOS.md has the example") + "```toml\n".len();
     let end = start + readme[start..].find("```").unwrap();
     let p = tmp("readme.toml", &readme[start..end]);
     let (code, out, err) = demine(&["validate", p.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("valid: 2 regions, 3 strata"), "{out}");
+    assert!(out.contains("valid: 2 regions, 4 strata"), "{out}");
     let (code, out, err) = demine(&["run", p.to_str().unwrap(), "--trials", "100", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("\"casualties_over_horizon\""));

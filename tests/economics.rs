@@ -179,6 +179,15 @@ fn twice_the_manual_teams_changes_the_bill_with_a_confidence_interval() {
     assert_eq!(c.cost_of_delay.len(), 1);
 }
 
+#[test]
+fn no_budget_meets_a_deadline_before_the_land_arrives() {
+    // The land comes into scope in 2031: no money releases it by the end of 2029.
+    let s = scenario(&[("suspected_area_km2 = 1", "suspected_area_km2 = 1, arrives_year = 2031")]);
+    let config = SimConfig::default().with_trials(4).with_model(ModelLevel::Aggregate);
+    let e = required_budget(&s, &config, 2029, 0.8).unwrap_err().to_string();
+    assert!(e.contains("no yearly budget up to") && e.contains("by the end of 2029"), "{e}");
+}
+
 /// Half manual (5,000 team-days), half mechanical at 1,000 m² a team-day (500 team-days), 10 teams each.
 fn two_pools(extra: &[(&str, &str)]) -> Scenario {
     let mut edits = vec![

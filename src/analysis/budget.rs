@@ -157,7 +157,8 @@ pub fn required_budget(
         }
     } else {
         let mut found = false;
-        for _ in 0..40 {
+        // Up to 1,024 times the first guess, as the capacity solver.
+        for _ in 0..10 {
             lo = hi;
             hi *= 2.0;
             if eval(hi)? >= confidence {
@@ -167,8 +168,9 @@ pub fn required_budget(
         }
         if !found {
             return Err(Error::Infeasible(format!(
-                "no yearly budget up to {hi:.3e} {} releases all land by the end of {finish_by} with probability {confidence}: \
-                 a pool the budget cannot buy (survey without teams) or the schedule's horizon limits release",
+                "no yearly budget up to {hi:.3e} {} (1,024 times the cost of the work spread over the years) releases all \
+                 land by the end of {finish_by} with probability {confidence}: a pool the budget cannot buy (survey \
+                 without teams) or the schedule's horizon limits release",
                 scenario.currency()
             )));
         }

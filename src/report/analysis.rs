@@ -271,7 +271,9 @@ pub fn release_table(s: &Scenario, a: &ReleaseAnswer) -> String {
 fn teams_text(teams: &[crate::analysis::budget::YearTeams]) -> String {
     let Some(first) = teams.first() else { return String::new() };
     let names: Vec<&str> = first.teams.iter().map(|(n, _)| n.as_str()).collect();
-    let mut t = String::from("\nteams the budget buys (inputs at their means, aggregate engine; until the work is done)\nyear ");
+    let mut t = String::from(
+        "\nteams the budget buys (inputs at their means, aggregate engine; until the work is done)\nyear ",
+    );
     for n in &names {
         let _ = write!(t, " {n:>22}");
     }

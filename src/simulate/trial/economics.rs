@@ -111,6 +111,8 @@ pub(crate) struct YearMoney {
 pub(crate) struct YearPlanner {
     plans: Vec<PoolPlan>,
     pub(crate) y: usize,
+    /// (1 + escalation)^y, carried from year to year.
+    esc: f64,
 }
 
 impl YearPlanner {
@@ -137,16 +139,19 @@ impl YearPlanner {
                     .collect()
             })
             .unwrap_or_default();
-        YearPlanner { plans, y: 0 }
+        YearPlanner { plans, y: 0, esc: 1.0 }
     }
 
     /// This year's effective teams (`teams[g]`), team-days (`cap[g]`) and
-    /// mobilisation cost before escalation and overhead (`mob[g]`); then
-    /// advances to the next year.
+    /// mobilisation cost per pool before escalation and overhead (`mob[g]`);
+    /// then advances to the next year.
     ///
     /// `done[g]` holds, per pool, the time its work ends (INFINITY when not
     /// known; an empty slice: all pools work): a pool whose work ended by the
     /// start of the year gets no teams, so funding goes to the pools still working.
+    /// `money_caps`: the scenario has funding or a group budget (otherwise the
+    /// plan's own spend is not needed and the year is a few multiplications).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn next_year(
         &mut self,
         s: &Scenario,
@@ -154,10 +159,28 @@ impl YearPlanner {
         g: &Globals,
         groups: &[GroupCosts],
         done: &[PerPool<f64>],
+        money_caps: bool,
         out: &mut YearOut<'_>,
     ) -> YearMoney {
         let y = self.y;
-        let esc = (1.0 + g.prices.escalation).powi(y as i32);
+        self.y += 1;
+        let esc = self.esc;
+        self.esc *= 1.0 + g.prices.escalation;
+        if !money_caps {
+            for (gi, (plan, gc)) in self.plans.iter_mut().zip(groups).enumerate() {
+                let d = done.get(gi);
+                for p in 0..Pool::COUNT {
+                    let ended = d.is_some_and(|d| d.0[p] <= y as f64);
+                    let teams = if ended { 0.0 } else { plan.teams.0[p].min(plan.ceiling.0[p]).max(0.0) };
+                    out.teams[gi].0[p] = teams;
+                    out.cap[gi].0[p] = teams * gc.working_days;
+                    out.mob[gi].0[p] = gc.mobilisation.0[p] * (teams - plan.effective.0[p]).max(0.0);
+                    plan.effective.0[p] = teams;
+                    plan.teams.0[p] *= 1.0 + plan.growth.0[p];
+                }
+            }
+            return YearMoney { funding: None, planned: 0.0 };
+        }
         let mut planned_groups = 0.0;
         for (gi, (plan, gc)) in self.plans.iter_mut().zip(groups).enumerate() {
             let mut spend = 0.0;
@@ -166,14 +189,13 @@ impl YearPlanner {
                 let ended = done.get(gi).is_some_and(|d| d.0[p] <= y as f64);
                 let teams = if ended { 0.0 } else { plan.teams.0[p].min(plan.ceiling.0[p]).max(0.0) };
                 out.teams[gi].0[p] = teams;
-                // Every pool's teams are paid whether or not they have work.
+                // The plan's teams at full use, with the plan's own mobilisation.
                 spend += teams * gc.working_days * g.cost_per_td.0[p] + teams * gc.fixed.0[p];
                 mob += gc.mobilisation.0[p] * (teams - plan.previous.0[p]).max(0.0);
                 plan.previous.0[p] = teams;
                 plan.teams.0[p] *= 1.0 + plan.growth.0[p];
             }
             out.spend[gi] = (spend + mob) * (1.0 + g.overhead);
-            out.mob[gi] = mob;
             planned_groups += out.spend[gi];
         }
         let coordination = g.prices.coordination * esc;
@@ -195,16 +217,13 @@ impl YearPlanner {
                 _ => k,
             };
             // What is raised: the effective teams above last year's (or those in service at the start).
-            let mut mob = 0.0;
             for p in 0..Pool::COUNT {
                 out.teams[gi].0[p] *= scale;
                 out.cap[gi].0[p] = out.teams[gi].0[p] * gc.working_days;
-                mob += gc.mobilisation.0[p] * (out.teams[gi].0[p] - plan.effective.0[p]).max(0.0);
+                out.mob[gi].0[p] = gc.mobilisation.0[p] * (out.teams[gi].0[p] - plan.effective.0[p]).max(0.0);
                 plan.effective.0[p] = out.teams[gi].0[p];
             }
-            out.mob[gi] = mob;
         }
-        self.y += 1;
         YearMoney { funding, planned }
     }
 }
@@ -213,7 +232,8 @@ impl YearPlanner {
 pub(crate) struct YearOut<'a> {
     pub teams: &'a mut [PerPool<f64>],
     pub cap: &'a mut [PerPool<f64>],
-    pub mob: &'a mut [f64],
+    /// Mobilisation cost per pool (before escalation and overhead).
+    pub mob: &'a mut [PerPool<f64>],
     pub spend: &'a mut [f64],
 }
 
@@ -226,6 +246,9 @@ pub(crate) struct ProgrammeCost {
     pub first_10_years: f64,
     pub unspent: f64,
     pub shortfall: f64,
+    /// The next year's escalation, inflation and discount factors, carried from year to year
+    /// (the years come in order from 0): no `powf` per year.
+    factors: [f64; 3],
 }
 
 /// One year's programme cost, in the three bases.
@@ -238,21 +261,26 @@ pub(crate) struct YearCost {
 }
 
 impl ProgrammeCost {
-    /// Adds year `y`'s cost before escalation (`base`, overhead included) and its funding.
-    pub(crate) fn add_year(
-        &mut self,
-        s: &Scenario,
-        prices: &Prices,
-        y: usize,
-        base: f64,
-        money: YearMoney,
-    ) -> YearCost {
-        let real = base * (1.0 + prices.escalation).powi(y as i32);
-        let years_from_price_year = s.start_year() + y as i32 - s.price_year();
-        let nominal = real * (1.0 + prices.inflation).powi(years_from_price_year);
+    /// An empty bill for a trial with these prices.
+    pub(crate) fn new(s: &Scenario, prices: &Prices) -> Self {
+        let years_from_price_year = s.start_year() - s.price_year();
+        ProgrammeCost {
+            factors: [1.0, (1.0 + prices.inflation).powi(years_from_price_year), (1.0 + prices.discount).powf(-0.5)],
+            ..ProgrammeCost::default()
+        }
+    }
+
+    /// Adds year `y`'s cost before escalation (`base`, overhead included) and its funding; years
+    /// come in order from 0.
+    pub(crate) fn add_year(&mut self, prices: &Prices, y: usize, base: f64, money: YearMoney) -> YearCost {
+        let [esc, inflation, discount] = self.factors;
+        let real = base * esc;
+        let nominal = real * inflation;
         self.real += real;
         self.nominal += nominal;
-        self.present_value += real * (1.0 + prices.discount).powf(-(y as f64 + 0.5));
+        self.present_value += real * discount;
+        self.factors =
+            [esc * (1.0 + prices.escalation), inflation * (1.0 + prices.inflation), discount / (1.0 + prices.discount)];
         if y < 10 {
             self.first_10_years += real;
         }

@@ -56,7 +56,7 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
         }
     }
     let mut planner = YearPlanner::new(s, v);
-    let mut bill = ProgrammeCost::default();
+    let mut bill = ProgrammeCost::new(s, &g.prices);
     let mut national: f64 = 0.0;
     let mut y = 0;
     while y < h && pending > 0 {
@@ -70,18 +70,24 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
             }
         }
         // A pool whose work is done gets no more money: it goes to the pools still working.
-        for (done, left) in sched.pool_done.iter_mut().zip(work.iter()).take(n) {
-            for p in 0..Pool::COUNT {
-                done.0[p] = if left.0[p] > 0.0 { f64::INFINITY } else { 0.0 };
+        // (Without money caps a finished pool's teams cost nothing: they are not paid, see below.)
+        let done: &[PerPool<f64>] = if c.reallocates {
+            for (done, left) in sched.pool_done.iter_mut().zip(work.iter()).take(n) {
+                for p in 0..Pool::COUNT {
+                    done.0[p] = if left.0[p] > 0.0 { f64::INFINITY } else { 0.0 };
+                }
             }
-        }
+            &sched.pool_done[..n]
+        } else {
+            &[]
+        };
         let mut out = YearOut {
             teams: &mut sched.year_teams[..n],
             cap: &mut sched.year_cap[..n],
             mob: &mut sched.year_mob[..n],
             spend: &mut sched.year_spend[..n],
         };
-        let money = planner.next_year(s, v, g, groups, &sched.pool_done[..n], &mut out);
+        let money = planner.next_year(s, v, g, groups, done, c.reallocates, &mut out);
         if sched.record_teams {
             for (gi, teams) in sched.year_teams.iter().enumerate().take(n) {
                 for p in 0..Pool::COUNT {
@@ -93,12 +99,10 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
         for gi in 0..n {
             let (left, gc) = (&mut work[gi], &groups[gi]);
             let mut group_cost = 0.0;
-            let mut busy = false;
             for p in 0..Pool::COUNT {
                 if !(left.0[p] > 0.0) {
                     continue;
                 }
-                busy = true;
                 let cap = sched.year_cap[gi].0[p];
                 let waiting = unarrived[gi].0[p];
                 let (done, share) = if waiting <= 0.0 && cap >= left.0[p] {
@@ -113,16 +117,16 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
                     (cap, 1.0)
                 };
                 left.0[p] -= done;
-                group_cost += done * g.cost_per_td.0[p] + sched.year_teams[gi].0[p] * gc.fixed.0[p] * share;
-            }
-            if busy {
-                group_cost += sched.year_mob[gi];
+                // Teams paid for the share of the year they work; new teams raised for a pool with work.
+                group_cost += done * g.cost_per_td.0[p]
+                    + sched.year_teams[gi].0[p] * gc.fixed.0[p] * share
+                    + sched.year_mob[gi].0[p];
             }
             base += group_cost;
         }
         national = group_finish.iter().take(n).copied().fold(national, f64::max);
         let coordination = g.prices.coordination * if pending == 0 { active(y, national) } else { 1.0 };
-        bill.add_year(s, &g.prices, y, base * (1.0 + g.overhead) + coordination, money);
+        bill.add_year(&g.prices, y, base * (1.0 + g.overhead) + coordination, money);
         y += 1;
     }
     let finished = pending == 0;
@@ -181,7 +185,7 @@ pub(super) fn site_schedule_outputs(
     let finished = !sc.region_unreleased.iter().any(|&u| u);
     let max_t = sc.region_max_t.iter().copied().fold(0.0, f64::max);
     let programme_end = if finished { max_t } else { hf };
-    let mut bill = ProgrammeCost::default();
+    let mut bill = ProgrammeCost::new(s, &g.prices);
     for (y, (b, out)) in sc.bins.iter().zip(series.iter_mut()).enumerate().take(h) {
         let released = b.released;
         for (target, slot) in [(0.5, &mut y50), (0.9, &mut y90)] {
@@ -210,7 +214,7 @@ pub(super) fn site_schedule_outputs(
         let base = (b.spending + teams_cost(c, scratch, y)) * (1.0 + g.overhead)
             + g.prices.coordination * active(y, programme_end);
         let money = if (y as f64) < programme_end { sc.money[y] } else { YearMoney::default() };
-        let year = bill.add_year(s, &g.prices, y, base, money);
+        let year = bill.add_year(&g.prices, y, base, money);
         *out = YearValues {
             area_released_km2: (released / 1e6) as f32,
             spending: year.real as f32,
@@ -247,13 +251,12 @@ pub(super) fn site_schedule_outputs(
 
 /// The teams' own cost in year `y` (before escalation and overhead): each
 /// pool's fixed cost while it has work (until its last work ends), and the
-/// cost of raising the year's new teams in groups that still work.
+/// cost of raising the year's new teams of pools that still work.
 fn teams_cost(c: &Compiled<'_>, scratch: &Scratch, y: usize) -> f64 {
     let sc = &scratch.sched;
     let h = c.horizon;
     let mut cost = 0.0;
     for (gi, gc) in scratch.groups.iter().enumerate() {
-        let mut busy = false;
         for p in 0..Pool::COUNT {
             let pool = &sc.pools[gi * Pool::COUNT + p];
             if !pool.limited {
@@ -262,12 +265,9 @@ fn teams_cost(c: &Compiled<'_>, scratch: &Scratch, y: usize) -> f64 {
             let end = if pool.t.is_finite() { pool.t } else { h as f64 };
             let share = active(y, end);
             if share > 0.0 {
-                busy = true;
-                cost += sc.teams[gi * Pool::COUNT * h + p * h + y] * gc.fixed.0[p] * share;
+                let i = gi * Pool::COUNT * h + p * h + y;
+                cost += sc.teams[i] * gc.fixed.0[p] * share + sc.mob[i];
             }
-        }
-        if busy {
-            cost += sc.mob[gi * h + y];
         }
     }
     cost

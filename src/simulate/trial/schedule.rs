@@ -62,14 +62,14 @@ pub(crate) struct ScheduleScratch {
     pub(super) area_years: f64,
     /// Effective teams per [group][pool][year].
     pub(super) teams: Vec<f64>,
-    /// Mobilisation cost per [group][year] (before escalation and overhead).
+    /// Mobilisation cost per [group][pool][year] (before escalation and overhead).
     pub(super) mob: Vec<f64>,
     /// Funding and planned spend per year.
     pub(super) money: Vec<YearMoney>,
     /// One year of the plan, per group.
     pub(super) year_teams: Vec<PerPool<f64>>,
     pub(super) year_cap: Vec<PerPool<f64>>,
-    pub(super) year_mob: Vec<f64>,
+    pub(super) year_mob: Vec<PerPool<f64>>,
     pub(super) year_spend: Vec<f64>,
     /// Aggregate engine: work per [group][pool] not arrived yet, and when each group's last work arrives.
     pub(super) year_spend_unarrived: Vec<PerPool<f64>>,
@@ -94,11 +94,11 @@ impl ScheduleScratch {
             region_of_stratum: s.strata().iter().map(|st| st.region).collect(),
             area_years: 0.0,
             teams: vec![0.0; groups * Pool::COUNT * h],
-            mob: vec![0.0; groups * h],
+            mob: vec![0.0; groups * Pool::COUNT * h],
             money: vec![YearMoney::default(); h],
             year_teams: vec![PerPool::default(); groups],
             year_cap: vec![PerPool::default(); groups],
-            year_mob: vec![0.0; groups],
+            year_mob: vec![PerPool::default(); groups],
             year_spend: vec![0.0; groups],
             year_spend_unarrived: vec![PerPool::default(); groups],
             year_arrival_end: vec![0.0; groups],
@@ -137,7 +137,7 @@ pub(super) fn capacity_table(
             mob: &mut sc.year_mob[..n],
             spend: &mut sc.year_spend[..n],
         };
-        sc.money[y] = planner.next_year(s, v, g, groups, &sc.pool_done[..n], &mut out);
+        sc.money[y] = planner.next_year(s, v, g, groups, &sc.pool_done[..n], c.reallocates, &mut out);
         for gi in 0..n {
             let base = gi * Pool::COUNT * h;
             for p in 0..Pool::COUNT {
@@ -146,8 +146,8 @@ pub(super) fn capacity_table(
                 sc.cap[i] = cap;
                 sc.inv_cap[i] = if cap > 0.0 { 1.0 / cap } else { f64::INFINITY };
                 sc.teams[i] = sc.year_teams[gi].0[p];
+                sc.mob[i] = sc.year_mob[gi].0[p];
             }
-            sc.mob[gi * h + y] = sc.year_mob[gi];
         }
     }
 }
