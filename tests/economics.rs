@@ -243,3 +243,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn release_rates_match_the_inputs_and_the_totals() {
+    // 100 m² a team-day × 200 working days = 20,000 m² cleared per team-year of work, exactly; and
+    // released land per person-day is the released area over team-days × the 10 people of a team.
+    let s = scenario(&[(
+        "teams.manual = { initial = 10, cost_per_team_year = 100000 }",
+        "teams.manual = { initial = 10, cost_per_team_year = 100000, staff_per_team = 10 }",
+    )]);
+    for model in [ModelLevel::Aggregate, ModelLevel::Sites] {
+        let o = run(&s, model);
+        assert!(close(mean(&o, "cleared_m2_per_clearance_team_year"), 20_000.0), "{model:?}");
+        let released = mean(&o, "cancelled_area_km2") + mean(&o, "reduced_area_km2") + mean(&o, "cleared_area_km2");
+        let want = released * 1e6 / (mean(&o, "team_days_manual") * 10.0);
+        assert!(close(mean(&o, "released_m2_per_deminer_day"), want), "{model:?}");
+    }
+    // Without staff counts the per-person rate is not reported.
+    assert!(run(&scenario(&[]), ModelLevel::Aggregate).summary("released_m2_per_deminer_day").is_none());
+}

@@ -376,6 +376,10 @@ pub struct TeamPoolFile {
     /// Teams in service at the start (`initial` by default); first-year teams above it are raised.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub existing: Option<DistSpec>,
+    /// People in one team (deminers, surveyors, handlers, operators), for the release per
+    /// deminer-day that national statistics report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_per_team: Option<DistSpec>,
 }
 
 /// Casualties per year from unreleased suspected area.

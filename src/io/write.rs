@@ -172,6 +172,7 @@ impl Writer<'_> {
                             cost_per_team_year: pm.cost_per_team_year.map(|p| self.spec(p)),
                             mobilisation_cost_per_team: pm.mobilisation_cost_per_team.map(|p| self.spec(p)),
                             existing: pm.existing.map(|p| self.spec(p)),
+                            staff_per_team: pm.staff_per_team.map(|p| self.spec(p)),
                         },
                     ))
                 })

@@ -19,6 +19,8 @@ pub struct PoolModel {
     /// Teams in service at the start (`None`: as many as the plan's first year);
     /// the first year's teams above it are raised.
     pub existing: Option<Param>,
+    /// People in one team (for the release per deminer-day).
+    pub staff_per_team: Option<Param>,
 }
 
 impl PoolModel {

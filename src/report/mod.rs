@@ -71,7 +71,15 @@ pub fn human(v: f64, unit: Unit) -> String {
         Unit::Years => thousands(v, 1),
         Unit::Share => format!("{:.1} %", v * 100.0),
         Unit::Ratio => small(v),
-        Unit::People | Unit::Km2 | Unit::TeamDays | Unit::Items | Unit::ItemsPerKm2 | Unit::Km2Years => small(v),
+        Unit::People
+        | Unit::Km2
+        | Unit::TeamDays
+        | Unit::Items
+        | Unit::ItemsPerKm2
+        | Unit::Km2Years
+        | Unit::Km2PerTeamYear
+        | Unit::M2PerTeamYear
+        | Unit::M2PerPersonDay => small(v),
     }
 }
 

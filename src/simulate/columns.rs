@@ -39,9 +39,21 @@ pub(crate) struct Cols {
     pub items_missed: Option<usize>,
     pub residual: Option<usize>,
     pub hazard_area_years: Option<usize>,
+    /// Release rates per team-year of work (NTS, TS, clearance) and per deminer-day.
+    pub release_rates: Option<ReleaseRateCols>,
     /// Per region: suspected, cleared, total cost, items, duration (if scheduled), mines laid (if barriers).
     pub region: Vec<RegionCols>,
     pub n: usize,
+}
+
+/// Columns of the release rates (a scenario with capacity: working days define a team-year).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct ReleaseRateCols {
+    pub nts: Option<usize>,
+    pub ts: Option<usize>,
+    pub clearance: usize,
+    /// Only when every pool with work gives its staff per team.
+    pub per_deminer_day: Option<usize>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -67,6 +79,23 @@ pub(crate) fn unknown_output(defs: &[OutputDef], name: &str, field: &str) -> cra
         name: name.into(),
         known: defs.iter().filter(|d| d.region.is_none()).map(|d| d.name.clone()).collect(),
     }
+}
+
+/// Whether every pool of teams that reports team-days gives its people per team, in every
+/// capacity group (a pool without teams counts no people).
+fn staff_everywhere(s: &Scenario, c: &Cols) -> bool {
+    let Some(cap) = s.capacity() else { return false };
+    let mut any = false;
+    let all = c.team_days.iter().filter(|(_, col)| col.is_some()).all(|(p, _)| {
+        cap.groups.iter().all(|g| match &g.pools[p] {
+            Some(pm) => {
+                any = true;
+                pm.staff_per_team.is_some()
+            }
+            None => true,
+        })
+    });
+    all && any
 }
 
 /// Builds the output list for a scenario run at a model level.
@@ -150,6 +179,12 @@ pub(crate) fn outputs_for(s: &Scenario, sites: bool) -> (Vec<OutputDef>, Cols) {
         if s.costs().second_currency.is_some() {
             c.programme_cost_second = Some(add(Output::ProgrammeCostSecond, None));
         }
+        c.release_rates = Some(ReleaseRateCols {
+            nts: c.team_days[Pool::NTS].map(|_| add(Output::CancelledPerNtsTeamYear, None)),
+            ts: c.team_days[Pool::TS].map(|_| add(Output::ReducedPerTsTeamYear, None)),
+            clearance: add(Output::ClearedPerClearanceTeamYear, None),
+            per_deminer_day: staff_everywhere(s, &c).then(|| add(Output::ReleasedPerDeminerDay, None)),
+        });
     }
     if s.costs().second_currency.is_some() {
         c.total_cost_second = Some(add(Output::TotalCostSecond, None));

@@ -31,6 +31,12 @@ pub enum Unit {
     ItemsPerKm2,
     /// km² × years.
     Km2Years,
+    /// km² per team-year (survey's release rates).
+    Km2PerTeamYear,
+    /// m² per team-year (clearance's release rate).
+    M2PerTeamYear,
+    /// m² per person-day (release per deminer-day).
+    M2PerPersonDay,
 }
 
 impl Unit {
@@ -49,6 +55,9 @@ impl Unit {
             Unit::Ratio => "ratio".into(),
             Unit::ItemsPerKm2 => "items/km²".into(),
             Unit::Km2Years => "km²·years".into(),
+            Unit::Km2PerTeamYear => "km²/team-year".into(),
+            Unit::M2PerTeamYear => "m²/team-year".into(),
+            Unit::M2PerPersonDay => "m²/deminer-day".into(),
         }
     }
 }
@@ -137,6 +146,14 @@ pub enum Output {
     ResidualArea,
     /// Suspected area × years it stays unreleased (the hazard land carries while it waits).
     HazardAreaYears,
+    /// Area cancelled per non-technical survey team-year.
+    CancelledPerNtsTeamYear,
+    /// Area reduced per technical survey team-year.
+    ReducedPerTsTeamYear,
+    /// Area cleared per clearance team-year (all methods).
+    ClearedPerClearanceTeamYear,
+    /// Area released (cancelled, reduced, cleared) per person-day of every team.
+    ReleasedPerDeminerDay,
 }
 
 impl Output {
@@ -184,6 +201,10 @@ impl Output {
             Output::ItemsMissedPerKm2 => "items_missed_per_km2",
             Output::ResidualArea => "residual_area_km2",
             Output::HazardAreaYears => "hazard_area_years",
+            Output::CancelledPerNtsTeamYear => "cancelled_km2_per_nts_team_year",
+            Output::ReducedPerTsTeamYear => "reduced_km2_per_ts_team_year",
+            Output::ClearedPerClearanceTeamYear => "cleared_m2_per_clearance_team_year",
+            Output::ReleasedPerDeminerDay => "released_m2_per_deminer_day",
         }
     }
 
@@ -211,6 +232,9 @@ impl Output {
             Output::ItemsMissedPerKm2 => Unit::ItemsPerKm2,
             Output::ResidualArea => Unit::Km2,
             Output::HazardAreaYears => Unit::Km2Years,
+            Output::CancelledPerNtsTeamYear | Output::ReducedPerTsTeamYear => Unit::Km2PerTeamYear,
+            Output::ClearedPerClearanceTeamYear => Unit::M2PerTeamYear,
+            Output::ReleasedPerDeminerDay => Unit::M2PerPersonDay,
             Output::ItemsFound | Output::MinesLaid => Unit::Items,
             Output::CostAsymmetry => Unit::Ratio,
             Output::Duration | Output::YearsTo50 | Output::YearsTo90 => Unit::Years,
@@ -254,7 +278,11 @@ impl Output {
             | Output::MinesLaid
             | Output::LayingCost
             | Output::FundingUnspent
-            | Output::ResidualArea => Better::Neither,
+            | Output::ResidualArea
+            | Output::CancelledPerNtsTeamYear
+            | Output::ReducedPerTsTeamYear
+            | Output::ClearedPerClearanceTeamYear
+            | Output::ReleasedPerDeminerDay => Better::Neither,
         }
     }
 
@@ -298,6 +326,12 @@ impl Output {
             Output::ItemsMissedPerKm2 => "items left behind per km² of suspected land (clearance detection below 1)",
             Output::ResidualArea => "land released by survey, later found contaminated and cleared",
             Output::HazardAreaYears => "suspected area times the years it stays unreleased",
+            Output::CancelledPerNtsTeamYear => "area cancelled per non-technical survey team-year of work",
+            Output::ReducedPerTsTeamYear => "area reduced per technical survey team-year of work",
+            Output::ClearedPerClearanceTeamYear => "area cleared per clearance team-year of work, all methods",
+            Output::ReleasedPerDeminerDay => {
+                "area released (cancelled, reduced, cleared) per person-day of work in every team: national statistics' rate"
+            }
         }
     }
 

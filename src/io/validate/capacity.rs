@@ -68,6 +68,12 @@ pub(crate) fn table(conv: &mut Conv, path: &str, name: &str, f: &CapacityFile) -
             &pf.existing,
             Rule::NonNegative,
         );
+        let staff_per_team = conv.opt(
+            &format!("{pp}.staff_per_team"),
+            &format!("{label}, people per team"),
+            &pf.staff_per_team,
+            Rule::Positive,
+        );
         pools[*pool] = Some(PoolModel {
             initial,
             growth_per_year,
@@ -75,6 +81,7 @@ pub(crate) fn table(conv: &mut Conv, path: &str, name: &str, f: &CapacityFile) -
             cost_per_team_year,
             mobilisation_cost_per_team,
             existing,
+            staff_per_team,
         });
     }
     let priority = f.priority.as_ref().and_then(|p| {
