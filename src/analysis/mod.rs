@@ -3,12 +3,14 @@
 //! much capacity or money a deadline needs. Each is a client of the engine like any
 //! user's own analysis could be.
 
+pub mod backtest;
 pub mod budget;
 pub mod capacity;
 pub mod compare;
 pub mod convergence;
 pub mod sensitivity;
 
+pub use backtest::{Backtest, BacktestRow, backtest};
 pub use budget::{BudgetAnswer, ReleaseAnswer, release_with_budget, required_budget};
 pub use capacity::{CapacityAnswer, required_clearance_capacity};
 pub use compare::{Comparison, OutputComparison, Versus, compare, compare_outcomes};

@@ -137,6 +137,27 @@ enum Command {
         #[command(flatten)]
         args: RunArgs,
     },
+    /// Predict what national programmes released from their funding or staff (one set of global
+    /// priors) and compare with what they reported.
+    Backtest {
+        /// Country-year records (CSV; data/programmes.csv documents the columns).
+        records: String,
+        /// Priors scenario file (default: the shipped data/backtest-priors.toml).
+        #[arg(long)]
+        priors: Option<String>,
+        /// Trials per record.
+        #[arg(long, default_value_t = 400)]
+        trials: u64,
+        /// Seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// The smallest scaling of clearance teams that releases all land by a year with a confidence.
     Capacity {
         /// Scenario file or bundled name.
@@ -334,6 +355,20 @@ fn run(cli: Cli) -> Result<Out, Error> {
                     }
                 }
                 (None, None) => return Err(Error::Output("give --finish-by or --per-year".into())),
+            }
+        }
+        Command::Backtest { records, priors, trials, seed, threads, format } => {
+            let recs = demine::io::programmes::read_programmes(std::path::Path::new(&records))?;
+            let priors = match priors {
+                Some(p) => demine::io::read_scenario_file(std::path::Path::new(&p))?,
+                None => analysis::backtest::default_priors()?,
+            };
+            let mut config = SimConfig::default().with_trials(trials).with_seed(seed);
+            config.threads = threads;
+            let b = analysis::backtest(&recs, &priors, &config)?;
+            match format {
+                Format::Csv => Out::Text(report::backtest::backtest_csv(&b)?),
+                f => text_or_json(f, report::backtest::backtest_table(&b), report::backtest::backtest_json(&b)),
             }
         }
         Command::Capacity { scenario, finish_by, confidence, args } => {

@@ -11,6 +11,7 @@
 
 pub mod file;
 pub mod inventory;
+pub mod programmes;
 pub mod validate;
 pub mod write;
 

@@ -7,6 +7,7 @@
 //! same scenario, seed and trials produce byte-identical JSON.
 
 pub mod analysis;
+pub mod backtest;
 pub mod run;
 
 use crate::simulate::Unit;

@@ -1,0 +1,193 @@
+//! Country-year records of national mine action programmes (`data/programmes.csv`), for the backtest.
+//!
+//! One row per country and year, header required, columns in any order (`data/README.md` documents
+//! them). An empty cell means "not reported". Every problem names the file, the line and the column;
+//! all are reported at once.
+
+use crate::error::{Error, Problem, Result};
+use crate::model::HazardKind;
+use std::collections::HashMap;
+use std::path::Path;
+
+const REQUIRED: [&str; 12] = [
+    "country",
+    "year",
+    "released_km2",
+    "cancelled_km2",
+    "reduced_km2",
+    "cleared_km2",
+    "deminers",
+    "teams",
+    "funding",
+    "funding_currency",
+    "hazard_mix",
+    "source_release",
+];
+
+/// One programme in one year, as reported.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgrammeRecord {
+    /// Line in the file (for messages).
+    pub line: usize,
+    /// Country, as Landmine Monitor names it.
+    pub country: String,
+    /// Calendar year the figures describe.
+    pub year: i32,
+    /// Area released in the year (cancelled + reduced + cleared), km².
+    pub released_km2: Option<f64>,
+    /// Area cancelled by non-technical survey, km².
+    pub cancelled_km2: Option<f64>,
+    /// Area reduced by technical survey, km².
+    pub reduced_km2: Option<f64>,
+    /// Area cleared, km².
+    pub cleared_km2: Option<f64>,
+    /// Deminers or operational staff.
+    pub deminers: Option<f64>,
+    /// Teams.
+    pub teams: Option<f64>,
+    /// Support for mine action in the year.
+    pub funding: Option<f64>,
+    /// Its currency (ISO 4217).
+    pub funding_currency: Option<String>,
+    /// The kinds of contamination.
+    pub hazards: Vec<HazardKind>,
+    /// Source keys of the area figures (docs/SOURCES.md).
+    pub source_release: String,
+}
+
+/// Reads and validates the records.
+///
+/// # Errors
+/// [`Error::Io`] if the file cannot be read; [`Error::InvalidScenario`] with one problem per bad
+/// cell ("file: line L, column C (name)").
+pub fn read_programmes(path: &Path) -> Result<Vec<ProgrammeRecord>> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    parse_programmes(&text, path)
+}
+
+/// Parses record CSV text (see [`read_programmes`]).
+///
+/// # Errors
+/// As [`read_programmes`].
+pub fn parse_programmes(text: &str, path: &Path) -> Result<Vec<ProgrammeRecord>> {
+    let file = path.display().to_string();
+    let mut problems = Vec::new();
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let header = rdr
+        .headers()
+        .map_err(|e| Error::Parse { path: path.to_path_buf(), line: 1, column: 1, message: e.to_string() })?
+        .clone();
+    let col: HashMap<String, usize> = header.iter().enumerate().map(|(i, h)| (h.to_ascii_lowercase(), i)).collect();
+    for name in REQUIRED {
+        if !col.contains_key(name) {
+            problems.push(Problem::text(
+                format!("{file}: line 1"),
+                format!("header [{}]", header.iter().collect::<Vec<_>>().join(", ")),
+                format!("the column `{name}` is missing; required: {}", REQUIRED.join(", ")),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::InvalidScenario { source_name: file, problems });
+    }
+    let mut records = Vec::new();
+    for rec in rdr.records() {
+        match rec {
+            Ok(r) => {
+                if let Some(r) = row(&file, &col, &r, &mut problems) {
+                    records.push(r);
+                }
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(Problem::text(format!("{file}: line {line}"), "row", format!("is not valid CSV: {e}")));
+            }
+        }
+    }
+    if records.is_empty() && problems.is_empty() {
+        problems.push(Problem::text(file.clone(), "no rows", "the backtest needs at least one country-year record"));
+    }
+    if !problems.is_empty() {
+        return Err(Error::InvalidScenario { source_name: file, problems });
+    }
+    Ok(records)
+}
+
+/// One row, or `None` with its problems recorded.
+fn row(
+    file: &str,
+    col: &HashMap<String, usize>,
+    rec: &csv::StringRecord,
+    problems: &mut Vec<Problem>,
+) -> Option<ProgrammeRecord> {
+    let line = rec.position().map_or(0, |p| p.line() as usize);
+    let at = |name: &str| format!("{file}: line {line}, column {} ({name})", col[name] + 1);
+    let get = |name: &str| rec.get(col[name]).unwrap_or("");
+    let before = problems.len();
+    let mut number = |name: &str| -> Option<f64> {
+        let s = get(name);
+        if s.is_empty() {
+            return None;
+        }
+        match s.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
+            Ok(v) => {
+                problems.push(Problem::new(at(name), v, "must be a number >= 0 (empty when not reported)"));
+                None
+            }
+            Err(_) => {
+                problems.push(Problem::text(at(name), s, "is not a number (plain decimals, no units or separators)"));
+                None
+            }
+        }
+    };
+    let released_km2 = number("released_km2");
+    let cancelled_km2 = number("cancelled_km2");
+    let reduced_km2 = number("reduced_km2");
+    let cleared_km2 = number("cleared_km2");
+    let deminers = number("deminers");
+    let teams = number("teams");
+    let funding = number("funding");
+    let year = match get("year").parse::<i32>() {
+        Ok(y) if (1900..=2200).contains(&y) => y,
+        _ => {
+            problems.push(Problem::text(at("year"), get("year"), "must be a calendar year in [1900, 2200]"));
+            0
+        }
+    };
+    let country = get("country").to_string();
+    if country.is_empty() {
+        problems.push(Problem::text(at("country"), "empty", "every record names its country"));
+    }
+    let mut hazards = Vec::new();
+    for part in get("hazard_mix").split('+').map(str::trim).filter(|p| !p.is_empty()) {
+        match part {
+            "mines" => hazards.push(HazardKind::Mines),
+            "cmr" => hazards.push(HazardKind::ClusterMunitions),
+            "uxo" => hazards.push(HazardKind::Uxo),
+            other => problems.push(Problem::text(at("hazard_mix"), other, "must be mines, cmr or uxo, joined by +")),
+        }
+    }
+    if hazards.is_empty() && get("hazard_mix").is_empty() {
+        problems.push(Problem::text(at("hazard_mix"), "empty", "every record gives its contamination (mines, cmr, uxo)"));
+    }
+    let currency = get("funding_currency");
+    if funding.is_some() && currency.is_empty() {
+        problems.push(Problem::text(at("funding_currency"), "empty", "funding needs its currency"));
+    }
+    (problems.len() == before).then(|| ProgrammeRecord {
+        line,
+        country,
+        year,
+        released_km2,
+        cancelled_km2,
+        reduced_km2,
+        cleared_km2,
+        deminers,
+        teams,
+        funding,
+        funding_currency: (!currency.is_empty()).then(|| currency.to_string()),
+        hazards,
+        source_release: get("source_release").to_string(),
+    })
+}
