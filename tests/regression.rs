@@ -15,10 +15,12 @@ fn unit_open_never_returns_one() {
 /// the ceiling defaulted to it (both fields point at the same input).
 #[test]
 fn scaling_capacity_scales_a_shared_input_once() {
-    let text = demine::io::bundled("ukraine").unwrap().toml.replace(
-        "initial = 470\ngrowth_per_year = { dist = \"pert\", min = 0.05, mode = 0.15, max = 0.30 }   # ASSUMPTION (1,500 -> 4,021 in 2023-24)\nceiling = 1180",
-        "initial = { dist = \"uniform\", min = 400, max = 500 }",
-    );
+    // The manual pool with an uncertain initial count, no growth and no ceiling (it defaults to the initial).
+    let text = demine::io::bundled("ukraine").unwrap().toml;
+    let start = text.find("[capacity.teams.manual]").unwrap();
+    let end = start + text[start..].find("\n\n").unwrap();
+    let pool = "[capacity.teams.manual]\ninitial = { dist = \"uniform\", min = 400, max = 500 }";
+    let text = format!("{}{pool}{}", &text[..start], &text[end..]);
     let s = demine::Scenario::from_toml_str(&text).unwrap();
     let name = "capacity.teams.manual.initial";
     let mean = |sc: &demine::Scenario| sc.inputs().find(|i| i.name == name).unwrap().dist.mean();
