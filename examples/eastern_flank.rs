@@ -41,7 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bench = o.summary("item_based_cost").ok_or("benchmark given")?;
     let lay = o.summary("laying_cost").ok_or("barriers")?;
     println!(
-        "\nall five: mines cost {:.0} M USD to buy (P50); clearing them {:.1} bn USD (P50; P5 {:.1}, P95 {:.1})",
+        "\nall five: mines cost {:.0} M USD to buy and lay (P50); clearing them {:.1} bn USD (P50; P5 {:.1}, P95 {:.1})",
         lay.p50() / 1e6,
         total.p50() / 1e9,
         total.percentiles[0] / 1e9,
@@ -54,6 +54,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         a.percentiles[7],
         100.0 * (1.0 - o.probability_at_most("cost_asymmetry", 10.0)?)
     );
-    println!("cross-check at US$300-1,000 a mine (commonly cited): {:.1} bn USD (P50)", bench.p50() / 1e9);
+    println!("cross-check at US$300-1,000 a mine cleared [UN-CYBERSCHOOLBUS]: {:.1} bn USD (P50)", bench.p50() / 1e9);
     Ok(())
 }

@@ -107,7 +107,7 @@ fn an_undefined_ratio_is_undefined_for_itself_alone() {
         .all()
         .iter()
         .map(|d| d.name.clone())
-        .filter(|n| n.ends_with("mine_unit_cost_usd"))
+        .filter(|n| n.ends_with("mine_unit_cost_usd") || n.ends_with("emplacement_cost_usd_per_mine"))
         .collect::<Vec<_>>()
     {
         s.set(&path, Dist::fixed(0.0).unwrap()).unwrap();

@@ -231,7 +231,7 @@ fn programme(priors: &ScenarioFile, r: &ProgrammeRecord, driver: Driver) -> Resu
             for (pool, t) in &cap.teams {
                 let (Some(n), Some(staff)) = (fixed(&t.initial), t.staff_per_team.as_ref().and_then(fixed)) else {
                     return Err(Error::invalid(
-                        &format!("capacity.teams.{pool}.staff_per_team"),
+                        format!("capacity.teams.{pool}.staff_per_team"),
                         f64::NAN,
                         "a staff-driven backtest needs fixed team counts and people per team in the priors",
                     ));

@@ -490,14 +490,20 @@ pub struct StratumFile {
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BarrierFile {
-    /// Length of border mined, km.
+    /// Length of the border, km (the mined length is this times `share_mined`).
     pub length_km: DistSpec,
+    /// Share of `length_km` that is mined, in [0, 1] (1 by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_mined: Option<DistSpec>,
     /// Depth of the belt, m.
     pub width_m: DistSpec,
     /// Mines laid per km of belt.
     pub mines_per_km: DistSpec,
     /// Purchase cost of one mine.
     pub mine_unit_cost_usd: DistSpec,
+    /// Cost of emplacing one mine (engineers, minelaying systems, marking, records); 0 by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emplacement_cost_usd_per_mine: Option<DistSpec>,
 }
 
 /// Rank correlations: pairs, or one matrix, or both (over disjoint pairs).

@@ -169,7 +169,11 @@ fn row(
         }
     }
     if hazards.is_empty() && get("hazard_mix").is_empty() {
-        problems.push(Problem::text(at("hazard_mix"), "empty", "every record gives its contamination (mines, cmr, uxo)"));
+        problems.push(Problem::text(
+            at("hazard_mix"),
+            "empty",
+            "every record gives its contamination (mines, cmr, uxo)",
+        ));
     }
     let currency = get("funding_currency");
     if funding.is_some() && currency.is_empty() {

@@ -207,13 +207,22 @@ impl Writer<'_> {
                 until_year = Some(self.spec(until));
                 (None, None)
             }
-            StratumArea::Barrier { length_km, width_m, mines_per_km, mine_unit_cost } => (
+            StratumArea::Barrier {
+                length_km,
+                share_mined,
+                width_m,
+                mines_per_km,
+                mine_unit_cost,
+                emplacement_cost,
+            } => (
                 None,
                 Some(BarrierFile {
                     length_km: self.spec(length_km),
+                    share_mined: share_mined.map(|p| self.spec(p)),
                     width_m: self.spec(width_m),
                     mines_per_km: self.spec(mines_per_km),
                     mine_unit_cost_usd: self.spec(mine_unit_cost),
+                    emplacement_cost_usd_per_mine: emplacement_cost.map(|p| self.spec(p)),
                 }),
             ),
         };

@@ -51,14 +51,18 @@ pub enum StratumArea {
     },
     /// A barrier minefield: length × width, with a known count of mines.
     Barrier {
-        /// km of border mined.
+        /// km of border.
         length_km: Param,
+        /// Share of the border mined (`None`: all of it).
+        share_mined: Option<Param>,
         /// Belt depth, m.
         width_m: Param,
         /// Mines per km.
         mines_per_km: Param,
-        /// Cost of laying one mine (purchase and emplacement).
+        /// Purchase cost of one mine.
         mine_unit_cost: Param,
+        /// Cost of emplacing one mine (`None`: 0).
+        emplacement_cost: Option<Param>,
     },
 }
 

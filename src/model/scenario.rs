@@ -228,8 +228,11 @@ impl Scenario {
                 self.params.mean(rate_km2_per_year)
                     * (self.params.mean(until_year) - f64::from(self.start_year)).max(0.0)
             }
-            StratumArea::Barrier { length_km, width_m, .. } => {
-                self.params.mean(length_km) * self.params.mean(width_m) / 1000.0
+            StratumArea::Barrier { length_km, share_mined, width_m, .. } => {
+                self.params.mean(length_km)
+                    * share_mined.map_or(1.0, |s| self.params.mean(s))
+                    * self.params.mean(width_m)
+                    / 1000.0
             }
         }
     }

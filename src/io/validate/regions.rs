@@ -220,12 +220,23 @@ fn stratum(
             let mut p = |k: &str, label: &str, spec| {
                 conv.param(&format!("{bp}.{k}"), &format!("{sl}{label}"), spec, Rule::NonNegative)
             };
-            StratumArea::Barrier {
-                length_km: p("length_km", "belt length (km)", &b.length_km),
-                width_m: p("width_m", "belt width (m)", &b.width_m),
-                mines_per_km: p("mines_per_km", "mines per km", &b.mines_per_km),
-                mine_unit_cost: p("mine_unit_cost_usd", "cost per mine laid", &b.mine_unit_cost_usd),
-            }
+            let length_km = p("length_km", "border length (km)", &b.length_km);
+            let width_m = p("width_m", "belt width (m)", &b.width_m);
+            let mines_per_km = p("mines_per_km", "mines per km", &b.mines_per_km);
+            let mine_unit_cost = p("mine_unit_cost_usd", "purchase cost per mine", &b.mine_unit_cost_usd);
+            let share_mined = conv.opt(
+                &format!("{bp}.share_mined"),
+                &format!("{sl}share of the border mined"),
+                &b.share_mined,
+                Rule::Fraction,
+            );
+            let emplacement_cost = conv.opt(
+                &format!("{bp}.emplacement_cost_usd_per_mine"),
+                &format!("{sl}emplacement cost per mine"),
+                &b.emplacement_cost_usd_per_mine,
+                Rule::NonNegative,
+            );
+            StratumArea::Barrier { length_km, share_mined, width_m, mines_per_km, mine_unit_cost, emplacement_cost }
         }
         (None, None) => {
             if !has_inventory {

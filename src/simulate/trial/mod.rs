@@ -270,10 +270,12 @@ pub(crate) fn stratum_trial(
             let years = (until_year.get(v) - f64::from(c.scenario.start_year())).max(0.0);
             (rate_km2_per_year.get(v) * years, 0.0, 0.0)
         }
-        StratumArea::Barrier { length_km, width_m, mines_per_km, mine_unit_cost } => {
-            let len = length_km.get(v);
+        StratumArea::Barrier { length_km, share_mined, width_m, mines_per_km, mine_unit_cost, emplacement_cost } => {
+            // Laying = purchase + emplacement, over the mined share of the border.
+            let len = length_km.get(v) * share_mined.map_or(1.0, |s| s.get(v));
             let mines = len * mines_per_km.get(v);
-            (len * width_m.get(v) / 1000.0, mines, mines * mine_unit_cost.get(v))
+            let per_mine = mine_unit_cost.get(v) + emplacement_cost.map_or(0.0, |e| e.get(v));
+            (len * width_m.get(v) / 1000.0, mines, mines * per_mine)
         }
     };
     t.area_m2 = area_km2 * 1e6;
@@ -448,4 +450,3 @@ fn release_rates(c: &Compiled<'_>, rc: &crate::simulate::columns::ReleaseRateCol
         row[col] = if person_days > 0.0 { released_m2 / person_days } else { f64::NAN };
     }
 }
-
