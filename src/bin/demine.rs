@@ -224,23 +224,27 @@ enum Out {
     Json(serde_json::Value),
 }
 
+/// The table for `--format table`, the JSON object for `--format json`.
+fn text_or_json(format: Format, text: String, json: serde_json::Value) -> Out {
+    match format {
+        Format::Json => Out::Json(json),
+        _ => Out::Text(text),
+    }
+}
+
 fn run(cli: Cli) -> Result<Out, Error> {
     // `demine` alone runs the bundled Ukraine scenario with the defaults.
     let command = match cli.command {
         Some(c) => c,
         None => Cli::parse_from(["demine", "run"]).command.ok_or_else(|| Error::Output("no command".into()))?,
     };
-    let text_or_json = |format: Format, text: String, json: serde_json::Value| match format {
-        Format::Json => Out::Json(json),
-        _ => Out::Text(text),
-    };
     Ok(match command {
         Command::Run { scenario, args, sites_csv, precision, max_trials, watch } => {
             // Flags are checked before the scenario is loaded: a bad flag fails fast.
-            let target = match &precision {
-                Some(p) => Some(PrecisionTarget::parse(p)?.with_outputs(watch).with_max_trials(max_trials)),
-                None => None,
-            };
+            let target = precision
+                .as_deref()
+                .map(|p| PrecisionTarget::parse(p).map(|t| t.with_outputs(watch).with_max_trials(max_trials)))
+                .transpose()?;
             let config = args.config()?;
             let s = load_scenario(scenario.as_deref().unwrap_or("ukraine"))?;
             let (outcome, converged) = match &target {
@@ -358,18 +362,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
             }
         }
         Command::Backtest { records, priors, trials, seed, threads, format } => {
-            let recs = demine::io::programmes::read_programmes(std::path::Path::new(&records))?;
-            let priors = match priors {
-                Some(p) => demine::io::read_scenario_file(std::path::Path::new(&p))?,
-                None => analysis::backtest::default_priors()?,
-            };
-            let mut config = SimConfig::default().with_trials(trials).with_seed(seed);
-            config.threads = threads;
-            let b = analysis::backtest(&recs, &priors, &config)?;
-            match format {
-                Format::Csv => Out::Text(report::backtest::backtest_csv(&b)?),
-                f => text_or_json(f, report::backtest::backtest_table(&b), report::backtest::backtest_json(&b)),
-            }
+            backtest(&records, priors.as_deref(), trials, seed, threads, format)?
         }
         Command::Capacity { scenario, finish_by, confidence, args } => {
             let s = load_scenario(&scenario)?;
@@ -381,6 +374,29 @@ fn run(cli: Cli) -> Result<Out, Error> {
                 report::analysis::capacity_json(&a),
             )
         }
+    })
+}
+
+/// `demine backtest`: the records against the priors' predictions.
+fn backtest(
+    records: &str,
+    priors: Option<&str>,
+    trials: u64,
+    seed: u64,
+    threads: Option<usize>,
+    format: Format,
+) -> Result<Out, Error> {
+    let recs = demine::io::programmes::read_programmes(std::path::Path::new(records))?;
+    let priors = match priors {
+        Some(p) => demine::io::read_scenario_file(std::path::Path::new(p))?,
+        None => analysis::backtest::default_priors()?,
+    };
+    let mut config = SimConfig::default().with_trials(trials).with_seed(seed);
+    config.threads = threads;
+    let b = analysis::backtest(&recs, &priors, &config)?;
+    Ok(match format {
+        Format::Csv => Out::Text(report::backtest::backtest_csv(&b)?),
+        f => text_or_json(f, report::backtest::backtest_table(&b), report::backtest::backtest_json(&b)),
     })
 }
 
