@@ -50,7 +50,9 @@ fn release_split_and_throughput_match_targets_3_and_4() {
     let released = o.fan_chart(Series::AreaReleasedKm2);
     let cleared_y1 = o.fan_chart(Series::AreaClearedKm2);
     assert!((14_500.0..19_500.0).contains(&released[0][1]), "year-1 release P50 {}", released[0][1]);
-    assert!((38.0..400.0).contains(&cleared_y1[0][1]), "year-1 clearance P50 {}", cleared_y1[0][1]);
+    // The band is the sources' own: from 2024's 38 km² to 2025's ~150 km² in nine months (~200 km² a
+    // year). The Monte Carlo error of a P50 from 400 trials is a few km², far inside it.
+    assert!((38.0..200.0).contains(&cleared_y1[0][1]), "year-1 clearance P50 {}", cleared_y1[0][1]);
     // In the first year clearance is a small share of release, as in Ukraine 2023-25 (<1 %).
     assert!(cleared_y1[0][1] / released[0][1] < 0.05);
 }

@@ -113,6 +113,11 @@ proptest! {
                 if c.repairs().is_empty() {
                     prop_assert!((used - &m).norm() < 1e-9);
                 }
+                // L is lower triangular and L·Lᵀ is the normal-scores matrix 2·sin(π·ρₛ/6)
+                let l = c.cholesky_factor();
+                let pearson = used.map(|r| 2.0 * (std::f64::consts::PI * r / 6.0).sin());
+                for i in 0..3 { for j in (i + 1)..3 { prop_assert_eq!(l[(i, j)], 0.0); } }
+                prop_assert!((l * l.transpose() - &pearson).norm() < 1e-12, "{}", (l * l.transpose() - &pearson).norm());
             }
             Err(e) => prop_assert!(false, "{e}"),
         }

@@ -60,9 +60,16 @@ fn an_inventory_is_read_relative_to_its_scenario() {
     assert!((area.mean - 8.25).abs() < 1e-9, "{}", area.mean);
     let sites = o.sites().unwrap();
     assert_eq!(sites.ids.len(), 8);
-    assert_eq!(sites.ids[0], "N-1");
-    // CHAs are never cancelled by NTS, so they are released later than the earliest SHAs.
+    assert_eq!(sites.ids, ["N-1", "N-2", "N-3", "N-4", "N-5", "S-1", "S-2", "S-3"], "rows in file order");
+    // Every site is released within the horizon in every trial.
     assert!(sites.released_share.iter().all(|p| *p == 1.0));
+    // CHAs are never cancelled by NTS, so on average they are released later than the earliest SHA.
+    let year = |status: &str| {
+        let rows = ["SHA", "CHA", "SHA", "SHA", "SHA", "SHA", "CHA", "SHA"];
+        rows.iter().zip(&sites.mean_release_year).filter(|(s, _)| **s == status).map(|(_, y)| *y).collect::<Vec<_>>()
+    };
+    let earliest_sha = year("SHA").into_iter().fold(f64::INFINITY, f64::min);
+    assert!(year("CHA").iter().all(|y| *y > earliest_sha), "CHAs {:?}, earliest SHA {earliest_sha}", year("CHA"));
     // the hazardous area remaining falls from at most 8.25 km² to nothing
     let remaining = o.fan_chart(Series::HazardousAreaRemainingKm2);
     assert!(remaining[0][2] < 8.25 && remaining[0][2] > 0.0, "{:?}", remaining[0]);
@@ -77,9 +84,7 @@ fn work_that_cannot_finish_is_reported_not_finished() {
     text = text.replace("[capacity]\n", "[capacity]\nhorizon_years = 30\n");
     text = text.replace("inventory = \"district-sites.csv\"", &format!("inventory = {:?}", data("district-sites.csv")));
     let s = demine::Scenario::from_toml_str(&text).unwrap();
-    let t = std::time::Instant::now();
     let o = simulate(&s, &SimConfig::default().with_trials(50)).unwrap();
-    assert!(t.elapsed().as_secs() < 10);
     let share = o.summary("share_released_by_horizon").unwrap();
     assert!(share.max < 1.0 && share.mean > 0.3, "{share:?}");
     assert_eq!(o.summary("duration_years").unwrap().min, 30.0);

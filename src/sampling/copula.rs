@@ -124,6 +124,13 @@ impl Correlation {
         &self.spearman
     }
 
+    /// The lower Cholesky factor L of the normal-scores (Pearson) matrix R in use,
+    /// R = 2·sin(π·ρₛ/6) entrywise over [`matrix`](Self::matrix): L·Lᵀ = R.
+    #[must_use]
+    pub fn cholesky_factor(&self) -> &DMatrix<f64> {
+        &self.chol
+    }
+
     /// The entries a repair changed (empty when none was needed).
     #[must_use]
     pub fn repairs(&self) -> &[RepairedEntry] {
