@@ -336,10 +336,19 @@ impl Output {
     }
 
     /// A derived output (a ratio of others) can be undefined in a trial
-    /// without making the trial fail.
+    /// without making the trial fail: the cost asymmetry when nothing was
+    /// laid, a release rate when its stage had no work (all land confirmed,
+    /// say, so no team-year of non-technical survey).
     #[must_use]
     pub fn is_derived(self) -> bool {
-        matches!(self, Output::CostAsymmetry)
+        matches!(
+            self,
+            Output::CostAsymmetry
+                | Output::CancelledPerNtsTeamYear
+                | Output::ReducedPerTsTeamYear
+                | Output::ClearedPerClearanceTeamYear
+                | Output::ReleasedPerDeminerDay
+        )
     }
 }
 
