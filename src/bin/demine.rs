@@ -1,4 +1,12 @@
 //! The `demine` command line: parse flags, call the library, print its reports.
+//!
+//! Exit status: 0 on success; 1 when the question has no answer (infeasible,
+//! every trial failed) or output could not be written; 2 for invalid input
+//! (a flag, a scenario, a file); 141 when standard output was closed by the
+//! reader (`demine ... | head -1`): the rest of the output is lost, and demine
+//! stops quietly, without a message. A standard output closed from the start
+//! (`demine ... >&-`) is refused before anything runs (status 1, one line on stderr). Flags and output paths are checked before
+//! any simulation; files are written whole or not at all ([`demine::io::write_atomic`]).
 
 use clap::{Parser, Subcommand, ValueEnum};
 use demine::analysis::{self, PrecisionTarget};
@@ -7,7 +15,7 @@ use demine::model::Priority;
 use demine::{Error, ModelLevel, Sampler, SimConfig, report};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -72,9 +80,9 @@ enum Command {
         /// relative half-width at 95 % confidence (e.g. `1%`); `--trials` is then ignored.
         #[arg(long)]
         precision: Option<String>,
-        /// Most trials with --precision.
-        #[arg(long, default_value_t = 1_000_000)]
-        max_trials: u64,
+        /// Most trials with --precision (default 1,000,000; at least the first round, 1,024).
+        #[arg(long)]
+        max_trials: Option<u64>,
         /// Outputs watched by --precision (default: total cost and, when scheduled, duration).
         #[arg(long = "watch")]
         watch: Vec<String>,
@@ -125,7 +133,7 @@ enum Command {
     Budget {
         /// Scenario file or bundled name.
         scenario: String,
-        /// Deadline: all land released by the end of this year.
+        /// Deadline: all land released by the end of this year (1900-2200).
         #[arg(long, conflicts_with = "per_year", required_unless_present = "per_year")]
         finish_by: Option<i32>,
         /// Probability of meeting the deadline, in (0, 1).
@@ -162,7 +170,7 @@ enum Command {
     Capacity {
         /// Scenario file or bundled name.
         scenario: String,
-        /// Deadline: all land released by the end of this year.
+        /// Deadline: all land released by the end of this year (1900-2200).
         #[arg(long)]
         finish_by: i32,
         /// Probability of meeting the deadline, in (0, 1).
@@ -185,6 +193,55 @@ impl RunArgs {
         }
         Ok(c.with_memory_limit_bytes((self.max_memory_gb * (1u64 << 30) as f64) as u64))
     }
+}
+
+/// The years a year flag may take.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// Checks a year flag against [`YEARS`].
+fn check_year(flag: &str, year: i32) -> Result<i32, Error> {
+    if YEARS.contains(&year) {
+        Ok(year)
+    } else {
+        Err(Error::invalid(flag, f64::from(year), "must be a calendar year in [1900, 2200]"))
+    }
+}
+
+/// Refuses `--format csv` on a command that has no CSV output.
+fn no_csv(format: Format, command: &str) -> Result<(), Error> {
+    if format == Format::Csv {
+        return Err(Error::InvalidValue(demine::Problem::text(
+            "--format",
+            "'csv'",
+            format!("`demine {command}` has no CSV output; use --format table or --format json"),
+        )));
+    }
+    Ok(())
+}
+
+/// An error when every trial of a run failed (a summary of nothing is not an answer).
+fn some_trial_succeeded(o: &demine::Outcome) -> Result<(), Error> {
+    let (failed, n) = o.failed_trials();
+    if n == 0 || n < o.trials() {
+        return Ok(());
+    }
+    let outputs = failed.first().map_or_else(String::new, |f| format!(" ({})", f.outputs.join(", ")));
+    Err(Error::Infeasible(format!(
+        "every trial failed: {n} of {n} trials gave a non-finite output{outputs}; \
+         check the scenario's magnitudes (`demine validate`) and the failed trials' inputs"
+    )))
+}
+
+/// The input files a scenario argument reads: the file itself (when it is a path) and its inventory.
+fn input_files(arg: &str, s: Option<&demine::Scenario>) -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    if Path::new(arg).is_file() {
+        v.push(PathBuf::from(arg));
+    }
+    if let Some(demine::model::SiteSource::Inventory(inv)) = s.and_then(|s| s.sites()).map(|m| &m.source) {
+        v.push(inv.path.clone());
+    }
+    v
 }
 
 /// A progress bar on stderr, drawn only when stderr is a terminal and the run lasts over a second.
@@ -236,13 +293,50 @@ fn run(cli: Cli) -> Result<Out, Error> {
     };
     Ok(match command {
         Command::Run { scenario, args, sites_csv, precision, max_trials, watch } => {
-            // Flags are checked before the scenario is loaded: a bad flag fails fast.
+            // Flags and the output path are checked before the scenario is loaded: a bad flag fails fast.
             let target = match &precision {
-                Some(p) => Some(PrecisionTarget::parse(p)?.with_outputs(watch).with_max_trials(max_trials)),
+                Some(p) => {
+                    let t = PrecisionTarget::parse(p)?.with_outputs(watch);
+                    let first = t.initial_trials.max(16);
+                    match max_trials {
+                        Some(m) if m < first => {
+                            return Err(Error::invalid(
+                                "--max-trials",
+                                m as f64,
+                                format!("must be at least the first round of --precision ({first} trials)"),
+                            ));
+                        }
+                        Some(m) => Some(t.with_max_trials(m)),
+                        None => Some(t),
+                    }
+                }
+                None if !watch.is_empty() => {
+                    return Err(Error::InvalidValue(demine::Problem::text(
+                        "--watch",
+                        format!("'{}'", watch.join(", ")),
+                        "needs --precision (the outputs it watches)",
+                    )));
+                }
+                None if max_trials.is_some() => {
+                    return Err(Error::invalid(
+                        "--max-trials",
+                        max_trials.unwrap_or(0) as f64,
+                        "needs --precision; without it, --trials sets the trials",
+                    ));
+                }
                 None => None,
             };
             let config = args.config()?;
-            let s = load_scenario(scenario.as_deref().unwrap_or("ukraine"))?;
+            let scenario = scenario.as_deref().unwrap_or("ukraine");
+            let inputs = input_files(scenario, None);
+            if let Some(path) = &sites_csv {
+                demine::io::check_output_path(path, "--sites-csv", &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+            }
+            let s = load_scenario(scenario)?;
+            if let Some(path) = &sites_csv {
+                let inputs = input_files(scenario, Some(&s));
+                demine::io::check_output_path(path, "--sites-csv", &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+            }
             let (outcome, converged) = match &target {
                 Some(t) => {
                     let c = analysis::simulate_to_precision(&s, &config, t)?;
@@ -255,9 +349,11 @@ fn run(cli: Cli) -> Result<Out, Error> {
                     (demine::simulate_with_progress(&s, &config, Some(&|d, t| progress.update(d, t)))?, None)
                 }
             };
+            some_trial_succeeded(&outcome)?;
             if let Some(path) = sites_csv {
                 let text = report::sites_csv(&outcome)?;
-                std::fs::write(&path, text).map_err(|source| Error::Io { path, source })?;
+                demine::io::write_atomic(&path, |w| w.write_all(text.as_bytes()))
+                    .map_err(|e| Error::Output(e.to_string()))?;
             }
             match args.format {
                 Format::Json => {
@@ -294,10 +390,12 @@ fn run(cli: Cli) -> Result<Out, Error> {
                 .collect(),
         ),
         Command::Sensitivity { scenario, outputs, sobol_n, top, args } => {
+            no_csv(args.format, "sensitivity")?;
             let s = load_scenario(&scenario)?;
             let mut config = args.config()?;
             config.sampler = config.sampler.or(Some(Sampler::LatinHypercube));
             let o = demine::simulate(&s, &config)?;
+            some_trial_succeeded(&o)?;
             let outputs = if outputs.is_empty() { analysis::sensitivity::default_outputs(&o) } else { outputs };
             let tornados = outputs.iter().map(|n| analysis::tornado(&o, n)).collect::<Result<Vec<_>, _>>()?;
             let refs: Vec<&str> = outputs.iter().map(String::as_str).collect();
@@ -313,6 +411,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
             )
         }
         Command::Compare { plans, args } => {
+            no_csv(args.format, "compare")?;
             let scenarios = plans.iter().map(|p| load_scenario(p)).collect::<Result<Vec<_>, _>>()?;
             let config = args.config()?;
             let total = config.trials * scenarios.len() as u64;
@@ -320,17 +419,19 @@ fn run(cli: Cli) -> Result<Out, Error> {
             let mut outcomes = Vec::new();
             for (i, sc) in scenarios.iter().enumerate() {
                 let done = i as u64 * config.trials;
-                outcomes.push(demine::simulate_with_progress(
-                    sc,
-                    &config,
-                    Some(&|d, _| progress.update(done + d, total)),
-                )?);
+                let o =
+                    demine::simulate_with_progress(sc, &config, Some(&|d, _| progress.update(done + d, total)))?;
+                some_trial_succeeded(&o)?;
+                outcomes.push(o);
             }
             let mut c = analysis::compare_outcomes(&outcomes)?;
             c.plans = plans;
             text_or_json(args.format, report::analysis::comparison_table(&c), report::analysis::comparison_json(&c))
         }
         Command::Budget { scenario, finish_by, confidence, per_year, args } => {
+            if let Some(y) = finish_by {
+                check_year("--finish-by", y)?;
+            }
             let s = load_scenario(&scenario)?;
             let config = args.config()?;
             match (finish_by, per_year) {
@@ -372,6 +473,8 @@ fn run(cli: Cli) -> Result<Out, Error> {
             }
         }
         Command::Capacity { scenario, finish_by, confidence, args } => {
+            no_csv(args.format, "capacity")?;
+            check_year("--finish-by", finish_by)?;
             let s = load_scenario(&scenario)?;
             let config = args.config()?;
             let a = analysis::required_clearance_capacity(&s, &config, finish_by, confidence)?;
@@ -384,23 +487,54 @@ fn run(cli: Cli) -> Result<Out, Error> {
     })
 }
 
+/// Escapes control characters (ANSI escapes from a file's content among them) in
+/// a message for the terminal, keeping line breaks.
+fn terminal_safe(text: &str) -> String {
+    text.chars().flat_map(|c| if c.is_control() && c != '\n' { c.escape_debug().collect() } else { vec![c] }).collect()
+}
+
+/// Exit status when standard output was closed by its reader: output was lost.
+const BROKEN_PIPE: u8 = 141;
+
+/// Whether standard output was closed when demine started (`demine ... >&-`).
+///
+/// The Rust runtime reopens a closed standard stream on `/dev/null`, read-write;
+/// a shell redirection `>/dev/null` opens it write-only. Linux only (elsewhere: false).
+fn stdout_was_closed() -> bool {
+    let is_null = std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == Path::new("/dev/null"));
+    is_null
+        && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("flags:"))
+                .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+                .is_some_and(|flags| flags & 0o3 == 0o2)
+        })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let printed = run(cli).and_then(|out| {
-        let text = match out {
-            Out::Text(t) => t,
-            Out::Json(v) => serde_json::to_string_pretty(&v).map_err(|e| Error::Output(e.to_string()))? + "\n",
-        };
-        std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| Error::Output(e.to_string()))
+    if stdout_was_closed() {
+        let _ = writeln!(std::io::stderr(), "error: standard output is closed; nothing was run or written");
+        return ExitCode::from(1);
+    }
+    let text = run(cli).and_then(|out| match out {
+        Out::Text(t) => Ok(t),
+        Out::Json(v) => serde_json::to_string_pretty(&v).map(|t| t + "\n").map_err(|e| Error::Output(e.to_string())),
     });
-    match printed {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: {e}");
-            match e {
-                Error::Output(_) | Error::Infeasible(_) => ExitCode::from(1),
-                _ => ExitCode::from(2),
+    let error = match text {
+        Ok(text) => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+                Ok(()) => return ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::from(BROKEN_PIPE),
+                Err(e) => Error::Output(format!("standard output: {e}")),
             }
         }
+        Err(e) => e,
+    };
+    let _ = writeln!(std::io::stderr(), "error: {}", terminal_safe(&error.to_string()));
+    match error {
+        Error::Output(_) | Error::Infeasible(_) => ExitCode::from(1),
+        _ => ExitCode::from(2),
     }
 }
