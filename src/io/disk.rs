@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// A kind of input file and the largest size demine reads of it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limit {
-    /// What the file is, for messages (`scenario`, `inventory`).
+    /// What the file is, with its article, for messages (`a scenario`, `an inventory`).
     pub what: &'static str,
     /// The largest size read, bytes.
     pub bytes: u64,
@@ -31,12 +31,12 @@ pub struct Limit {
 impl Limit {
     /// Scenario files (TOML or JSON), the backtest priors included: 16 MiB, a
     /// thousand times the largest bundled scenario.
-    pub const SCENARIO: Limit = Limit { what: "scenario", bytes: 16 << 20 };
+    pub const SCENARIO: Limit = Limit { what: "a scenario", bytes: 16 << 20 };
     /// Hazardous-area inventories (CSV): 1 GiB, room for ten million rows (the
     /// cap on synthetic sites) at a hundred bytes each.
-    pub const INVENTORY: Limit = Limit { what: "inventory", bytes: 1 << 30 };
+    pub const INVENTORY: Limit = Limit { what: "an inventory", bytes: 1 << 30 };
     /// Country-year programme records (CSV): 64 MiB.
-    pub const PROGRAMMES: Limit = Limit { what: "programme records", bytes: 64 << 20 };
+    pub const PROGRAMMES: Limit = Limit { what: "a programme records file", bytes: 64 << 20 };
 }
 
 /// Reads a whole file of at most `limit.bytes` bytes.
@@ -51,7 +51,7 @@ impl Limit {
 pub fn read_limited(path: &Path, limit: Limit) -> Result<Vec<u8>> {
     let io_err = |source| Error::Io { path: path.to_path_buf(), source };
     let meta = fs::metadata(path).map_err(io_err)?;
-    let rule = format!("a {} must be a regular file of at most {}", limit.what, fmt_bytes(u128::from(limit.bytes)));
+    let rule = format!("{} must be a regular file of at most {}", limit.what, fmt_bytes(u128::from(limit.bytes)));
     if !meta.is_file() {
         return Err(Error::InvalidValue(Problem::text(path.display().to_string(), kind_of(&meta), rule)));
     }

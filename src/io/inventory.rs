@@ -76,16 +76,18 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut sites = Vec::new();
     let mut totals = vec![0.0; strata.len()];
+    let mut lines = Lines::new(text);
     for rec in rdr.records() {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
                 problems.push(Problem::text(format!("{file}: line {line}"), "row", format!("is not valid CSV: {}", super::disk::sanitize(&e.to_string()))));
                 continue;
             }
         };
-        if let Some(site) = ctx.row(&rec, &mut seen, &mut problems) {
+        let line = rec.position().map_or(0, |p| lines.line_of(p.byte()));
+        if let Some(site) = ctx.row(&rec, line, &mut seen, &mut problems) {
             totals[site.stratum] += site.area_m2;
             sites.push(site);
         }
@@ -132,6 +134,40 @@ pub(crate) fn header_columns(
     col
 }
 
+/// Line numbers of CSV records from their byte offsets, counting `\r\n`, `\n`
+/// and a lone `\r` each as one line break (the csv crate's own count is one
+/// short for every record of a CRLF file).
+pub(crate) struct Lines<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    /// A counter at the start of `text`.
+    pub(crate) fn new(text: &'a str) -> Self {
+        Lines { text: text.as_bytes(), at: 0, line: 1 }
+    }
+
+    /// The 1-based line on which the record starting at `byte` starts; records
+    /// must be asked for in file order.
+    pub(crate) fn line_of(&mut self, byte: u64) -> u64 {
+        let t = self.text;
+        let mut b = usize::try_from(byte).unwrap_or(usize::MAX).min(t.len()).max(self.at);
+        // A record's reported start may sit on the rest of the line break before it.
+        while b < t.len() && (t[b] == b'\r' || t[b] == b'\n') {
+            b += 1;
+        }
+        for i in self.at..b {
+            if t[i] == b'\n' || (t[i] == b'\r' && t.get(i + 1) != Some(&b'\n')) {
+                self.line += 1;
+            }
+        }
+        self.at = b;
+        self.line
+    }
+}
+
 /// What reading one row needs to know.
 struct Rows<'a> {
     file: &'a str,
@@ -148,10 +184,10 @@ impl Rows<'_> {
     fn row(
         &self,
         rec: &csv::StringRecord,
+        line: u64,
         seen: &mut HashMap<String, u64>,
         problems: &mut Vec<Problem>,
     ) -> Option<SiteRecord> {
-        let line = rec.position().map_or(0, |p| p.line());
         let at = |name: &str| {
             let k = self.col[name];
             format!("{}: line {line}, column {} ({name})", self.file, k + 1)

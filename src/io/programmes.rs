@@ -87,15 +87,17 @@ pub fn parse_programmes(text: &str, path: &Path) -> Result<Vec<ProgrammeRecord>>
         return Err(Error::InvalidScenario { source_name: file, problems });
     }
     let mut records = Vec::new();
+    let mut lines = super::inventory::Lines::new(text);
     for rec in rdr.records() {
         match rec {
             Ok(r) => {
-                if let Some(r) = row(&file, &col, &r, &mut problems) {
+                let line = r.position().map_or(0, |p| lines.line_of(p.byte()) as usize);
+                if let Some(r) = row(&file, &col, &r, line, &mut problems) {
                     records.push(r);
                 }
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
                 problems.push(Problem::text(format!("{file}: line {line}"), "row", format!("is not valid CSV: {}", sanitize(&e.to_string()))));
             }
         }
@@ -114,9 +116,9 @@ fn row(
     file: &str,
     col: &HashMap<String, usize>,
     rec: &csv::StringRecord,
+    line: usize,
     problems: &mut Vec<Problem>,
 ) -> Option<ProgrammeRecord> {
-    let line = rec.position().map_or(0, |p| p.line() as usize);
     let at = |name: &str| format!("{file}: line {line}, column {} ({name})", col[name] + 1);
     let get = |name: &str| rec.get(col[name]).unwrap_or("");
     let before = problems.len();
