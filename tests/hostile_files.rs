@@ -266,7 +266,13 @@ fn scenario_that_is_a_fifo_device_directory_or_too_big_is_refused() {
         ("/dev/zero", "error: /dev/zero: a device is invalid: a scenario must be a regular file".into()),
         ("/dev/urandom", "error: /dev/urandom: a device is invalid: a scenario must be a regular file".into()),
         (s(&d), format!("error: {}: a directory is invalid", s(&d))),
-        (s(&big), format!("error: {}: a file of 16.0 MiB is invalid: a scenario must be a regular file of at most 16.0 MiB", s(&big))),
+        (
+            s(&big),
+            format!(
+                "error: {}: a file of 16.0 MiB is invalid: a scenario must be a regular file of at most 16.0 MiB",
+                s(&big)
+            ),
+        ),
     ];
     for (path, want) in cases {
         for cmd in ["validate", "run"] {
@@ -288,7 +294,10 @@ fn inventory_that_is_a_fifo_or_a_device_is_refused() {
         fs::write(&p, text.replace("\"district-sites.csv\"", &format!("\"{inv}\""))).unwrap();
         let (code, _, err) = demine(&["validate", s(&p)]);
         assert_eq!(code, 2, "{err}");
-        starts(&err, &format!("error: {inv}: {what} is invalid: an inventory must be a regular file of at most 1.0 GiB"));
+        starts(
+            &err,
+            &format!("error: {inv}: {what} is invalid: an inventory must be a regular file of at most 1.0 GiB"),
+        );
     }
 }
 
@@ -296,7 +305,10 @@ fn inventory_that_is_a_fifo_or_a_device_is_refused() {
 fn programmes_and_priors_that_are_devices_are_refused() {
     let (code, _, err) = demine(&["backtest", "/dev/zero"]);
     assert_eq!(code, 2, "{err}");
-    starts(&err, "error: /dev/zero: a device is invalid: a programme records file must be a regular file of at most 64.0 MiB");
+    starts(
+        &err,
+        "error: /dev/zero: a device is invalid: a programme records file must be a regular file of at most 64.0 MiB",
+    );
     let records = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/programmes.csv");
     let (code, _, err) = demine(&["backtest", s(&records), "--priors", "/dev/urandom"]);
     assert_eq!(code, 2, "{err}");
@@ -332,7 +344,9 @@ fn a_repeated_inventory_column_names_both_positions() {
 
 #[test]
 fn crlf_inventory_reports_the_right_line() {
-    let csv = format!("{HEADER}\r\nA,North,SHA,mines,1,other,0\r\nB,North,SHA,mines,1,other,0\r\nC,North,SHA,mines,-1,other,0\r\n");
+    let csv = format!(
+        "{HEADER}\r\nA,North,SHA,mines,1,other,0\r\nB,North,SHA,mines,1,other,0\r\nC,North,SHA,mines,-1,other,0\r\n"
+    );
     let (code, _, err) = validate_inventory("crlf", csv.as_bytes());
     assert_eq!(code, 2, "{err}");
     has(&err, "district-sites.csv: line 4, column 5 (area_m2): -1 is invalid");
@@ -340,7 +354,9 @@ fn crlf_inventory_reports_the_right_line() {
 
 #[test]
 fn lone_cr_and_blank_lines_keep_line_numbers_right() {
-    let csv = format!("{HEADER}\rA,North,SHA,mines,1,other,0\r\r\nB,North,SHA,mines,1,other,0\n\nC,North,SHA,mines,-1,other,0\n");
+    let csv = format!(
+        "{HEADER}\rA,North,SHA,mines,1,other,0\r\r\nB,North,SHA,mines,1,other,0\n\nC,North,SHA,mines,-1,other,0\n"
+    );
     let (code, _, err) = validate_inventory("lone-cr", csv.as_bytes());
     assert_eq!(code, 2, "{err}");
     has(&err, "district-sites.csv: line 6, column 5 (area_m2): -1 is invalid");

@@ -8,6 +8,12 @@
 //! (`demine ... >&-`) is refused before anything runs (status 1, one line on stderr). Flags and output paths are checked before
 //! any simulation; files are written whole or not at all ([`demine::io::write_atomic`]).
 
+#[path = "demine/checks.rs"]
+mod checks;
+
+use checks::{
+    check_sites_csv, check_year, no_csv, precision_target, some_trial_succeeded, stdout_was_closed, terminal_safe,
+};
 use clap::{Parser, Subcommand, ValueEnum};
 use demine::analysis::{self, PrecisionTarget};
 use demine::io::{BUNDLED, bundled, load_scenario};
@@ -15,7 +21,7 @@ use demine::model::Priority;
 use demine::{Error, ModelLevel, Sampler, SimConfig, report};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -195,55 +201,6 @@ impl RunArgs {
     }
 }
 
-/// The years a year flag may take.
-const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
-
-/// Checks a year flag against [`YEARS`].
-fn check_year(flag: &str, year: i32) -> Result<i32, Error> {
-    if YEARS.contains(&year) {
-        Ok(year)
-    } else {
-        Err(Error::invalid(flag, f64::from(year), "must be a calendar year in [1900, 2200]"))
-    }
-}
-
-/// Refuses `--format csv` on a command that has no CSV output.
-fn no_csv(format: Format, command: &str) -> Result<(), Error> {
-    if format == Format::Csv {
-        return Err(Error::InvalidValue(demine::Problem::text(
-            "--format",
-            "'csv'",
-            format!("`demine {command}` has no CSV output; use --format table or --format json"),
-        )));
-    }
-    Ok(())
-}
-
-/// An error when every trial of a run failed (a summary of nothing is not an answer).
-fn some_trial_succeeded(o: &demine::Outcome) -> Result<(), Error> {
-    let (failed, n) = o.failed_trials();
-    if n == 0 || n < o.trials() {
-        return Ok(());
-    }
-    let outputs = failed.first().map_or_else(String::new, |f| format!(" ({})", f.outputs.join(", ")));
-    Err(Error::Infeasible(format!(
-        "every trial failed: {n} of {n} trials gave a non-finite output{outputs}; \
-         check the scenario's magnitudes (`demine validate`) and the failed trials' inputs"
-    )))
-}
-
-/// The input files a scenario argument reads: the file itself (when it is a path) and its inventory.
-fn input_files(arg: &str, s: Option<&demine::Scenario>) -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    if Path::new(arg).is_file() {
-        v.push(PathBuf::from(arg));
-    }
-    if let Some(demine::model::SiteSource::Inventory(inv)) = s.and_then(|s| s.sites()).map(|m| &m.source) {
-        v.push(inv.path.clone());
-    }
-    v
-}
-
 /// A progress bar on stderr, drawn only when stderr is a terminal and the run lasts over a second.
 struct Progress {
     bar: ProgressBar,
@@ -281,6 +238,53 @@ enum Out {
     Json(serde_json::Value),
 }
 
+/// `demine run`: flags and the output path are checked before the scenario is
+/// loaded and again (against its inventory) before the simulation.
+fn run_scenario(
+    scenario: &str,
+    args: &RunArgs,
+    sites_csv: Option<PathBuf>,
+    target: Option<&PrecisionTarget>,
+) -> Result<Out, Error> {
+    let config = args.config()?;
+    check_sites_csv(sites_csv.as_deref(), scenario, None)?;
+    let s = load_scenario(scenario)?;
+    check_sites_csv(sites_csv.as_deref(), scenario, Some(&s))?;
+    let (outcome, converged) = match target {
+        Some(t) => {
+            let c = analysis::simulate_to_precision(&s, &config, t)?;
+            let text = report::run::precision_text(&c, t.relative);
+            let json = serde_json::json!({ "target": t.relative, "reached": c.reached, "rounds": c.rounds, "outputs": c.precision });
+            (c.outcome, Some((text, json)))
+        }
+        None => {
+            let progress = Progress::new(config.trials);
+            (demine::simulate_with_progress(&s, &config, Some(&|d, t| progress.update(d, t)))?, None)
+        }
+    };
+    some_trial_succeeded(&outcome)?;
+    if let Some(path) = sites_csv {
+        let text = report::sites_csv(&outcome)?;
+        demine::io::write_atomic(&path, |w| w.write_all(text.as_bytes())).map_err(|e| Error::Output(e.to_string()))?;
+    }
+    Ok(match args.format {
+        Format::Json => {
+            let mut v = report::to_json(&outcome);
+            if let (Some((_, p)), serde_json::Value::Object(m)) = (converged.as_ref(), &mut v) {
+                m.insert("precision".into(), p.clone());
+            }
+            Out::Json(v)
+        }
+        Format::Csv => Out::Text(report::to_csv(&outcome)?),
+        Format::Table => Out::Text(format!(
+            "{}{}{}",
+            report::run::header(&s, &outcome),
+            converged.map_or(String::new(), |(t, _)| t),
+            report::to_table(&outcome)
+        )),
+    })
+}
+
 fn run(cli: Cli) -> Result<Out, Error> {
     // `demine` alone runs the bundled Ukraine scenario with the defaults.
     let command = match cli.command {
@@ -293,84 +297,8 @@ fn run(cli: Cli) -> Result<Out, Error> {
     };
     Ok(match command {
         Command::Run { scenario, args, sites_csv, precision, max_trials, watch } => {
-            // Flags and the output path are checked before the scenario is loaded: a bad flag fails fast.
-            let target = match &precision {
-                Some(p) => {
-                    let t = PrecisionTarget::parse(p)?.with_outputs(watch);
-                    let first = t.initial_trials.max(16);
-                    match max_trials {
-                        Some(m) if m < first => {
-                            return Err(Error::invalid(
-                                "--max-trials",
-                                m as f64,
-                                format!("must be at least the first round of --precision ({first} trials)"),
-                            ));
-                        }
-                        Some(m) => Some(t.with_max_trials(m)),
-                        None => Some(t),
-                    }
-                }
-                None if !watch.is_empty() => {
-                    return Err(Error::InvalidValue(demine::Problem::text(
-                        "--watch",
-                        format!("'{}'", watch.join(", ")),
-                        "needs --precision (the outputs it watches)",
-                    )));
-                }
-                None if max_trials.is_some() => {
-                    return Err(Error::invalid(
-                        "--max-trials",
-                        max_trials.unwrap_or(0) as f64,
-                        "needs --precision; without it, --trials sets the trials",
-                    ));
-                }
-                None => None,
-            };
-            let config = args.config()?;
-            let scenario = scenario.as_deref().unwrap_or("ukraine");
-            let inputs = input_files(scenario, None);
-            if let Some(path) = &sites_csv {
-                demine::io::check_output_path(path, "--sites-csv", &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
-            }
-            let s = load_scenario(scenario)?;
-            if let Some(path) = &sites_csv {
-                let inputs = input_files(scenario, Some(&s));
-                demine::io::check_output_path(path, "--sites-csv", &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
-            }
-            let (outcome, converged) = match &target {
-                Some(t) => {
-                    let c = analysis::simulate_to_precision(&s, &config, t)?;
-                    let text = report::run::precision_text(&c, t.relative);
-                    let json = serde_json::json!({ "target": t.relative, "reached": c.reached, "rounds": c.rounds, "outputs": c.precision });
-                    (c.outcome, Some((text, json)))
-                }
-                None => {
-                    let progress = Progress::new(config.trials);
-                    (demine::simulate_with_progress(&s, &config, Some(&|d, t| progress.update(d, t)))?, None)
-                }
-            };
-            some_trial_succeeded(&outcome)?;
-            if let Some(path) = sites_csv {
-                let text = report::sites_csv(&outcome)?;
-                demine::io::write_atomic(&path, |w| w.write_all(text.as_bytes()))
-                    .map_err(|e| Error::Output(e.to_string()))?;
-            }
-            match args.format {
-                Format::Json => {
-                    let mut v = report::to_json(&outcome);
-                    if let (Some((_, p)), serde_json::Value::Object(m)) = (converged.as_ref(), &mut v) {
-                        m.insert("precision".into(), p.clone());
-                    }
-                    Out::Json(v)
-                }
-                Format::Csv => Out::Text(report::to_csv(&outcome)?),
-                Format::Table => Out::Text(format!(
-                    "{}{}{}",
-                    report::run::header(&s, &outcome),
-                    converged.map_or(String::new(), |(t, _)| t),
-                    report::to_table(&outcome)
-                )),
-            }
+            let target = precision_target(precision.as_deref(), max_trials, watch)?;
+            run_scenario(scenario.as_deref().unwrap_or("ukraine"), &args, sites_csv, target.as_ref())?
         }
         Command::Validate { scenario } => {
             Out::Text(report::run::validation_summary(&scenario, &load_scenario(&scenario)?))
@@ -419,8 +347,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
             let mut outcomes = Vec::new();
             for (i, sc) in scenarios.iter().enumerate() {
                 let done = i as u64 * config.trials;
-                let o =
-                    demine::simulate_with_progress(sc, &config, Some(&|d, _| progress.update(done + d, total)))?;
+                let o = demine::simulate_with_progress(sc, &config, Some(&|d, _| progress.update(done + d, total)))?;
                 some_trial_succeeded(&o)?;
                 outcomes.push(o);
             }
@@ -487,29 +414,8 @@ fn run(cli: Cli) -> Result<Out, Error> {
     })
 }
 
-/// Escapes control characters (ANSI escapes from a file's content among them) in
-/// a message for the terminal, keeping line breaks.
-fn terminal_safe(text: &str) -> String {
-    text.chars().flat_map(|c| if c.is_control() && c != '\n' { c.escape_debug().collect() } else { vec![c] }).collect()
-}
-
 /// Exit status when standard output was closed by its reader: output was lost.
 const BROKEN_PIPE: u8 = 141;
-
-/// Whether standard output was closed when demine started (`demine ... >&-`).
-///
-/// The Rust runtime reopens a closed standard stream on `/dev/null`, read-write;
-/// a shell redirection `>/dev/null` opens it write-only. Linux only (elsewhere: false).
-fn stdout_was_closed() -> bool {
-    let is_null = std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == Path::new("/dev/null"));
-    is_null
-        && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
-            info.lines()
-                .find_map(|l| l.strip_prefix("flags:"))
-                .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
-                .is_some_and(|flags| flags & 0o3 == 0o2)
-        })
-}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -93,7 +93,11 @@ pub fn read_text(path: &Path, limit: Limit) -> Result<String> {
 }
 
 fn too_big(path: &Path, len: u64, rule: &str) -> Error {
-    Error::InvalidValue(Problem::text(path.display().to_string(), format!("a file of {}", fmt_bytes(u128::from(len))), rule))
+    Error::InvalidValue(Problem::text(
+        path.display().to_string(),
+        format!("a file of {}", fmt_bytes(u128::from(len))),
+        rule,
+    ))
 }
 
 /// What a path that is not a regular file is, in words.

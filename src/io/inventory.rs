@@ -82,7 +82,11 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
-                problems.push(Problem::text(format!("{file}: line {line}"), "row", format!("is not valid CSV: {}", super::disk::sanitize(&e.to_string()))));
+                problems.push(Problem::text(
+                    format!("{file}: line {line}"),
+                    "row",
+                    format!("is not valid CSV: {}", super::disk::sanitize(&e.to_string())),
+                ));
                 continue;
             }
         };
@@ -275,7 +279,11 @@ impl Rows<'_> {
             match s.parse::<f64>() {
                 Ok(v) if v.is_finite() => Some(v),
                 _ => {
-                    problems.push(Problem::text(at(name), format!("'{}'", excerpt(s)), "is malformed: must be a number"));
+                    problems.push(Problem::text(
+                        at(name),
+                        format!("'{}'", excerpt(s)),
+                        "is malformed: must be a number",
+                    ));
                     None
                 }
             }

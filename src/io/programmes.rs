@@ -98,7 +98,11 @@ pub fn parse_programmes(text: &str, path: &Path) -> Result<Vec<ProgrammeRecord>>
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
-                problems.push(Problem::text(format!("{file}: line {line}"), "row", format!("is not valid CSV: {}", sanitize(&e.to_string()))));
+                problems.push(Problem::text(
+                    format!("{file}: line {line}"),
+                    "row",
+                    format!("is not valid CSV: {}", sanitize(&e.to_string())),
+                ));
             }
         }
     }
@@ -134,7 +138,11 @@ fn row(
                 None
             }
             Err(_) => {
-                problems.push(Problem::text(at(name), excerpt(s), "is not a number (plain decimals, no units or separators)"));
+                problems.push(Problem::text(
+                    at(name),
+                    excerpt(s),
+                    "is not a number (plain decimals, no units or separators)",
+                ));
                 None
             }
         }
@@ -163,7 +171,9 @@ fn row(
             "mines" => hazards.push(HazardKind::Mines),
             "cmr" => hazards.push(HazardKind::ClusterMunitions),
             "uxo" => hazards.push(HazardKind::Uxo),
-            other => problems.push(Problem::text(at("hazard_mix"), excerpt(other), "must be mines, cmr or uxo, joined by +")),
+            other => {
+                problems.push(Problem::text(at("hazard_mix"), excerpt(other), "must be mines, cmr or uxo, joined by +"))
+            }
         }
     }
     if hazards.is_empty() && get("hazard_mix").is_empty() {
