@@ -3,6 +3,9 @@
 //! A file goes through three stages: [`file`] (serde types that mirror the
 //! TOML exactly), [`validate`] (every rule checked, into the model's
 //! [`Scenario`]) and back through [`write`]. The model never sees a file.
+//! Files on disk go through [`disk`]: an input is read only from a regular file
+//! within its size limit ([`Limit`]), and every output file is written whole or
+//! not at all ([`write_atomic`]).
 //!
 //! A scenario argument is either a path (`my/plan.toml`, `.json` also read) or
 //! the name of a bundled scenario (`ukraine`, `ukraine-2024`, `eastern-flank`).
