@@ -57,13 +57,16 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Formats a number the way a user would write it (`-5`, `0.25`, `NaN`).
+/// Formats a number the way a user would write it (`-5`, `0.25`, `NaN`, and
+/// `1e300` rather than 301 digits: at most 1e15 and at least 1e-6 in plain notation).
 #[must_use]
 pub(crate) fn fmt_value(v: f64) -> String {
     if v.is_nan() {
         "NaN".to_string()
     } else if v.is_infinite() {
         if v > 0.0 { "inf" } else { "-inf" }.to_string()
+    } else if v.abs() >= 1e15 || (v != 0.0 && v.abs() < 1e-6) {
+        format!("{v:e}")
     } else {
         format!("{v}")
     }
@@ -213,6 +216,9 @@ mod tests {
         let p = Problem::new("regions[0].strata[1].suspected_area_km2", -5.0, "must be >= 0");
         assert_eq!(p.to_string(), "regions[0].strata[1].suspected_area_km2: -5 is invalid: must be >= 0");
         assert_eq!(Problem::new("x", f64::NAN, "must be a number").to_string(), "x: NaN is invalid: must be a number");
+        assert_eq!(fmt_value(1e300), "1e300");
+        assert_eq!(fmt_value(-2.5e-300), "-2.5e-300");
+        assert_eq!(fmt_value(1e14), "100000000000000");
     }
 
     #[test]

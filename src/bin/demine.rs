@@ -1,5 +1,19 @@
 //! The `demine` command line: parse flags, call the library, print its reports.
+//!
+//! Exit status: 0 on success; 1 when the question has no answer (infeasible,
+//! every trial failed) or output could not be written; 2 for invalid input
+//! (a flag, a scenario, a file); 141 when standard output was closed by the
+//! reader (`demine ... | head -1`): the rest of the output is lost, and demine
+//! stops quietly, without a message. A standard output closed from the start
+//! (`demine ... >&-`) is refused before anything runs (status 1, one line on stderr). Flags and output paths are checked before
+//! any simulation; files are written whole or not at all ([`demine::io::write_atomic`]).
 
+#[path = "demine/checks.rs"]
+mod checks;
+
+use checks::{
+    check_sites_csv, check_year, no_csv, precision_target, some_trial_succeeded, stdout_was_closed, terminal_safe,
+};
 use clap::{Parser, Subcommand, ValueEnum};
 use demine::analysis::{self, PrecisionTarget};
 use demine::io::{BUNDLED, bundled, load_scenario};
@@ -72,9 +86,9 @@ enum Command {
         /// relative half-width at 95 % confidence (e.g. `1%`); `--trials` is then ignored.
         #[arg(long)]
         precision: Option<String>,
-        /// Most trials with --precision.
-        #[arg(long, default_value_t = 1_000_000)]
-        max_trials: u64,
+        /// Most trials with --precision (default 1,000,000; at least the first round, 1,024).
+        #[arg(long)]
+        max_trials: Option<u64>,
         /// Outputs watched by --precision (default: total cost and, when scheduled, duration).
         #[arg(long = "watch")]
         watch: Vec<String>,
@@ -125,7 +139,7 @@ enum Command {
     Budget {
         /// Scenario file or bundled name.
         scenario: String,
-        /// Deadline: all land released by the end of this year.
+        /// Deadline: all land released by the end of this year (1900-2200).
         #[arg(long, conflicts_with = "per_year", required_unless_present = "per_year")]
         finish_by: Option<i32>,
         /// Probability of meeting the deadline, in (0, 1).
@@ -162,7 +176,7 @@ enum Command {
     Capacity {
         /// Scenario file or bundled name.
         scenario: String,
-        /// Deadline: all land released by the end of this year.
+        /// Deadline: all land released by the end of this year (1900-2200).
         #[arg(long)]
         finish_by: i32,
         /// Probability of meeting the deadline, in (0, 1).
@@ -232,6 +246,53 @@ fn text_or_json(format: Format, text: String, json: serde_json::Value) -> Out {
     }
 }
 
+/// `demine run`: flags and the output path are checked before the scenario is
+/// loaded and again (against its inventory) before the simulation.
+fn run_scenario(
+    scenario: &str,
+    args: &RunArgs,
+    sites_csv: Option<PathBuf>,
+    target: Option<&PrecisionTarget>,
+) -> Result<Out, Error> {
+    let config = args.config()?;
+    check_sites_csv(sites_csv.as_deref(), scenario, None)?;
+    let s = load_scenario(scenario)?;
+    check_sites_csv(sites_csv.as_deref(), scenario, Some(&s))?;
+    let (outcome, converged) = match target {
+        Some(t) => {
+            let c = analysis::simulate_to_precision(&s, &config, t)?;
+            let text = report::run::precision_text(&c, t.relative);
+            let json = serde_json::json!({ "target": t.relative, "reached": c.reached, "rounds": c.rounds, "outputs": c.precision });
+            (c.outcome, Some((text, json)))
+        }
+        None => {
+            let progress = Progress::new(config.trials);
+            (demine::simulate_with_progress(&s, &config, Some(&|d, t| progress.update(d, t)))?, None)
+        }
+    };
+    some_trial_succeeded(&outcome)?;
+    if let Some(path) = sites_csv {
+        let text = report::sites_csv(&outcome)?;
+        demine::io::write_atomic(&path, |w| w.write_all(text.as_bytes())).map_err(|e| Error::Output(e.to_string()))?;
+    }
+    Ok(match args.format {
+        Format::Json => {
+            let mut v = report::to_json(&outcome);
+            if let (Some((_, p)), serde_json::Value::Object(m)) = (converged.as_ref(), &mut v) {
+                m.insert("precision".into(), p.clone());
+            }
+            Out::Json(v)
+        }
+        Format::Csv => Out::Text(report::to_csv(&outcome)?),
+        Format::Table => Out::Text(format!(
+            "{}{}{}",
+            report::run::header(&s, &outcome),
+            converged.map_or(String::new(), |(t, _)| t),
+            report::to_table(&outcome)
+        )),
+    })
+}
+
 fn run(cli: Cli) -> Result<Out, Error> {
     // `demine` alone runs the bundled Ukraine scenario with the defaults.
     let command = match cli.command {
@@ -240,45 +301,8 @@ fn run(cli: Cli) -> Result<Out, Error> {
     };
     Ok(match command {
         Command::Run { scenario, args, sites_csv, precision, max_trials, watch } => {
-            // Flags are checked before the scenario is loaded: a bad flag fails fast.
-            let target = precision
-                .as_deref()
-                .map(|p| PrecisionTarget::parse(p).map(|t| t.with_outputs(watch).with_max_trials(max_trials)))
-                .transpose()?;
-            let config = args.config()?;
-            let s = load_scenario(scenario.as_deref().unwrap_or("ukraine"))?;
-            let (outcome, converged) = match &target {
-                Some(t) => {
-                    let c = analysis::simulate_to_precision(&s, &config, t)?;
-                    let text = report::run::precision_text(&c, t.relative);
-                    let json = serde_json::json!({ "target": t.relative, "reached": c.reached, "rounds": c.rounds, "outputs": c.precision });
-                    (c.outcome, Some((text, json)))
-                }
-                None => {
-                    let progress = Progress::new(config.trials);
-                    (demine::simulate_with_progress(&s, &config, Some(&|d, t| progress.update(d, t)))?, None)
-                }
-            };
-            if let Some(path) = sites_csv {
-                let text = report::sites_csv(&outcome)?;
-                std::fs::write(&path, text).map_err(|source| Error::Io { path, source })?;
-            }
-            match args.format {
-                Format::Json => {
-                    let mut v = report::to_json(&outcome);
-                    if let (Some((_, p)), serde_json::Value::Object(m)) = (converged.as_ref(), &mut v) {
-                        m.insert("precision".into(), p.clone());
-                    }
-                    Out::Json(v)
-                }
-                Format::Csv => Out::Text(report::to_csv(&outcome)?),
-                Format::Table => Out::Text(format!(
-                    "{}{}{}",
-                    report::run::header(&s, &outcome),
-                    converged.map_or(String::new(), |(t, _)| t),
-                    report::to_table(&outcome)
-                )),
-            }
+            let target = precision_target(precision.as_deref(), max_trials, watch)?;
+            run_scenario(scenario.as_deref().unwrap_or("ukraine"), &args, sites_csv, target.as_ref())?
         }
         Command::Validate { scenario } => {
             Out::Text(report::run::validation_summary(&scenario, &load_scenario(&scenario)?))
@@ -298,10 +322,12 @@ fn run(cli: Cli) -> Result<Out, Error> {
                 .collect(),
         ),
         Command::Sensitivity { scenario, outputs, sobol_n, top, args } => {
+            no_csv(args.format, "sensitivity")?;
             let s = load_scenario(&scenario)?;
             let mut config = args.config()?;
             config.sampler = config.sampler.or(Some(Sampler::LatinHypercube));
             let o = demine::simulate(&s, &config)?;
+            some_trial_succeeded(&o)?;
             let outputs = if outputs.is_empty() { analysis::sensitivity::default_outputs(&o) } else { outputs };
             let tornados = outputs.iter().map(|n| analysis::tornado(&o, n)).collect::<Result<Vec<_>, _>>()?;
             let refs: Vec<&str> = outputs.iter().map(String::as_str).collect();
@@ -317,6 +343,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
             )
         }
         Command::Compare { plans, args } => {
+            no_csv(args.format, "compare")?;
             let scenarios = plans.iter().map(|p| load_scenario(p)).collect::<Result<Vec<_>, _>>()?;
             let config = args.config()?;
             let total = config.trials * scenarios.len() as u64;
@@ -324,17 +351,18 @@ fn run(cli: Cli) -> Result<Out, Error> {
             let mut outcomes = Vec::new();
             for (i, sc) in scenarios.iter().enumerate() {
                 let done = i as u64 * config.trials;
-                outcomes.push(demine::simulate_with_progress(
-                    sc,
-                    &config,
-                    Some(&|d, _| progress.update(done + d, total)),
-                )?);
+                let o = demine::simulate_with_progress(sc, &config, Some(&|d, _| progress.update(done + d, total)))?;
+                some_trial_succeeded(&o)?;
+                outcomes.push(o);
             }
             let mut c = analysis::compare_outcomes(&outcomes)?;
             c.plans = plans;
             text_or_json(args.format, report::analysis::comparison_table(&c), report::analysis::comparison_json(&c))
         }
         Command::Budget { scenario, finish_by, confidence, per_year, args } => {
+            if let Some(y) = finish_by {
+                check_year("--finish-by", y)?;
+            }
             let s = load_scenario(&scenario)?;
             let config = args.config()?;
             match (finish_by, per_year) {
@@ -365,6 +393,8 @@ fn run(cli: Cli) -> Result<Out, Error> {
             backtest(&records, priors.as_deref(), trials, seed, threads, format)?
         }
         Command::Capacity { scenario, finish_by, confidence, args } => {
+            no_csv(args.format, "capacity")?;
+            check_year("--finish-by", finish_by)?;
             let s = load_scenario(&scenario)?;
             let config = args.config()?;
             let a = analysis::required_clearance_capacity(&s, &config, finish_by, confidence)?;
@@ -399,24 +429,33 @@ fn backtest(
         f => text_or_json(f, report::backtest::backtest_table(&b), report::backtest::backtest_json(&b)),
     })
 }
+/// Exit status when standard output was closed by its reader: output was lost.
+const BROKEN_PIPE: u8 = 141;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let printed = run(cli).and_then(|out| {
-        let text = match out {
-            Out::Text(t) => t,
-            Out::Json(v) => serde_json::to_string_pretty(&v).map_err(|e| Error::Output(e.to_string()))? + "\n",
-        };
-        std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| Error::Output(e.to_string()))
+    if stdout_was_closed() {
+        let _ = writeln!(std::io::stderr(), "error: standard output is closed; nothing was run or written");
+        return ExitCode::from(1);
+    }
+    let text = run(cli).and_then(|out| match out {
+        Out::Text(t) => Ok(t),
+        Out::Json(v) => serde_json::to_string_pretty(&v).map(|t| t + "\n").map_err(|e| Error::Output(e.to_string())),
     });
-    match printed {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: {e}");
-            match e {
-                Error::Output(_) | Error::Infeasible(_) => ExitCode::from(1),
-                _ => ExitCode::from(2),
+    let error = match text {
+        Ok(text) => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+                Ok(()) => return ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::from(BROKEN_PIPE),
+                Err(e) => Error::Output(format!("standard output: {e}")),
             }
         }
+        Err(e) => e,
+    };
+    let _ = writeln!(std::io::stderr(), "error: {}", terminal_safe(&error.to_string()));
+    match error {
+        Error::Output(_) | Error::Infeasible(_) => ExitCode::from(1),
+        _ => ExitCode::from(2),
     }
 }

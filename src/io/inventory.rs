@@ -15,7 +15,11 @@
 //! | `priority` | optional: lower is worked first under the `as_given` policy |
 //!
 //! Every problem names the file, the line and the column; all are reported at once.
+//! A column may appear only once in the header. Text quoted from the file in a
+//! message is escaped and cut to 40 characters ([`excerpt`]). The file must be a
+//! regular file of at most [`Limit::INVENTORY`] (1 GiB) of UTF-8 text.
 
+use super::disk::{Limit, excerpt, read_text};
 use crate::error::{Error, Problem, Result};
 use crate::model::{HazardKind, Inventory, LandUse, Region, SiteRecord, Stratum};
 use std::collections::HashMap;
@@ -26,10 +30,12 @@ const REQUIRED: [&str; 7] = ["id", "region", "status", "hazard", "area_m2", "lan
 /// Reads and validates an inventory against the scenario's regions and strata.
 ///
 /// # Errors
-/// [`Error::Io`] if the file cannot be read; [`Error::InvalidScenario`] with
-/// one problem per bad cell ("file: line L, column C (name)").
+/// [`Error::Io`] if the file cannot be read; [`Error::InvalidValue`] if it is
+/// not a regular file or is over [`Limit::INVENTORY`]; [`Error::Parse`] with the
+/// line of a byte that is not UTF-8; [`Error::InvalidScenario`] with one
+/// problem per bad cell ("file: line L, column C (name)").
 pub fn read_inventory(path: &Path, given: &str, regions: &[Region], strata: &[Stratum]) -> Result<Inventory> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let text = read_text(path, Limit::INVENTORY)?;
     let mut inv = parse_inventory(&text, path, regions, strata)?;
     inv.given_path = given.to_string();
     Ok(inv)
@@ -46,19 +52,15 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
     let header = match rdr.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            return Err(Error::Parse { path: path.to_path_buf(), line: 1, column: 1, message: e.to_string() });
+            return Err(Error::Parse {
+                path: path.to_path_buf(),
+                line: 1,
+                column: 1,
+                message: super::disk::sanitize(&e.to_string()),
+            });
         }
     };
-    let col: HashMap<String, usize> = header.iter().enumerate().map(|(i, h)| (h.to_ascii_lowercase(), i)).collect();
-    for name in REQUIRED {
-        if !col.contains_key(name) {
-            problems.push(Problem::text(
-                format!("{file}: line 1"),
-                format!("header [{}]", header.iter().collect::<Vec<_>>().join(", ")),
-                format!("the column `{name}` is missing; required: {}", REQUIRED.join(", ")),
-            ));
-        }
-    }
+    let col = header_columns(&file, &header, &REQUIRED, &mut problems);
     if !problems.is_empty() {
         return Err(Error::InvalidScenario { source_name: file, problems });
     }
@@ -74,16 +76,22 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut sites = Vec::new();
     let mut totals = vec![0.0; strata.len()];
+    let mut lines = Lines::new(text);
     for rec in rdr.records() {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push(Problem::text(format!("{file}: line {line}"), "row", format!("is not valid CSV: {e}")));
+                let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
+                problems.push(Problem::text(
+                    format!("{file}: line {line}"),
+                    "row",
+                    format!("is not valid CSV: {}", super::disk::sanitize(&e.to_string())),
+                ));
                 continue;
             }
         };
-        if let Some(site) = ctx.row(&rec, &mut seen, &mut problems) {
+        let line = rec.position().map_or(0, |p| lines.line_of(p.byte()));
+        if let Some(site) = ctx.row(&rec, line, &mut seen, &mut problems) {
             totals[site.stratum] += site.area_m2;
             sites.push(site);
         }
@@ -95,6 +103,73 @@ pub fn parse_inventory(text: &str, path: &Path, regions: &[Region], strata: &[St
         return Err(Error::InvalidScenario { source_name: file, problems });
     }
     Ok(Inventory { given_path: path.display().to_string(), path: path.to_path_buf(), sites, stratum_totals_m2: totals })
+}
+
+/// The header's columns by lower-case name; a missing required column or a
+/// column named twice is a problem.
+pub(crate) fn header_columns(
+    file: &str,
+    header: &csv::StringRecord,
+    required: &[&str],
+    problems: &mut Vec<Problem>,
+) -> HashMap<String, usize> {
+    let mut col: HashMap<String, usize> = HashMap::new();
+    for (i, h) in header.iter().enumerate() {
+        let name = h.to_ascii_lowercase();
+        if let Some(&first) = col.get(&name) {
+            problems.push(Problem::text(
+                format!("{file}: line 1, column {} ({})", i + 1, excerpt(h)),
+                format!("'{}'", excerpt(h)),
+                format!("repeats the column at position {}; each column may appear once", first + 1),
+            ));
+        } else {
+            col.insert(name, i);
+        }
+    }
+    for name in required {
+        if !col.contains_key(*name) {
+            problems.push(Problem::text(
+                format!("{file}: line 1"),
+                format!("header [{}]", excerpt(&header.iter().collect::<Vec<_>>().join(", "))),
+                format!("the column `{name}` is missing; required: {}", required.join(", ")),
+            ));
+        }
+    }
+    col
+}
+
+/// Line numbers of CSV records from their byte offsets, counting `\r\n`, `\n`
+/// and a lone `\r` each as one line break (the csv crate's own count is one
+/// short for every record of a CRLF file).
+pub(crate) struct Lines<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    /// A counter at the start of `text`.
+    pub(crate) fn new(text: &'a str) -> Self {
+        Lines { text: text.as_bytes(), at: 0, line: 1 }
+    }
+
+    /// The 1-based line on which the record starting at `byte` starts; records
+    /// must be asked for in file order.
+    pub(crate) fn line_of(&mut self, byte: u64) -> u64 {
+        let t = self.text;
+        let mut b = usize::try_from(byte).unwrap_or(usize::MAX).min(t.len()).max(self.at);
+        // A record's reported start may sit on the rest of the line break before it.
+        while b < t.len() && (t[b] == b'\r' || t[b] == b'\n') {
+            b += 1;
+        }
+        for i in self.at..b {
+            if t[i] == b'\n' || (t[i] == b'\r' && t.get(i + 1) != Some(&b'\n')) {
+                self.line += 1;
+            }
+        }
+        self.at = b;
+        self.line
+    }
 }
 
 /// What reading one row needs to know.
@@ -113,10 +188,10 @@ impl Rows<'_> {
     fn row(
         &self,
         rec: &csv::StringRecord,
+        line: u64,
         seen: &mut HashMap<String, u64>,
         problems: &mut Vec<Problem>,
     ) -> Option<SiteRecord> {
-        let line = rec.position().map_or(0, |p| p.line());
         let at = |name: &str| {
             let k = self.col[name];
             format!("{}: line {line}, column {} ({name})", self.file, k + 1)
@@ -142,14 +217,18 @@ impl Rows<'_> {
         if id.is_empty() {
             problems.push(Problem::text(at("id"), "\"\"", "must not be empty"));
         } else if let Some(first) = seen.insert(id.clone(), line) {
-            problems.push(Problem::text(at("id"), format!("'{id}'"), format!("is duplicated: first at line {first}")));
+            problems.push(Problem::text(
+                at("id"),
+                format!("'{}'", excerpt(&id)),
+                format!("is duplicated: first at line {first}"),
+            ));
         }
         let region = match self.region_index.get(field("region")) {
             Some(r) => Some(*r),
             None => {
                 problems.push(Problem::text(
                     at("region"),
-                    format!("'{}'", field("region")),
+                    format!("'{}'", excerpt(field("region"))),
                     format!(
                         "is not a region of the scenario (known: {})",
                         self.regions.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", ")
@@ -164,7 +243,7 @@ impl Rows<'_> {
             other => {
                 problems.push(Problem::text(
                     at("status"),
-                    format!("'{other}'"),
+                    format!("'{}'", excerpt(other)),
                     "must be SHA (suspected) or CHA (confirmed)",
                 ));
                 None
@@ -175,7 +254,7 @@ impl Rows<'_> {
             None => {
                 problems.push(Problem::text(
                     at("hazard"),
-                    format!("'{}'", field("hazard")),
+                    format!("'{}'", excerpt(field("hazard"))),
                     "must be one of mines, cluster_munitions, uxo",
                 ));
                 None
@@ -200,7 +279,11 @@ impl Rows<'_> {
             match s.parse::<f64>() {
                 Ok(v) if v.is_finite() => Some(v),
                 _ => {
-                    problems.push(Problem::text(at(name), format!("'{s}'"), "is malformed: must be a number"));
+                    problems.push(Problem::text(
+                        at(name),
+                        format!("'{}'", excerpt(s)),
+                        "is malformed: must be a number",
+                    ));
                     None
                 }
             }
@@ -221,7 +304,7 @@ impl Rows<'_> {
         if land_use.is_none() {
             problems.push(Problem::text(
                 at("land_use"),
-                format!("'{}'", field("land_use")),
+                format!("'{}'", excerpt(field("land_use"))),
                 format!("must be one of {}", LandUse::ALL.map(LandUse::name).join(", ")),
             ));
         }
@@ -232,7 +315,7 @@ impl Rows<'_> {
                 _ => {
                     problems.push(Problem::text(
                         format!("{}: line {line}, column {} (priority)", self.file, self.prio_col.unwrap_or(0) + 1),
-                        format!("'{s}'"),
+                        format!("'{}'", excerpt(s)),
                         "is malformed: must be a number or empty",
                     ));
                     None

@@ -3,17 +3,23 @@
 //! A file goes through three stages: [`file`] (serde types that mirror the
 //! TOML exactly), [`validate`] (every rule checked, into the model's
 //! [`Scenario`]) and back through [`write`]. The model never sees a file.
+//! Files on disk go through [`disk`]: an input is read only from a regular file
+//! within its size limit ([`Limit`]), and every output file is written whole or
+//! not at all ([`write_atomic`]).
 //!
 //! A scenario argument is either a path (`my/plan.toml`, `.json` also read) or
 //! the name of a bundled scenario (`ukraine`, `ukraine-2024`, `eastern-flank`).
 //! Bundled scenarios are compiled into the binary, so `demine run` works from
 //! any directory and `demine show NAME` prints the file to start from.
 
+pub mod disk;
 pub mod file;
 pub mod inventory;
 pub mod programmes;
 pub mod validate;
 pub mod write;
+
+pub use disk::{Limit, check_output_path, write_atomic};
 
 use crate::error::{Error, Result};
 use crate::model::Scenario;
@@ -144,15 +150,14 @@ impl TryFrom<ScenarioFile> for Scenario {
 
 /// Reads and parses a scenario file (TOML, or JSON by extension) without validating it.
 ///
+/// The file must be a regular file of at most [`Limit::SCENARIO`] (16 MiB): a FIFO,
+/// a device or a larger file is refused before it is read.
+///
 /// # Errors
-/// [`Error::Io`] and [`Error::Parse`].
+/// [`Error::Io`], [`Error::InvalidValue`] (not a regular file, or too large) and
+/// [`Error::Parse`] (with the line and column of a byte that is not UTF-8).
 pub fn read_scenario_file(path: &Path) -> Result<ScenarioFile> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let (line, column) =
-            line_col(&String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]), usize::MAX);
-        Error::Parse { path: path.to_path_buf(), line, column, message: "the file is not UTF-8 text".into() }
-    })?;
+    let text = disk::read_text(path, Limit::SCENARIO)?;
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
         parse_json(&text, path)
     } else {
@@ -163,7 +168,8 @@ pub fn read_scenario_file(path: &Path) -> Result<ScenarioFile> {
 /// Parses TOML scenario text.
 ///
 /// # Errors
-/// [`Error::Parse`] with the 1-based line and column of the problem.
+/// [`Error::Parse`] with the 1-based line and column of the problem; text the
+/// message quotes from the file is escaped and cut short ([`disk::sanitize`]).
 pub fn parse_toml(text: &str, path: &Path) -> Result<ScenarioFile> {
     if text.trim().is_empty() {
         return Err(Error::Parse {
@@ -175,7 +181,7 @@ pub fn parse_toml(text: &str, path: &Path) -> Result<ScenarioFile> {
     }
     toml::from_str(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-        Error::Parse { path: path.to_path_buf(), line, column, message: e.message().trim().to_string() }
+        Error::Parse { path: path.to_path_buf(), line, column, message: disk::sanitize(e.message().trim()) }
     })
 }
 
@@ -188,7 +194,7 @@ pub fn parse_json(text: &str, path: &Path) -> Result<ScenarioFile> {
         path: path.to_path_buf(),
         line: e.line(),
         column: e.column(),
-        message: e.to_string(),
+        message: disk::sanitize(&e.to_string()),
     })
 }
 

@@ -2,8 +2,12 @@
 //!
 //! One row per country and year, header required, columns in any order (`data/README.md` documents
 //! them). An empty cell means "not reported". Every problem names the file, the line and the column;
-//! all are reported at once.
+//! all are reported at once. A column may appear only once in the header; text quoted from the file
+//! is escaped and cut to 40 characters. The file must be a regular file of at most
+//! [`Limit::PROGRAMMES`] (64 MiB) of UTF-8 text.
 
+use super::disk::{Limit, excerpt, read_text, sanitize};
+use super::inventory::header_columns;
 use crate::error::{Error, Problem, Result};
 use crate::model::HazardKind;
 use std::collections::HashMap;
@@ -58,10 +62,11 @@ pub struct ProgrammeRecord {
 /// Reads and validates the records.
 ///
 /// # Errors
-/// [`Error::Io`] if the file cannot be read; [`Error::InvalidScenario`] with one problem per bad
-/// cell ("file: line L, column C (name)").
+/// [`Error::Io`] if the file cannot be read; [`Error::InvalidValue`] if it is not a regular file
+/// or is over [`Limit::PROGRAMMES`]; [`Error::Parse`] with the line of a byte that is not UTF-8;
+/// [`Error::InvalidScenario`] with one problem per bad cell ("file: line L, column C (name)").
 pub fn read_programmes(path: &Path) -> Result<Vec<ProgrammeRecord>> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let text = read_text(path, Limit::PROGRAMMES)?;
     parse_programmes(&text, path)
 }
 
@@ -75,32 +80,29 @@ pub fn parse_programmes(text: &str, path: &Path) -> Result<Vec<ProgrammeRecord>>
     let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
     let header = rdr
         .headers()
-        .map_err(|e| Error::Parse { path: path.to_path_buf(), line: 1, column: 1, message: e.to_string() })?
+        .map_err(|e| Error::Parse { path: path.to_path_buf(), line: 1, column: 1, message: sanitize(&e.to_string()) })?
         .clone();
-    let col: HashMap<String, usize> = header.iter().enumerate().map(|(i, h)| (h.to_ascii_lowercase(), i)).collect();
-    for name in REQUIRED {
-        if !col.contains_key(name) {
-            problems.push(Problem::text(
-                format!("{file}: line 1"),
-                format!("header [{}]", header.iter().collect::<Vec<_>>().join(", ")),
-                format!("the column `{name}` is missing; required: {}", REQUIRED.join(", ")),
-            ));
-        }
-    }
+    let col = header_columns(&file, &header, &REQUIRED, &mut problems);
     if !problems.is_empty() {
         return Err(Error::InvalidScenario { source_name: file, problems });
     }
     let mut records = Vec::new();
+    let mut lines = super::inventory::Lines::new(text);
     for rec in rdr.records() {
         match rec {
             Ok(r) => {
-                if let Some(r) = row(&file, &col, &r, &mut problems) {
+                let line = r.position().map_or(0, |p| lines.line_of(p.byte()) as usize);
+                if let Some(r) = row(&file, &col, &r, line, &mut problems) {
                     records.push(r);
                 }
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push(Problem::text(format!("{file}: line {line}"), "row", format!("is not valid CSV: {e}")));
+                let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
+                problems.push(Problem::text(
+                    format!("{file}: line {line}"),
+                    "row",
+                    format!("is not valid CSV: {}", sanitize(&e.to_string())),
+                ));
             }
         }
     }
@@ -118,9 +120,9 @@ fn row(
     file: &str,
     col: &HashMap<String, usize>,
     rec: &csv::StringRecord,
+    line: usize,
     problems: &mut Vec<Problem>,
 ) -> Option<ProgrammeRecord> {
-    let line = rec.position().map_or(0, |p| p.line() as usize);
     let at = |name: &str| format!("{file}: line {line}, column {} ({name})", col[name] + 1);
     let get = |name: &str| rec.get(col[name]).unwrap_or("");
     let before = problems.len();
@@ -136,7 +138,11 @@ fn row(
                 None
             }
             Err(_) => {
-                problems.push(Problem::text(at(name), s, "is not a number (plain decimals, no units or separators)"));
+                problems.push(Problem::text(
+                    at(name),
+                    excerpt(s),
+                    "is not a number (plain decimals, no units or separators)",
+                ));
                 None
             }
         }
@@ -151,7 +157,7 @@ fn row(
     let year = match get("year").parse::<i32>() {
         Ok(y) if (1900..=2200).contains(&y) => y,
         _ => {
-            problems.push(Problem::text(at("year"), get("year"), "must be a calendar year in [1900, 2200]"));
+            problems.push(Problem::text(at("year"), excerpt(get("year")), "must be a calendar year in [1900, 2200]"));
             0
         }
     };
@@ -165,7 +171,9 @@ fn row(
             "mines" => hazards.push(HazardKind::Mines),
             "cmr" => hazards.push(HazardKind::ClusterMunitions),
             "uxo" => hazards.push(HazardKind::Uxo),
-            other => problems.push(Problem::text(at("hazard_mix"), other, "must be mines, cmr or uxo, joined by +")),
+            other => {
+                problems.push(Problem::text(at("hazard_mix"), excerpt(other), "must be mines, cmr or uxo, joined by +"))
+            }
         }
     }
     if hazards.is_empty() && get("hazard_mix").is_empty() {

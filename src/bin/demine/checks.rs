@@ -1,0 +1,122 @@
+//! Checks the command line makes before anything runs, and terminal hygiene.
+
+use super::Format;
+use demine::Error;
+use demine::analysis::PrecisionTarget;
+use std::path::{Path, PathBuf};
+
+/// The years a year flag may take.
+pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// Checks a year flag against [`YEARS`].
+pub(crate) fn check_year(flag: &str, year: i32) -> Result<i32, Error> {
+    if YEARS.contains(&year) {
+        Ok(year)
+    } else {
+        Err(Error::invalid(flag, f64::from(year), "must be a calendar year in [1900, 2200]"))
+    }
+}
+
+/// Refuses `--format csv` on a command that has no CSV output.
+pub(crate) fn no_csv(format: Format, command: &str) -> Result<(), Error> {
+    if format == Format::Csv {
+        return Err(Error::InvalidValue(demine::Problem::text(
+            "--format",
+            "'csv'",
+            format!("`demine {command}` has no CSV output; use --format table or --format json"),
+        )));
+    }
+    Ok(())
+}
+
+/// An error when every trial of a run failed (a summary of nothing is not an answer).
+pub(crate) fn some_trial_succeeded(o: &demine::Outcome) -> Result<(), Error> {
+    let (failed, n) = o.failed_trials();
+    if n == 0 || n < o.trials() {
+        return Ok(());
+    }
+    let outputs = failed.first().map_or_else(String::new, |f| format!(" ({})", f.outputs.join(", ")));
+    Err(Error::Infeasible(format!(
+        "every trial failed: {n} of {n} trials gave a non-finite output{outputs}; \
+         check the scenario's magnitudes (`demine validate`) and the failed trials' inputs"
+    )))
+}
+
+/// The input files a scenario argument reads: the file itself (when it is a path) and its inventory.
+pub(crate) fn input_files(arg: &str, s: Option<&demine::Scenario>) -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    if Path::new(arg).is_file() {
+        v.push(PathBuf::from(arg));
+    }
+    if let Some(demine::model::SiteSource::Inventory(inv)) = s.and_then(|s| s.sites()).map(|m| &m.source) {
+        v.push(inv.path.clone());
+    }
+    v
+}
+
+/// The `--precision` target of `demine run`; `--watch` and `--max-trials` without it are errors,
+/// as is a `--max-trials` below the first round.
+pub(crate) fn precision_target(
+    precision: Option<&str>,
+    max_trials: Option<u64>,
+    watch: Vec<String>,
+) -> Result<Option<PrecisionTarget>, Error> {
+    let Some(p) = precision else {
+        if !watch.is_empty() {
+            return Err(Error::InvalidValue(demine::Problem::text(
+                "--watch",
+                format!("'{}'", watch.join(", ")),
+                "needs --precision (the outputs it watches)",
+            )));
+        }
+        if let Some(m) = max_trials {
+            return Err(Error::invalid(
+                "--max-trials",
+                m as f64,
+                "needs --precision; without it, --trials sets the trials",
+            ));
+        }
+        return Ok(None);
+    };
+    let t = PrecisionTarget::parse(p)?.with_outputs(watch);
+    let first = t.initial_trials.max(16);
+    Ok(Some(match max_trials {
+        Some(m) if m < first => {
+            return Err(Error::invalid(
+                "--max-trials",
+                m as f64,
+                format!("must be at least the first round of --precision ({first} trials)"),
+            ));
+        }
+        Some(m) => t.with_max_trials(m),
+        None => t,
+    }))
+}
+
+/// Checks `--sites-csv` against the run's inputs (the scenario file and, once loaded, its inventory).
+pub(crate) fn check_sites_csv(path: Option<&Path>, scenario: &str, s: Option<&demine::Scenario>) -> Result<(), Error> {
+    let Some(path) = path else { return Ok(()) };
+    let inputs = input_files(scenario, s);
+    demine::io::check_output_path(path, "--sites-csv", &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())
+}
+
+/// Escapes control characters (ANSI escapes from a file's content among them) in
+/// a message for the terminal, keeping line breaks.
+pub(crate) fn terminal_safe(text: &str) -> String {
+    text.chars().flat_map(|c| if c.is_control() && c != '\n' { c.escape_debug().collect() } else { vec![c] }).collect()
+}
+
+/// Whether standard output was closed when demine started (`demine ... >&-`).
+///
+/// The Rust runtime reopens a closed standard stream on `/dev/null`, read-write;
+/// a shell redirection `>/dev/null` opens it write-only. Linux only (elsewhere: false).
+pub(crate) fn stdout_was_closed() -> bool {
+    let is_null = std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == Path::new("/dev/null"));
+    is_null
+        && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("flags:"))
+                .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+                .is_some_and(|flags| flags & 0o3 == 0o2)
+        })
+}
