@@ -297,18 +297,29 @@ fn run(cli: Cli) -> Result<Out, Error> {
             let s = load_scenario(&scenario)?;
             let mut config = args.config()?;
             config.sampler = config.sampler.or(Some(Sampler::LatinHypercube));
+            // A deterministic plan (no uncertain input) has nothing to analyse: say so, exit 0.
+            let uncertain = s.inputs().len() > 0;
+            let replicates = analysis::sensitivity::replicates_for(sobol_n);
+            if uncertain && sobol_n > 0 {
+                analysis::sensitivity::check_sobol_design(&s, &config, sobol_n, replicates)?;
+            }
             let o = demine::simulate(&s, &config)?;
             let outputs = if outputs.is_empty() { analysis::sensitivity::default_outputs(&o) } else { outputs };
-            let tornados = outputs.iter().map(|n| analysis::tornado(&o, n)).collect::<Result<Vec<_>, _>>()?;
             let refs: Vec<&str> = outputs.iter().map(String::as_str).collect();
-            let sobol = if sobol_n > 0 {
-                analysis::scenario_sobol_indices(&s, &config, &refs, sobol_n, 200)?
+            let (tornados, sobol) = if uncertain {
+                let tornados = outputs.iter().map(|n| analysis::tornado(&o, n)).collect::<Result<Vec<_>, _>>()?;
+                let sobol = if sobol_n > 0 {
+                    analysis::scenario_sobol_indices(&s, &config, &refs, sobol_n, replicates)?
+                } else {
+                    Vec::new()
+                };
+                (tornados, sobol)
             } else {
-                Vec::new()
+                (Vec::new(), Vec::new())
             };
             text_or_json(
                 args.format,
-                report::analysis::sensitivity_table(&s, &config, &tornados, &sobol, top),
+                report::analysis::sensitivity_table(&s, &config, &tornados, &sobol, sobol_n, top),
                 report::analysis::sensitivity_json(&s, &config, sobol_n, &tornados, &sobol),
             )
         }
