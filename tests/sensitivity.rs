@@ -15,7 +15,7 @@ fn ishigami_indices_match_the_analytic_values() {
     let pi = std::f64::consts::PI;
     let u = Dist::uniform(-pi, pi).unwrap();
     let f = |x: &[f64]| x[0].sin() + 7.0 * x[1].sin().powi(2) + 0.1 * x[2].powi(4) * x[0].sin();
-    let s = sobol_indices(&[u.clone(), u.clone(), u], &["x1", "x2", "x3"], f, 16_384, 7, 200);
+    let s = sobol_indices(&[u.clone(), u.clone(), u], &["x1", "x2", "x3"], f, 16_384, 7, 16).unwrap();
     // analytic variance: a²/8 + bπ⁴/5 + b²π⁸/18 + 1/2
     let v = 49.0 / 8.0 + 0.1 * pi.powi(4) / 5.0 + 0.01 * pi.powi(8) / 18.0 + 0.5;
     println!("Ishigami N = 16384: S = {:?} CI {:?}; ST = {:?} CI {:?}", s.first, s.first_ci, s.total, s.total_ci);
@@ -59,7 +59,7 @@ fn the_known_driver_of_a_scenario_leads_the_tornado_and_the_sobol_ranking() {
     assert!(t.bars[0].spearman > 0.95 && t.bars[0].contribution > 0.9, "{:?}", t.bars[0]);
     assert!(t.src_r2 > 0.99);
     assert!(t.warnings.is_empty());
-    let sob = scenario_sobol_indices(&s, &config, &["total_cost"], 1024, 100).unwrap();
+    let sob = scenario_sobol_indices(&s, &config, &["total_cost"], 1024, 16).unwrap();
     let i = sob[0].inputs.iter().position(|n| n == "methods.manual.cost_usd_per_team_day").unwrap();
     assert!(sob[0].first[i] > 0.95 && sob[0].total[i] > 0.95, "{:?}", sob[0]);
     assert!(sob[0].first[1 - i] < 0.05);
