@@ -64,7 +64,11 @@ fn cli_sensitivity_cases() {
             2,
             "error: sobol_n: 3074457345618258603 is invalid: the Sobol design needs N·(k + 3) = 21521201419327810221 model runs",
         ),
-        (vec![&d, "--trials", "50", "--sobol-n", "18446744073709551615"], 2, "error: sobol_n: 18446744073709551615 is invalid"),
+        (
+            vec![&d, "--trials", "50", "--sobol-n", "18446744073709551615"],
+            2,
+            "error: sobol_n: 18446744073709551615 is invalid",
+        ),
         (vec![&d, "--trials", "50", "--sobol-n", "5"], 2, "error: sobol_n: 5 is invalid: must be >= 16"),
         (vec![&d, "--trials", "50", "--sobol-n", "0"], 0, ""),
     ];
@@ -105,29 +109,26 @@ fn cli_sobol_n_zero_says_the_indices_were_skipped() {
 
 #[test]
 fn sobol_indices_refuses_bad_arguments() {
-    let u = Dist::uniform(0.0, 1.0).unwrap();
+    let u = [Dist::uniform(0.0, 1.0).unwrap()];
     let f = |x: &[f64]| x[0];
     err_starts(sobol_indices(&[], &[], f, 64, 1, 8), "dists: none is invalid: must hold at least one");
-    err_starts(sobol_indices(&[u.clone()], &["x"], f, 0, 1, 8), "n: 0 is invalid: must be >= 64 (8 replicate designs");
-    err_starts(sobol_indices(&[u.clone()], &["x"], f, 63, 1, 8), "n: 63 is invalid: must be >= 64");
-    err_starts(sobol_indices(&[u.clone()], &["x"], f, 64, 1, 0), "replicates: 0 is invalid: must be >= 2");
-    err_starts(sobol_indices(&[u.clone()], &["x"], f, 64, 1, 1), "replicates: 1 is invalid: must be >= 2");
-    err_starts(sobol_indices(&[u.clone()], &["x", "y"], f, 64, 1, 8), "names: 2 names is invalid: must name each of the 1");
+    err_starts(sobol_indices(&u, &["x"], f, 0, 1, 8), "n: 0 is invalid: must be >= 64 (8 replicate designs");
+    err_starts(sobol_indices(&u, &["x"], f, 63, 1, 8), "n: 63 is invalid: must be >= 64");
+    err_starts(sobol_indices(&u, &["x"], f, 64, 1, 0), "replicates: 0 is invalid: must be >= 2");
+    err_starts(sobol_indices(&u, &["x"], f, 64, 1, 1), "replicates: 1 is invalid: must be >= 2");
+    err_starts(sobol_indices(&u, &["x", "y"], f, 64, 1, 8), "names: 2 names is invalid: must name each of the 1");
+    err_starts(sobol_indices(&u, &["x"], f, u64::MAX, 1, 8), "n: 18446744073709551615 is invalid: must be below");
     err_starts(
-        sobol_indices(&[u.clone()], &["x"], f, u64::MAX, 1, 8),
-        "n: 18446744073709551615 is invalid: must be below",
-    );
-    err_starts(
-        sobol_indices(&[u.clone()], &["x"], f, 1 << 40, 1, 1024),
+        sobol_indices(&u, &["x"], f, 1 << 40, 1, 1024),
         "n: 1099511627776 is invalid: the design needs N·(k + 2) = 3298534883328 model runs",
     );
     // A function that is never finite: every row failed.
     err_starts(
-        sobol_indices(&[u.clone()], &["x"], |_| f64::NAN, 64, 1, 8),
+        sobol_indices(&u, &["x"], |_| f64::NAN, 64, 1, 8),
         "f: every one of the 64 base rows of the Sobol design has a failed run",
     );
     // A constant function: indices 0 with a note, never NaN.
-    let s = sobol_indices(&[u], &["x"], |_| 3.0, 64, 1, 8).unwrap();
+    let s = sobol_indices(&u, &["x"], |_| 3.0, 64, 1, 8).unwrap();
     assert_eq!((s.first[0], s.total[0]), (0.0, 0.0));
     assert!(s.first_ci[0].iter().chain(&s.total_ci[0]).all(|v| v.is_finite()));
     assert!(s.notes[0].starts_with("the output is the same in every run"), "{:?}", s.notes);
@@ -136,18 +137,20 @@ fn sobol_indices_refuses_bad_arguments() {
 #[test]
 fn jansen_refuses_bad_arguments() {
     let x = vec![1.0, 2.0, 3.0, 4.0];
+    let xx = [x.clone()];
+    let one_block: Vec<std::ops::Range<usize>> = std::iter::once(0..4).collect();
     let names = vec!["a".to_string()];
     let blocks = [0..2, 2..4];
     err_starts(jansen("y", &[], &x, &x, &[], &blocks), "inputs: none is invalid");
     err_starts(jansen("y", &names, &[], &[], &[vec![]], &blocks), "n: 0 is invalid");
-    err_starts(jansen("y", &names, &x, &x[..3], &[x.clone()], &blocks), "fb: 3 values is invalid");
-    err_starts(jansen("y", &names, &x, &x, &[x.clone()], &[0..4]), "replicates: 1 is invalid: must be >= 2");
-    err_starts(jansen("y", &names, &x, &x, &[x.clone()], &[0..2, 1..5]), "replicates: 1..5 is invalid");
+    err_starts(jansen("y", &names, &x, &x[..3], &xx, &blocks), "fb: 3 values is invalid");
+    err_starts(jansen("y", &names, &x, &x, &xx, &one_block), "replicates: 1 is invalid: must be >= 2");
+    err_starts(jansen("y", &names, &x, &x, &xx, &[0..2, 1..5]), "replicates: 1..5 is invalid");
     let nan = vec![f64::NAN; 4];
-    err_starts(jansen("y", &names, &nan, &x, &[x.clone()], &blocks), "y: every one of the 4 base rows");
+    err_starts(jansen("y", &names, &nan, &x, &xx, &blocks), "y: every one of the 4 base rows");
     // Rows 0 and 2 failed: each block keeps one row, too few for an interval.
     let part = vec![f64::NAN, 2.0, f64::NAN, 4.0];
-    err_starts(jansen("y", &names, &part, &x, &[x.clone()], &blocks), "y: only 0 of the 2 replicate designs keep 2");
+    err_starts(jansen("y", &names, &part, &x, &xx, &blocks), "y: only 0 of the 2 replicate designs keep 2");
 }
 
 #[test]
