@@ -216,3 +216,56 @@ fn capacity_scaling_refuses_a_bad_factor() {
         err_starts(s.with_clearance_capacity_scaled(f), &format!("factor: {shown} is invalid"));
     }
 }
+
+/// The district (which has a schedule) with a manual cost that overflows every trial's total.
+fn district_all_fail() -> Scenario {
+    let text = std::fs::read_to_string(district()).unwrap().replace(
+        "cost_usd_per_team_day = 1500\n[methods.mechanical]",
+        "cost_usd_per_team_day = { dist = \"uniform\", min = 1e307, max = 1.7e308 }\n[methods.mechanical]",
+    );
+    assert!(text.contains("1.7e308"));
+    let dir = std::env::temp_dir().join(format!("demine-hostile-analysis-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        format!("{}/tests/data/district-sites.csv", env!("CARGO_MANIFEST_DIR")),
+        dir.join("district-sites.csv"),
+    )
+    .unwrap();
+    let p = dir.join("district-all-fail.toml");
+    std::fs::write(&p, text).unwrap();
+    demine::io::load_scenario(p.to_str().unwrap()).unwrap()
+}
+
+#[test]
+fn capacity_and_budget_when_every_trial_fails_are_errors_not_infeasible_deadlines() {
+    use demine::analysis::{release_with_budget, required_budget, required_clearance_capacity};
+    let s = district_all_fail();
+    let config = SimConfig::default().with_trials(40);
+    let e = err_starts(
+        required_clearance_capacity(&s, &config, 2040, 0.5),
+        "duration_years: every one of the 40 trials failed (a non-finite output) at 1× today's clearance teams",
+    );
+    assert!(matches!(e, Error::Infeasible(_)));
+    err_starts(
+        required_budget(&s, &config, 2040, 0.5),
+        "duration_years: every one of the 40 trials failed (a non-finite output) with a yearly budget of",
+    );
+    err_starts(
+        release_with_budget(&s, &config, 1e6),
+        "duration_years: every one of the 40 trials failed (a non-finite output) with a yearly budget of 1.000e6",
+    );
+}
+
+#[test]
+fn capacity_scaling_by_an_extreme_factor_is_an_error_naming_the_factor_or_a_valid_scenario() {
+    let s = demine::io::load_scenario(&district()).unwrap();
+    for f in [1e308, f64::MAX] {
+        let e = err_starts(s.with_clearance_capacity_scaled(f), &format!("factor: {f} is invalid: scales capacity."));
+        assert!(e.to_string().contains("out of range"), "{e}");
+    }
+    // Tiny factors are legal (a thousandth of a team): the run finishes with finite outputs.
+    for f in [1e-308, 5e-324] {
+        let o = simulate(&s.with_clearance_capacity_scaled(f).unwrap(), &SimConfig::default().with_trials(20)).unwrap();
+        assert_eq!(o.failed_trials().1, 0, "factor {f}");
+    }
+}
