@@ -28,7 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let mut order: Vec<usize> = (0..sb.inputs.len()).collect();
         order.sort_by(|&a, &b| sb.total[b].total_cmp(&sb.total[a]));
-        println!("{name}: Sobol indices (N = {}; 95 % bootstrap CIs)", sb.n);
+        println!("{name}: Sobol indices (N = {}; 95 % CIs from {} replicate designs)", sb.n, sb.replicates);
         for &i in order.iter().take(5) {
             let label = &s.param(&sb.inputs[i]).ok_or("a scenario input")?.label;
             println!(
