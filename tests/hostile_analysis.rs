@@ -270,3 +270,27 @@ fn capacity_scaling_by_an_extreme_factor_is_an_error_naming_the_factor_or_a_vali
         assert_eq!(o.failed_trials().1, 0, "factor {f}");
     }
 }
+
+#[test]
+fn tornado_of_a_constant_output_or_too_few_trials_says_so() {
+    let text = common::edit(
+        common::FIXED,
+        "overhead_fraction = 0.1",
+        r#"overhead_fraction = { dist = "uniform", min = 0.05, max = 0.15 }"#,
+    );
+    let s = Scenario::from_toml_str(&text).unwrap();
+    let o = simulate(&s, &SimConfig::default().with_trials(50)).unwrap();
+    // The overhead does not change the area: every bar 0, and a warning says why.
+    let t = tornado(&o, "suspected_area_km2").unwrap();
+    assert!(t.bars.iter().all(|b| b.spearman == 0.0 && b.contribution == 0.0), "{t:?}");
+    assert!(t.warnings.iter().any(|w| w.starts_with("the output is the same in every trial")), "{:?}", t.warnings);
+    // Two trials cannot fit a line through one input and an intercept.
+    let o = simulate(&s, &SimConfig::default().with_trials(2)).unwrap();
+    let t = tornado(&o, "total_cost").unwrap();
+    assert!(t.src_r2.is_nan());
+    assert!(
+        t.warnings.iter().any(|w| w.starts_with("2 successful trials are too few for a linear fit")),
+        "{:?}",
+        t.warnings
+    );
+}
