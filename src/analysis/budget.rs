@@ -83,12 +83,28 @@ fn release_years(o: &Outcome) -> Result<Vec<f64>> {
     Ok(d.iter().map(|d| f64::from(o.start_year()) - 1.0 + d).collect())
 }
 
+/// Errs when every trial of `o` failed: no probability or percentile can be read from it.
+pub(crate) fn some_trial_succeeded(o: &Outcome, d: &[f64], what: &str) -> Result<()> {
+    if d.iter().any(|v| v.is_finite()) {
+        return Ok(());
+    }
+    Err(Error::Infeasible(format!(
+        "duration_years: every one of the {} trials failed (a non-finite output) {what}; \
+         `demine run` lists the failed trials' inputs",
+        o.trials()
+    )))
+}
+
 /// P(all land released by the end of `finish_by`) in `o`.
-fn probability_by(o: &Outcome, years: f64) -> Result<f64> {
+///
+/// # Errors
+/// [`Error::Infeasible`] when every trial failed.
+pub(crate) fn probability_by(o: &Outcome, years: f64, what: &str) -> Result<f64> {
     let (Some(d), Some(s)) = (o.values("duration_years"), o.values("share_released_by_horizon")) else {
         return Err(o.unknown_output("duration_years"));
     };
-    let valid = d.iter().filter(|v| v.is_finite()).count().max(1);
+    some_trial_succeeded(o, d, what)?;
+    let valid = d.iter().filter(|v| v.is_finite()).count();
     let ok = d.iter().zip(s).filter(|(d, s)| **s >= 1.0 - 1e-12 && **d <= years).count();
     Ok(ok as f64 / valid as f64)
 }
@@ -141,7 +157,7 @@ pub fn required_budget(
     let mut outcomes = Vec::new();
     let mut eval = |b: f64| -> Result<f64> {
         let o = simulate(&scenario.with_budget(b)?, config)?;
-        let p = probability_by(&o, years)?;
+        let p = probability_by(&o, years, &format!("with a yearly budget of {b:.3e}"))?;
         evaluations.push((b, p));
         outcomes.push((b, o));
         Ok(p)
@@ -201,11 +217,13 @@ pub fn required_budget(
 /// The release year (P50, P80, P95 …) and programme cost a constant real yearly budget gives.
 ///
 /// # Errors
-/// [`Error::InvalidValue`] for a budget that is not finite and > 0, or a scenario without capacity.
+/// [`Error::InvalidValue`] for a budget that is not finite and > 0, or a scenario without capacity;
+/// [`Error::Infeasible`] when every trial failed.
 pub fn release_with_budget(scenario: &Scenario, config: &SimConfig, per_year: f64) -> Result<ReleaseAnswer> {
     let horizon = check_capacity(scenario)?;
     let o = simulate(&scenario.with_budget(per_year)?, config)?;
     let years = release_years(&o)?;
+    some_trial_succeeded(&o, &years, &format!("with a yearly budget of {per_year:.3e}"))?;
     Ok(ReleaseAnswer {
         budget_per_year: per_year,
         currency: scenario.currency().to_string(),

@@ -41,7 +41,7 @@ const MIN_FACTOR: f64 = 1.0 / 1024.0;
 /// [`Error::InvalidValue`] for a confidence outside (0, 1), a deadline before
 /// the start year, or a scenario without capacity; [`Error::Infeasible`] when
 /// even 1,024 times today's clearance teams do not finish in time (survey
-/// capacity or the horizon then binds).
+/// capacity or the horizon then binds) or when every trial fails.
 pub fn required_clearance_capacity(
     scenario: &Scenario,
     config: &SimConfig,
@@ -63,13 +63,8 @@ pub fn required_clearance_capacity(
     let mut evaluations = Vec::new();
     let mut eval = |k: f64| -> Result<f64> {
         let o = simulate(&scenario.with_clearance_capacity_scaled(k)?, config)?;
-        let (Some(d), Some(s)) = (o.values("duration_years"), o.values("share_released_by_horizon")) else {
-            return Err(o.unknown_output("duration_years"));
-        };
         // A trial meets the deadline when all land is released and the last release is before it.
-        let valid = d.iter().filter(|v| v.is_finite()).count().max(1);
-        let ok = d.iter().zip(s).filter(|(d, s)| **s >= 1.0 - 1e-12 && **d <= years).count();
-        let p = ok as f64 / valid as f64;
+        let p = crate::analysis::budget::probability_by(&o, years, &format!("at {k}× today's clearance teams"))?;
         evaluations.push((k, p));
         Ok(p)
     };

@@ -322,25 +322,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
                 .collect(),
         ),
         Command::Sensitivity { scenario, outputs, sobol_n, top, args } => {
-            no_csv(args.format, "sensitivity")?;
-            let s = load_scenario(&scenario)?;
-            let mut config = args.config()?;
-            config.sampler = config.sampler.or(Some(Sampler::LatinHypercube));
-            let o = demine::simulate(&s, &config)?;
-            some_trial_succeeded(&o)?;
-            let outputs = if outputs.is_empty() { analysis::sensitivity::default_outputs(&o) } else { outputs };
-            let tornados = outputs.iter().map(|n| analysis::tornado(&o, n)).collect::<Result<Vec<_>, _>>()?;
-            let refs: Vec<&str> = outputs.iter().map(String::as_str).collect();
-            let sobol = if sobol_n > 0 {
-                analysis::scenario_sobol_indices(&s, &config, &refs, sobol_n, 200)?
-            } else {
-                Vec::new()
-            };
-            text_or_json(
-                args.format,
-                report::analysis::sensitivity_table(&s, &config, &tornados, &sobol, top),
-                report::analysis::sensitivity_json(&s, &config, sobol_n, &tornados, &sobol),
-            )
+            sensitivity(&scenario, outputs, sobol_n, top, &args)?
         }
         Command::Compare { plans, args } => {
             no_csv(args.format, "compare")?;
@@ -431,6 +413,40 @@ fn backtest(
 }
 /// Exit status when standard output was closed by its reader: output was lost.
 const BROKEN_PIPE: u8 = 141;
+/// `demine sensitivity`: tornado data and Sobol indices; a deterministic plan
+/// (no uncertain input) gets a note instead, and an oversized Sobol design is
+/// refused before the main run.
+fn sensitivity(scenario: &str, outputs: Vec<String>, sobol_n: u64, top: usize, args: &RunArgs) -> Result<Out, Error> {
+    no_csv(args.format, "sensitivity")?;
+    let s = load_scenario(scenario)?;
+    let mut config = args.config()?;
+    config.sampler = config.sampler.or(Some(Sampler::LatinHypercube));
+    // A deterministic plan (no uncertain input) has nothing to analyse: say so, exit 0.
+    let uncertain = s.inputs().len() > 0;
+    let replicates = analysis::sensitivity::replicates_for(sobol_n);
+    if uncertain && sobol_n > 0 {
+        analysis::sensitivity::check_sobol_design(&s, &config, sobol_n, replicates)?;
+    }
+    let o = demine::simulate(&s, &config)?;
+    some_trial_succeeded(&o)?;
+    let outputs = if outputs.is_empty() { analysis::sensitivity::default_outputs(&o) } else { outputs };
+    let refs: Vec<&str> = outputs.iter().map(String::as_str).collect();
+    let (tornados, sobol) = if uncertain {
+        let tornados = outputs.iter().map(|n| analysis::tornado(&o, n)).collect::<Result<Vec<_>, _>>()?;
+        let sobol = if sobol_n > 0 {
+            analysis::scenario_sobol_indices(&s, &config, &refs, sobol_n, replicates)?
+        } else {
+            Vec::new()
+        };
+        (tornados, sobol)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    Ok(match args.format {
+        Format::Json => Out::Json(report::analysis::sensitivity_json(&s, &config, sobol_n, &tornados, &sobol)),
+        _ => Out::Text(report::analysis::sensitivity_table(&s, &config, &tornados, &sobol, sobol_n, top)),
+    })
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

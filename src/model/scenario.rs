@@ -319,7 +319,14 @@ impl Scenario {
             }
         }
         for p in scaled {
-            let d = self.params.def(p).dist.scaled(factor)?;
+            let def = self.params.def(p);
+            let d = def.dist.scaled(factor).map_err(|e| {
+                Error::invalid(
+                    "factor",
+                    factor,
+                    format!("scales {} ({}) out of range: {e}", def.name, crate::error::fmt_value(def.dist.mean())),
+                )
+            })?;
             s.params.set(p, d).map_err(Error::InvalidValue)?;
         }
         Ok(s)

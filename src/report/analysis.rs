@@ -16,6 +16,7 @@ pub fn sensitivity_table(
     config: &SimConfig,
     tornados: &[Tornado],
     sobol: &[SobolIndices],
+    sobol_n: u64,
     top: usize,
 ) -> String {
     let label = |name: &str| s.param(name).map_or(name.to_string(), |i| i.label.clone());
@@ -26,6 +27,9 @@ pub fn sensitivity_table(
         config.sampler.unwrap_or(s.sampler()),
         config.seed
     );
+    for note in sensitivity_notes(s, sobol_n, tornados) {
+        t.push_str(&format!("note: {note}\n"));
+    }
     for (k, tor) in tornados.iter().enumerate() {
         t.push_str(&format!("\n== {} ==\ntornado (linear fit R² = {:.2})\n", tor.output, tor.src_r2));
         t.push_str(&format!("  {:<48} {:>8} {:>8} {:>13}\n", "input", "Spearman", "SRC", "contribution"));
@@ -43,9 +47,10 @@ pub fn sensitivity_table(
         }
         if let Some(sb) = sobol.get(k) {
             t.push_str(&format!(
-                "Sobol indices (N = {}, {} model runs; 95 % bootstrap CIs), by total index\n",
+                "Sobol indices (N = {}, {} model runs; 95 % CIs from {} replicate designs), by total index\n",
                 sb.n,
-                sb.n as usize * (sb.inputs.len() + 2)
+                sb.n as usize * (sb.inputs.len() + 2),
+                sb.replicates
             ));
             t.push_str(&format!("  {:<48} {:>22} {:>22}\n", "input", "first-order S", "total ST"));
             let mut order: Vec<usize> = (0..sb.inputs.len()).collect();
@@ -61,6 +66,9 @@ pub fn sensitivity_table(
                     sb.total_ci[i][0],
                     sb.total_ci[i][1]
                 ));
+            }
+            for note in &sb.notes {
+                t.push_str(&format!("  note: {note}\n"));
             }
             if s.correlation().is_some() {
                 t.push_str(
@@ -379,8 +387,26 @@ pub fn sensitivity_json(
     json!({
         "schema": SCHEMA, "scenario": s.name(), "trials": config.trials, "seed": config.seed, "sobol_n": sobol_n,
         "tornado": tornados, "sobol": sobol,
-        "notes": if s.correlation().is_some() { vec!["Sobol indices sample inputs independently: the scenario's correlations are ignored"] } else { Vec::new() },
+        "notes": sensitivity_notes(s, sobol_n, tornados),
     })
+}
+
+/// Notes on a whole sensitivity report: a deterministic plan, skipped Sobol indices, correlations ignored.
+fn sensitivity_notes(s: &Scenario, sobol_n: u64, tornados: &[Tornado]) -> Vec<String> {
+    let mut notes = Vec::new();
+    if s.inputs().len() == 0 {
+        notes.push(
+            "no uncertain input: every value in the scenario is fixed, so its outputs are single numbers and no input \
+             drives any spread (no tornado, no Sobol indices)"
+                .to_string(),
+        );
+    } else if sobol_n == 0 && !tornados.is_empty() {
+        notes.push("Sobol indices skipped (--sobol-n 0)".to_string());
+    }
+    if s.correlation().is_some() && sobol_n > 0 {
+        notes.push("Sobol indices sample inputs independently: the scenario's correlations are ignored".to_string());
+    }
+    notes
 }
 
 /// A comparison as one JSON object.

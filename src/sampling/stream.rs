@@ -310,6 +310,16 @@ pub fn sobol_dimensions() -> usize {
     sobol_directions().len()
 }
 
+/// The unscrambled Sobol point number `index` (natural, not Gray-code, order)
+/// in dimension `dim` as a 32-bit fixed-point fraction (divide by 2^32), or
+/// `None` beyond [`sobol_dimensions`]. Dimension 0 is the van der Corput
+/// sequence; dimension d ≥ 1 uses row d + 1 of Joe & Kuo's new-joe-kuo-6.21201.
+/// For tests against the published table; runs use the scrambled points.
+#[must_use]
+pub fn sobol_point_unscrambled(dim: usize, index: u32) -> Option<u32> {
+    sobol_directions().get(dim).map(|v| sobol_point(index, v))
+}
+
 #[inline]
 fn sobol_point(index: u32, v: &[u32; 32]) -> u32 {
     let mut x = 0u32;

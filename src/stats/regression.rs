@@ -5,11 +5,15 @@ use nalgebra::{DMatrix, DVector};
 /// Standardised regression coefficients (least squares on z-scores) and R².
 ///
 /// `xs` holds one column per regressor; NaN coefficients (and R²) when there
-/// are not more observations than regressors + 1.
+/// are not more observations than regressors + 1, or no regressor at all, or
+/// a regressor column whose length differs from `y`'s.
 #[must_use]
 pub fn standardized_regression(xs: &[Vec<f64>], y: &[f64]) -> (Vec<f64>, f64) {
     let n = y.len();
     let k = xs.len();
+    if k == 0 || xs.iter().any(|x| x.len() != n) {
+        return (vec![f64::NAN; k], f64::NAN);
+    }
     let z = |v: &[f64]| -> Vec<f64> {
         let m = v.iter().sum::<f64>() / n as f64;
         let s = (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n.max(2) - 1) as f64).sqrt();
