@@ -54,16 +54,7 @@ fn out_of_range_shapes_are_refused_with_the_rule() {
 /// monotone quantiles, through both `Dist::quantile` and the engine's table.
 #[test]
 fn the_corners_of_the_accepted_range_finish_and_are_monotone() {
-    let corners = [
-        (1e-3, 1e-3),
-        (1e-3, 1e6),
-        (1e6, 1e-3),
-        (1e6, 1e6),
-        (1e6, 1.0),
-        (1.0, 1e6),
-        (1e-3, 1.0),
-        (0.5, 1e6),
-    ];
+    let corners = [(1e-3, 1e-3), (1e-3, 1e6), (1e6, 1e-3), (1e6, 1e6), (1e6, 1.0), (1.0, 1e6), (1e-3, 1.0), (0.5, 1e6)];
     for (a, b) in corners {
         let d = Dist::beta(a, b, 0.0, 1.0).unwrap();
         let mut prev = f64::NEG_INFINITY;
@@ -91,7 +82,8 @@ fn the_cli_refuses_a_pert_shape_of_1e12() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/eastern-flank.toml")).unwrap();
     let from = r#"overhead_fraction = { dist = "pert", min = 0.05, mode = 0.10, max = 0.20 }"#;
     assert!(text.contains(from));
-    let bad = text.replace(from, r#"overhead_fraction = { dist = "pert", min = 0.05, mode = 0.10, max = 0.20, shape = 1e12 }"#);
+    let bad = text
+        .replace(from, r#"overhead_fraction = { dist = "pert", min = 0.05, mode = 0.10, max = 0.20, shape = 1e12 }"#);
     let dir = std::env::temp_dir().join(format!("demine-hostile-numerics-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("shape.toml");
@@ -224,7 +216,10 @@ fn beta_quantiles_are_monotone_and_correct_in_probability() {
             assert!(q >= prev, "Beta({a}, {b}) not monotone at {p}: {q:e} after {prev:e}");
             prev = q;
             let (below, above) = (d.cdf(next_down(q)), d.cdf(next_up(q).min(1.0)));
-            assert!(below <= p + 1e-13 && above >= p - 1e-13, "Beta({a}, {b}) at {p}: q {q:e}, cdf {below:e}..{above:e}");
+            assert!(
+                below <= p + 1e-13 && above >= p - 1e-13,
+                "Beta({a}, {b}) at {p}: q {q:e}, cdf {below:e}..{above:e}"
+            );
         }
     }
     // The CDF itself: statrs' regularised incomplete beta is accurate for moderate shapes.
@@ -241,10 +236,17 @@ fn beta_quantiles_are_monotone_and_correct_in_probability() {
     for x in [1e-300, 1e-100, 1e-10, 0.3] {
         assert!((d.cdf(x) / x.powf(0.01) - 1.0).abs() < 1e-13, "cdf at {x}");
     }
-    // The largest shapes: correct in probability to 1e-9 (log-gamma cancellation).
+    // The largest shapes, where the log-gammas alone would cancel to 1e-9: the symmetric
+    // Beta(1e6, 1e6) has its median at ½ exactly, and its quantiles are correct in
+    // probability to 2e-12 (Stirling prefactor; 4e-13 measured).
     let d = Dist::beta(1e6, 1e6, 0.0, 1.0).unwrap();
+    assert!((d.cdf(0.5) - 0.5).abs() < 1e-12, "{}", d.cdf(0.5));
     for p in [1e-6, 0.01, 0.3, 0.5, 0.9] {
-        assert!((d.cdf(d.quantile(p)) - p).abs() < 1e-9, "Beta(1e6, 1e6) at {p}");
+        assert!((d.cdf(d.quantile(p)) - p).abs() < 2e-12, "Beta(1e6, 1e6) at {p}");
+    }
+    // Symmetry where 1 − p is exact (powers of two).
+    for p in [2f64.powi(-30), 2f64.powi(-20), 2f64.powi(-7), 0.25] {
+        assert!((d.quantile(p) + d.quantile(1.0 - p) - 1.0).abs() < 1e-15, "symmetry at {p}");
     }
 }
 
@@ -304,14 +306,18 @@ fn cdfs_are_numbers_in_0_1_at_and_beyond_every_bound() {
 
 #[test]
 fn constructors_refuse_ranges_that_overflow() {
-    let cases: [(demine::Result<Dist>, &str); 9] = [
+    let cases: [(demine::Result<Dist>, &str); 10] = [
         (Dist::uniform(-f64::MAX, f64::MAX), "max: 179769313486231570000"),
         (Dist::triangular(-f64::MAX, 0.0, f64::MAX), "max: 179769313486231570000"),
         (Dist::pert(-f64::MAX, 0.0, f64::MAX), "max: 179769313486231570000"),
         (Dist::beta(2.0, 2.0, -f64::MAX, f64::MAX), "max: 179769313486231570000"),
         (Dist::normal(0.0, 1e308), "sd: 1000000000000000"),
         (Dist::lognormal_median_p90(1.0, 1e300), "p90: 1000000000000000"),
-        (Dist::lognormal_mean_cv(1e308, 1e10), "cv: 10000000000 is invalid: the distribution's mean or range overflows"),
+        (Dist::lognormal_median_p95(200.0, 1e200), "p95: 1000000000000000"),
+        (
+            Dist::lognormal_mean_cv(1e308, 1e10),
+            "cv: 10000000000 is invalid: the distribution's mean or range overflows",
+        ),
         (Dist::discrete(&[1.0, 2.0], &[f64::MAX, f64::MAX]), "weights: inf is invalid: must sum to a finite number"),
         (Dist::uniform(0.0, 1e308).and_then(|d| d.scaled(10.0)), "max: "),
     ];

@@ -79,11 +79,23 @@ fn ranks_uncached(n: u64, p: f64, level: f64) -> Option<(u64, u64)> {
     }
     let below = |k: u64| -> f64 {
         // P(B ≤ k)
-        if k < k_lo { 0.0 } else if k > k_hi { 1.0 } else { cdf[(k - k_lo) as usize] }
+        if k < k_lo {
+            0.0
+        } else if k > k_hi {
+            1.0
+        } else {
+            cdf[(k - k_lo) as usize]
+        }
     };
     let at_or_above = |k: u64| -> f64 {
         // P(B ≥ k)
-        if k <= k_lo { 1.0 } else if k > k_hi { 0.0 } else { sf[(k - k_lo) as usize] }
+        if k <= k_lo {
+            1.0
+        } else if k > k_hi {
+            0.0
+        } else {
+            sf[(k - k_lo) as usize]
+        }
     };
     let tail = 0.5 * (1.0 - level);
     // Largest l ≥ 1 with P(B ≤ l − 1) ≤ t; smallest u ≤ n with P(B ≥ u) ≤ t.
@@ -124,14 +136,15 @@ fn ranks_uncached(n: u64, p: f64, level: f64) -> Option<(u64, u64)> {
 /// `p` in (0, 1)); NaN otherwise.
 ///
 /// # Formula
-/// For p > ½: t = √(ν(1 − x)/x) with x = I⁻¹(ν/2, ½; 2(1 − p)), the inverse
-/// regularised incomplete beta (bounded work, see
+/// For p > ½: t = √(ν·y/(1 − y)) with y = I⁻¹(½, ν/2; 2p − 1) (so that
+/// t²/(ν + t²) ~ Beta(½, ν/2)), the inverse regularised incomplete beta
+/// (bounded work, see
 /// [`crate::sampling::Dist::quantile`]); for ν > 10⁵ the Cornish-Fisher
 /// expansion in 1/ν to the fourth order (error below 1e-15). Agrees with
 /// statrs' `StudentsT::inverse_cdf`, which can loop forever for large ν.
 #[must_use]
 pub fn student_t_quantile(df: f64, p: f64) -> f64 {
-    if !(df > 0.0) || !(p > 0.0 && p < 1.0) {
+    if !(df > 0.0 && p > 0.0 && p < 1.0) {
         return f64::NAN;
     }
     if p < 0.5 {
@@ -149,6 +162,7 @@ pub fn student_t_quantile(df: f64, p: f64) -> f64 {
         let g4 = ((((79.0 * z2 + 776.0) * z2 + 1482.0) * z2 - 1920.0) * z2 - 945.0) * z / 92_160.0;
         return z + (g1 + (g2 + (g3 + g4 / df) / df) / df) / df;
     }
-    let x = beta_quantile(0.5 * df, 0.5, 2.0 * (1.0 - p));
-    (df * (1.0 - x) / x).sqrt()
+    // y is small for large ν, and solved for directly (not as 1 − x), keeping its digits.
+    let y = beta_quantile(0.5, 0.5 * df, 2.0 * p - 1.0);
+    (df * y / (1.0 - y)).sqrt()
 }

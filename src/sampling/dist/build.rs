@@ -303,7 +303,10 @@ fn overflow(d: &Dist) -> Option<Problem> {
     Some(Problem::new(
         field,
         value,
-        format!("the distribution's mean or range overflows a 64-bit float (mean {}, P(1e-12) {lo}, P(1 − 1e-12) {hi})", d.mean()),
+        format!(
+            "the distribution's mean or range overflows a 64-bit float (mean {}, P(1e-12) {lo}, P(1 − 1e-12) {hi})",
+            d.mean()
+        ),
     ))
 }
 

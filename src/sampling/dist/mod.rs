@@ -25,8 +25,8 @@ mod params;
 mod tests;
 
 pub use beta::{SHAPE_MAX, SHAPE_MIN};
-pub use build::MIN_NORMAL_MASS;
 pub(crate) use beta::{beta_quantile, ibeta};
+pub use build::MIN_NORMAL_MASS;
 pub use params::DistParams;
 
 use crate::error::{Error, Result};
@@ -407,4 +407,3 @@ pub(crate) fn triangular_quantile(min: f64, mode: f64, max: f64, p: f64) -> f64 
     let fc = (mode - min) / r;
     if p < fc { min + (p * r * (mode - min)).sqrt() } else { max - ((1.0 - p) * r * (max - mode)).sqrt() }
 }
-
