@@ -76,25 +76,40 @@ fn the_corners_of_the_accepted_range_finish_and_are_monotone() {
     }
 }
 
-/// A scenario with the PERT shape that used to hang is refused by the CLI before running.
+/// Scenarios with the parameters that used to hang `run` (or take 20 s a trial) are
+/// refused by the CLI before running: exit code 2 and the rule.
 #[test]
-fn the_cli_refuses_a_pert_shape_of_1e12() {
+fn the_cli_refuses_shapes_that_used_to_hang() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/eastern-flank.toml")).unwrap();
     let from = r#"overhead_fraction = { dist = "pert", min = 0.05, mode = 0.10, max = 0.20 }"#;
     assert!(text.contains(from));
-    let bad = text
-        .replace(from, r#"overhead_fraction = { dist = "pert", min = 0.05, mode = 0.10, max = 0.20, shape = 1e12 }"#);
+    let cases = [
+        (
+            r#"overhead_fraction = { dist = "pert", min = 0.05, mode = 0.10, max = 0.20, shape = 1e12 }"#,
+            "  - costs.overhead_fraction.shape: 1000000000000 is invalid: must be > 0 and at most 1e6",
+        ),
+        (
+            r#"overhead_fraction = { dist = "beta", alpha = 1e12, beta = 1e12, min = 0.05, max = 0.2 }"#,
+            "  - costs.overhead_fraction.alpha: 1000000000000 is invalid: must lie in [0.001, 1e6]",
+        ),
+        (
+            r#"overhead_fraction = { dist = "beta", alpha = 1e-300, beta = 1e-300, min = 0.05, max = 0.2 }"#,
+            "  - costs.overhead_fraction.beta: 0.00000",
+        ),
+    ];
     let dir = std::env::temp_dir().join(format!("demine-hostile-numerics-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("shape.toml");
-    std::fs::write(&path, bad).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_demine"))
-        .args(["run", path.to_str().unwrap(), "--trials", "10"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_ne!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("overhead_fraction") && stderr.contains("must be > 0 and at most 1e6"), "{stderr}");
+    for (k, (to, want)) in cases.iter().enumerate() {
+        let path = dir.join(format!("shape{k}.toml"));
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_demine"))
+            .args(["run", path.to_str().unwrap(), "--trials", "10"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{to}: {stderr}");
+        assert!(stderr.contains(want), "{to}: {stderr}");
+    }
 }
 
 // ---------------------------------------------------------------- item 2: normal tails
