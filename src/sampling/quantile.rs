@@ -94,8 +94,15 @@ fn beta_table(alpha: f64, beta: f64) -> std::sync::Arc<[f64]> {
     {
         return Arc::clone(t);
     }
-    let t: Arc<[f64]> =
-        (0..=TABLE_CELLS).map(|k| super::dist::beta_quantile(alpha, beta, k as f64 / TABLE_CELLS as f64)).collect();
+    // In order of p, each cell's root starts from the previous one (a few Halley steps away).
+    let mut previous = None;
+    let t: Arc<[f64]> = (0..=TABLE_CELLS)
+        .map(|k| {
+            let q = super::dist::beta_quantile_near(alpha, beta, k as f64 / TABLE_CELLS as f64, previous);
+            previous = Some(q);
+            q
+        })
+        .collect();
     if let Ok(mut map) = cache.lock() {
         map.insert(key, Arc::clone(&t));
     }

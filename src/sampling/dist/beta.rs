@@ -172,6 +172,14 @@ fn continued_fraction(a: f64, b: f64, x: f64) -> f64 {
 /// evaluations whatever the shapes.
 #[must_use]
 pub fn beta_quantile(a: f64, b: f64, p: f64) -> f64 {
+    beta_quantile_near(a, b, p, None)
+}
+
+/// [`beta_quantile`] with Halley's first step taken from `guess` (a nearby
+/// quantile, as when filling a table in order) when it lies in (0, 1);
+/// the result is the same root, to the solver's tolerance.
+#[must_use]
+pub(crate) fn beta_quantile_near(a: f64, b: f64, p: f64, guess: Option<f64>) -> f64 {
     if p.is_nan() || a.is_nan() || b.is_nan() || a <= 0.0 || b <= 0.0 {
         return f64::NAN;
     }
@@ -184,17 +192,17 @@ pub fn beta_quantile(a: f64, b: f64, p: f64) -> f64 {
     let (q, upper) = if p <= 0.5 { (p, false) } else { (1.0 - p, true) };
     let root_below_half = if upper { q >= upper_half } else { q <= lower_half };
     if root_below_half {
-        root(a, b, q, upper)
+        root(a, b, q, upper, guess)
     } else {
         // 1 − x = y solves Beta(b, a) with the tails exchanged.
-        1.0 - root(b, a, q, !upper)
+        1.0 - root(b, a, q, !upper, guess.map(|g| 1.0 - g))
     }
 }
 
 /// The x in [0, ½] where the lower tail Iₓ(a, b) (or, if `upper`, the upper
 /// tail 1 − Iₓ(a, b)) equals `target`, the root being at most ½: the first
 /// double past the crossing when the CDF cannot resolve `target` more finely.
-fn root(a: f64, b: f64, target: f64, upper: bool) -> f64 {
+fn root(a: f64, b: f64, target: f64, upper: bool, guess: Option<f64>) -> f64 {
     let lnb = ln_beta(a, b);
     let p = if upper { 1.0 - target } else { target };
     // h(x) = lower − target, or target − upper: increasing, h(lo) < 0 ≤ h(hi).
@@ -203,7 +211,7 @@ fn root(a: f64, b: f64, target: f64, upper: bool) -> f64 {
         if upper { target - u } else { l - target }
     };
     let (mut lo, mut hi) = (0.0_f64, 0.5_f64);
-    let mut x = initial_guess(a, b, p, lnb);
+    let mut x = guess.filter(|g| *g > 0.0 && *g < 0.5).unwrap_or_else(|| initial_guess(a, b, p, lnb));
     for iter in 0..ROOT_MAX_ITER {
         if !(x > lo && x < hi) || iter >= HALLEY_ITER {
             x = bit_midpoint(lo, hi);

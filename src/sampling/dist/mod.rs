@@ -25,7 +25,7 @@ mod params;
 mod tests;
 
 pub use beta::{SHAPE_MAX, SHAPE_MIN};
-pub(crate) use beta::{beta_quantile, ibeta};
+pub(crate) use beta::{beta_quantile, beta_quantile_near, ibeta};
 pub use build::MIN_NORMAL_MASS;
 pub use params::DistParams;
 
