@@ -69,12 +69,14 @@ fn precision_and_output_names_are_validated() {
 
 #[test]
 fn failed_trials_are_counted_reported_and_excluded() {
-    // A lognormal productivity so wide that its low tail underflows to 0 m² a day:
-    // those trials need infinite team-days and fail.
+    // A productivity of 0 m² a day in 1 % of trials (a Positive quantity may touch 0):
+    // those trials need infinite team-days and fail. (A lognormal so wide that its low
+    // tail underflows to 0, median 200 and p95 1e200, is now refused: its mean and upper
+    // tail overflow.)
     let text = common::edit(
         common::FIXED,
         "productivity_m2_per_team_day = 200",
-        r#"productivity_m2_per_team_day = { dist = "lognormal", median = 200, p95 = 1e200 }"#,
+        r#"productivity_m2_per_team_day = { dist = "discrete", values = [0, 200], weights = [1, 99] }"#,
     );
     let s = Scenario::from_toml_str(&text).unwrap();
     let o = simulate(&s, &SimConfig::default().with_trials(4000).with_model(ModelLevel::Aggregate)).unwrap();

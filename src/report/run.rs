@@ -5,11 +5,13 @@ use super::{SCHEMA, human, thousands};
 use crate::error::{Error, Result};
 use crate::model::Scenario;
 use crate::simulate::{Outcome, OutputDef, Series, Unit};
-use crate::stats::summary::{PERCENTILES, Summary};
+use crate::stats::summary::{PERCENTILES, Summary, TOO_FEW_TRIALS};
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 
 /// A summary as a JSON object with its unit: mean, sd, se, min, max, p5 … p95, ci95, n.
+/// An interval that too few trials allow is `null`, and `ci95.note` then says
+/// "too few trials".
 #[must_use]
 pub fn summary_json(s: &Summary, unit: &str) -> Value {
     let mut m = Map::new();
@@ -20,11 +22,15 @@ pub fn summary_json(s: &Summary, unit: &str) -> Value {
     m.insert("min".into(), json!(s.min));
     m.insert("max".into(), json!(s.max));
     let mut ci = Map::new();
-    ci.insert("mean".into(), json!(s.mean_ci95));
+    let interval = |c: &[f64; 2]| if c[0].is_nan() || c[1].is_nan() { Value::Null } else { json!(c) };
+    ci.insert("mean".into(), interval(&s.mean_ci95));
     for (k, p) in PERCENTILES.iter().enumerate() {
         let key = format!("p{}", (p * 100.0).round() as u32);
         m.insert(key.clone(), json!(s.percentiles[k]));
-        ci.insert(key, json!(s.percentile_ci95[k]));
+        ci.insert(key, interval(&s.percentile_ci95[k]));
+    }
+    if ci.values().any(Value::is_null) {
+        ci.insert("note".into(), json!(format!("null: {TOO_FEW_TRIALS} for an exact 95 % interval")));
     }
     m.insert("ci95".into(), Value::Object(ci));
     m.insert("n".into(), json!(s.n));
@@ -121,7 +127,7 @@ pub fn repairs_text(repairs: &[crate::sampling::RepairedEntry]) -> String {
 pub fn to_table(o: &Outcome) -> String {
     let mut rows: Vec<[String; 8]> = Vec::new();
     let push = |rows: &mut Vec<[String; 8]>, name: String, d: &OutputDef, s: &Summary| {
-        let ci = s.percentile_ci(0.5).unwrap_or([f64::NAN; 2]);
+        let ci = s.percentile_ci(0.5);
         let unit = d.unit_kind();
         rows.push([
             name,
@@ -131,7 +137,7 @@ pub fn to_table(o: &Outcome) -> String {
             human(s.percentiles[3], unit),
             human(s.percentiles[5], unit),
             human(s.percentiles[7], unit),
-            format!("{} – {}", human(ci[0], unit), human(ci[1], unit)),
+            ci.map_or_else(|| TOO_FEW_TRIALS.to_string(), |c| format!("{} – {}", human(c[0], unit), human(c[1], unit))),
         ]);
     };
     for (d, s) in o.summaries().filter(|(d, _)| d.region.is_none()) {

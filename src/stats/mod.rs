@@ -3,12 +3,14 @@
 //! estimators and paired differences. Nothing here knows the engine;
 //! the `analysis` module applies these to runs.
 
+pub mod interval;
 pub mod paired;
 pub mod rank;
 pub mod regression;
 pub mod sobol;
 pub mod summary;
 
+pub use interval::{order_statistic_ranks, student_t_quantile};
 pub use paired::{PairedDifference, RatioEstimate};
 pub use rank::{pearson, ranks, spearman};
 pub use regression::standardized_regression;

@@ -12,7 +12,8 @@ pub struct PairedDifference {
     pub mean: f64,
     /// Standard error of that mean.
     pub se: f64,
-    /// 95 % confidence interval of the mean difference.
+    /// 95 % confidence interval of the mean difference (Student's t, n − 1
+    /// degrees of freedom; NaN for fewer than 2 pairs).
     pub ci95: [f64; 2],
     /// Median of b − a.
     pub p50: f64,
@@ -35,7 +36,7 @@ impl PairedDifference {
             n: d.len() as u64,
             mean: s.mean,
             se: s.se,
-            ci95: [s.mean - Z95 * s.se, s.mean + Z95 * s.se],
+            ci95: s.mean_ci95,
             p50: s.p50(),
             prob_lower: lower,
             prob_higher: higher,

@@ -2,11 +2,16 @@
 //!
 //! Percentiles use linear interpolation between order statistics (Hyndman &
 //! Fan 1996, type 7; numpy's and R's default). Their 95 % confidence intervals
-//! are distribution-free order-statistic intervals: ranks
-//! `n·p ∓ z·√(n·p·(1−p))` (normal approximation to the binomial), so they hold
-//! for any output distribution. For Latin hypercube and Sobol runs they are
-//! conservative (those samplers are more precise than the formulas assume).
+//! are exact distribution-free order-statistic intervals (ranks from the
+//! binomial distribution, see [`super::interval`]), so they cover at least
+//! 95 % for any continuous output; with too few trials for any such interval
+//! (P5 or P95 with fewer than 59 trials, P50 with fewer than 6) the interval is
+//! `[NaN, NaN]`, which reports show as "too few trials" (JSON `null`). The
+//! mean's interval uses Student's t with n − 1 degrees of freedom. For Latin
+//! hypercube and Sobol runs they are conservative (those samplers are more
+//! precise than the formulas assume).
 
+use super::interval::{order_statistic_ranks, student_t_quantile};
 use serde::Serialize;
 
 /// The percentiles reported for every output.
@@ -14,6 +19,12 @@ pub const PERCENTILES: [f64; 8] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.80, 0.90, 0.9
 
 /// z for a two-sided 95 % interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// The confidence level of every interval in a [`Summary`].
+pub const LEVEL: f64 = 0.95;
+
+/// What reports show for an interval that needs more trials than were run.
+pub const TOO_FEW_TRIALS: &str = "too few trials";
 
 /// Summary of one output over the trials.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -32,9 +43,10 @@ pub struct Summary {
     pub max: f64,
     /// P5, P10, P25, P50, P75, P80, P90, P95, in the order of [`PERCENTILES`].
     pub percentiles: [f64; 8],
-    /// 95 % CI of the mean (mean ± 1.96·se).
+    /// 95 % CI of the mean, mean ± t(0.975; n − 1)·se; `[NaN, NaN]` for n < 2.
     pub mean_ci95: [f64; 2],
-    /// 95 % order-statistic CIs of the percentiles, in the order of [`PERCENTILES`].
+    /// Exact 95 % order-statistic CIs of the percentiles, in the order of
+    /// [`PERCENTILES`]; `[NaN, NaN]` where too few trials allow none.
     pub percentile_ci95: [[f64; 2]; 8],
 }
 
@@ -73,8 +85,9 @@ impl Summary {
         let mut percentile_ci95 = [[0.0; 2]; 8];
         for (k, &p) in PERCENTILES.iter().enumerate() {
             percentiles[k] = quantile_sorted(v, p);
-            percentile_ci95[k] = quantile_ci_sorted(v, p, Z95);
+            percentile_ci95[k] = quantile_ci_sorted(v, p, LEVEL).unwrap_or([f64::NAN; 2]);
         }
+        let t = if n > 1 { student_t_quantile((n - 1) as f64, 0.5 + 0.5 * LEVEL) } else { f64::NAN };
         Summary {
             n: n as u64,
             mean,
@@ -83,7 +96,7 @@ impl Summary {
             min: v[0],
             max: v[n - 1],
             percentiles,
-            mean_ci95: [mean - Z95 * se, mean + Z95 * se],
+            mean_ci95: [mean - t * se, mean + t * se],
             percentile_ci95,
         }
     }
@@ -94,10 +107,15 @@ impl Summary {
         PERCENTILES.iter().position(|q| (q - p).abs() < 1e-12).map(|k| self.percentiles[k])
     }
 
-    /// The 95 % CI of a reported percentile.
+    /// The 95 % CI of a reported percentile; `None` when `p` is not one of
+    /// [`PERCENTILES`] or too few trials allow an interval.
     #[must_use]
     pub fn percentile_ci(&self, p: f64) -> Option<[f64; 2]> {
-        PERCENTILES.iter().position(|q| (q - p).abs() < 1e-12).map(|k| self.percentile_ci95[k])
+        PERCENTILES
+            .iter()
+            .position(|q| (q - p).abs() < 1e-12)
+            .map(|k| self.percentile_ci95[k])
+            .filter(|ci| !ci[0].is_nan())
     }
 
     /// P50.
@@ -132,25 +150,24 @@ pub fn quantile_sorted(v: &[f64], p: f64) -> f64 {
     v[lo] + (h - lo as f64) * (v[hi] - v[lo])
 }
 
-/// Distribution-free confidence interval of the `p` quantile from sorted values.
+/// Exact distribution-free confidence interval, at `level`, of the `p`
+/// quantile from sorted values: the order statistics at the ranks of
+/// [`order_statistic_ranks`]; `None` when there are too few values.
 #[must_use]
-pub fn quantile_ci_sorted(v: &[f64], p: f64, z: f64) -> [f64; 2] {
-    let n = v.len();
-    if n == 0 {
-        return [f64::NAN; 2];
-    }
-    let nf = n as f64;
-    let half = z * (nf * p * (1.0 - p)).sqrt();
-    let lo = (nf * p - half).floor().max(1.0).min(nf) as usize;
-    let hi = (nf * p + half).ceil().max(1.0).min(nf) as usize;
-    [v[lo - 1], v[hi - 1]]
+pub fn quantile_ci_sorted(v: &[f64], p: f64, level: f64) -> Option<[f64; 2]> {
+    let (l, u) = order_statistic_ranks(v.len() as u64, p, level)?;
+    // 1 ≤ l ≤ u ≤ n by construction.
+    Some([v[(l - 1) as usize], v[(u - 1) as usize]])
 }
 
-/// Relative half-width of the 95 % CI of the `p` quantile of sorted values.
+/// Relative half-width of the 95 % CI of the `p` quantile of sorted values
+/// (infinite when too few values allow an interval).
 #[must_use]
 pub fn relative_half_width(sorted: &[f64], p: f64) -> f64 {
     let q = quantile_sorted(sorted, p);
-    let [lo, hi] = quantile_ci_sorted(sorted, p, Z95);
+    let Some([lo, hi]) = quantile_ci_sorted(sorted, p, LEVEL) else {
+        return f64::INFINITY;
+    };
     let half = 0.5 * (hi - lo);
     if half == 0.0 { 0.0 } else { half / q.abs() }
 }

@@ -1,8 +1,13 @@
 //! Building a [`Dist`]: every kind's parameters validated (NaN-safe) and the
 //! derived values prepared once.
 
-use super::{Derived, Dist, DistParams, std_normal_cdf, std_normal_quantile};
+use super::{Derived, Dist, DistParams, P_EPS, SHAPE_MAX, SHAPE_MIN, std_normal_cdf, std_normal_quantile};
 use crate::error::{Error, Problem, Result};
+
+/// The least probability a normal's truncation interval may hold (about 37
+/// standard deviations out): tails are computed in complementary space, so
+/// anything a double can hold is sampled correctly.
+pub const MIN_NORMAL_MASS: f64 = 1e-300;
 
 impl Dist {
     /// Validates `params` and prepares the distribution.
@@ -20,8 +25,12 @@ impl Dist {
                 (c.lo, c.hi) = (*value, *value);
             }
             DistParams::Uniform { min, max } => {
-                if finite("min", *min, &mut p) & finite("max", *max, &mut p) && !(max > min) {
-                    p.push(Problem::new("max", *max, format!("must be > min ({min})")));
+                if finite("min", *min, &mut p) & finite("max", *max, &mut p) {
+                    if !(max > min) {
+                        p.push(Problem::new("max", *max, format!("must be > min ({min})")));
+                    } else {
+                        width_fits("max", *min, *max, &mut p);
+                    }
                 }
                 (c.lo, c.hi) = (*min, *max);
             }
@@ -32,10 +41,11 @@ impl Dist {
             DistParams::Pert { min, mode, max, shape } => {
                 let shape = shape.unwrap_or(4.0);
                 let ok = check_min_mode_max(*min, *mode, *max, &mut p);
-                if finite("shape", shape, &mut p) && !(shape > 0.0) {
-                    p.push(Problem::new("shape", shape, "must be > 0"));
+                let shape_ok = finite("shape", shape, &mut p) && shape > 0.0 && shape <= SHAPE_MAX;
+                if shape.is_finite() && !shape_ok {
+                    p.push(Problem::new("shape", shape, format!("must be > 0 and at most {SHAPE_MAX:e}")));
                 }
-                (c.alpha, c.beta) = if ok && shape > 0.0 {
+                (c.alpha, c.beta) = if ok && shape_ok {
                     let r = max - min;
                     (1.0 + shape * (mode - min) / r, 1.0 + shape * (max - mode) / r)
                 } else {
@@ -60,13 +70,22 @@ impl Dist {
                     if !(hi > lo) {
                         p.push(Problem::new("max", hi, format!("must be > min ({lo})")));
                     } else {
-                        c.p_lo = std_normal_cdf((lo - mean) / sd);
-                        c.p_hi = std_normal_cdf((hi - mean) / sd);
-                        if !(c.p_hi - c.p_lo > 1e-12) {
+                        let (a, b) = ((lo - mean) / sd, (hi - mean) / sd);
+                        // Far above the mean Φ rounds to 1: keep upper-tail probabilities there.
+                        c.upper_tail = a > 0.0;
+                        (c.p_lo, c.p_hi) = if c.upper_tail {
+                            (std_normal_cdf(-a), std_normal_cdf(-b))
+                        } else {
+                            (std_normal_cdf(a), std_normal_cdf(b))
+                        };
+                        if !(c.normal_mass() >= MIN_NORMAL_MASS) {
                             p.push(Problem::text(
                                 "min",
                                 format!("[{lo}, {hi}]"),
-                                format!("the truncation interval holds almost no probability of Normal({mean}, {sd})"),
+                                format!(
+                                    "the truncation interval holds almost no probability of Normal({mean}, {sd}) \
+                                     (below {MIN_NORMAL_MASS:e}; more than about 37 sd from the mean)"
+                                ),
                             ));
                         }
                     }
@@ -91,14 +110,14 @@ impl Dist {
             }
             DistParams::Beta { alpha, beta, min, max } => {
                 let (lo, hi) = (min.unwrap_or(0.0), max.unwrap_or(1.0));
-                if finite("alpha", *alpha, &mut p) && !(*alpha > 0.0) {
-                    p.push(Problem::new("alpha", *alpha, "must be > 0"));
-                }
-                if finite("beta", *beta, &mut p) && !(*beta > 0.0) {
-                    p.push(Problem::new("beta", *beta, "must be > 0"));
-                }
-                if finite("min", lo, &mut p) & finite("max", hi, &mut p) && !(hi > lo) {
-                    p.push(Problem::new("max", hi, format!("must be > min ({lo})")));
+                shape_in_range("alpha", *alpha, &mut p);
+                shape_in_range("beta", *beta, &mut p);
+                if finite("min", lo, &mut p) & finite("max", hi, &mut p) {
+                    if !(hi > lo) {
+                        p.push(Problem::new("max", hi, format!("must be > min ({lo})")));
+                    } else {
+                        width_fits("max", lo, hi, &mut p);
+                    }
                 }
                 (c.alpha, c.beta, c.lo, c.hi) = (*alpha, *beta, lo, hi);
             }
@@ -106,8 +125,14 @@ impl Dist {
                 discrete(values, weights, &mut c, &mut p);
             }
         }
+        if p.is_empty() {
+            let d = Dist { params, c };
+            if let Some(problem) = overflow(&d) {
+                return Err(Error::InvalidValue(problem));
+            }
+            return Ok(d);
+        }
         match p.len() {
-            0 => Ok(Dist { params, c }),
             1 => Err(Error::InvalidValue(p.swap_remove(0))),
             _ => Err(Error::InvalidScenario { source_name: "distribution".into(), problems: p }),
         }
@@ -124,7 +149,8 @@ impl Dist {
     /// Uniform on [min, max].
     ///
     /// # Errors
-    /// If a bound is not finite or `max <= min`.
+    /// If a bound is not finite, `max <= min`, or `max − min` overflows
+    /// (`uniform(-f64::MAX, f64::MAX)`).
     pub fn uniform(min: f64, max: f64) -> Result<Self> {
         Self::new(DistParams::Uniform { min, max })
     }
@@ -132,7 +158,8 @@ impl Dist {
     /// Triangular on [min, max] with its peak at `mode`.
     ///
     /// # Errors
-    /// If a parameter is not finite, `max <= min`, or `mode` is outside [min, max].
+    /// If a parameter is not finite, `max <= min`, `max − min` overflows, or
+    /// `mode` is outside [min, max].
     pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Self> {
         Self::new(DistParams::Triangular { min, mode, max })
     }
@@ -151,8 +178,12 @@ impl Dist {
 
     /// PERT with shape λ (λ = 4 is the classic PERT; larger λ concentrates near the mode).
     ///
+    /// λ lies in (0, [`SHAPE_MAX`]] = (0, 1e6]: the beta shapes are then at most
+    /// 1 + λ, where the quantile is computed with bounded work and full accuracy
+    /// (a PERT with λ = 1e6 is as good as fixed at its mode).
+    ///
     /// # Errors
-    /// As [`Dist::triangular`], and if `shape` is not finite and > 0.
+    /// As [`Dist::triangular`], and if `shape` is not finite, ≤ 0 or > 1e6.
     pub fn pert_with_shape(min: f64, mode: f64, max: f64, shape: f64) -> Result<Self> {
         Self::new(DistParams::Pert { min, mode, max, shape: Some(shape) })
     }
@@ -171,7 +202,9 @@ impl Dist {
     ///
     /// # Errors
     /// If `mean`/`sd` are not finite, `sd <= 0`, a bound is NaN, `max <= min`,
-    /// or the interval holds almost no probability (< 1e-12).
+    /// or the interval holds almost no probability (< [`MIN_NORMAL_MASS`],
+    /// about 37 standard deviations out). Tails are sampled in complementary
+    /// space, so a normal truncated to [μ + 20σ, ∞) is sampled correctly.
     pub fn truncated_normal(mean: f64, sd: f64, min: f64, max: f64) -> Result<Self> {
         let bound = |b: f64| if b.is_infinite() { None } else { Some(b) };
         Self::new(DistParams::Normal { mean, sd, min: bound(min), max: bound(max) })
@@ -210,8 +243,14 @@ impl Dist {
 
     /// Beta(alpha, beta) scaled to [min, max] (use 0 and 1 for the standard beta).
     ///
+    /// `alpha` and `beta` lie in [[`SHAPE_MIN`], [`SHAPE_MAX`]] = [0.001, 1e6]:
+    /// Beta(0.001, 0.001) is already a coin toss between the ends, and a beta
+    /// with α + β = 1e6 is as good as fixed; within that range the quantile
+    /// takes bounded work and is correct in probability.
+    ///
     /// # Errors
-    /// If `alpha` or `beta` is not > 0, or `max <= min`.
+    /// If `alpha` or `beta` is outside [0.001, 1e6], a bound is not finite,
+    /// `max <= min`, or `max − min` overflows.
     pub fn beta(alpha: f64, beta: f64, min: f64, max: f64) -> Result<Self> {
         Self::new(DistParams::Beta { alpha, beta, min: Some(min), max: Some(max) })
     }
@@ -224,6 +263,51 @@ impl Dist {
     pub fn discrete(values: &[f64], weights: &[f64]) -> Result<Self> {
         Self::new(DistParams::Discrete { values: values.to_vec(), weights: weights.to_vec() })
     }
+}
+
+/// Checks a beta shape against [`SHAPE_MIN`, `SHAPE_MAX`].
+fn shape_in_range(field: &str, v: f64, p: &mut Vec<Problem>) {
+    if finite(field, v, p) && !(SHAPE_MIN..=SHAPE_MAX).contains(&v) {
+        p.push(Problem::new(field, v, format!("must lie in [{SHAPE_MIN}, {SHAPE_MAX:e}]")));
+    }
+}
+
+/// Checks that `max − min` is a finite number (it overflows for bounds beyond ±f64::MAX/2).
+fn width_fits(field: &str, min: f64, max: f64, p: &mut Vec<Problem>) -> bool {
+    let fits = (max - min).is_finite();
+    if !fits {
+        p.push(Problem::new(field, max, format!("the width max − min ({max} − {min}) overflows a 64-bit float")));
+    }
+    fits
+}
+
+/// A problem when the mean or the extreme quantiles (at 1e-12 and 1 − 1e-12)
+/// of an otherwise valid distribution overflow, naming the parameter that sets the spread.
+fn overflow(d: &Dist) -> Option<Problem> {
+    let (lo, hi) = (d.quantile(P_EPS), d.quantile(1.0 - P_EPS));
+    if d.mean().is_finite() && lo.is_finite() && hi.is_finite() {
+        return None;
+    }
+    let (field, value) = match d.params() {
+        DistParams::Fixed { value } => ("value", *value),
+        DistParams::Uniform { max, .. }
+        | DistParams::Triangular { max, .. }
+        | DistParams::Pert { max, .. }
+        | DistParams::Beta { max: Some(max), .. } => ("max", *max),
+        DistParams::Normal { sd, .. } => ("sd", *sd),
+        DistParams::Lognormal { p90: Some(v), .. } => ("p90", *v),
+        DistParams::Lognormal { p95: Some(v), .. } => ("p95", *v),
+        DistParams::Lognormal { cv: Some(v), .. } => ("cv", *v),
+        _ => ("values", f64::NAN),
+    };
+    Some(Problem::new(
+        field,
+        value,
+        format!(
+            "the distribution's mean or range overflows a 64-bit float (mean {}, P(1e-12) {lo}, P(1 − 1e-12) {hi})",
+            d.mean()
+        ),
+    ))
 }
 
 fn finite(field: &str, v: f64, problems: &mut Vec<Problem>) -> bool {
@@ -242,6 +326,9 @@ fn check_min_mode_max(min: f64, mode: f64, max: f64, p: &mut Vec<Problem>) -> bo
     }
     if !(max > min) {
         p.push(Problem::new("max", max, format!("must be > min ({min})")));
+        return false;
+    }
+    if !width_fits("max", min, max, p) {
         return false;
     }
     if !(mode >= min && mode <= max) {
@@ -301,6 +388,9 @@ fn discrete(values: &[f64], weights: &[f64], c: &mut Derived, p: &mut Vec<Proble
     let total: f64 = weights.iter().sum();
     if p.is_empty() && !(total > 0.0) {
         p.push(Problem::new("weights", total, "must sum to more than 0"));
+    }
+    if p.is_empty() && !total.is_finite() {
+        p.push(Problem::new("weights", total, "must sum to a finite number (the sum overflows)"));
     }
     if !p.is_empty() {
         return;

@@ -18,15 +18,19 @@
 //! [`Distribution<f64>`](rand::distr::Distribution) (inverse transform) and
 //! statrs' [`ContinuousCDF`] (`cdf`, `sf`, `inverse_cdf`) with [`Min`]/[`Max`].
 
+mod beta;
 mod build;
 mod params;
 #[cfg(test)]
 mod tests;
 
+pub use beta::{SHAPE_MAX, SHAPE_MIN};
+pub(crate) use beta::{beta_quantile, beta_quantile_near, ibeta};
+pub use build::MIN_NORMAL_MASS;
 pub use params::DistParams;
 
 use crate::error::{Error, Result};
-use statrs::distribution::{Beta as StatrsBeta, ContinuousCDF};
+use statrs::distribution::ContinuousCDF;
 use statrs::function::erf::{erfc, erfc_inv};
 use statrs::statistics::{Max, Min};
 use std::f64::consts::SQRT_2;
@@ -48,6 +52,16 @@ pub const P_EPS: f64 = 1e-12;
 pub fn std_normal_quantile(p: f64) -> f64 {
     let p = clamp_p(p);
     -SQRT_2 * erfc_inv(2.0 * p)
+}
+
+/// Φ⁻¹(t) for t in (0, 1) without clamping, accurate for t down to the
+/// smallest normal double (statrs' `erfc_inv` keeps its relative accuracy in
+/// the tail); a truncated normal's mapped probabilities can be far below
+/// [`P_EPS`].
+#[must_use]
+#[inline]
+pub(crate) fn std_normal_quantile_unclamped(t: f64) -> f64 {
+    -SQRT_2 * erfc_inv(2.0 * t)
 }
 
 /// The standard normal CDF, Φ(x).
@@ -99,12 +113,23 @@ pub(super) struct Derived {
     /// Log-space location and scale (lognormal).
     mu: f64,
     sigma: f64,
-    /// Φ at the truncation bounds (normal).
+    /// Φ at the truncation bounds (normal), or, when `upper_tail`, the upper
+    /// tail probabilities 1 − Φ at the bounds (accurate far in the tail, where
+    /// Φ rounds to 1).
     p_lo: f64,
     p_hi: f64,
+    /// True when the truncation interval lies above the mean (normal).
+    upper_tail: bool,
     /// Values sorted ascending and their cumulative normalised weights, last = 1 (discrete).
     sorted: Vec<f64>,
     cum: Vec<f64>,
+}
+
+impl Derived {
+    /// The probability a normal's truncation interval holds under the untruncated normal.
+    fn normal_mass(&self) -> f64 {
+        if self.upper_tail { self.p_lo - self.p_hi } else { self.p_hi - self.p_lo }
+    }
 }
 
 impl Dist {
@@ -158,7 +183,7 @@ impl Dist {
                 };
                 let a = (c.lo - mean) / sd;
                 let b = (c.hi - mean) / sd;
-                mean + sd * (pdf(a) - pdf(b)) / (c.p_hi - c.p_lo)
+                mean + sd * (pdf(a) - pdf(b)) / c.normal_mass()
             }
             DistParams::Lognormal { .. } => (c.mu + 0.5 * c.sigma * c.sigma).exp(),
             DistParams::Beta { .. } => c.lo + (c.hi - c.lo) * c.alpha / (c.alpha + c.beta),
@@ -177,10 +202,12 @@ impl Dist {
     /// The quantile function (inverse CDF) at probability `p`.
     ///
     /// `p` is clamped into [1e-12, 1 − 1e-12], so the result is always finite;
-    /// NaN gives NaN. Closed forms for all kinds except beta and PERT, which use
-    /// statrs' inverse regularised incomplete beta (about 1 µs a call; the
-    /// simulation engine uses a precomputed table instead, see
-    /// [`crate::sampling::QuantileFn`]).
+    /// NaN gives NaN. Closed forms for all kinds except beta and PERT, which
+    /// solve Iₓ(α, β) = p with bounded work (at most 120 CDF evaluations,
+    /// monotone in `p`, correct in probability also for α < 1; the simulation
+    /// engine uses a precomputed table instead, see
+    /// [`crate::sampling::QuantileFn`]). A truncated normal above its mean works
+    /// with upper-tail probabilities, so tails 20 σ out are sampled correctly.
     #[must_use]
     pub fn quantile(&self, p: f64) -> f64 {
         if p.is_nan() {
@@ -196,8 +223,18 @@ impl Dist {
                 c.lo + (c.hi - c.lo) * beta_quantile(c.alpha, c.beta, p)
             }
             DistParams::Normal { mean, sd, .. } => {
-                let q = mean + sd * std_normal_quantile(c.p_lo + p * (c.p_hi - c.p_lo));
-                q.clamp(c.lo, c.hi)
+                // Lower-tail probabilities when the interval reaches below the mean,
+                // upper-tail ones when it lies above it: Φ(7) rounds to 1 − 1.3e-12.
+                let z = if c.upper_tail {
+                    // The upper tail left above the quantile, from the nearer end
+                    // (1 − p is exact for p > ½; p·mass would round away 1 − p).
+                    let mass = c.p_lo - c.p_hi;
+                    let t = if p > 0.5 { c.p_hi + (1.0 - p) * mass } else { c.p_lo - p * mass };
+                    -std_normal_quantile_unclamped(t)
+                } else {
+                    std_normal_quantile_unclamped(c.p_lo + p * (c.p_hi - c.p_lo))
+                };
+                (mean + sd * z).clamp(c.lo, c.hi)
             }
             DistParams::Lognormal { .. } => (c.mu + c.sigma * std_normal_quantile(p)).exp(),
             DistParams::Discrete { .. } => {
@@ -207,10 +244,15 @@ impl Dist {
         }
     }
 
-    /// The cumulative distribution function at `x`.
+    /// The cumulative distribution function at `x`: 0 below the support, 1 at
+    /// and above its upper end, in [0, 1] everywhere (also at a mode on a
+    /// bound); NaN for NaN.
     #[must_use]
     pub fn cdf(&self, x: f64) -> f64 {
         let c = &self.c;
+        if x.is_nan() {
+            return f64::NAN;
+        }
         if x < c.lo {
             return 0.0;
         }
@@ -221,17 +263,22 @@ impl Dist {
             DistParams::Fixed { .. } => 1.0,
             DistParams::Uniform { min, max } => (x - min) / (max - min),
             DistParams::Triangular { min, mode, max } => {
-                if x <= *mode {
+                // Strictly below the mode, so a mode at min (0/0 there) takes the right branch.
+                if x < *mode {
                     (x - min).powi(2) / ((max - min) * (mode - min))
                 } else {
                     1.0 - (max - x).powi(2) / ((max - min) * (max - mode))
                 }
             }
-            DistParams::Pert { .. } | DistParams::Beta { .. } => match StatrsBeta::new(c.alpha, c.beta) {
-                Ok(b) => b.cdf((x - c.lo) / (c.hi - c.lo)),
-                Err(_) => f64::NAN,
-            },
-            DistParams::Normal { mean, sd, .. } => (std_normal_cdf((x - mean) / sd) - c.p_lo) / (c.p_hi - c.p_lo),
+            DistParams::Pert { .. } | DistParams::Beta { .. } => ibeta(c.alpha, c.beta, (x - c.lo) / (c.hi - c.lo)),
+            DistParams::Normal { mean, sd, .. } => {
+                let z = (x - mean) / sd;
+                if c.upper_tail {
+                    (c.p_lo - std_normal_cdf(-z)) / c.normal_mass()
+                } else {
+                    (std_normal_cdf(z) - c.p_lo) / c.normal_mass()
+                }
+            }
             DistParams::Lognormal { .. } => std_normal_cdf((x.ln() - c.mu) / c.sigma),
             DistParams::Discrete { .. } => {
                 let i = c.sorted.partition_point(|v| *v <= x);
@@ -359,14 +406,4 @@ pub(crate) fn triangular_quantile(min: f64, mode: f64, max: f64, p: f64) -> f64 
     let r = max - min;
     let fc = (mode - min) / r;
     if p < fc { min + (p * r * (mode - min)).sqrt() } else { max - ((1.0 - p) * r * (max - mode)).sqrt() }
-}
-
-/// The standard beta quantile from statrs, with p already clamped into (0, 1).
-#[must_use]
-pub(crate) fn beta_quantile(alpha: f64, beta: f64, p: f64) -> f64 {
-    match StatrsBeta::new(alpha, beta) {
-        Ok(b) => b.inverse_cdf(clamp_p(p)),
-        // Parameters were validated at construction; keep the "never panics" promise anyway.
-        Err(_) => f64::NAN,
-    }
 }

@@ -27,12 +27,12 @@ fn constructors_name_the_broken_rule() {
     assert_eq!(err(Dist::uniform(2.0, 1.0)), "max: 1 is invalid: must be > min (2)");
     assert_eq!(err(Dist::pert(0.6, 1.2, 0.95)), "mode: 1.2 is invalid: must lie in [min, max] = [0.6, 0.95]");
     assert_eq!(err(Dist::triangular(5.0, 4.0, 1.0)), "max: 1 is invalid: must be > min (5)");
-    assert_eq!(err(Dist::pert_with_shape(0.0, 0.5, 1.0, 0.0)), "shape: 0 is invalid: must be > 0");
+    assert_eq!(err(Dist::pert_with_shape(0.0, 0.5, 1.0, 0.0)), "shape: 0 is invalid: must be > 0 and at most 1e6");
     assert_eq!(err(Dist::normal(0.0, -1.0)), "sd: -1 is invalid: must be > 0");
     assert_eq!(err(Dist::lognormal_median_p90(-1.0, 3.0)), "median: -1 is invalid: must be > 0");
     assert_eq!(err(Dist::lognormal_median_p90(2.0, 1.0)), "p90: 1 is invalid: must be > median (2)");
     assert_eq!(err(Dist::lognormal_mean_cv(1.0, 0.0)), "cv: 0 is invalid: must be > 0");
-    assert_eq!(err(Dist::beta(0.0, 1.0, 0.0, 1.0)), "alpha: 0 is invalid: must be > 0");
+    assert_eq!(err(Dist::beta(0.0, 1.0, 0.0, 1.0)), "alpha: 0 is invalid: must lie in [0.001, 1e6]");
     assert_eq!(err(Dist::discrete(&[1.0], &[-1.0])), "weights[0]: -1 is invalid: must be >= 0");
     assert_eq!(
         err(Dist::discrete(&[1.0, 2.0], &[1.0])),
