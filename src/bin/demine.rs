@@ -49,7 +49,7 @@ struct RunArgs {
     /// Work order: as_given, casualty_risk, value_per_cost, smallest_first.
     #[arg(long)]
     priority: Option<Priority>,
-    /// Memory limit for kept samples, GiB.
+    /// Memory limit of a run (sites and kept samples), GiB.
     #[arg(long, default_value_t = 8.0)]
     max_memory_gb: f64,
     /// Output format.
@@ -251,6 +251,9 @@ fn run(cli: Cli) -> Result<Out, Error> {
                     (c.outcome, Some((text, json)))
                 }
                 None => {
+                    if std::env::var_os(PEAK_ENV).is_some() {
+                        let _ = ESTIMATE.set(demine::simulate::memory_estimate(&s, &config));
+                    }
                     let progress = Progress::new(config.trials);
                     (demine::simulate_with_progress(&s, &config, Some(&|d, t| progress.update(d, t)))?, None)
                 }
@@ -384,6 +387,11 @@ fn run(cli: Cli) -> Result<Out, Error> {
     })
 }
 
+/// Set (to anything) to print the run's memory estimate and its measured peak on stderr at exit.
+const PEAK_ENV: &str = "DEMINE_REPORT_PEAK_MEMORY";
+/// The estimate of the run, when asked for.
+static ESTIMATE: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let printed = run(cli).and_then(|out| {
@@ -393,6 +401,11 @@ fn main() -> ExitCode {
         };
         std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| Error::Output(e.to_string()))
     });
+    if std::env::var_os(PEAK_ENV).is_some() {
+        let (est, peak) = (ESTIMATE.get(), demine::simulate::peak_memory_bytes());
+        let show = |v: Option<&u64>| v.map_or("unknown".to_string(), u64::to_string);
+        let _ = writeln!(std::io::stderr(), "memory: estimate {} bytes, peak {} bytes", show(est), show(peak.as_ref()));
+    }
     match printed {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

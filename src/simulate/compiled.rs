@@ -7,9 +7,9 @@
 use super::columns::{Cols, outputs_for};
 use super::config::{ModelLevel, SimConfig};
 use super::outputs::OutputDef;
-use super::series::YearValues;
+use super::memory::Footprint;
 use super::trial;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{LandUse, Priority, Scenario, SiteSource, Stages};
 use crate::sampling::stream::{GOLDEN, mix64, name_key, unit_open};
 use crate::sampling::{Correlation, Dist, QuantileFn, Sampler};
@@ -79,6 +79,8 @@ pub(crate) struct Compiled<'s> {
     /// True when money caps or buys the teams (funding, or a group's budget): then the money of a
     /// pool whose work is done goes to the pools still working, and the site schedule runs twice.
     pub reallocates: bool,
+    /// What the run's memory depends on.
+    pub footprint: Footprint,
 }
 
 impl SiteArrays {
@@ -97,7 +99,41 @@ impl SiteArrays {
 }
 
 impl<'s> Compiled<'s> {
-    pub(crate) fn new(s: &'s Scenario, config: &SimConfig) -> Result<Self> {
+    /// Compiles `scenario` for a run; `planned_trials` (0 when unknown) are
+    /// checked against the memory limit with the sites before they are built.
+    ///
+    /// # Errors
+    /// [`Error::OutOfMemory`] when the sites alone exceed the memory limit;
+    /// [`Error::TooManyTrials`] when the planned trials do not fit with them;
+    /// set-up errors (a synthetic inventory's parameters).
+    pub(crate) fn new(s: &'s Scenario, config: &SimConfig, planned_trials: u64) -> Result<Self> {
+        let mut c = Self::prepare(s, config);
+        let limit = config.memory_limit_bytes;
+        if c.footprint.fixed().max(c.footprint.building()) > u128::from(limit) {
+            let what = match s.sites().map(|sm| &sm.source) {
+                Some(SiteSource::Inventory(inv)) => format!("sites.inventory: {} sites", inv.sites.len()),
+                _ => format!("sites: {} sites", c.footprint.sites),
+            };
+            let bytes = c.footprint.fixed().max(c.footprint.building());
+            return Err(Error::OutOfMemory { what, bytes, limit_bytes: Some(u128::from(limit)) });
+        }
+        let needed = c.footprint.total(planned_trials);
+        if needed > u128::from(limit) {
+            return Err(Error::TooManyTrials {
+                requested: planned_trials,
+                max: c.footprint.max_trials(limit),
+                needed_bytes: needed,
+                limit_bytes: u128::from(limit),
+            });
+        }
+        if let (ModelLevel::Sites, Some(sm)) = (c.level, s.sites()) {
+            c.sites = Some(c.build_sites(sm, config)?);
+        }
+        Ok(c)
+    }
+
+    /// Everything but the site arrays (their count is in the footprint).
+    pub(crate) fn prepare(s: &'s Scenario, config: &SimConfig) -> Self {
         let level = match config.model {
             Some(m) => m,
             None if s.sites().is_some() => ModelLevel::Sites,
@@ -131,11 +167,16 @@ impl<'s> Compiled<'s> {
                 .any(|st| st.arrives_year.is_some() || matches!(st.area, crate::model::StratumArea::Added { .. })),
             reallocates: s.funding().is_some()
                 || s.capacity().is_some_and(|c| c.groups.iter().any(|g| g.budget_per_year.is_some())),
+            footprint: Footprint::new(0, 0, 0, 0, false, 1),
         };
-        if let (ModelLevel::Sites, Some(sm)) = (level, s.sites()) {
-            c.sites = Some(c.build_sites(sm, config)?);
-        }
-        Ok(c)
+        let n_sites = match (level, s.sites()) {
+            (ModelLevel::Sites, Some(sm)) => site_count(s, &sm.source),
+            _ => 0,
+        };
+        let threads = config.threads.unwrap_or_else(rayon::current_num_threads);
+        c.footprint =
+            Footprint::new(c.cols.n, c.quantiles.len(), series_len, n_sites, s.capacity().is_some() && n_sites > 0, threads);
+        c
     }
 
     /// Expected cost per km² of suspected area of a stratum, at mean inputs (for
@@ -201,7 +242,10 @@ impl<'s> Compiled<'s> {
             .collect();
         // Work order.
         let priority = config.priority.or(s.capacity().map(|c| c.priority)).unwrap_or(Priority::AsGiven);
-        let mut order: Vec<u32> = (0..n as u32).collect();
+        let n32 = u32::try_from(n).map_err(|_| {
+            Error::invalid("sites", n as f64, format!("a run holds at most {} sites", u32::MAX))
+        })?;
+        let mut order: Vec<u32> = (0..n32).collect();
         match priority {
             Priority::AsGiven => order.sort_by(|&a, &b| priority_col[a as usize].total_cmp(&priority_col[b as usize])),
             Priority::CasualtyRisk => order.sort_by(|&a, &b| exposure[b as usize].total_cmp(&exposure[a as usize])),
@@ -282,10 +326,9 @@ impl<'s> Compiled<'s> {
         })
     }
 
-    /// Bytes kept per trial (outputs twice while assembling, inputs, series).
+    /// Bytes per trial (outputs, inputs and series kept, and what the summaries copy).
     pub(crate) fn bytes_per_trial(&self) -> u64 {
-        let year = std::mem::size_of::<YearValues>() as u64;
-        (self.cols.n as u64) * 16 + (self.quantiles.len() as u64) * 8 + (self.series_len as u64) * year + 16
+        self.footprint.per_trial
     }
 }
 
@@ -305,6 +348,19 @@ struct Rows {
 }
 
 impl Rows {
+    /// Reserves room for `n` more rows (synthetic: no ids, no status).
+    fn reserve(&mut self, n: usize) -> Result<()> {
+        let fail = |_| oom("sites", n as u128 * 56);
+        self.weight.try_reserve_exact(n).map_err(fail)?;
+        self.stratum.try_reserve_exact(n).map_err(fail)?;
+        self.key.try_reserve_exact(n).map_err(fail)?;
+        self.agricultural.try_reserve_exact(n).map_err(fail)?;
+        self.population.try_reserve_exact(n).map_err(fail)?;
+        self.area_expected_km2.try_reserve_exact(n).map_err(fail)?;
+        self.priority_col.try_reserve_exact(n).map_err(fail)?;
+        self.region_of.try_reserve_exact(n).map_err(fail)
+    }
+
     /// An inventory's rows: weights are shares of their stratum's area.
     fn inventory(inv: &crate::model::Inventory) -> Rows {
         let mut r = Rows { confirmed: Some(Vec::with_capacity(inv.sites.len())), ..Rows::default() };
@@ -330,6 +386,8 @@ impl Rows {
         let (size_cv, population_cv) = (source.size_cv(), source.population_cv());
         let mean_area: Vec<f64> = s.strata().iter().map(|st| s.mean_area_km2(st.area)).collect();
         let counts = split_count(count, &mean_area, s.strata().iter().map(|st| st.site_count).collect());
+        let total = usize::try_from(counts.iter().fold(0u64, |a, &b| a.saturating_add(b)))
+            .map_err(|_| oom("sites", u128::from(count) * 56))?;
         let size = if size_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, size_cv)?) } else { None };
         let noise = if population_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, population_cv)?) } else { None };
         let regions = s.regions();
@@ -351,7 +409,7 @@ impl Rows {
                     1.0
                 };
                 synthetic_stratum(
-                    counts[si],
+                    usize::try_from(counts[si]).map_err(|_| oom("sites", u128::from(counts[si]) * 40))?,
                     name_key(&st.path),
                     gen_key,
                     size.as_ref(),
@@ -361,8 +419,9 @@ impl Rows {
                     mean_area[si],
                 )
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let mut r = Rows::default();
+        r.reserve(total)?;
         for (si, (st, g)) in s.strata().iter().zip(per_stratum).enumerate() {
             let n = g.weight.len();
             r.priority_col.extend((0..n).map(|j| (r.weight.len() + j + 1) as f64));
@@ -392,7 +451,7 @@ struct SyntheticStratum {
 /// region density × lognormal noise × expected area.
 #[allow(clippy::too_many_arguments)]
 fn synthetic_stratum(
-    n: u64,
+    n: usize,
     skey: u64,
     gen_key: u64,
     size: Option<&Dist>,
@@ -400,16 +459,21 @@ fn synthetic_stratum(
     agricultural_share: f64,
     density: f64,
     mean_area_km2: f64,
-) -> SyntheticStratum {
-    let cap = n as usize;
+) -> Result<SyntheticStratum> {
     let mut g = SyntheticStratum {
-        weight: Vec::with_capacity(cap),
-        key: Vec::with_capacity(cap),
-        agricultural: Vec::with_capacity(cap),
-        population: Vec::with_capacity(cap),
-        area_km2: Vec::with_capacity(cap),
+        weight: Vec::new(),
+        key: Vec::new(),
+        agricultural: Vec::new(),
+        population: Vec::new(),
+        area_km2: Vec::new(),
     };
-    for j in 0..n {
+    let fail = |_| oom("sites", n as u128 * 40);
+    g.weight.try_reserve_exact(n).map_err(fail)?;
+    g.key.try_reserve_exact(n).map_err(fail)?;
+    g.agricultural.try_reserve_exact(n).map_err(fail)?;
+    g.population.try_reserve_exact(n).map_err(fail)?;
+    g.area_km2.try_reserve_exact(n).map_err(fail)?;
+    for j in 0..n as u64 {
         let h = mix64(gen_key ^ skey ^ j.wrapping_mul(GOLDEN));
         g.weight.push(size.map_or(1.0, |d| d.quantile(unit_open(h))));
         g.key.push(mix64(skey ^ (j + 1).wrapping_mul(GOLDEN)));
@@ -425,34 +489,59 @@ fn synthetic_stratum(
         // population held as density × area so the same formula serves inventories
         *p *= area;
     }
-    g
+    Ok(g)
+}
+
+/// An allocation of `bytes` for `what` that failed.
+fn oom(what: &str, bytes: u128) -> Error {
+    Error::OutOfMemory { what: what.to_string(), bytes, limit_bytes: None }
+}
+
+/// The number of sites a run builds from `source` (saturating: an absurd count is refused by the memory check).
+pub(crate) fn site_count(s: &Scenario, source: &SiteSource) -> u64 {
+    match source {
+        SiteSource::Inventory(inv) => inv.sites.len() as u64,
+        SiteSource::Synthetic { count, .. } => {
+            let mean_area: Vec<f64> = s.strata().iter().map(|st| s.mean_area_km2(st.area)).collect();
+            split_count(*count, &mean_area, s.strata().iter().map(|st| st.site_count).collect())
+                .iter()
+                .fold(0, |a: u64, &b| a.saturating_add(b))
+        }
+    }
 }
 
 /// Splits `total` sites between strata in proportion to expected area (largest
 /// remainders; at least one site per stratum with area); explicit counts win.
+/// Areas are taken relative to the largest, so any finite areas (even 1e308
+/// km², whose sum overflows) split exactly; a non-finite or negative area counts as 0.
 fn split_count(total: u64, area: &[f64], explicit: Vec<Option<u64>>) -> Vec<u64> {
-    let fixed: u64 = explicit.iter().flatten().sum();
+    let fixed: u64 = explicit.iter().flatten().fold(0, |a: u64, &b| a.saturating_add(b));
     let free = total.saturating_sub(fixed);
-    let free_area: f64 = area.iter().zip(&explicit).filter(|(_, e)| e.is_none()).map(|(a, _)| a).sum();
+    let usable = |a: f64| if a.is_finite() && a > 0.0 { a } else { 0.0 };
+    let largest = area.iter().map(|&a| usable(a)).fold(0.0, f64::max);
+    let rel = |a: f64| if largest > 0.0 { usable(a) / largest } else { 0.0 };
+    let free_area: f64 = area.iter().zip(&explicit).filter(|(_, e)| e.is_none()).map(|(a, _)| rel(*a)).sum();
     let mut counts = vec![0u64; area.len()];
     let mut rema = Vec::new();
-    let mut given = 0;
+    let mut given: u64 = 0;
     for (i, (a, e)) in area.iter().zip(&explicit).enumerate() {
         if let Some(n) = e {
             counts[i] = *n;
             continue;
         }
-        let exact = if free_area > 0.0 { free as f64 * a / free_area } else { 0.0 };
+        // A share in [0, 1] of `free`: never above it, so the conversion cannot saturate.
+        let exact = if free_area > 0.0 { (free as f64 * (rel(*a) / free_area)).min(free as f64) } else { 0.0 };
         counts[i] = exact.floor() as u64;
-        given += counts[i];
+        given = given.saturating_add(counts[i]);
         rema.push((exact - exact.floor(), i));
     }
     rema.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (_, i) in rema.iter().take(free.saturating_sub(given) as usize) {
+    let left = usize::try_from(free.saturating_sub(given)).unwrap_or(usize::MAX);
+    for (_, i) in rema.iter().take(left) {
         counts[*i] += 1;
     }
     for (i, c) in counts.iter_mut().enumerate() {
-        if *c == 0 && area[i] > 0.0 {
+        if *c == 0 && usable(area[i]) > 0.0 {
             *c = 1;
         }
     }
@@ -473,5 +562,11 @@ mod tests {
         assert_eq!(c, vec![3, 7]);
         let c = split_count(2, &[1.0, 1000.0, 0.0], vec![None, None, None]);
         assert_eq!(c, vec![1, 2, 0]);
+        // Areas whose sum overflows still split by their ratio.
+        let c = split_count(1000, &[1e308, 1e308, f64::MAX], vec![None, None, None]);
+        assert_eq!(c.iter().sum::<u64>(), 1000, "{c:?}");
+        assert!(c.iter().all(|&n| n <= 1000), "{c:?}");
+        let c = split_count(10, &[f64::INFINITY, f64::NAN, 1.0], vec![None, None, Some(u64::MAX)]);
+        assert_eq!(c, vec![0, 0, u64::MAX]);
     }
 }

@@ -18,6 +18,7 @@
 pub(crate) mod columns;
 pub(crate) mod compiled;
 pub mod config;
+mod memory;
 pub(crate) mod engine;
 mod outcome;
 pub mod outputs;
@@ -47,6 +48,14 @@ pub fn plan_at_means(scenario: &Scenario, years: usize) -> Result<Vec<Vec<crate:
     trial::economics::plan_at_means(scenario, years)
 }
 
+/// Runs `f` on `pool`, or on rayon's global pool.
+fn install<T: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> T + Send) -> T {
+    match pool {
+        Some(p) => p.install(f),
+        None => f(),
+    }
+}
+
 /// The most worker threads a run may ask for (each is an OS thread).
 pub const MAX_THREADS: usize = 1024;
 
@@ -57,8 +66,10 @@ pub const MAX_THREADS: usize = 1024;
 ///
 /// # Errors
 /// [`Error::InvalidValue`] for zero trials or zero threads;
-/// [`Error::TooManyTrials`] when the kept samples would not fit in
-/// `config.memory_limit_bytes` (checked before anything is allocated).
+/// [`Error::TooManyTrials`] when the run's estimated memory ([`memory_estimate`])
+/// would not fit in `config.memory_limit_bytes` (checked before anything big
+/// is allocated, sites included); [`Error::OutOfMemory`] when the sites alone
+/// do not fit, or an allocation fails.
 ///
 /// # Example
 /// ```
@@ -85,10 +96,40 @@ pub fn simulate_with_progress(
     if config.trials == 0 {
         return Err(Error::invalid("trials", 0.0, "must be >= 1"));
     }
-    let mut run = Run::new(scenario, config)?;
-    run.ensure_room(config.trials)?;
+    // The trials are checked against the memory limit with the sites, before the sites are built.
+    let mut run = Run::planned(scenario, config, config.trials)?;
     run.add_trials(config.trials, progress)?;
     Ok(run.finish())
+}
+
+/// The estimated peak memory, in bytes, of [`simulate`] with `config`
+/// (`config.trials` trials): the program, the sites while they are built or
+/// kept, every trial's outputs, inputs and yearly series, and what the
+/// summaries copy. Nothing is built; this is the figure checked against
+/// `config.memory_limit_bytes`. Setting `DEMINE_REPORT_PEAK_MEMORY=1` makes
+/// `demine run` print it and the measured peak on stderr.
+///
+/// ```
+/// let s = demine::io::load_scenario("ukraine-2024")?;
+/// let config = demine::SimConfig::default().with_trials(100_000).with_model(demine::ModelLevel::Aggregate);
+/// let bytes = demine::simulate::memory_estimate(&s, &config);
+/// assert!(bytes > 100_000 * 8 && bytes < 1 << 30);
+/// # Ok::<(), demine::Error>(())
+/// ```
+#[must_use]
+pub fn memory_estimate(scenario: &Scenario, config: &SimConfig) -> u64 {
+    let c = Compiled::prepare(scenario, config);
+    u64::try_from(c.footprint.total(config.trials)).unwrap_or(u64::MAX)
+}
+
+/// The peak resident memory of this process so far, in bytes (`VmHWM` of
+/// `/proc/self/status`); `None` where that file does not exist (not Linux).
+#[must_use]
+pub fn peak_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
+    kib.checked_mul(1024)
 }
 
 /// A run in progress: create it, add trials in rounds (each round one sample
@@ -116,6 +157,11 @@ impl<'s> Run<'s> {
     /// [`Error::InvalidValue`] for zero threads or more than [`MAX_THREADS`];
     /// set-up errors (a synthetic inventory's parameters).
     pub fn new(scenario: &'s Scenario, config: &SimConfig) -> Result<Self> {
+        Self::planned(scenario, config, 0)
+    }
+
+    /// [`Run::new`] for `trials` trials, checked against the memory limit before the sites are built.
+    fn planned(scenario: &'s Scenario, config: &SimConfig, trials: u64) -> Result<Self> {
         let pool = match config.threads {
             None => None,
             Some(0) => return Err(Error::invalid("threads", 0.0, "must be >= 1")),
@@ -129,7 +175,7 @@ impl<'s> Run<'s> {
                     .map_err(|e| Error::Output(format!("cannot start {n} threads: {e}")))?,
             ),
         };
-        let c = Compiled::new(scenario, config)?;
+        let c = Compiled::new(scenario, config, trials)?;
         let b = Builder::new(&c, 0);
         Ok(Run { c, b, pool, memory_limit: config.memory_limit_bytes })
     }
@@ -153,43 +199,41 @@ impl<'s> Run<'s> {
         self.b.trials()
     }
 
-    /// Bytes kept per trial (outputs, inputs, yearly series).
+    /// Bytes per trial (outputs, inputs and yearly series kept, and what the summaries copy).
     #[must_use]
     pub fn bytes_per_trial(&self) -> u64 {
         self.c.bytes_per_trial()
     }
 
-    /// The most trials the memory limit allows in all.
+    /// The most trials the memory limit allows in all (with the sites).
     #[must_use]
     pub fn max_trials(&self) -> u64 {
-        self.memory_limit / self.c.bytes_per_trial().max(1)
+        self.c.footprint.max_trials(self.memory_limit)
+    }
+
+    /// The estimated peak memory, in bytes, of this run with `trials` trials in all.
+    #[must_use]
+    pub fn estimated_bytes(&self, trials: u64) -> u128 {
+        self.c.footprint.total(trials)
     }
 
     /// Errs unless `more` trials still fit in the memory limit (check before
     /// building a large design).
     ///
     /// # Errors
-    /// [`Error::TooManyTrials`] with the estimate and the limit.
+    /// [`Error::TooManyTrials`] with the estimate (sites included) and the limit.
     pub fn ensure_room(&self, more: u64) -> Result<()> {
         let total = self.trials().saturating_add(more);
-        let per = u128::from(self.c.bytes_per_trial());
-        let needed = per * u128::from(total);
+        let needed = self.c.footprint.total(total);
         if needed > u128::from(self.memory_limit) {
             return Err(Error::TooManyTrials {
                 requested: total,
-                max: (u128::from(self.memory_limit) / per.max(1)) as u64,
+                max: self.max_trials(),
                 needed_bytes: needed,
                 limit_bytes: u128::from(self.memory_limit),
             });
         }
         Ok(())
-    }
-
-    fn install<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
-        match &self.pool {
-            Some(p) => p.install(f),
-            None => f(),
-        }
     }
 
     /// Adds the next `n` trials, sampled by the run's sampler as one design;
@@ -208,10 +252,10 @@ impl<'s> Run<'s> {
             correlation: c.correlation,
             seed: c.seed,
         };
-        self.b.reserve(&self.c, n);
         let c = &self.c;
-        let chunks = self.install(|| engine::run(c, &provider, start..start + n, progress));
-        self.b.append(chunks);
+        let batches = self.b.grow(c, n, engine::batch_size(c))?;
+        let acc = install(self.pool.as_ref(), || engine::run(c, &provider, batches, progress));
+        self.b.commit(n, acc);
         Ok(())
     }
 
@@ -235,11 +279,11 @@ impl<'s> Run<'s> {
             )));
         }
         self.ensure_room(n as u64)?;
-        let provider = GivenInputs { rows, k, keys: site_keys };
-        self.b.reserve(&self.c, n as u64);
+        let provider = GivenInputs { rows, k, keys: site_keys, first: self.trials() };
         let c = &self.c;
-        let chunks = self.install(|| engine::run(c, &provider, 0..n as u64, None));
-        self.b.append(chunks);
+        let batches = self.b.grow(c, n as u64, engine::batch_size(c))?;
+        let acc = install(self.pool.as_ref(), || engine::run(c, &provider, batches, None));
+        self.b.commit(n as u64, acc);
         Ok(())
     }
 
