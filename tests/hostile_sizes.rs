@@ -212,10 +212,8 @@ fn room_checks_never_overflow() {
 fn an_allocation_that_fails_is_an_error_with_its_size() {
     // No limit, so the estimate passes; 2^50 trials' columns (8 PiB each) cannot be allocated.
     let s = Scenario::from_toml_str(FIXED).unwrap();
-    let config = SimConfig::default()
-        .with_trials(1 << 50)
-        .with_model(ModelLevel::Aggregate)
-        .with_memory_limit_bytes(u64::MAX);
+    let config =
+        SimConfig::default().with_trials(1 << 50).with_model(ModelLevel::Aggregate).with_memory_limit_bytes(u64::MAX);
     match simulate(&s, &config) {
         Err(e @ Error::OutOfMemory { .. }) => {
             let msg = e.to_string();

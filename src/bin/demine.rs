@@ -251,9 +251,6 @@ fn run(cli: Cli) -> Result<Out, Error> {
                     (c.outcome, Some((text, json)))
                 }
                 None => {
-                    if std::env::var_os(PEAK_ENV).is_some() {
-                        let _ = ESTIMATE.set(demine::simulate::memory_estimate(&s, &config));
-                    }
                     let progress = Progress::new(config.trials);
                     (demine::simulate_with_progress(&s, &config, Some(&|d, t| progress.update(d, t)))?, None)
                 }
@@ -387,13 +384,32 @@ fn run(cli: Cli) -> Result<Out, Error> {
     })
 }
 
-/// Set (to anything) to print the run's memory estimate and its measured peak on stderr at exit.
+/// Set (to anything) to make `demine run` print its memory estimate and measured peak on stderr at exit.
 const PEAK_ENV: &str = "DEMINE_REPORT_PEAK_MEMORY";
-/// The estimate of the run, when asked for.
-static ESTIMATE: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+
+/// The scenario and settings of a `run` (without `--precision`) whose peak memory is to be reported.
+fn peak_request(cli: &Cli) -> Option<(String, Result<SimConfig, Error>)> {
+    std::env::var_os(PEAK_ENV)?;
+    match &cli.command {
+        Some(Command::Run { scenario, args, precision: None, .. }) => {
+            Some((scenario.clone().unwrap_or_else(|| "ukraine".into()), args.config()))
+        }
+        _ => None,
+    }
+}
+
+/// Prints the measured peak (read first) and the estimate of the run.
+fn report_peak((scenario, config): (String, Result<SimConfig, Error>)) {
+    let peak = demine::simulate::peak_memory_bytes();
+    let estimate =
+        config.ok().and_then(|c| load_scenario(&scenario).ok().map(|s| demine::simulate::memory_estimate(&s, &c)));
+    let show = |v: Option<u64>| v.map_or("unknown".to_string(), |b| b.to_string());
+    let _ = writeln!(std::io::stderr(), "memory: estimate {} bytes, peak {} bytes", show(estimate), show(peak));
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let peak = peak_request(&cli);
     let printed = run(cli).and_then(|out| {
         let text = match out {
             Out::Text(t) => t,
@@ -401,10 +417,8 @@ fn main() -> ExitCode {
         };
         std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| Error::Output(e.to_string()))
     });
-    if std::env::var_os(PEAK_ENV).is_some() {
-        let (est, peak) = (ESTIMATE.get(), demine::simulate::peak_memory_bytes());
-        let show = |v: Option<&u64>| v.map_or("unknown".to_string(), u64::to_string);
-        let _ = writeln!(std::io::stderr(), "memory: estimate {} bytes, peak {} bytes", show(est), show(peak.as_ref()));
+    if let Some(request) = peak {
+        report_peak(request);
     }
     match printed {
         Ok(()) => ExitCode::SUCCESS,

@@ -6,8 +6,8 @@
 //! structures: every trial's outputs and inputs (8 bytes each) and yearly
 //! series (32 bytes a year), written in place (nothing is held twice); the
 //! copies the summaries sort (one column per worker at a time), the fan
-//! charts' buffers and the failed-trial mask; the site arrays; and the program
-//! itself. Building the sites needs more memory for a moment than the run
+//! charts' buffers and the failed-trial mask; the site arrays (and an
+//! inventory's records and ids); and the program itself. Building the sites needs more memory for a moment than the run
 //! keeps, so the peak is the larger of the two phases. `tests/hostile_sizes.rs`
 //! checks it against the measured peak (VmHWM) of aggregate, bill and
 //! scheduled runs.
@@ -37,19 +37,41 @@ pub(crate) struct Footprint {
     pub threads: u64,
     /// Bytes per trial.
     pub per_trial: u64,
+    /// Bytes of an inventory's records and ids, held throughout (0 for synthetic sites).
+    pub inventory: u128,
 }
 
 impl Footprint {
     /// The footprint of a run with `outputs` output columns, `inputs`
     /// uncertain inputs and `series_years` years of yearly series per trial.
-    pub(crate) fn new(outputs: usize, inputs: usize, series_years: usize, sites: u64, scheduled: bool, threads: usize) -> Self {
+    pub(crate) fn new(
+        outputs: usize,
+        inputs: usize,
+        series_years: usize,
+        sites: u64,
+        scheduled: bool,
+        threads: usize,
+    ) -> Self {
         let year = std::mem::size_of::<YearValues>() as u64;
         let threads = threads.max(1) as u64;
         let kept = 8 * (outputs as u64 + inputs as u64) + year * series_years as u64;
         // Summaries sort a copy of one column per worker; fan charts keep the
         // indices of good trials and a buffer; the failed-trial mask is a byte.
         let transient = 8 * threads.min(outputs.max(1) as u64) + if series_years > 0 { 16 } else { 0 } + 1;
-        Footprint { sites, scheduled, threads, per_trial: kept + transient }
+        Footprint { sites, scheduled, threads, per_trial: kept + transient, inventory: 0 }
+    }
+
+    /// The records of an inventory whose ids are `ids` (already in memory,
+    /// whatever the engine) and, when the run builds its sites (`copied`), the
+    /// copy of each id and status it keeps.
+    pub(crate) fn with_inventory<'a>(mut self, ids: impl Iterator<Item = &'a str>, copied: bool) -> Self {
+        let record = std::mem::size_of::<crate::model::SiteRecord>() as u128;
+        let string = std::mem::size_of::<String>() as u128;
+        // A heap block holds the text and 8 bytes of header, in steps of 16, at least 32.
+        let block = |len: usize| ((len as u128 + 8).div_ceil(16) * 16).max(32);
+        let copy = |len: usize| if copied { string + 2 + block(len) } else { 0 };
+        self.inventory = ids.map(|id| record + block(id.len()) + copy(id.len())).sum();
+        self
     }
 
     /// Bytes held apart from the trials while the run goes on.
@@ -58,12 +80,12 @@ impl Footprint {
         if self.scheduled {
             per_site += u128::from(SITE_ACC_BYTES) * u128::from(self.threads + 1) + u128::from(SITE_RESULT_BYTES);
         }
-        u128::from(BASE_BYTES) + per_site * u128::from(self.sites)
+        u128::from(BASE_BYTES) + per_site * u128::from(self.sites) + self.inventory
     }
 
     /// Peak bytes while the sites are built.
     pub(crate) fn building(&self) -> u128 {
-        u128::from(BASE_BYTES) + u128::from(SITE_BUILD_BYTES) * u128::from(self.sites)
+        u128::from(BASE_BYTES) + u128::from(SITE_BUILD_BYTES) * u128::from(self.sites) + self.inventory
     }
 
     /// Estimated peak bytes of a run of `trials` trials in all.
@@ -89,6 +111,6 @@ mod tests {
         let f = Footprint::new(10, 0, 0, 1_000_000, false, 2);
         // Building 1e6 sites (136 MB) outweighs keeping them (64 MB) plus 100 trials.
         assert_eq!(f.total(100), u128::from(BASE_BYTES) + 136_000_000);
-        assert_eq!(f.max_trials(u64::from(BASE_BYTES)), 0);
+        assert_eq!(f.max_trials(BASE_BYTES), 0);
     }
 }

@@ -18,11 +18,12 @@
 pub(crate) mod columns;
 pub(crate) mod compiled;
 pub mod config;
-mod memory;
 pub(crate) mod engine;
+mod memory;
 mod outcome;
 pub mod outputs;
 pub mod series;
+mod site_rows;
 pub(crate) mod trial;
 
 use crate::error::{Error, Result};
@@ -155,6 +156,8 @@ impl<'s> Run<'s> {
     ///
     /// # Errors
     /// [`Error::InvalidValue`] for zero threads or more than [`MAX_THREADS`];
+    /// [`Error::OutOfMemory`] when the sites alone would exceed the memory
+    /// limit (checked before they are built) or cannot be allocated;
     /// set-up errors (a synthetic inventory's parameters).
     pub fn new(scenario: &'s Scenario, config: &SimConfig) -> Result<Self> {
         Self::planned(scenario, config, 0)
@@ -240,7 +243,8 @@ impl<'s> Run<'s> {
     /// `progress(done, n)` is called after each batch.
     ///
     /// # Errors
-    /// [`Error::TooManyTrials`] when they would not fit in the memory limit (nothing is run).
+    /// [`Error::TooManyTrials`] when they would not fit in the memory limit (nothing is run);
+    /// [`Error::OutOfMemory`] when their columns cannot be allocated (nothing is run).
     pub fn add_trials(&mut self, n: u64, progress: Option<ProgressFn<'_>>) -> Result<()> {
         self.ensure_room(n)?;
         let start = self.trials();
