@@ -259,3 +259,42 @@ fn memory_estimate_matches_the_measured_peak() {
         assert!((0.85..=1.15).contains(&ratio), "{name}: estimate {estimate} B, peak {peak} B, ratio {ratio:.3}");
     }
 }
+
+#[test]
+fn an_area_set_through_the_library_is_checked_too() {
+    let mut s = Scenario::from_toml_str(&with_sites(FIXED, "100")).unwrap();
+    let d = demine::Dist::fixed(1e308).unwrap();
+    let e = s.set("regions[0].strata[0].suspected_area_km2", d).unwrap_err().to_string();
+    assert!(
+        e.contains("regions[0].strata[0].suspected_area_km2: 1e308 is invalid: a suspected area must be at most"),
+        "{e}"
+    );
+}
+
+/// Trials are written in place, batch by batch: given input rows added after
+/// sampled trials give the values they give in a run of their own.
+#[test]
+fn input_rows_after_trials_land_in_their_own_rows() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/district.toml");
+    let s = demine::io::load_scenario(path.to_str().unwrap()).unwrap();
+    let config = SimConfig::default();
+    let mut fresh = demine::simulate::Run::new(&s, &config).unwrap();
+    let k = fresh.input_quantiles().len();
+    let mut rows = Vec::new();
+    for u in [0.2, 0.5, 0.8] {
+        fresh.quantiles_into(&vec![u; k], &mut rows);
+    }
+    let keys = [11, 12, 13];
+    fresh.add_input_rows(&rows, &keys).unwrap();
+    let mut after = demine::simulate::Run::new(&s, &config).unwrap();
+    after.add_trials(20, None).unwrap();
+    after.add_input_rows(&rows, &keys).unwrap();
+    assert_eq!(after.trials(), 23);
+    for i in 0..fresh.outputs().len() {
+        let (a, b) = (fresh.column(i), &after.column(i)[20..]);
+        assert_eq!(
+            a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            b.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        );
+    }
+}

@@ -193,7 +193,6 @@ pub fn scenario(f: ScenarioFile, base_dir: Option<&Path>, source_name: &str) -> 
     s.sites = sites::sites(&mut conv, f.sites.as_ref(), base_dir, &mut s)?;
     let correlation = f.correlation.as_ref().map(|c| correlation::correlation(&mut conv, c));
     s.params = std::mem::take(&mut conv.params);
-    regions::check_areas(&mut conv, &s);
     let mut pending = None;
     match correlation.flatten().map(|c| c.build(&s.params)) {
         Some(Ok(c)) => s.correlation = Some(c),

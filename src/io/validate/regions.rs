@@ -323,30 +323,3 @@ fn unresolved() -> ResolvedRelease {
         cancelled_fraction_trend: p,
     }
 }
-
-/// The largest suspected area a stratum (or the nation) may have: the Earth's
-/// land area, km². A larger mean is a typo, and its arithmetic would overflow.
-pub const MAX_AREA_KM2: f64 = 1.5e8;
-
-/// Every stratum's mean suspected area (and the national one) is finite and at
-/// most [`MAX_AREA_KM2`]; run once the parameters are in the scenario.
-pub(crate) fn check_areas(conv: &mut Conv, s: &crate::model::Scenario) {
-    let rule = "a suspected area must be at most 150,000,000 km² (the Earth's land area) on average";
-    let mut check = |field: String, mean: f64| {
-        if !(mean <= MAX_AREA_KM2) {
-            conv.problems.push(Problem::new(field, mean, rule));
-        }
-    };
-    if let Some(p) = s.national_area() {
-        check("suspected_area_km2".to_string(), s.params().mean(p));
-    }
-    for st in s.strata() {
-        let field = match st.area {
-            StratumArea::Area(_) => format!("{}.suspected_area_km2", st.path),
-            StratumArea::Added { .. } => format!("{}.added_km2_per_year", st.path),
-            StratumArea::Barrier { .. } => format!("{}.barrier", st.path),
-            StratumArea::Inventory(_) => format!("sites.inventory ({})", st.path),
-        };
-        check(field, s.mean_area_km2(st.area));
-    }
-}
