@@ -298,3 +298,28 @@ fn input_rows_after_trials_land_in_their_own_rows() {
         );
     }
 }
+
+/// A site run of more trials than one round of batches (8 × 1024) gives the
+/// values of the same trials added in two calls, and its progress reaches the total.
+#[test]
+fn trials_over_several_rounds_are_the_trials_of_one() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/district.toml");
+    let s = demine::io::load_scenario(path.to_str().unwrap()).unwrap();
+    let config = SimConfig::default().with_threads(2);
+    let n = 8 * 1024 + 100;
+    let mut one = demine::simulate::Run::new(&s, &config).unwrap();
+    let last = std::sync::Mutex::new((0, 0));
+    let progress = |d: u64, t: u64| {
+        let mut l = last.lock().unwrap();
+        *l = (l.0.max(d), t);
+    };
+    one.add_trials(n, Some(&progress)).unwrap();
+    assert_eq!(*last.lock().unwrap(), (n, n));
+    let mut two = demine::simulate::Run::new(&s, &config).unwrap();
+    two.add_trials(5000, None).unwrap();
+    two.add_trials(n - 5000, None).unwrap();
+    for i in 0..one.outputs().len() {
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(one.column(i)), bits(two.column(i)), "output {i}");
+    }
+}

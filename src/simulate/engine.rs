@@ -119,17 +119,23 @@ pub(crate) fn batch_size(c: &Compiled<'_>) -> u64 {
     if c.sites.is_some() { 8 } else { 512 }
 }
 
+/// Progress reporting across rounds: `f(before + done in this round, total)`.
+pub(crate) struct Progress<'a> {
+    pub f: ProgressFn<'a>,
+    pub before: u64,
+    pub total: u64,
+}
+
 /// Runs the trials of `batches` (cut by [`batch_size`]), writing each trial's
 /// values into its batch, and returns the site counters.
 pub(crate) fn run<P: InputProvider>(
     c: &Compiled<'_>,
     provider: &P,
     batches: Vec<Batch<'_>>,
-    progress: Option<ProgressFn<'_>>,
+    progress: Option<&Progress<'_>>,
 ) -> SiteAcc {
     let n_out = c.cols.n;
     let sl = c.series_len;
-    let len: u64 = batches.iter().map(|b| b.len as u64).sum();
     let done = AtomicU64::new(0);
     batches
         .into_par_iter()
@@ -151,7 +157,7 @@ pub(crate) fn run<P: InputProvider>(
                 if let Some(p) = progress {
                     let m = batch.len as u64;
                     let d = done.fetch_add(m, Ordering::Relaxed) + m;
-                    p(d, len);
+                    (p.f)(p.before + d, p.total);
                 }
                 (scratch, row)
             },

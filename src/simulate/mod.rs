@@ -57,6 +57,33 @@ fn install<T: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> T + Se
     }
 }
 
+/// Grows the columns by `n` trials and runs them in place, in rounds of
+/// at most 1024 batches (so the batches' slices take little memory).
+fn write_trials<P: engine::InputProvider>(
+    c: &Compiled<'_>,
+    b: &mut Builder,
+    pool: Option<&rayon::ThreadPool>,
+    provider: &P,
+    n: u64,
+    progress: Option<ProgressFn<'_>>,
+) -> Result<()> {
+    let m = b.grow(c, n)?;
+    let start = usize::try_from(b.trials()).unwrap_or(usize::MAX);
+    let per = usize::try_from(engine::batch_size(c)).unwrap_or(1);
+    let round = per.saturating_mul(1024);
+    let mut acc = engine::SiteAcc::default();
+    let mut done = 0;
+    while done < m {
+        let len = round.min(m - done);
+        let batches = b.batches(c.series_len, start + done, len, per);
+        let report = progress.map(|p| engine::Progress { f: p, before: done as u64, total: n });
+        acc.add(install(pool, || engine::run(c, provider, batches, report.as_ref())));
+        done += len;
+    }
+    b.commit(n, acc);
+    Ok(())
+}
+
 /// The most worker threads a run may ask for (each is an OS thread).
 pub const MAX_THREADS: usize = 1024;
 
@@ -256,11 +283,7 @@ impl<'s> Run<'s> {
             correlation: c.correlation,
             seed: c.seed,
         };
-        let c = &self.c;
-        let batches = self.b.grow(c, n, engine::batch_size(c))?;
-        let acc = install(self.pool.as_ref(), || engine::run(c, &provider, batches, progress));
-        self.b.commit(n, acc);
-        Ok(())
+        write_trials(c, &mut self.b, self.pool.as_ref(), &provider, n, progress)
     }
 
     /// Evaluates given input vectors (`rows`: one value per uncertain input,
@@ -284,11 +307,7 @@ impl<'s> Run<'s> {
         }
         self.ensure_room(n as u64)?;
         let provider = GivenInputs { rows, k, keys: site_keys, first: self.trials() };
-        let c = &self.c;
-        let batches = self.b.grow(c, n as u64, engine::batch_size(c))?;
-        let acc = install(self.pool.as_ref(), || engine::run(c, &provider, batches, None));
-        self.b.commit(n as u64, acc);
-        Ok(())
+        write_trials(&self.c, &mut self.b, self.pool.as_ref(), &provider, n as u64, None)
     }
 
     /// Maps a row of probabilities (one per input) to the inputs' values.

@@ -87,12 +87,13 @@ impl Builder {
     }
 
     /// Makes room for `more` trials at the end of every column and the series
-    /// (every allocation tried first, so a failure leaves the builder as it was),
-    /// and returns the new trials' storage cut into batches of `batch` trials.
+    /// (every allocation is tried before any is used, so a failure leaves the
+    /// contents as they were); returns `more` as a length. The new rows are
+    /// zeroed and written through [`Builder::batches`].
     ///
     /// # Errors
     /// [`Error::OutOfMemory`] naming the column and the bytes that could not be allocated.
-    pub(crate) fn grow(&mut self, c: &Compiled<'_>, more: u64, batch: u64) -> Result<Vec<Batch<'_>>> {
+    pub(crate) fn grow(&mut self, c: &Compiled<'_>, more: u64) -> Result<usize> {
         let too_many = |what: &str, per: u64| Error::OutOfMemory {
             what: what.to_string(),
             bytes: u128::from(more) * u128::from(per),
@@ -100,20 +101,28 @@ impl Builder {
         };
         let m = usize::try_from(more).map_err(|_| too_many("trials", 8))?;
         let sl = c.series_len;
-        let series_more = m.checked_mul(sl).ok_or_else(|| too_many("yearly series", 32 * sl as u64))?;
+        let year = std::mem::size_of::<YearValues>() as u64;
+        let series_more = m.checked_mul(sl).ok_or_else(|| too_many("yearly series", year * sl as u64))?;
         for (what, col) in
             self.columns.iter_mut().map(|c| ("outputs", c)).chain(self.inputs.iter_mut().map(|c| ("inputs", c)))
         {
             col.try_reserve_exact(m).map_err(|_| too_many(what, 8))?;
         }
-        let year = std::mem::size_of::<YearValues>() as u64;
         self.series.try_reserve_exact(series_more).map_err(|_| too_many("yearly series", year * sl as u64))?;
-        let start = self.columns.first().map_or(0, Vec::len);
-        let per = usize::try_from(batch.max(1)).unwrap_or(usize::MAX);
-        let n_batches = m.div_ceil(per);
-        let mut batches: Vec<Batch<'_>> = (0..n_batches)
+        for col in self.columns.iter_mut().chain(self.inputs.iter_mut()) {
+            col.resize(col.len() + m, 0.0);
+        }
+        self.series.resize(self.series.len() + series_more, YearValues::default());
+        Ok(m)
+    }
+
+    /// The storage of trials `from..from + m` (grown, not yet committed), cut
+    /// into batches of `per` trials; `sl` years of series per trial.
+    pub(crate) fn batches(&mut self, sl: usize, from: usize, m: usize, per: usize) -> Vec<Batch<'_>> {
+        let per = per.max(1);
+        let mut batches: Vec<Batch<'_>> = (0..m.div_ceil(per))
             .map(|b| Batch {
-                first: self.trials + (b * per) as u64,
+                first: (from + b * per) as u64,
                 len: per.min(m - b * per),
                 rows: Vec::with_capacity(self.columns.len()),
                 inputs: Vec::with_capacity(self.inputs.len()),
@@ -121,25 +130,22 @@ impl Builder {
             })
             .collect();
         for col in &mut self.columns {
-            col.resize(start + m, 0.0);
-            for (b, part) in batches.iter_mut().zip(col[start..].chunks_mut(per)) {
+            for (b, part) in batches.iter_mut().zip(col[from..from + m].chunks_mut(per)) {
                 b.rows.push(part);
             }
         }
         for col in &mut self.inputs {
-            col.resize(start + m, 0.0);
-            for (b, part) in batches.iter_mut().zip(col[start..].chunks_mut(per)) {
+            for (b, part) in batches.iter_mut().zip(col[from..from + m].chunks_mut(per)) {
                 b.inputs.push(part);
             }
         }
-        let series_start = self.series.len();
-        self.series.resize(series_start + series_more, YearValues::default());
         if sl > 0 {
-            for (b, part) in batches.iter_mut().zip(self.series[series_start..].chunks_mut(per * sl)) {
+            let window = &mut self.series[from * sl..(from + m) * sl];
+            for (b, part) in batches.iter_mut().zip(window.chunks_mut(per * sl)) {
                 b.series = part;
             }
         }
-        Ok(batches)
+        batches
     }
 
     /// Records `more` trials written through [`Builder::grow`]'s batches and their site counters.
