@@ -323,3 +323,12 @@ fn trials_over_several_rounds_are_the_trials_of_one() {
         assert_eq!(bits(one.column(i)), bits(two.column(i)), "output {i}");
     }
 }
+
+#[test]
+fn a_tiny_limit_is_a_trial_count_problem_without_sites() {
+    let s = Scenario::from_toml_str(FIXED).unwrap();
+    let config = SimConfig::default().with_trials(10).with_memory_limit_bytes(1000);
+    let e = simulate(&s, &config).unwrap_err().to_string();
+    assert!(e.starts_with("trials: 10 is invalid: its kept samples would need 4.0 MiB"), "{e}");
+    assert!(e.contains("but the limit is 1000 B; run at most 0 trials"), "{e}");
+}

@@ -108,7 +108,7 @@ impl<'s> Compiled<'s> {
     pub(crate) fn new(s: &'s Scenario, config: &SimConfig, planned_trials: u64) -> Result<Self> {
         let mut c = Self::prepare(s, config);
         let limit = config.memory_limit_bytes;
-        if c.footprint.fixed().max(c.footprint.building()) > u128::from(limit) {
+        if c.footprint.sites > 0 && c.footprint.fixed().max(c.footprint.building()) > u128::from(limit) {
             let what = match s.sites().map(|sm| &sm.source) {
                 Some(SiteSource::Inventory(inv)) => format!("sites.inventory: {} sites", inv.sites.len()),
                 _ => format!("sites: {} sites", c.footprint.sites),
@@ -117,7 +117,7 @@ impl<'s> Compiled<'s> {
             return Err(Error::OutOfMemory { what, bytes, limit_bytes: Some(u128::from(limit)) });
         }
         let needed = c.footprint.total(planned_trials);
-        if needed > u128::from(limit) {
+        if planned_trials > 0 && needed > u128::from(limit) {
             return Err(Error::TooManyTrials {
                 requested: planned_trials,
                 max: c.footprint.max_trials(limit),
