@@ -53,7 +53,18 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} is invalid: {}", self.field, self.value, self.rule)
+        write!(f, "{}: {} is invalid: {}", printable(&self.field), printable(&self.value), printable(&self.rule))
+    }
+}
+
+/// `text` with its control characters (ANSI escapes, NUL, BEL ...) shown
+/// escaped, so that no byte of a user's file reaches the terminal raw.
+#[must_use]
+pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        std::borrow::Cow::Owned(text.chars().flat_map(char::escape_debug).collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
 }
 
@@ -129,7 +140,8 @@ pub enum Error {
 
     /// The trial count is zero or its kept samples would not fit in the memory limit.
     #[error(
-        "trials: {requested} is invalid: its kept samples would need {} but the limit is {}; \
+        "trials: {requested} is invalid: its kept samples would need {} (the run's estimate, sites included) \
+         but the limit is {}; \
          run at most {max} trials, or use `--precision` to stop when the answer is precise enough, \
          or raise the limit (SimConfig::with_memory_limit_bytes / --max-memory-gb)",
         fmt_bytes(*needed_bytes), fmt_bytes(*limit_bytes)
@@ -143,6 +155,18 @@ pub enum Error {
         needed_bytes: u128,
         /// The limit in bytes.
         limit_bytes: u128,
+    },
+
+    /// A run that does not fit in memory: its sites alone would exceed the
+    /// memory limit (`limit_bytes`), or an allocation failed (`limit_bytes` is `None`).
+    #[error("{}", out_of_memory(what, *bytes, *limit_bytes))]
+    OutOfMemory {
+        /// What needs the memory (`sites.count: 10000000 sites`, `outputs`, ...).
+        what: String,
+        /// Bytes needed.
+        bytes: u128,
+        /// The memory limit, when the estimate exceeds it.
+        limit_bytes: Option<u128>,
     },
 
     /// A name that does not exist (bundled scenario, output, input, sampler ...).
@@ -181,6 +205,22 @@ pub(crate) fn fmt_bytes(b: u128) -> String {
         u += 1;
     }
     if u == 0 { format!("{b} B") } else { format!("{v:.1} {}", UNITS[u]) }
+}
+
+/// The message of [`Error::OutOfMemory`].
+fn out_of_memory(what: &str, bytes: u128, limit: Option<u128>) -> String {
+    match limit {
+        Some(l) => format!(
+            "{what} would need {} of memory before any trial, but the limit is {}; use fewer sites, \
+             or raise the limit (SimConfig::with_memory_limit_bytes / --max-memory-gb)",
+            fmt_bytes(bytes),
+            fmt_bytes(l)
+        ),
+        None => format!(
+            "{what}: allocating {} failed (out of memory); run fewer trials or sites, or free memory",
+            fmt_bytes(bytes)
+        ),
+    }
 }
 
 impl Error {

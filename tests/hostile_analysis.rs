@@ -204,9 +204,9 @@ fn scenario_sobol_sizes_are_checked_before_anything_big_is_allocated() {
         scenario_sobol_indices(&s, &config, &["total_cost"], 64, 16),
         "sobol_n: 64 is invalid: must be >= 128 (16 replicate designs",
     );
-    let small = config.with_memory_limit_bytes(1 << 20);
+    let small = config.with_memory_limit_bytes(64 << 20);
     let e = err_starts(scenario_sobol_indices(&s, &small, &["total_cost"], 100_000, 8), "sobol_n: 100000 is invalid");
-    assert!(e.to_string().contains("over the limit of 1.0 MiB; use sobol_n <= "), "{e}");
+    assert!(e.to_string().contains("over the limit of 64.0 MiB; use sobol_n <= "), "{e}");
 }
 
 #[test]

@@ -63,7 +63,7 @@ struct RunArgs {
     /// Work order: as_given, casualty_risk, value_per_cost, smallest_first.
     #[arg(long)]
     priority: Option<Priority>,
-    /// Memory limit for kept samples, GiB.
+    /// Memory limit of a run (sites and kept samples), GiB.
     #[arg(long, default_value_t = 8.0)]
     max_memory_gb: f64,
     /// Output format.
@@ -448,16 +448,43 @@ fn sensitivity(scenario: &str, outputs: Vec<String>, sobol_n: u64, top: usize, a
     })
 }
 
+/// Set (to anything) to make `demine run` print its memory estimate and measured peak on stderr at exit.
+const PEAK_ENV: &str = "DEMINE_REPORT_PEAK_MEMORY";
+
+/// The scenario and settings of a `run` (without `--precision`) whose peak memory is to be reported.
+fn peak_request(cli: &Cli) -> Option<(String, Result<SimConfig, Error>)> {
+    std::env::var_os(PEAK_ENV)?;
+    match &cli.command {
+        Some(Command::Run { scenario, args, precision: None, .. }) => {
+            Some((scenario.clone().unwrap_or_else(|| "ukraine".into()), args.config()))
+        }
+        _ => None,
+    }
+}
+
+/// Prints the measured peak (read first) and the estimate of the run.
+fn report_peak((scenario, config): (String, Result<SimConfig, Error>)) {
+    let peak = demine::simulate::peak_memory_bytes();
+    let estimate =
+        config.ok().and_then(|c| load_scenario(&scenario).ok().map(|s| demine::simulate::memory_estimate(&s, &c)));
+    let show = |v: Option<u64>| v.map_or("unknown".to_string(), |b| b.to_string());
+    let _ = writeln!(std::io::stderr(), "memory: estimate {} bytes, peak {} bytes", show(estimate), show(peak));
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if stdout_was_closed() {
         let _ = writeln!(std::io::stderr(), "error: standard output is closed; nothing was run or written");
         return ExitCode::from(1);
     }
+    let peak = peak_request(&cli);
     let text = run(cli).and_then(|out| match out {
         Out::Text(t) => Ok(t),
         Out::Json(v) => serde_json::to_string_pretty(&v).map(|t| t + "\n").map_err(|e| Error::Output(e.to_string())),
     });
+    if let Some(request) = peak {
+        report_peak(request);
+    }
     let error = match text {
         Ok(text) => {
             let mut stdout = std::io::stdout().lock();

@@ -98,13 +98,14 @@ impl Funding {
     /// (unlimited).
     #[must_use]
     pub fn in_year(&self, v: &[f64], start: i32, y: usize) -> Option<f64> {
-        let year = start + y as i32;
+        // Years are validated to [1900, 2200] and horizons to 1000 years; past i32, no pledge matches.
+        let year = i32::try_from(y).ok().and_then(|y| start.checked_add(y)).unwrap_or(i32::MAX);
         if let Some((_, p)) = self.pledges.iter().find(|(py, _)| *py == year) {
             return Some(p.get(v));
         }
         if let Some(base) = self.per_year {
             let g = self.growth_per_year.map_or(0.0, |g| g.get(v));
-            return Some(base.get(v) * (1.0 + g).powi(y as i32));
+            return Some(base.get(v) * (1.0 + g).powi(i32::try_from(y).unwrap_or(i32::MAX)));
         }
         let last = self.pledges.iter().filter(|(py, _)| *py < year).max_by_key(|(py, _)| *py);
         match last {

@@ -8,6 +8,9 @@ use super::scenario::Scenario;
 use super::sites::SiteSource;
 use crate::error::Problem;
 
+/// The largest mean suspected area of a stratum, or of the nation: the Earth's land area, km².
+pub const MAX_AREA_KM2: f64 = 1.5e8;
+
 impl Scenario {
     /// Every broken rule across fields (empty when the scenario is consistent).
     #[must_use]
@@ -17,7 +20,32 @@ impl Scenario {
         self.check_pools(&mut problems);
         self.check_capacity_coverage(&mut problems);
         self.check_inventory_areas(&mut problems);
+        self.check_area_sizes(&mut problems);
         problems
+    }
+
+    /// Every stratum's mean suspected area (and the national one) is finite and
+    /// at most [`MAX_AREA_KM2`]: a larger one is a typo, and its arithmetic
+    /// (shares of sites, costs) would overflow.
+    fn check_area_sizes(&self, problems: &mut Vec<Problem>) {
+        let rule = "a suspected area must be at most 150,000,000 km² (the Earth's land area) on average";
+        let mut check = |field: String, mean: f64| {
+            if !(mean <= MAX_AREA_KM2) {
+                problems.push(Problem::new(field, mean, rule));
+            }
+        };
+        if let Some(p) = self.national_area {
+            check("suspected_area_km2".to_string(), self.params.mean(p));
+        }
+        for st in &self.strata {
+            let field = match st.area {
+                StratumArea::Area(_) => format!("{}.suspected_area_km2", st.path),
+                StratumArea::Added { .. } => format!("{}.added_km2_per_year", st.path),
+                StratumArea::Barrier { .. } => format!("{}.barrier", st.path),
+                StratumArea::Inventory(_) => format!("sites.inventory ({})", st.path),
+            };
+            check(field, self.mean_area_km2(st.area));
+        }
     }
 
     /// A method with a share anywhere must be described.

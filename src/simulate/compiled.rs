@@ -6,14 +6,13 @@
 
 use super::columns::{Cols, outputs_for};
 use super::config::{ModelLevel, SimConfig};
+use super::memory::Footprint;
 use super::outputs::OutputDef;
-use super::series::YearValues;
+use super::site_rows::{Rows, site_count, try_collect};
 use super::trial;
-use crate::error::Result;
-use crate::model::{LandUse, Priority, Scenario, SiteSource, Stages};
-use crate::sampling::stream::{GOLDEN, mix64, name_key, unit_open};
+use crate::error::{Error, Result};
+use crate::model::{Priority, Scenario, SiteSource, Stages};
 use crate::sampling::{Correlation, Dist, QuantileFn, Sampler};
-use rayon::prelude::*;
 
 /// Entries in the per-site team-day multiplier table (8 random bits pick one).
 pub(crate) const DIFFICULTY_CELLS: usize = 256;
@@ -79,6 +78,8 @@ pub(crate) struct Compiled<'s> {
     /// True when money caps or buys the teams (funding, or a group's budget): then the money of a
     /// pool whose work is done goes to the pools still working, and the site schedule runs twice.
     pub reallocates: bool,
+    /// What the run's memory depends on.
+    pub footprint: Footprint,
 }
 
 impl SiteArrays {
@@ -97,7 +98,41 @@ impl SiteArrays {
 }
 
 impl<'s> Compiled<'s> {
-    pub(crate) fn new(s: &'s Scenario, config: &SimConfig) -> Result<Self> {
+    /// Compiles `scenario` for a run; `planned_trials` (0 when unknown) are
+    /// checked against the memory limit with the sites before they are built.
+    ///
+    /// # Errors
+    /// [`Error::OutOfMemory`] when the sites alone exceed the memory limit;
+    /// [`Error::TooManyTrials`] when the planned trials do not fit with them;
+    /// set-up errors (a synthetic inventory's parameters).
+    pub(crate) fn new(s: &'s Scenario, config: &SimConfig, planned_trials: u64) -> Result<Self> {
+        let mut c = Self::prepare(s, config);
+        let limit = config.memory_limit_bytes;
+        if c.footprint.sites > 0 && c.footprint.fixed().max(c.footprint.building()) > u128::from(limit) {
+            let what = match s.sites().map(|sm| &sm.source) {
+                Some(SiteSource::Inventory(inv)) => format!("sites.inventory: {} sites", inv.sites.len()),
+                _ => format!("sites: {} sites", c.footprint.sites),
+            };
+            let bytes = c.footprint.fixed().max(c.footprint.building());
+            return Err(Error::OutOfMemory { what, bytes, limit_bytes: Some(u128::from(limit)) });
+        }
+        let needed = c.footprint.total(planned_trials);
+        if planned_trials > 0 && needed > u128::from(limit) {
+            return Err(Error::TooManyTrials {
+                requested: planned_trials,
+                max: c.footprint.max_trials(limit),
+                needed_bytes: needed,
+                limit_bytes: u128::from(limit),
+            });
+        }
+        if let (ModelLevel::Sites, Some(sm)) = (c.level, s.sites()) {
+            c.sites = Some(c.build_sites(sm, config)?);
+        }
+        Ok(c)
+    }
+
+    /// Everything but the site arrays (their count is in the footprint).
+    pub(crate) fn prepare(s: &'s Scenario, config: &SimConfig) -> Self {
         let level = match config.model {
             Some(m) => m,
             None if s.sites().is_some() => ModelLevel::Sites,
@@ -131,11 +166,26 @@ impl<'s> Compiled<'s> {
                 .any(|st| st.arrives_year.is_some() || matches!(st.area, crate::model::StratumArea::Added { .. })),
             reallocates: s.funding().is_some()
                 || s.capacity().is_some_and(|c| c.groups.iter().any(|g| g.budget_per_year.is_some())),
+            footprint: Footprint::new(0, 0, 0, 0, false, 1),
         };
-        if let (ModelLevel::Sites, Some(sm)) = (level, s.sites()) {
-            c.sites = Some(c.build_sites(sm, config)?);
+        let n_sites = match (level, s.sites()) {
+            (ModelLevel::Sites, Some(sm)) => site_count(s, &sm.source),
+            _ => 0,
+        };
+        let threads = config.threads.unwrap_or_else(rayon::current_num_threads);
+        c.footprint = Footprint::new(
+            c.cols.n,
+            c.quantiles.len(),
+            series_len,
+            n_sites,
+            s.capacity().is_some() && n_sites > 0,
+            threads,
+        );
+        if let Some(SiteSource::Inventory(inv)) = s.sites().map(|sm| &sm.source) {
+            let ids = inv.sites.iter().map(|r| r.id.as_str());
+            c.footprint = c.footprint.with_inventory(ids, level == ModelLevel::Sites);
         }
-        Ok(c)
+        c
     }
 
     /// Expected cost per km² of suspected area of a stratum, at mean inputs (for
@@ -154,7 +204,7 @@ impl<'s> Compiled<'s> {
         let s = self.scenario;
         let rows = match &sites.source {
             SiteSource::Inventory(inv) => {
-                let rows = Rows::inventory(inv);
+                let rows = Rows::inventory(inv)?;
                 // The inventory's CHA share replaces the stratum's confirmed fraction.
                 let mut cha = vec![0.0; s.strata().len()];
                 for r in &inv.sites {
@@ -190,18 +240,21 @@ impl<'s> Compiled<'s> {
         // Exposure: population density relative to the area-weighted average.
         let total_area: f64 = area_expected_km2.iter().sum();
         let total_pop: f64 = population.iter().sum();
-        let exposure: Vec<f64> = (0..n)
-            .map(|i| {
+        let exposure: Vec<f64> = try_collect(
+            n,
+            (0..n).map(|i| {
                 if total_pop > 0.0 && area_expected_km2[i] > 0.0 {
                     (population[i] / area_expected_km2[i]) / (total_pop / total_area)
                 } else {
                     1.0
                 }
-            })
-            .collect();
+            }),
+        )?;
         // Work order.
         let priority = config.priority.or(s.capacity().map(|c| c.priority)).unwrap_or(Priority::AsGiven);
-        let mut order: Vec<u32> = (0..n as u32).collect();
+        let n32 = u32::try_from(n)
+            .map_err(|_| Error::invalid("sites", n as f64, format!("a run holds at most {} sites", u32::MAX)))?;
+        let mut order: Vec<u32> = try_collect(n, 0..n32)?;
         match priority {
             Priority::AsGiven => order.sort_by(|&a, &b| priority_col[a as usize].total_cmp(&priority_col[b as usize])),
             Priority::CasualtyRisk => order.sort_by(|&a, &b| exposure[b as usize].total_cmp(&exposure[a as usize])),
@@ -230,7 +283,7 @@ impl<'s> Compiled<'s> {
         } else {
             None
         };
-        let pick_f = |v: &[f64]| order.iter().map(|&i| v[i as usize]).collect::<Vec<_>>();
+        let pick_f = |v: &[f64]| try_collect(n, order.iter().map(|&i| v[i as usize]));
         // Difficulty table: stratified quantiles of LogNormal(mean 1, cv), rescaled to mean exactly 1.
         let mut difficulty = [1.0; DIFFICULTY_CELLS];
         if sites.team_day_cv() > 0.0 {
@@ -251,227 +304,40 @@ impl<'s> Compiled<'s> {
         for &st in &stratum {
             count[st as usize] += 1;
         }
-        let position = |sequence: &mut dyn Iterator<Item = u32>| -> Vec<f64> {
+        let position = |sequence: &mut dyn Iterator<Item = u32>| -> Result<Vec<f64>> {
             let mut seen = vec![0usize; n_strata];
-            sequence
-                .map(|st| {
+            try_collect(
+                n,
+                sequence.map(|st| {
                     let st = st as usize;
                     seen[st] += 1;
                     (seen[st] as f64 - 0.5) / count[st] as f64
-                })
-                .collect()
+                }),
+            )
         };
-        let frac_file = position(&mut stratum.iter().copied());
-        let pos = position(&mut order.iter().map(|&i| stratum[i as usize]));
+        let frac_file = position(&mut stratum.iter().copied())?;
+        let pos = position(&mut order.iter().map(|&i| stratum[i as usize]))?;
         Ok(SiteArrays {
             pos,
-            frac: pick_f(&frac_file),
-            weight: pick_f(&weight),
-            stratum: order.iter().map(|&i| stratum[i as usize]).collect(),
-            key: order.iter().map(|&i| key[i as usize]).collect(),
-            confirmed: confirmed.map(|c| order.iter().map(|&i| c[i as usize]).collect()),
-            agricultural: pick_f(&agricultural),
-            exposure: pick_f(&exposure),
+            frac: pick_f(&frac_file)?,
+            weight: pick_f(&weight)?,
+            stratum: try_collect(n, order.iter().map(|&i| stratum[i as usize]))?,
+            key: try_collect(n, order.iter().map(|&i| key[i as usize]))?,
+            confirmed: confirmed.map(|c| try_collect(n, order.iter().map(|&i| c[i as usize]))).transpose()?,
+            agricultural: pick_f(&agricultural)?,
+            exposure: pick_f(&exposure)?,
             original: order,
             strata_ranges,
             ids,
             region_of_original: region_of,
-            stratum_of_original: stratum.clone(),
+            stratum_of_original: stratum,
             difficulty,
             reduction_spread: sites.reduction_spread(),
         })
     }
 
-    /// Bytes kept per trial (outputs twice while assembling, inputs, series).
+    /// Bytes per trial (outputs, inputs and series kept, and what the summaries copy).
     pub(crate) fn bytes_per_trial(&self) -> u64 {
-        let year = std::mem::size_of::<YearValues>() as u64;
-        (self.cols.n as u64) * 16 + (self.quantiles.len() as u64) * 8 + (self.series_len as u64) * year + 16
-    }
-}
-
-/// Site rows in file (or generation) order, before the work order is applied.
-#[derive(Default)]
-struct Rows {
-    weight: Vec<f64>,
-    stratum: Vec<u32>,
-    key: Vec<u64>,
-    confirmed: Option<Vec<bool>>,
-    agricultural: Vec<f64>,
-    population: Vec<f64>,
-    area_expected_km2: Vec<f64>,
-    priority_col: Vec<f64>,
-    ids: Option<Vec<String>>,
-    region_of: Vec<u32>,
-}
-
-impl Rows {
-    /// An inventory's rows: weights are shares of their stratum's area.
-    fn inventory(inv: &crate::model::Inventory) -> Rows {
-        let mut r = Rows { confirmed: Some(Vec::with_capacity(inv.sites.len())), ..Rows::default() };
-        for (k, site) in inv.sites.iter().enumerate() {
-            r.weight.push(site.area_m2 / inv.stratum_area_m2(site.stratum));
-            r.stratum.push(site.stratum as u32);
-            r.key.push(name_key(&site.id));
-            r.confirmed.get_or_insert_with(Vec::new).push(site.confirmed);
-            r.agricultural.push(if site.land_use == LandUse::Agriculture { 1.0 } else { 0.0 });
-            r.population.push(site.population);
-            r.area_expected_km2.push(site.area_m2 / 1e6);
-            r.priority_col.push(site.priority.unwrap_or(k as f64));
-            r.ids.get_or_insert_with(Vec::new).push(site.id.clone());
-            r.region_of.push(site.region as u32);
-        }
-        r
-    }
-
-    /// Synthetic sites, stratum by stratum: `count` split by expected area,
-    /// population density by region (relative to the national average).
-    fn synthetic(s: &Scenario, source: &SiteSource, count: u64, seed: u64) -> Result<Rows> {
-        let gen_key = mix64(seed ^ 0x005E_ED0F_1A7E_5173);
-        let (size_cv, population_cv) = (source.size_cv(), source.population_cv());
-        let mean_area: Vec<f64> = s.strata().iter().map(|st| s.mean_area_km2(st.area)).collect();
-        let counts = split_count(count, &mean_area, s.strata().iter().map(|st| st.site_count).collect());
-        let size = if size_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, size_cv)?) } else { None };
-        let noise = if population_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, population_cv)?) } else { None };
-        let regions = s.regions();
-        let region_area: Vec<f64> = regions.iter().map(|r| r.strata.clone().map(|si| mean_area[si]).sum()).collect();
-        let all_pop = regions.iter().all(|r| r.population_exposed.is_some());
-        let total_pop: f64 = regions.iter().filter_map(|r| r.population_exposed).sum();
-        let total_area: f64 = region_area.iter().sum();
-        // Each site's values depend only on (seed, stratum, index), so the strata
-        // are generated in parallel and concatenated in order.
-        let per_stratum: Vec<SyntheticStratum> = s
-            .strata()
-            .par_iter()
-            .enumerate()
-            .map(|(si, st)| {
-                let region = &regions[st.region];
-                let density = if all_pop && total_pop > 0.0 && region_area[st.region] > 0.0 {
-                    (region.population_exposed.unwrap_or(0.0) / region_area[st.region]) / (total_pop / total_area)
-                } else {
-                    1.0
-                };
-                synthetic_stratum(
-                    counts[si],
-                    name_key(&st.path),
-                    gen_key,
-                    size.as_ref(),
-                    noise.as_ref(),
-                    region.farmland_share(),
-                    density,
-                    mean_area[si],
-                )
-            })
-            .collect();
-        let mut r = Rows::default();
-        for (si, (st, g)) in s.strata().iter().zip(per_stratum).enumerate() {
-            let n = g.weight.len();
-            r.priority_col.extend((0..n).map(|j| (r.weight.len() + j + 1) as f64));
-            r.stratum.extend(std::iter::repeat_n(si as u32, n));
-            r.region_of.extend(std::iter::repeat_n(st.region as u32, n));
-            r.weight.extend(g.weight);
-            r.key.extend(g.key);
-            r.agricultural.extend(g.agricultural);
-            r.population.extend(g.population);
-            r.area_expected_km2.extend(g.area_km2);
-        }
-        Ok(r)
-    }
-}
-
-/// One stratum's synthetic sites.
-struct SyntheticStratum {
-    weight: Vec<f64>,
-    key: Vec<u64>,
-    agricultural: Vec<f64>,
-    population: Vec<f64>,
-    area_km2: Vec<f64>,
-}
-
-/// Generates `n` sites: lognormal sizes normalised to shares of the stratum,
-/// farmland with probability `agricultural_share`, and exposed population =
-/// region density × lognormal noise × expected area.
-#[allow(clippy::too_many_arguments)]
-fn synthetic_stratum(
-    n: u64,
-    skey: u64,
-    gen_key: u64,
-    size: Option<&Dist>,
-    noise: Option<&Dist>,
-    agricultural_share: f64,
-    density: f64,
-    mean_area_km2: f64,
-) -> SyntheticStratum {
-    let cap = n as usize;
-    let mut g = SyntheticStratum {
-        weight: Vec::with_capacity(cap),
-        key: Vec::with_capacity(cap),
-        agricultural: Vec::with_capacity(cap),
-        population: Vec::with_capacity(cap),
-        area_km2: Vec::with_capacity(cap),
-    };
-    for j in 0..n {
-        let h = mix64(gen_key ^ skey ^ j.wrapping_mul(GOLDEN));
-        g.weight.push(size.map_or(1.0, |d| d.quantile(unit_open(h))));
-        g.key.push(mix64(skey ^ (j + 1).wrapping_mul(GOLDEN)));
-        let h2 = mix64(h ^ 0xA61C_0FFE);
-        g.agricultural.push(if unit_open(h2) < agricultural_share { 1.0 } else { 0.0 });
-        g.population.push(density * noise.map_or(1.0, |d| d.quantile(unit_open(mix64(h2 ^ 0x9E37)))));
-    }
-    let sum: f64 = g.weight.iter().sum();
-    for (w, p) in g.weight.iter_mut().zip(g.population.iter_mut()) {
-        *w /= sum;
-        let area = *w * mean_area_km2;
-        g.area_km2.push(area);
-        // population held as density × area so the same formula serves inventories
-        *p *= area;
-    }
-    g
-}
-
-/// Splits `total` sites between strata in proportion to expected area (largest
-/// remainders; at least one site per stratum with area); explicit counts win.
-fn split_count(total: u64, area: &[f64], explicit: Vec<Option<u64>>) -> Vec<u64> {
-    let fixed: u64 = explicit.iter().flatten().sum();
-    let free = total.saturating_sub(fixed);
-    let free_area: f64 = area.iter().zip(&explicit).filter(|(_, e)| e.is_none()).map(|(a, _)| a).sum();
-    let mut counts = vec![0u64; area.len()];
-    let mut rema = Vec::new();
-    let mut given = 0;
-    for (i, (a, e)) in area.iter().zip(&explicit).enumerate() {
-        if let Some(n) = e {
-            counts[i] = *n;
-            continue;
-        }
-        let exact = if free_area > 0.0 { free as f64 * a / free_area } else { 0.0 };
-        counts[i] = exact.floor() as u64;
-        given += counts[i];
-        rema.push((exact - exact.floor(), i));
-    }
-    rema.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (_, i) in rema.iter().take(free.saturating_sub(given) as usize) {
-        counts[*i] += 1;
-    }
-    for (i, c) in counts.iter_mut().enumerate() {
-        if *c == 0 && area[i] > 0.0 {
-            *c = 1;
-        }
-    }
-    counts
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn split_count_adds_up_and_follows_area() {
-        let c = split_count(100, &[1.0, 2.0, 7.0], vec![None, None, None]);
-        assert_eq!(c, vec![10, 20, 70]);
-        let c = split_count(10, &[1.0, 1.0, 1.0], vec![None, None, None]);
-        assert_eq!(c.iter().sum::<u64>(), 10);
-        let c = split_count(10, &[1.0, 1.0], vec![Some(3), None]);
-        assert_eq!(c, vec![3, 7]);
-        let c = split_count(2, &[1.0, 1000.0, 0.0], vec![None, None, None]);
-        assert_eq!(c, vec![1, 2, 0]);
+        self.footprint.per_trial
     }
 }

@@ -63,7 +63,8 @@ pub struct SimConfig {
     pub model: Option<ModelLevel>,
     /// Work order override; `None` uses the scenario's.
     pub priority: Option<Priority>,
-    /// The most memory the kept per-trial samples may take (8 GiB by default).
+    /// The most memory a run may take, sites and kept per-trial samples
+    /// included, as [`crate::simulate::memory_estimate`] counts it (8 GiB by default).
     pub memory_limit_bytes: u64,
 }
 
@@ -118,7 +119,7 @@ impl SimConfig {
         self.priority = Some(priority);
         self
     }
-    /// Sets the memory limit for kept samples.
+    /// Sets the memory limit of a run (sites and kept samples).
     #[must_use]
     pub fn with_memory_limit_bytes(mut self, bytes: u64) -> Self {
         self.memory_limit_bytes = bytes;

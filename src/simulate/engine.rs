@@ -15,7 +15,6 @@ use super::trial::{Scratch, run_trial};
 use crate::sampling::stream::trial_key;
 use crate::sampling::{Correlation, Quantile, QuantileFn, UniformSource};
 use rayon::prelude::*;
-use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Where a trial's input values come from.
@@ -57,26 +56,32 @@ pub(crate) struct GivenInputs<'a> {
     pub k: usize,
     /// Site-noise key of each row.
     pub keys: &'a [u64],
+    /// The trial number of the first row.
+    pub first: u64,
 }
 
 impl InputProvider for GivenInputs<'_> {
     #[inline]
     fn fill(&self, trial: u64, scratch: &mut Scratch) -> u64 {
-        let t = trial as usize;
+        let t = (trial - self.first) as usize;
         scratch.x.copy_from_slice(&self.rows[t * self.k..(t + 1) * self.k]);
         self.keys[t]
     }
 }
 
-/// The rows of consecutive trials.
-pub(crate) struct Chunk {
+/// The storage of consecutive trials, borrowed from the run's columns (each
+/// trial writes its own values in place: nothing is held twice).
+pub(crate) struct Batch<'a> {
+    /// The first trial.
     pub first: u64,
-    /// Row-major outputs.
-    pub rows: Vec<f64>,
-    /// Row-major input values.
-    pub inputs: Vec<f64>,
-    /// Row-major yearly series (trials × years).
-    pub series: Vec<YearValues>,
+    /// Trials in the batch.
+    pub len: usize,
+    /// Each output column's slice for these trials.
+    pub rows: Vec<&'a mut [f64]>,
+    /// Each input column's slice for these trials.
+    pub inputs: Vec<&'a mut [f64]>,
+    /// The yearly series of these trials, row-major (trials × years), zeroed.
+    pub series: &'a mut [YearValues],
 }
 
 /// Per-site counters summed over trials (integers: order-independent).
@@ -92,9 +97,9 @@ impl SiteAcc {
     pub(crate) fn new(n: usize) -> Self {
         SiteAcc { sum_t: vec![0; n], released: vec![0; n] }
     }
-    pub(crate) fn add(&mut self, o: &SiteAcc) {
+    pub(crate) fn add(&mut self, o: SiteAcc) {
         if self.sum_t.is_empty() {
-            *self = o.clone();
+            *self = o;
             return;
         }
         for (a, b) in self.sum_t.iter_mut().zip(&o.sum_t) {
@@ -109,64 +114,57 @@ impl SiteAcc {
 /// Progress reporting: called after each batch with (trials done, trials in the run).
 pub type ProgressFn<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
-/// Runs trials `range` and returns their chunks in trial order plus the site counters.
+/// Trials per batch: site runs cost ~0.1-1 ms a trial; aggregate runs ~1 µs.
+pub(crate) fn batch_size(c: &Compiled<'_>) -> u64 {
+    if c.sites.is_some() { 8 } else { 512 }
+}
+
+/// Progress reporting across rounds: `f(before + done in this round, total)`.
+pub(crate) struct Progress<'a> {
+    pub f: ProgressFn<'a>,
+    pub before: u64,
+    pub total: u64,
+}
+
+/// Runs the trials of `batches` (cut by [`batch_size`]), writing each trial's
+/// values into its batch, and returns the site counters.
 pub(crate) fn run<P: InputProvider>(
     c: &Compiled<'_>,
     provider: &P,
-    range: Range<u64>,
-    progress: Option<ProgressFn<'_>>,
-) -> (Vec<Chunk>, SiteAcc) {
+    batches: Vec<Batch<'_>>,
+    progress: Option<&Progress<'_>>,
+) -> SiteAcc {
     let n_out = c.cols.n;
-    let k = c.quantiles.len();
     let sl = c.series_len;
-    // Site runs cost ~0.1-1 ms a trial; aggregate runs ~1 µs.
-    let batch: u64 = if c.sites.is_some() { 8 } else { 512 };
-    let len = range.end - range.start;
-    let n_batches = len.div_ceil(batch);
     let done = AtomicU64::new(0);
-    let (mut chunks, acc) = (0..n_batches)
+    batches
         .into_par_iter()
         .fold(
-            || (Vec::new(), Scratch::new(c)),
-            |(mut chunks, mut scratch), b| {
-                let first = range.start + b * batch;
-                let last = (first + batch).min(range.end);
-                let m = (last - first) as usize;
-                let mut chunk = Chunk {
-                    first,
-                    rows: vec![0.0; m * n_out],
-                    inputs: vec![0.0; m * k],
-                    series: vec![YearValues::default(); m * sl],
-                };
-                for (j, t) in (first..last).enumerate() {
-                    let key = provider.fill(t, &mut scratch);
+            || (Scratch::new(c), vec![0.0; n_out]),
+            |(mut scratch, mut row), mut batch| {
+                for j in 0..batch.len {
+                    let key = provider.fill(batch.first + j as u64, &mut scratch);
                     scratch.scatter_inputs(&c.input_slots);
-                    chunk.inputs[j * k..(j + 1) * k].copy_from_slice(&scratch.x);
-                    run_trial(
-                        c,
-                        key,
-                        &mut scratch,
-                        &mut chunk.rows[j * n_out..(j + 1) * n_out],
-                        &mut chunk.series[j * sl..(j + 1) * sl],
-                    );
+                    for (col, x) in batch.inputs.iter_mut().zip(&scratch.x) {
+                        col[j] = *x;
+                    }
+                    row.fill(0.0);
+                    run_trial(c, key, &mut scratch, &mut row, &mut batch.series[j * sl..(j + 1) * sl]);
+                    for (col, v) in batch.rows.iter_mut().zip(&row) {
+                        col[j] = *v;
+                    }
                 }
-                chunks.push(chunk);
                 if let Some(p) = progress {
-                    let d = done.fetch_add(m as u64, Ordering::Relaxed) + m as u64;
-                    p(d, len);
+                    let m = batch.len as u64;
+                    let d = done.fetch_add(m, Ordering::Relaxed) + m;
+                    (p.f)(p.before + d, p.total);
                 }
-                (chunks, scratch)
+                (scratch, row)
             },
         )
-        .map(|(chunks, scratch)| (chunks, scratch.site_acc))
-        .reduce(
-            || (Vec::new(), SiteAcc::default()),
-            |(mut a, mut acc_a), (b, acc_b)| {
-                a.extend(b);
-                acc_a.add(&acc_b);
-                (a, acc_a)
-            },
-        );
-    chunks.sort_by_key(|c| c.first);
-    (chunks, acc)
+        .map(|(scratch, _)| scratch.site_acc)
+        .reduce(SiteAcc::default, |mut a, b| {
+            a.add(b);
+            a
+        })
 }

@@ -19,9 +19,11 @@ pub(crate) mod columns;
 pub(crate) mod compiled;
 pub mod config;
 pub(crate) mod engine;
+mod memory;
 mod outcome;
 pub mod outputs;
 pub mod series;
+mod site_rows;
 pub(crate) mod trial;
 
 use crate::error::{Error, Result};
@@ -47,6 +49,41 @@ pub fn plan_at_means(scenario: &Scenario, years: usize) -> Result<Vec<Vec<crate:
     trial::economics::plan_at_means(scenario, years)
 }
 
+/// Runs `f` on `pool`, or on rayon's global pool.
+fn install<T: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> T + Send) -> T {
+    match pool {
+        Some(p) => p.install(f),
+        None => f(),
+    }
+}
+
+/// Grows the columns by `n` trials and runs them in place, in rounds of
+/// at most 1024 batches (so the batches' slices take little memory).
+fn write_trials<P: engine::InputProvider>(
+    c: &Compiled<'_>,
+    b: &mut Builder,
+    pool: Option<&rayon::ThreadPool>,
+    provider: &P,
+    n: u64,
+    progress: Option<ProgressFn<'_>>,
+) -> Result<()> {
+    let m = b.grow(c, n)?;
+    let start = usize::try_from(b.trials()).unwrap_or(usize::MAX);
+    let per = usize::try_from(engine::batch_size(c)).unwrap_or(1);
+    let round = per.saturating_mul(1024);
+    let mut acc = engine::SiteAcc::default();
+    let mut done = 0;
+    while done < m {
+        let len = round.min(m - done);
+        let batches = b.batches(c.series_len, start + done, len, per);
+        let report = progress.map(|p| engine::Progress { f: p, before: done as u64, total: n });
+        acc.add(install(pool, || engine::run(c, provider, batches, report.as_ref())));
+        done += len;
+    }
+    b.commit(n, acc);
+    Ok(())
+}
+
 /// The most worker threads a run may ask for (each is an OS thread).
 pub const MAX_THREADS: usize = 1024;
 
@@ -57,8 +94,10 @@ pub const MAX_THREADS: usize = 1024;
 ///
 /// # Errors
 /// [`Error::InvalidValue`] for zero trials or zero threads;
-/// [`Error::TooManyTrials`] when the kept samples would not fit in
-/// `config.memory_limit_bytes` (checked before anything is allocated).
+/// [`Error::TooManyTrials`] when the run's estimated memory ([`memory_estimate`])
+/// would not fit in `config.memory_limit_bytes` (checked before anything big
+/// is allocated, sites included); [`Error::OutOfMemory`] when the sites alone
+/// do not fit, or an allocation fails.
 ///
 /// # Example
 /// ```
@@ -85,10 +124,40 @@ pub fn simulate_with_progress(
     if config.trials == 0 {
         return Err(Error::invalid("trials", 0.0, "must be >= 1"));
     }
-    let mut run = Run::new(scenario, config)?;
-    run.ensure_room(config.trials)?;
+    // The trials are checked against the memory limit with the sites, before the sites are built.
+    let mut run = Run::planned(scenario, config, config.trials)?;
     run.add_trials(config.trials, progress)?;
     Ok(run.finish())
+}
+
+/// The estimated peak memory, in bytes, of [`simulate`] with `config`
+/// (`config.trials` trials): the program, the sites while they are built or
+/// kept, every trial's outputs, inputs and yearly series, and what the
+/// summaries copy. Nothing is built; this is the figure checked against
+/// `config.memory_limit_bytes`. Setting `DEMINE_REPORT_PEAK_MEMORY=1` makes
+/// `demine run` print it and the measured peak on stderr.
+///
+/// ```
+/// let s = demine::io::load_scenario("ukraine-2024")?;
+/// let config = demine::SimConfig::default().with_trials(100_000).with_model(demine::ModelLevel::Aggregate);
+/// let bytes = demine::simulate::memory_estimate(&s, &config);
+/// assert!(bytes > 100_000 * 8 && bytes < 1 << 30);
+/// # Ok::<(), demine::Error>(())
+/// ```
+#[must_use]
+pub fn memory_estimate(scenario: &Scenario, config: &SimConfig) -> u64 {
+    let c = Compiled::prepare(scenario, config);
+    u64::try_from(c.footprint.total(config.trials)).unwrap_or(u64::MAX)
+}
+
+/// The peak resident memory of this process so far, in bytes (`VmHWM` of
+/// `/proc/self/status`); `None` where that file does not exist (not Linux).
+#[must_use]
+pub fn peak_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
+    kib.checked_mul(1024)
 }
 
 /// A run in progress: create it, add trials in rounds (each round one sample
@@ -114,8 +183,15 @@ impl<'s> Run<'s> {
     ///
     /// # Errors
     /// [`Error::InvalidValue`] for zero threads or more than [`MAX_THREADS`];
+    /// [`Error::OutOfMemory`] when the sites alone would exceed the memory
+    /// limit (checked before they are built) or cannot be allocated;
     /// set-up errors (a synthetic inventory's parameters).
     pub fn new(scenario: &'s Scenario, config: &SimConfig) -> Result<Self> {
+        Self::planned(scenario, config, 0)
+    }
+
+    /// [`Run::new`] for `trials` trials, checked against the memory limit before the sites are built.
+    fn planned(scenario: &'s Scenario, config: &SimConfig, trials: u64) -> Result<Self> {
         let pool = match config.threads {
             None => None,
             Some(0) => return Err(Error::invalid("threads", 0.0, "must be >= 1")),
@@ -129,7 +205,7 @@ impl<'s> Run<'s> {
                     .map_err(|e| Error::Output(format!("cannot start {n} threads: {e}")))?,
             ),
         };
-        let c = Compiled::new(scenario, config)?;
+        let c = Compiled::new(scenario, config, trials)?;
         let b = Builder::new(&c, 0);
         Ok(Run { c, b, pool, memory_limit: config.memory_limit_bytes })
     }
@@ -153,31 +229,36 @@ impl<'s> Run<'s> {
         self.b.trials()
     }
 
-    /// Bytes kept per trial (outputs, inputs, yearly series).
+    /// Bytes per trial (outputs, inputs and yearly series kept, and what the summaries copy).
     #[must_use]
     pub fn bytes_per_trial(&self) -> u64 {
         self.c.bytes_per_trial()
     }
 
-    /// The most trials the memory limit allows in all.
+    /// The most trials the memory limit allows in all (with the sites).
     #[must_use]
     pub fn max_trials(&self) -> u64 {
-        self.memory_limit / self.c.bytes_per_trial().max(1)
+        self.c.footprint.max_trials(self.memory_limit)
+    }
+
+    /// The estimated peak memory, in bytes, of this run with `trials` trials in all.
+    #[must_use]
+    pub fn estimated_bytes(&self, trials: u64) -> u128 {
+        self.c.footprint.total(trials)
     }
 
     /// Errs unless `more` trials still fit in the memory limit (check before
     /// building a large design).
     ///
     /// # Errors
-    /// [`Error::TooManyTrials`] with the estimate and the limit.
+    /// [`Error::TooManyTrials`] with the estimate (sites included) and the limit.
     pub fn ensure_room(&self, more: u64) -> Result<()> {
         let total = self.trials().saturating_add(more);
-        let per = u128::from(self.c.bytes_per_trial());
-        let needed = per * u128::from(total);
+        let needed = self.c.footprint.total(total);
         if needed > u128::from(self.memory_limit) {
             return Err(Error::TooManyTrials {
                 requested: total,
-                max: (u128::from(self.memory_limit) / per.max(1)) as u64,
+                max: self.max_trials(),
                 needed_bytes: needed,
                 limit_bytes: u128::from(self.memory_limit),
             });
@@ -185,18 +266,12 @@ impl<'s> Run<'s> {
         Ok(())
     }
 
-    fn install<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
-        match &self.pool {
-            Some(p) => p.install(f),
-            None => f(),
-        }
-    }
-
     /// Adds the next `n` trials, sampled by the run's sampler as one design;
     /// `progress(done, n)` is called after each batch.
     ///
     /// # Errors
-    /// [`Error::TooManyTrials`] when they would not fit in the memory limit (nothing is run).
+    /// [`Error::TooManyTrials`] when they would not fit in the memory limit (nothing is run);
+    /// [`Error::OutOfMemory`] when their columns cannot be allocated (nothing is run).
     pub fn add_trials(&mut self, n: u64, progress: Option<ProgressFn<'_>>) -> Result<()> {
         self.ensure_room(n)?;
         let start = self.trials();
@@ -208,11 +283,7 @@ impl<'s> Run<'s> {
             correlation: c.correlation,
             seed: c.seed,
         };
-        self.b.reserve(&self.c, n);
-        let c = &self.c;
-        let chunks = self.install(|| engine::run(c, &provider, start..start + n, progress));
-        self.b.append(chunks);
-        Ok(())
+        write_trials(c, &mut self.b, self.pool.as_ref(), &provider, n, progress)
     }
 
     /// Evaluates given input vectors (`rows`: one value per uncertain input,
@@ -235,12 +306,8 @@ impl<'s> Run<'s> {
             )));
         }
         self.ensure_room(n as u64)?;
-        let provider = GivenInputs { rows, k, keys: site_keys };
-        self.b.reserve(&self.c, n as u64);
-        let c = &self.c;
-        let chunks = self.install(|| engine::run(c, &provider, 0..n as u64, None));
-        self.b.append(chunks);
-        Ok(())
+        let provider = GivenInputs { rows, k, keys: site_keys, first: self.trials() };
+        write_trials(&self.c, &mut self.b, self.pool.as_ref(), &provider, n as u64, None)
     }
 
     /// Maps a row of probabilities (one per input) to the inputs' values.

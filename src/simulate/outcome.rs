@@ -4,7 +4,7 @@
 use super::columns;
 use super::compiled::Compiled;
 use super::config::ModelLevel;
-use super::engine::{Chunk, SiteAcc};
+use super::engine::{Batch, SiteAcc};
 use super::outputs::{Output, OutputDef};
 use super::series::{Series, YearValues};
 use super::trial;
@@ -86,31 +86,72 @@ impl Builder {
         }
     }
 
-    /// Reserves room for `more` trials.
-    pub(crate) fn reserve(&mut self, c: &Compiled<'_>, more: u64) {
-        let more = usize::try_from(more).unwrap_or(0);
-        for col in self.columns.iter_mut().chain(self.inputs.iter_mut()) {
-            col.reserve_exact(more);
+    /// Makes room for `more` trials at the end of every column and the series
+    /// (every allocation is tried before any is used, so a failure leaves the
+    /// contents as they were); returns `more` as a length. The new rows are
+    /// zeroed and written through [`Builder::batches`].
+    ///
+    /// # Errors
+    /// [`Error::OutOfMemory`] naming the column and the bytes that could not be allocated.
+    pub(crate) fn grow(&mut self, c: &Compiled<'_>, more: u64) -> Result<usize> {
+        let too_many = |what: &str, per: u64| Error::OutOfMemory {
+            what: what.to_string(),
+            bytes: u128::from(more) * u128::from(per),
+            limit_bytes: None,
+        };
+        let m = usize::try_from(more).map_err(|_| too_many("trials", 8))?;
+        let sl = c.series_len;
+        let year = std::mem::size_of::<YearValues>() as u64;
+        let series_more = m.checked_mul(sl).ok_or_else(|| too_many("yearly series", year * sl as u64))?;
+        for (what, col) in
+            self.columns.iter_mut().map(|c| ("outputs", c)).chain(self.inputs.iter_mut().map(|c| ("inputs", c)))
+        {
+            col.try_reserve_exact(m).map_err(|_| too_many(what, 8))?;
         }
-        self.series.reserve_exact(more.saturating_mul(c.series_len));
+        self.series.try_reserve_exact(series_more).map_err(|_| too_many("yearly series", year * sl as u64))?;
+        for col in self.columns.iter_mut().chain(self.inputs.iter_mut()) {
+            col.resize(col.len() + m, 0.0);
+        }
+        self.series.resize(self.series.len() + series_more, YearValues::default());
+        Ok(m)
     }
 
-    pub(crate) fn append(&mut self, (chunks, acc): (Vec<Chunk>, SiteAcc)) {
-        for ch in chunks {
-            let n_out = self.columns.len();
-            let k = self.inputs.len();
-            let m = ch.rows.len().checked_div(n_out).unwrap_or(0);
-            // Column by column: each column's writes are sequential.
-            for (o, col) in self.columns.iter_mut().enumerate() {
-                col.extend((0..m).map(|j| ch.rows[j * n_out + o]));
+    /// The storage of trials `from..from + m` (grown, not yet committed), cut
+    /// into batches of `per` trials; `sl` years of series per trial.
+    pub(crate) fn batches(&mut self, sl: usize, from: usize, m: usize, per: usize) -> Vec<Batch<'_>> {
+        let per = per.max(1);
+        let mut batches: Vec<Batch<'_>> = (0..m.div_ceil(per))
+            .map(|b| Batch {
+                first: (from + b * per) as u64,
+                len: per.min(m - b * per),
+                rows: Vec::with_capacity(self.columns.len()),
+                inputs: Vec::with_capacity(self.inputs.len()),
+                series: &mut [],
+            })
+            .collect();
+        for col in &mut self.columns {
+            for (b, part) in batches.iter_mut().zip(col[from..from + m].chunks_mut(per)) {
+                b.rows.push(part);
             }
-            for (i, col) in self.inputs.iter_mut().enumerate() {
-                col.extend((0..m).map(|j| ch.inputs[j * k + i]));
-            }
-            self.series.extend_from_slice(&ch.series);
-            self.trials += m as u64;
         }
-        self.acc.add(&acc);
+        for col in &mut self.inputs {
+            for (b, part) in batches.iter_mut().zip(col[from..from + m].chunks_mut(per)) {
+                b.inputs.push(part);
+            }
+        }
+        if sl > 0 {
+            let window = &mut self.series[from * sl..(from + m) * sl];
+            for (b, part) in batches.iter_mut().zip(window.chunks_mut(per * sl)) {
+                b.series = part;
+            }
+        }
+        batches
+    }
+
+    /// Records `more` trials written through [`Builder::grow`]'s batches and their site counters.
+    pub(crate) fn commit(&mut self, more: u64, acc: SiteAcc) {
+        self.trials += more;
+        self.acc.add(acc);
     }
 
     /// Values so far of output column `i`.

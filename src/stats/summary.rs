@@ -76,10 +76,19 @@ impl Summary {
                 percentile_ci95: [[f64::NAN; 2]; 8],
             };
         }
-        // Two-pass mean and variance, summed in order (reproducible).
-        let mean = v.iter().sum::<f64>() / n as f64;
+        // Two-pass mean and variance, summed in order (reproducible). Values near
+        // f64::MAX can overflow the plain sums although the mean and sd are finite:
+        // then both are computed again on values scaled by the largest magnitude.
+        let mut mean = v.iter().sum::<f64>() / n as f64;
         let var = if n > 1 { v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64 } else { 0.0 };
-        let sd = var.sqrt();
+        let mut sd = var.sqrt();
+        if !(mean.is_finite() && sd.is_finite()) {
+            let scale = v[0].abs().max(v[n - 1].abs());
+            let m = v.iter().map(|x| x / scale).sum::<f64>() / n as f64;
+            let d = if n > 1 { v.iter().map(|x| (x / scale - m).powi(2)).sum::<f64>() / (n - 1) as f64 } else { 0.0 };
+            mean = m * scale;
+            sd = d.sqrt() * scale;
+        }
         let se = sd / (n as f64).sqrt();
         let mut percentiles = [0.0; 8];
         let mut percentile_ci95 = [[0.0; 2]; 8];
@@ -204,5 +213,13 @@ mod tests {
         let s = Summary::new(&[1.0, f64::NAN, 3.0, f64::INFINITY]);
         assert_eq!(s.n, 2);
         assert_eq!(s.mean, 2.0);
+    }
+
+    #[test]
+    fn mean_and_sd_of_values_near_the_largest_double_are_finite() {
+        let v = [1.5e308, 1.6e308, 1.7e308];
+        let s = Summary::from_sorted(&v);
+        assert!((s.mean / 1.6e308 - 1.0).abs() < 1e-15, "{}", s.mean);
+        assert!((s.sd / 1e307 - 1.0).abs() < 1e-12, "{}", s.sd);
     }
 }

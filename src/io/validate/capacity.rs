@@ -161,11 +161,18 @@ pub(crate) fn funding(
         .enumerate()
         .map(|(k, pl)| {
             let path = format!("funding.pledges[{k}]");
-            if !(start_year..start_year + 1000).contains(&pl.year) {
+            let (year, start) = (i64::from(pl.year), i64::from(start_year));
+            if year < start {
                 conv.problems.push(Problem::new(
                     format!("{path}.year"),
                     f64::from(pl.year),
                     format!("must not be before the start year ({start_year})"),
+                ));
+            } else if year >= start + 1000 {
+                conv.problems.push(Problem::new(
+                    format!("{path}.year"),
+                    f64::from(pl.year),
+                    format!("must be within 1000 years of the start year ({start_year})"),
                 ));
             }
             if let Some(prev) = seen.insert(pl.year, k) {

@@ -18,6 +18,12 @@ use crate::model::{Param, ParamDef, Params, Rule, Scenario};
 use crate::sampling::{Dist, Sampler};
 use std::path::Path;
 
+/// The earliest calendar year a scenario may name (`start_year`, `price_year`).
+pub const MIN_YEAR: i32 = 1900;
+/// The latest calendar year a scenario may name; with horizons of at most
+/// 1000 years, no year computed from it comes near `i32`'s range.
+pub const MAX_YEAR: i32 = 2200;
+
 /// The conversion's state: the parameter table being built and the problems found.
 pub(crate) struct Conv {
     pub params: Params,
@@ -112,6 +118,11 @@ pub fn scenario(f: ScenarioFile, base_dir: Option<&Path>, source_name: &str) -> 
     }
     if f.currency.trim().is_empty() {
         conv.problems.push(Problem::text("currency", "\"\"", "must not be empty"));
+    }
+    for (field, year) in [("start_year", f.start_year), ("price_year", f.price_year)] {
+        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            conv.problems.push(Problem::new(field, f64::from(year), "a calendar year must lie in [1900, 2200]"));
+        }
     }
     if let Some(a) = f.land_area_km2
         && !(a > 0.0 && a.is_finite())

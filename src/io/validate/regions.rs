@@ -269,8 +269,11 @@ fn stratum(
     let arrives_year = sf.arrives_year.as_ref().map(|y| {
         conv.param(&format!("{sp}.arrives_year"), &format!("{sl}year it comes into the workload"), y, Rule::Year)
     });
-    if sf.sites == Some(0) {
-        conv.problems.push(Problem::new(format!("{sp}.sites"), 0.0, "must be >= 1"));
+    if let Some(n) = sf.sites
+        && (n == 0 || n > super::sites::MAX_SITES)
+    {
+        let rule = if n == 0 { "must be >= 1".to_string() } else { super::sites::sites_rule() };
+        conv.problems.push(Problem::new(format!("{sp}.sites"), n as f64, rule));
     }
     Stratum {
         region,

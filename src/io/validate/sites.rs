@@ -8,8 +8,14 @@ use crate::io::inventory;
 use crate::model::{Scenario, SiteSource, SitesModel, StratumArea};
 use std::path::Path;
 
-/// The most synthetic sites a scenario may ask for.
+/// The most synthetic sites a scenario may ask for (`sites.count`, each
+/// stratum's `sites`, and their sum).
 pub const MAX_SITES: u64 = 10_000_000;
+
+/// The rule on a site count.
+pub(crate) fn sites_rule() -> String {
+    "must lie in [1, 10,000,000]".to_string()
+}
 
 /// Converts `[sites]`; an inventory's strata without an area take its totals.
 ///
@@ -42,7 +48,15 @@ pub(crate) fn sites(
         }
         (None, Some(count)) => {
             if count == 0 || count > MAX_SITES {
-                conv.problems.push(Problem::new("sites.count", count as f64, "must lie in [1, 10,000,000]"));
+                conv.problems.push(Problem::new("sites.count", count as f64, sites_rule()));
+            }
+            let explicit = s.strata.iter().filter_map(|st| st.site_count).fold(0u64, u64::saturating_add);
+            if explicit > MAX_SITES && s.strata.iter().all(|st| st.site_count.is_none_or(|n| n <= MAX_SITES)) {
+                conv.problems.push(Problem::new(
+                    "regions[].strata[].sites",
+                    explicit as f64,
+                    "the strata's site counts add up to more than 10,000,000 (at most 10,000,000 sites in all)",
+                ));
             }
             conv.in_range("sites.size_cv", f.size_cv, 0.0, 10.0, "must lie in [0, 10]");
             conv.in_range("sites.population_cv", f.population_cv, 0.0, 10.0, "must lie in [0, 10]");

@@ -276,7 +276,15 @@ fn shape_in_range(field: &str, v: f64, p: &mut Vec<Problem>) {
 fn width_fits(field: &str, min: f64, max: f64, p: &mut Vec<Problem>) -> bool {
     let fits = (max - min).is_finite();
     if !fits {
-        p.push(Problem::new(field, max, format!("the width max − min ({max} − {min}) overflows a 64-bit float")));
+        p.push(Problem::new(
+            field,
+            max,
+            format!(
+                "the width max − min ({} − {}) overflows a 64-bit float",
+                crate::error::fmt_value(max),
+                crate::error::fmt_value(min)
+            ),
+        ));
     }
     fits
 }
@@ -304,8 +312,10 @@ fn overflow(d: &Dist) -> Option<Problem> {
         field,
         value,
         format!(
-            "the distribution's mean or range overflows a 64-bit float (mean {}, P(1e-12) {lo}, P(1 − 1e-12) {hi})",
-            d.mean()
+            "the distribution's mean or range overflows a 64-bit float (mean {}, P(1e-12) {}, P(1 − 1e-12) {})",
+            crate::error::fmt_value(d.mean()),
+            crate::error::fmt_value(lo),
+            crate::error::fmt_value(hi)
         ),
     ))
 }

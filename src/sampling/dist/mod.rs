@@ -171,11 +171,14 @@ impl Dist {
         let c = &self.c;
         match &self.params {
             DistParams::Fixed { value } => *value,
-            DistParams::Uniform { min, max } => 0.5 * (min + max),
-            DistParams::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+            // Weighted sums of the bounds, each term scaled first, so that bounds near
+            // ±f64::MAX do not overflow a mean that is itself finite.
+            DistParams::Uniform { min, max } => 0.5 * min + 0.5 * max,
+            DistParams::Triangular { min, mode, max } => min / 3.0 + mode / 3.0 + max / 3.0,
             DistParams::Pert { min, mode, max, shape } => {
                 let shape = shape.unwrap_or(4.0);
-                (min + shape * mode + max) / (shape + 2.0)
+                let w = shape + 2.0;
+                min / w + mode * (shape / w) + max / w
             }
             DistParams::Normal { mean, sd, .. } => {
                 let pdf = |z: f64| {

@@ -263,7 +263,7 @@ pub(crate) struct YearCost {
 impl ProgrammeCost {
     /// An empty bill for a trial with these prices.
     pub(crate) fn new(s: &Scenario, prices: &Prices) -> Self {
-        let years_from_price_year = s.start_year() - s.price_year();
+        let years_from_price_year = s.start_year().saturating_sub(s.price_year());
         ProgrammeCost {
             factors: [1.0, (1.0 + prices.inflation).powi(years_from_price_year), (1.0 + prices.discount).powf(-0.5)],
             ..ProgrammeCost::default()
@@ -333,7 +333,7 @@ pub(crate) fn plan_at_means(s: &Scenario, years: usize) -> crate::Result<Vec<Vec
     use crate::simulate::{ModelLevel, SimConfig};
     let Some(cap) = s.capacity() else { return Ok(Vec::new()) };
     let config = SimConfig::default().with_trials(1).with_model(ModelLevel::Aggregate);
-    let c = crate::simulate::compiled::Compiled::new(s, &config)?;
+    let c = crate::simulate::compiled::Compiled::new(s, &config, 0)?;
     let mut scratch = super::Scratch::new(&c);
     scratch.v = s.params().means();
     scratch.sched.record_teams = true;

@@ -1,0 +1,265 @@
+//! The rows of the site model before the work order is applied: an
+//! inventory's, or synthetic sites generated stratum by stratum; and the
+//! split of a site count between strata. Every size is checked: counts
+//! saturate, and the arrays are reserved with `try_reserve` (an allocation
+//! that fails is an [`Error::OutOfMemory`] with its size).
+
+use crate::error::{Error, Result};
+use crate::model::{LandUse, Scenario, SiteSource};
+use crate::sampling::Dist;
+use crate::sampling::stream::{GOLDEN, mix64, name_key, unit_open};
+use rayon::prelude::*;
+
+/// Site rows in file (or generation) order, before the work order is applied.
+#[derive(Default)]
+pub(super) struct Rows {
+    pub weight: Vec<f64>,
+    pub stratum: Vec<u32>,
+    pub key: Vec<u64>,
+    pub confirmed: Option<Vec<bool>>,
+    pub agricultural: Vec<f64>,
+    pub population: Vec<f64>,
+    pub area_expected_km2: Vec<f64>,
+    pub priority_col: Vec<f64>,
+    pub ids: Option<Vec<String>>,
+    pub region_of: Vec<u32>,
+}
+
+impl Rows {
+    /// Reserves room for `n` more rows (all but the ids and statuses).
+    fn reserve(&mut self, n: usize) -> Result<()> {
+        let fail = |_| oom("sites", n as u128 * 56);
+        self.weight.try_reserve_exact(n).map_err(fail)?;
+        self.stratum.try_reserve_exact(n).map_err(fail)?;
+        self.key.try_reserve_exact(n).map_err(fail)?;
+        self.agricultural.try_reserve_exact(n).map_err(fail)?;
+        self.population.try_reserve_exact(n).map_err(fail)?;
+        self.area_expected_km2.try_reserve_exact(n).map_err(fail)?;
+        self.priority_col.try_reserve_exact(n).map_err(fail)?;
+        self.region_of.try_reserve_exact(n).map_err(fail)
+    }
+
+    /// An inventory's rows: weights are shares of their stratum's area.
+    pub(super) fn inventory(inv: &crate::model::Inventory) -> Result<Rows> {
+        let n = inv.sites.len();
+        let mut r = Rows::default();
+        r.reserve(n)?;
+        r.confirmed = Some(try_collect(n, inv.sites.iter().map(|site| site.confirmed))?);
+        r.ids = Some(try_collect(n, inv.sites.iter().map(|site| site.id.clone()))?);
+        for (k, site) in inv.sites.iter().enumerate() {
+            r.weight.push(site.area_m2 / inv.stratum_area_m2(site.stratum));
+            r.stratum.push(site.stratum as u32);
+            r.key.push(name_key(&site.id));
+            r.agricultural.push(if site.land_use == LandUse::Agriculture { 1.0 } else { 0.0 });
+            r.population.push(site.population);
+            r.area_expected_km2.push(site.area_m2 / 1e6);
+            r.priority_col.push(site.priority.unwrap_or(k as f64));
+            r.region_of.push(site.region as u32);
+        }
+        Ok(r)
+    }
+
+    /// Synthetic sites, stratum by stratum: `count` split by expected area,
+    /// population density by region (relative to the national average).
+    pub(super) fn synthetic(s: &Scenario, source: &SiteSource, count: u64, seed: u64) -> Result<Rows> {
+        let gen_key = mix64(seed ^ 0x005E_ED0F_1A7E_5173);
+        let (size_cv, population_cv) = (source.size_cv(), source.population_cv());
+        let mean_area: Vec<f64> = s.strata().iter().map(|st| s.mean_area_km2(st.area)).collect();
+        let counts = split_count(count, &mean_area, s.strata().iter().map(|st| st.site_count).collect());
+        let total = usize::try_from(counts.iter().fold(0u64, |a, &b| a.saturating_add(b)))
+            .map_err(|_| oom("sites", u128::from(count) * 56))?;
+        let size = if size_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, size_cv)?) } else { None };
+        let noise = if population_cv > 0.0 { Some(Dist::lognormal_mean_cv(1.0, population_cv)?) } else { None };
+        let regions = s.regions();
+        let region_area: Vec<f64> = regions.iter().map(|r| r.strata.clone().map(|si| mean_area[si]).sum()).collect();
+        let all_pop = regions.iter().all(|r| r.population_exposed.is_some());
+        let total_pop: f64 = regions.iter().filter_map(|r| r.population_exposed).sum();
+        let total_area: f64 = region_area.iter().sum();
+        // Each site's values depend only on (seed, stratum, index), so the strata
+        // are generated in parallel and concatenated in order.
+        let per_stratum: Vec<SyntheticStratum> = s
+            .strata()
+            .par_iter()
+            .enumerate()
+            .map(|(si, st)| {
+                let region = &regions[st.region];
+                let density = if all_pop && total_pop > 0.0 && region_area[st.region] > 0.0 {
+                    (region.population_exposed.unwrap_or(0.0) / region_area[st.region]) / (total_pop / total_area)
+                } else {
+                    1.0
+                };
+                synthetic_stratum(
+                    usize::try_from(counts[si]).map_err(|_| oom("sites", u128::from(counts[si]) * 40))?,
+                    name_key(&st.path),
+                    gen_key,
+                    size.as_ref(),
+                    noise.as_ref(),
+                    region.farmland_share(),
+                    density,
+                    mean_area[si],
+                )
+            })
+            .collect::<Result<_>>()?;
+        let mut r = Rows::default();
+        r.reserve(total)?;
+        for (si, (st, g)) in s.strata().iter().zip(per_stratum).enumerate() {
+            let n = g.weight.len();
+            r.priority_col.extend((0..n).map(|j| (r.weight.len() + j + 1) as f64));
+            r.stratum.extend(std::iter::repeat_n(si as u32, n));
+            r.region_of.extend(std::iter::repeat_n(st.region as u32, n));
+            r.weight.extend(g.weight);
+            r.key.extend(g.key);
+            r.agricultural.extend(g.agricultural);
+            r.population.extend(g.population);
+            r.area_expected_km2.extend(g.area_km2);
+        }
+        Ok(r)
+    }
+}
+
+/// One stratum's synthetic sites.
+struct SyntheticStratum {
+    weight: Vec<f64>,
+    key: Vec<u64>,
+    agricultural: Vec<f64>,
+    population: Vec<f64>,
+    area_km2: Vec<f64>,
+}
+
+/// Generates `n` sites: lognormal sizes normalised to shares of the stratum,
+/// farmland with probability `agricultural_share`, and exposed population =
+/// region density × lognormal noise × expected area.
+#[allow(clippy::too_many_arguments)]
+fn synthetic_stratum(
+    n: usize,
+    skey: u64,
+    gen_key: u64,
+    size: Option<&Dist>,
+    noise: Option<&Dist>,
+    agricultural_share: f64,
+    density: f64,
+    mean_area_km2: f64,
+) -> Result<SyntheticStratum> {
+    let mut g = SyntheticStratum {
+        weight: Vec::new(),
+        key: Vec::new(),
+        agricultural: Vec::new(),
+        population: Vec::new(),
+        area_km2: Vec::new(),
+    };
+    let fail = |_| oom("sites", n as u128 * 40);
+    g.weight.try_reserve_exact(n).map_err(fail)?;
+    g.key.try_reserve_exact(n).map_err(fail)?;
+    g.agricultural.try_reserve_exact(n).map_err(fail)?;
+    g.population.try_reserve_exact(n).map_err(fail)?;
+    g.area_km2.try_reserve_exact(n).map_err(fail)?;
+    for j in 0..n as u64 {
+        let h = mix64(gen_key ^ skey ^ j.wrapping_mul(GOLDEN));
+        g.weight.push(size.map_or(1.0, |d| d.quantile(unit_open(h))));
+        g.key.push(mix64(skey ^ (j + 1).wrapping_mul(GOLDEN)));
+        let h2 = mix64(h ^ 0xA61C_0FFE);
+        g.agricultural.push(if unit_open(h2) < agricultural_share { 1.0 } else { 0.0 });
+        g.population.push(density * noise.map_or(1.0, |d| d.quantile(unit_open(mix64(h2 ^ 0x9E37)))));
+    }
+    let sum: f64 = g.weight.iter().sum();
+    for (w, p) in g.weight.iter_mut().zip(g.population.iter_mut()) {
+        *w /= sum;
+        let area = *w * mean_area_km2;
+        g.area_km2.push(area);
+        // population held as density × area so the same formula serves inventories
+        *p *= area;
+    }
+    Ok(g)
+}
+
+/// An allocation of `bytes` for `what` that failed.
+/// The items of `it` (`len` of them), in a vector reserved with `try_reserve_exact`.
+///
+/// # Errors
+/// [`Error::OutOfMemory`] with the size, when the allocation fails.
+pub(super) fn try_collect<T>(len: usize, it: impl Iterator<Item = T>) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    let bytes = len as u128 * std::mem::size_of::<T>() as u128;
+    v.try_reserve_exact(len).map_err(|_| oom("sites", bytes))?;
+    v.extend(it.take(len));
+    Ok(v)
+}
+
+/// An allocation error: `bytes` for `what`.
+pub(super) fn oom(what: &str, bytes: u128) -> Error {
+    Error::OutOfMemory { what: what.to_string(), bytes, limit_bytes: None }
+}
+
+/// The number of sites a run builds from `source` (saturating: an absurd count is refused by the memory check).
+pub(crate) fn site_count(s: &Scenario, source: &SiteSource) -> u64 {
+    match source {
+        SiteSource::Inventory(inv) => inv.sites.len() as u64,
+        SiteSource::Synthetic { count, .. } => {
+            let mean_area: Vec<f64> = s.strata().iter().map(|st| s.mean_area_km2(st.area)).collect();
+            split_count(*count, &mean_area, s.strata().iter().map(|st| st.site_count).collect())
+                .iter()
+                .fold(0, |a: u64, &b| a.saturating_add(b))
+        }
+    }
+}
+
+/// Splits `total` sites between strata in proportion to expected area (largest
+/// remainders; at least one site per stratum with area); explicit counts win.
+/// Areas are taken relative to the largest, so any finite areas (even 1e308
+/// km², whose sum overflows) split exactly; a non-finite or negative area counts as 0.
+fn split_count(total: u64, area: &[f64], explicit: Vec<Option<u64>>) -> Vec<u64> {
+    let fixed: u64 = explicit.iter().flatten().fold(0, |a: u64, &b| a.saturating_add(b));
+    let free = total.saturating_sub(fixed);
+    let usable = |a: f64| if a.is_finite() && a > 0.0 { a } else { 0.0 };
+    let largest = area.iter().map(|&a| usable(a)).fold(0.0, f64::max);
+    let rel = |a: f64| if largest > 0.0 { usable(a) / largest } else { 0.0 };
+    let free_area: f64 = area.iter().zip(&explicit).filter(|(_, e)| e.is_none()).map(|(a, _)| rel(*a)).sum();
+    let mut counts = vec![0u64; area.len()];
+    let mut rema = Vec::new();
+    let mut given: u64 = 0;
+    for (i, (a, e)) in area.iter().zip(&explicit).enumerate() {
+        if let Some(n) = e {
+            counts[i] = *n;
+            continue;
+        }
+        // A share in [0, 1] of `free`: never above it, so the conversion cannot saturate.
+        let exact = if free_area > 0.0 { (free as f64 * (rel(*a) / free_area)).min(free as f64) } else { 0.0 };
+        counts[i] = exact.floor() as u64;
+        given = given.saturating_add(counts[i]);
+        rema.push((exact - exact.floor(), i));
+    }
+    rema.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let left = usize::try_from(free.saturating_sub(given)).unwrap_or(usize::MAX);
+    for (_, i) in rema.iter().take(left) {
+        counts[*i] += 1;
+    }
+    for (i, c) in counts.iter_mut().enumerate() {
+        if *c == 0 && usable(area[i]) > 0.0 {
+            *c = 1;
+        }
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_count_adds_up_and_follows_area() {
+        let c = split_count(100, &[1.0, 2.0, 7.0], vec![None, None, None]);
+        assert_eq!(c, vec![10, 20, 70]);
+        let c = split_count(10, &[1.0, 1.0, 1.0], vec![None, None, None]);
+        assert_eq!(c.iter().sum::<u64>(), 10);
+        let c = split_count(10, &[1.0, 1.0], vec![Some(3), None]);
+        assert_eq!(c, vec![3, 7]);
+        let c = split_count(2, &[1.0, 1000.0, 0.0], vec![None, None, None]);
+        assert_eq!(c, vec![1, 2, 0]);
+        // Areas whose sum overflows still split by their ratio.
+        let c = split_count(1000, &[1e308, 1e308, f64::MAX], vec![None, None, None]);
+        assert_eq!(c.iter().sum::<u64>(), 1000, "{c:?}");
+        assert!(c.iter().all(|&n| n <= 1000), "{c:?}");
+        let c = split_count(10, &[f64::INFINITY, f64::NAN, 1.0], vec![None, None, Some(u64::MAX)]);
+        assert_eq!(c, vec![0, 0, u64::MAX]);
+    }
+}
