@@ -92,7 +92,7 @@ pub enum Error {
     InvalidValue(Problem),
 
     /// A scenario (file or in-memory) breaks one or more rules; every problem found is listed.
-    #[error("{source_name}: {} problem{} found:\n{}", problems.len(), if problems.len() == 1 { "" } else { "s" }, list(problems))]
+    #[error("{}: {} problem{} found:\n{}", printable(source_name), problems.len(), if problems.len() == 1 { "" } else { "s" }, list(problems))]
     InvalidScenario {
         /// The scenario's file path or name.
         source_name: String,
@@ -116,7 +116,7 @@ pub enum Error {
     },
 
     /// A file could not be parsed: line and column are 1-based.
-    #[error("{}: line {line}, column {column}: {message}", path.display())]
+    #[error("{}: line {line}, column {column}: {}", printable(&path.display().to_string()), printable(message))]
     Parse {
         /// The file.
         path: PathBuf,
@@ -129,7 +129,7 @@ pub enum Error {
     },
 
     /// A file could not be read.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {source}", printable(&path.display().to_string()))]
     Io {
         /// The file.
         path: PathBuf,
@@ -170,7 +170,7 @@ pub enum Error {
     },
 
     /// A name that does not exist (bundled scenario, output, input, sampler ...).
-    #[error("{field}: '{name}' is unknown; known: {}", known.join(", "))]
+    #[error("{}: '{}' is unknown; known: {}", printable(field), printable(name), printable(&known.join(", ")))]
     Unknown {
         /// What kind of name, as a field path (`scenario`, `--output`).
         field: String,

@@ -302,3 +302,29 @@ proptest! {
         inventory_case(row, col, how)?;
     }
 }
+
+/// Cases the long fuzz run found, kept as plain tests.
+#[test]
+fn what_the_long_run_found_stays_fixed() {
+    // A PERT whose bounds reach 1e308 made the quantile table loop: refused by validation now.
+    let text = common::edit(
+        common::FIXED,
+        "overhead_fraction = 0.1",
+        r#"overhead_fraction = { dist = "pert", min = 1, mode = 1, max = 1e308 }"#,
+    );
+    let e = Scenario::from_toml_str(&text).unwrap_err().to_string();
+    assert!(e.contains("costs.overhead_fraction.max: 1e308 is invalid: bounds must lie within ±1e300"), "{e}");
+    // A file name with ANSI codes and a NUL byte is echoed escaped.
+    let text = district().replace(
+        &format!("{:?}", data("district-sites.csv").display().to_string()),
+        "\"\\u001b[31mred\\u0007\\u0000\"",
+    );
+    let e = demine::Scenario::from_toml_str(&text).map(|_| ()).map_err(|e| e.to_string());
+    let e = match e {
+        Err(e) => e,
+        Ok(()) => demine::io::load_scenario("\u{1b}[31mred\u{7}\0").unwrap_err().to_string(),
+    };
+    assert!(printable(&e), "{e:?}");
+    let e = demine::io::load_scenario("\u{1b}[31mred\u{7}\0").unwrap_err().to_string();
+    assert!(printable(&e) && e.contains("\\u{1b}"), "{e:?}");
+}

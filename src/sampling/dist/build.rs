@@ -272,8 +272,21 @@ fn shape_in_range(field: &str, v: f64, p: &mut Vec<Problem>) {
     }
 }
 
+/// The largest magnitude of a distribution's bounds: beyond it the quantile
+/// tables' arithmetic (scaling by the width) overflows.
+pub const MAX_BOUND: f64 = 1e300;
+
 /// Checks that `max − min` is a finite number (it overflows for bounds beyond ±f64::MAX/2).
 fn width_fits(field: &str, min: f64, max: f64, p: &mut Vec<Problem>) -> bool {
+    if min.is_finite() && max.is_finite() && (min.abs() > MAX_BOUND || max.abs() > MAX_BOUND) {
+        let v = if max.abs() > MAX_BOUND { max } else { min };
+        p.push(Problem::new(
+            field,
+            v,
+            format!("bounds must lie within ±{MAX_BOUND:e} (no quantity demine models comes near)"),
+        ));
+        return false;
+    }
     let fits = (max - min).is_finite();
     if !fits {
         p.push(Problem::new(
