@@ -8,6 +8,8 @@
 
 pub mod analysis;
 pub mod backtest;
+#[cfg(feature = "charts")]
+pub mod charts;
 pub mod run;
 
 use crate::simulate::Unit;
