@@ -10,6 +10,8 @@ pub mod analysis;
 pub mod backtest;
 #[cfg(feature = "charts")]
 pub mod charts;
+#[cfg(feature = "charts")]
+pub mod html;
 pub mod run;
 
 use crate::simulate::Unit;
