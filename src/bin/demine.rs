@@ -25,6 +25,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+#[path = "demine/charts_cmd.rs"]
+mod charts_cmd;
+
 #[derive(Parser)]
 #[command(
     name = "demine",
@@ -171,6 +174,41 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Write a self-contained HTML report of a run: headline, charts, regions, assumptions, metadata.
+    Report {
+        /// Scenario file or bundled name.
+        scenario: String,
+        /// The HTML file to write.
+        #[arg(short = 'o', long = "out", value_name = "FILE")]
+        out: PathBuf,
+        /// Reference line on the cost charts, LABEL=VALUE (e.g. "RDNA3=34.6e9"); repeatable.
+        #[arg(long = "reference", value_name = "LABEL=VALUE")]
+        references: Vec<String>,
+        #[command(flatten)]
+        args: RunArgs,
+    },
+    /// Draw one chart of a run as SVG.
+    Plot {
+        /// Scenario file or bundled name.
+        scenario: String,
+        /// Which chart.
+        #[arg(long, value_enum)]
+        chart: charts_cmd::ChartKind,
+        /// The output charted (s-curve, histogram, tornado, regions).
+        #[arg(long, default_value = "total_cost")]
+        output: String,
+        /// The yearly series of a fan chart (default area_released_km2).
+        #[arg(long)]
+        series: Option<String>,
+        /// The SVG file to write.
+        #[arg(short = 'o', long = "out", value_name = "FILE")]
+        out: PathBuf,
+        /// Reference line on an S-curve, LABEL=VALUE; repeatable.
+        #[arg(long = "reference", value_name = "LABEL=VALUE")]
+        references: Vec<String>,
+        #[command(flatten)]
+        args: RunArgs,
     },
     /// The smallest scaling of clearance teams that releases all land by a year with a confidence.
     Capacity {
@@ -373,6 +411,12 @@ fn run(cli: Cli) -> Result<Out, Error> {
         }
         Command::Backtest { records, priors, trials, seed, threads, format } => {
             backtest(&records, priors.as_deref(), trials, seed, threads, format)?
+        }
+        Command::Report { scenario, out, references, args } => {
+            Out::Text(charts_cmd::report(&scenario, &out, &references, &args)?)
+        }
+        Command::Plot { scenario, chart, output, series, out, references, args } => {
+            Out::Text(charts_cmd::plot(&scenario, chart, &output, series.as_deref(), &out, &references, &args)?)
         }
         Command::Capacity { scenario, finish_by, confidence, args } => {
             no_csv(args.format, "capacity")?;

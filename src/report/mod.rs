@@ -8,6 +8,10 @@
 
 pub mod analysis;
 pub mod backtest;
+#[cfg(feature = "charts")]
+pub mod charts;
+#[cfg(feature = "charts")]
+pub mod html;
 pub mod run;
 
 use crate::simulate::Unit;

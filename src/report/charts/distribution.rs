@@ -1,0 +1,240 @@
+//! Distributions of one output: S-curve (empirical CDF) and histogram, for one
+//! plan or several overlaid.
+
+use plotters::prelude::*;
+
+use super::{PALETTE, Reference, SIZE, Scale, draw_err, fonts, padded, sorted_finite, tick};
+use crate::error::{Error, Problem, Result};
+use crate::simulate::Outcome;
+use crate::stats::summary::quantile_sorted;
+
+/// The percentiles marked on an S-curve.
+const MARKS: [(f64, &str); 4] = [(0.05, "P5"), (0.5, "P50"), (0.8, "P80"), (0.95, "P95")];
+
+/// S-curve (empirical CDF) of one output for one or more plans, each a name
+/// and its per-trial values (non-finite values are left out), with P5, P50,
+/// P80 and P95 marked on each curve and optional vertical reference lines.
+///
+/// # Errors
+/// [`Error::InvalidValue`] when no plan has a finite value; [`Error::Output`]
+/// if drawing fails.
+pub fn s_curve(
+    title: &str,
+    x_label: &str,
+    scale: &Scale,
+    plans: &[(&str, &[f64])],
+    refs: &[Reference],
+) -> Result<String> {
+    let sorted: Vec<(&str, Vec<f64>)> = plans.iter().map(|(n, v)| (*n, sorted_finite(v))).collect();
+    let (lo, hi) = bounds(sorted.iter().map(|(_, v)| v.as_slice()), refs)?;
+    let d = scale.divisor;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        let (caption, axis) = fonts();
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, caption)
+            .margin(12)
+            .x_label_area_size(46)
+            .y_label_area_size(62)
+            .build_cartesian_2d(padded(lo / d, hi / d, 0.03), 0.0..1.0)
+            .map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .x_desc(format!("{x_label} ({})", scale.suffix))
+            .y_desc("probability of at most x")
+            .x_label_formatter(&|v| tick(*v))
+            .y_label_formatter(&|v| format!("{:.0} %", v * 100.0))
+            .axis_desc_style(axis.clone())
+            .label_style(axis.clone())
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(draw_err)?;
+        for (k, (name, v)) in sorted.iter().enumerate() {
+            if v.is_empty() {
+                continue;
+            }
+            let color = PALETTE[k % PALETTE.len()];
+            let n = v.len() as f64;
+            let step = (v.len() / 2000).max(1);
+            let pts: Vec<(f64, f64)> = v
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % step == 0 || *i + 1 == v.len())
+                .map(|(i, x)| (x / d, (i + 1) as f64 / n))
+                .collect();
+            chart
+                .draw_series(LineSeries::new(pts, color.stroke_width(2)))
+                .map_err(draw_err)?
+                .label(*name)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+            for (p, label) in MARKS {
+                let q = quantile_sorted(v, p) / d;
+                chart.draw_series([Circle::new((q, p), 4, color.filled())]).map_err(draw_err)?;
+                chart
+                    .draw_series([Text::new(format!("{label} {}", tick(q)), (q, p), axis.clone())])
+                    .map_err(draw_err)?;
+            }
+        }
+        for (k, r) in refs.iter().enumerate() {
+            let color = if k == 0 { BLACK } else { PALETTE[(k + 3) % PALETTE.len()] };
+            let x = r.value / d;
+            chart
+                .draw_series(LineSeries::new([(x, 0.0), (x, 1.0)], color.stroke_width(2)))
+                .map_err(draw_err)?
+                .label(format!("{} ({} {})", r.label, tick(x), scale.suffix))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .label_font(axis)
+            .draw()
+            .map_err(draw_err)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(svg)
+}
+
+/// Histogram of one output for one or more plans (semi-transparent bars
+/// overlaid), `bins` equal-width bins over the values' range (Sturges' rule
+/// when `None`).
+///
+/// # Errors
+/// [`Error::InvalidValue`] when no plan has a finite value or `bins` is 0;
+/// [`Error::Output`] if drawing fails.
+pub fn histogram(
+    title: &str,
+    x_label: &str,
+    scale: &Scale,
+    plans: &[(&str, &[f64])],
+    bins: Option<usize>,
+) -> Result<String> {
+    let sorted: Vec<(&str, Vec<f64>)> = plans.iter().map(|(n, v)| (*n, sorted_finite(v))).collect();
+    let (lo, hi) = bounds(sorted.iter().map(|(_, v)| v.as_slice()), &[])?;
+    let n_max = sorted.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
+    let bins = match bins {
+        Some(0) => return Err(Error::invalid("bins", 0.0, "a histogram needs at least one bin")),
+        Some(b) => b.min(1000),
+        None => (((n_max as f64).log2().ceil() as usize) + 1).clamp(5, 60),
+    };
+    let d = scale.divisor;
+    let width = if hi > lo { (hi - lo) / bins as f64 } else { 1.0 };
+    let counts: Vec<Vec<f64>> = sorted
+        .iter()
+        .map(|(_, v)| {
+            let mut c = vec![0.0; bins];
+            for x in v {
+                let b = (((x - lo) / width) as usize).min(bins - 1);
+                c[b] += 1.0;
+            }
+            let n = v.len().max(1) as f64;
+            c.iter().map(|k| k / n).collect()
+        })
+        .collect();
+    let top = counts.iter().flatten().copied().fold(0.0, f64::max).max(1e-9);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        let (caption, axis) = fonts();
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, caption)
+            .margin(12)
+            .x_label_area_size(46)
+            .y_label_area_size(62)
+            .build_cartesian_2d(padded(lo / d, (lo + width * bins as f64) / d, 0.02), 0.0..top * 1.1)
+            .map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .x_desc(format!("{x_label} ({})", scale.suffix))
+            .y_desc("share of trials")
+            .x_label_formatter(&|v| tick(*v))
+            .y_label_formatter(&|v| format!("{:.0} %", v * 100.0))
+            .axis_desc_style(axis.clone())
+            .label_style(axis.clone())
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(draw_err)?;
+        let overlaid = sorted.len() > 1;
+        for (k, ((name, _), c)) in sorted.iter().zip(&counts).enumerate() {
+            let color = PALETTE[k % PALETTE.len()];
+            let fill = if overlaid { color.mix(0.45).filled() } else { color.filled() };
+            chart
+                .draw_series(c.iter().enumerate().map(|(b, h)| {
+                    let x0 = (lo + b as f64 * width) / d;
+                    Rectangle::new([(x0, 0.0), (x0 + width / d, *h)], fill)
+                }))
+                .map_err(draw_err)?
+                .label(*name)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .label_font(axis)
+            .draw()
+            .map_err(draw_err)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(svg)
+}
+
+/// The range of every finite value and reference.
+fn bounds<'a>(sets: impl Iterator<Item = &'a [f64]>, refs: &[Reference]) -> Result<(f64, f64)> {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in sets {
+        if let (Some(a), Some(b)) = (v.first(), v.last()) {
+            lo = lo.min(*a);
+            hi = hi.max(*b);
+        }
+    }
+    if !lo.is_finite() {
+        return Err(Error::invalid("values", f64::NAN, "a chart needs at least one finite value"));
+    }
+    for r in refs.iter().filter(|r| r.value.is_finite()) {
+        lo = lo.min(r.value);
+        hi = hi.max(r.value);
+    }
+    Ok((lo, hi))
+}
+
+/// The output's values, label and scale in `o`.
+fn output_of<'a>(o: &'a Outcome, output: &str) -> Result<(&'a [f64], String, Scale)> {
+    let def = o.outputs().iter().find(|d| d.name == output && d.region.is_none()).ok_or_else(|| {
+        Error::InvalidValue(Problem::text(
+            "--output",
+            output,
+            "is not an output of this run (see `demine run --format json`)",
+        ))
+    })?;
+    let values = o.values(output).unwrap_or(&[]);
+    let max = sorted_finite(values).last().copied().unwrap_or(0.0);
+    let scale = Scale::for_unit(def.output.unit(), &def.unit, max);
+    Ok((values, output.replace('_', " "), scale))
+}
+
+/// [`s_curve`] of one output of a run, titled with the scenario's name.
+///
+/// # Errors
+/// As [`s_curve`]; [`Error::InvalidValue`] for an unknown output.
+pub fn s_curve_of(o: &Outcome, output: &str, refs: &[Reference]) -> Result<String> {
+    let (values, label, scale) = output_of(o, output)?;
+    let title = format!("{}: {label}, cumulative probability", o.scenario_name());
+    s_curve(&title, &label, &scale, &[(o.scenario_name(), values)], refs)
+}
+
+/// [`histogram`] of one output of a run.
+///
+/// # Errors
+/// As [`histogram`]; [`Error::InvalidValue`] for an unknown output.
+pub fn histogram_of(o: &Outcome, output: &str) -> Result<String> {
+    let (values, label, scale) = output_of(o, output)?;
+    let title = format!("{}: {label}, {} trials", o.scenario_name(), o.trials());
+    histogram(&title, &label, &scale, &[(o.scenario_name(), values)], None)
+}

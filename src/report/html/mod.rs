@@ -1,0 +1,269 @@
+//! Self-contained HTML reports (feature `charts`): inline SVG and CSS, no
+//! external request and no script, printable to A4 from a browser.
+//!
+//! A run's report ([`run_report`]) holds the headline answer in words and
+//! numbers, the charts, the per-region table, the assumptions (every uncertain
+//! input with its distribution and the note beside it in the scenario file)
+//! and the metadata that reproduce it (demine version, scenario name and
+//! content hash, seed, trials, sampler, model, date).
+
+mod notes;
+mod page;
+
+pub use notes::source_notes;
+pub use page::{Page, escape};
+
+use std::fmt::Write as _;
+
+use super::charts::{self, Reference};
+use super::human;
+use crate::error::Result;
+use crate::model::Scenario;
+use crate::simulate::{Outcome, Series, Unit};
+
+/// What a run's report shows beyond the run itself.
+#[derive(Clone, Debug, Default)]
+pub struct ReportOptions {
+    /// Reference lines on the cost S-curves (a budget, a published estimate).
+    pub references: Vec<Reference>,
+    /// The scenario file's text, for the notes beside each input (none: no notes).
+    pub source_text: Option<String>,
+    /// The date printed in the metadata (`YYYY-MM-DD`; none: today, UTC).
+    pub date: Option<String>,
+}
+
+/// The HTML report of one run of `s`.
+///
+/// # Errors
+/// [`crate::Error::Output`] if a chart cannot be drawn.
+pub fn run_report(s: &Scenario, o: &Outcome, opts: &ReportOptions) -> Result<String> {
+    let mut p = Page::new(&format!("demine report: {}", s.name()));
+    p.heading(1, &format!("{}: what clearing it takes", s.name()));
+    p.paragraph(s.description());
+    p.heading(2, "The answer");
+    p.raw(&format!("<p class=\"headline\">{}</p>", escape(&headline(s, o))));
+    p.raw(&key_figures(o));
+    p.heading(2, "Charts");
+    for (output, refs) in [("total_cost", opts.references.as_slice()), ("programme_cost", &[][..])] {
+        if o.summary(output).is_some() {
+            p.figure(&charts::s_curve_of(o, output, refs)?, &caption_cdf(output));
+        }
+    }
+    if o.summary("total_cost").is_some() {
+        p.figure(&charts::histogram_of(o, "total_cost")?, "Histogram of the cost of the work across trials.");
+    }
+    if o.horizon_years() > 0 {
+        for series in [Series::AreaReleasedKm2, Series::HazardousAreaRemainingKm2, Series::Spending, Series::Casualties]
+        {
+            if let Ok(svg) = charts::fan_chart_of(o, series) {
+                p.figure(&svg, &format!("{}: P10-P90 and P25-P75 bands and the P50, year by year.", series.name()));
+            }
+        }
+    }
+    if s.inputs().len() > 0
+        && let Ok(t) = crate::analysis::sensitivity::tornado(o, "total_cost")
+        && !t.bars.is_empty()
+    {
+        p.figure(
+            &charts::tornado(&t, 12)?,
+            "What drives the cost: Spearman rank correlation of each uncertain input with the cost of the work \
+             (the 12 strongest).",
+        );
+    }
+    for output in ["cleared_area_km2", "total_cost", "duration_years"] {
+        if o.region_names().len() > 1 && o.region_summary(&o.region_names()[0], output).is_some() {
+            p.figure(&charts::region_bars_of(o, output)?, &format!("{output} by region: P50 with P5-P95."));
+        }
+    }
+    p.heading(2, "By region");
+    p.raw(&region_table(o));
+    p.heading(2, "Assumptions");
+    p.paragraph(
+        "Every uncertain input, its distribution and the note beside it in the scenario file \
+         (sources are cited by key; see docs/SOURCES.md).",
+    );
+    p.raw(&assumptions_table(s, opts.source_text.as_deref()));
+    p.heading(2, "Reproduce this report");
+    p.raw(&metadata(s, o, opts.date.as_deref())?);
+    Ok(p.finish())
+}
+
+fn caption_cdf(output: &str) -> String {
+    format!(
+        "{}: probability that it is at most the value on the x axis, with P5, P50, P80 and P95 marked.",
+        output.replace('_', " ")
+    )
+}
+
+/// The output's P50 and interval, in words.
+fn p50(o: &Outcome, name: &str) -> Option<(f64, f64, f64, Unit)> {
+    let s = o.summary(name)?;
+    let unit = o.outputs().iter().find(|d| d.name == name)?.output.unit();
+    Some((s.p50(), s.percentiles[0], s.percentiles[7], unit))
+}
+
+/// The headline in words.
+fn headline(s: &Scenario, o: &Outcome) -> String {
+    let mut h = String::new();
+    let cur = s.currency();
+    let money = |v: f64| format!("{cur} {}", human(v, Unit::Money));
+    if let (Some((sus, ..)), Some((clr, lo, hi, _))) = (p50(o, "suspected_area_km2"), p50(o, "cleared_area_km2")) {
+        let _ = write!(
+            h,
+            "Of about {} km² suspected, about {} km² really needs clearing (P50; {} to {} km² at P5-P95). ",
+            human(sus, Unit::Km2),
+            human(clr, Unit::Km2),
+            human(lo, Unit::Km2),
+            human(hi, Unit::Km2)
+        );
+    }
+    if let (Some(c), Some(p80)) = (o.summary("total_cost"), o.quantile("total_cost", 0.8).ok()) {
+        let _ = write!(h, "The work costs {} at P50 and {} at P80", money(c.p50()), money(p80));
+        if let Some(pc) = o.summary("programme_cost") {
+            let _ = write!(h, "; the programme that does it, {} at P50", money(pc.p50()));
+        }
+        h.push_str(&format!(" (in {cur} of {}). ", s.price_year()));
+    }
+    if let (Some((y50, ..)), Some((y90, ..)), Some((d, ..))) =
+        (p50(o, "years_to_50pct_released"), p50(o, "years_to_90pct_released"), p50(o, "duration_years"))
+    {
+        let _ = write!(
+            h,
+            "Half the suspected land is released in about {y50:.1} years, 90 % in {y90:.1} and all of it in {d:.1} (P50). "
+        );
+        let nf = o.not_finished_share();
+        if nf > 0.0 {
+            let _ = write!(
+                h,
+                "In {:.1} % of trials some land is not released within {} years. ",
+                100.0 * nf,
+                o.horizon_years()
+            );
+        }
+    }
+    if let Some((c, lo, hi, _)) = p50(o, "casualties_over_horizon") {
+        let _ = write!(
+            h,
+            "Casualties while land waits: about {} (P50; {} to {}), {} of them in the first year.",
+            human(c, Unit::People),
+            human(lo, Unit::People),
+            human(hi, Unit::People),
+            o.summary("casualties_first_year").map_or("n/a".into(), |f| human(f.p50(), Unit::People))
+        );
+    }
+    h
+}
+
+/// The key national outputs as a table: P5, P50, P80, P95.
+fn key_figures(o: &Outcome) -> String {
+    let mut t = String::from(
+        "<table class=\"figures\"><thead><tr><th>output</th><th>unit</th><th>P5</th><th>P50</th><th>P80</th><th>P95</th></tr></thead><tbody>",
+    );
+    for (d, s) in o.summaries().filter(|(d, _)| d.region.is_none()) {
+        let u = d.output.unit();
+        let _ = write!(
+            t,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&d.name),
+            escape(&d.unit),
+            human(s.percentiles[0], u),
+            human(s.percentiles[3], u),
+            human(s.percentiles[5], u),
+            human(s.percentiles[7], u)
+        );
+    }
+    t.push_str("</tbody></table>");
+    t
+}
+
+/// One row per region: area to clear, cost and years, P50 with P5-P95.
+fn region_table(o: &Outcome) -> String {
+    let cols = ["suspected_area_km2", "cleared_area_km2", "total_cost", "duration_years"];
+    let mut t = String::from("<table class=\"regions\"><thead><tr><th>region</th>");
+    for c in cols {
+        let _ = write!(t, "<th>{} P50 [P5, P95]</th>", escape(&c.replace('_', " ")));
+    }
+    t.push_str("</tr></thead><tbody>");
+    for r in o.region_names() {
+        let _ = write!(t, "<tr><td>{}</td>", escape(r));
+        for c in cols {
+            match (o.region_summary(r, c), o.outputs().iter().find(|d| d.name == c)) {
+                (Some(s), Some(d)) => {
+                    let u = d.output.unit();
+                    let p = s.percentiles;
+                    let _ = write!(t, "<td>{} [{}, {}]</td>", human(p[3], u), human(p[0], u), human(p[7], u));
+                }
+                _ => t.push_str("<td>–</td>"),
+            }
+        }
+        t.push_str("</tr>");
+    }
+    t.push_str("</tbody></table>");
+    t
+}
+
+/// Every uncertain input: path, label, distribution, the scenario file's note.
+fn assumptions_table(s: &Scenario, source: Option<&str>) -> String {
+    let notes = source.map(|text| source_notes(text, &s.inputs().map(|i| i.name.clone()).collect::<Vec<_>>()));
+    let mut t = String::from(
+        "<table class=\"assumptions\"><thead><tr><th>input</th><th>distribution</th><th>note in the scenario file</th></tr></thead><tbody>",
+    );
+    for (k, i) in s.inputs().enumerate() {
+        let note = notes.as_ref().and_then(|n| n[k].clone()).unwrap_or_default();
+        let _ = write!(
+            t,
+            "<tr><td>{}<br><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            escape(&i.label),
+            escape(&i.name),
+            escape(&i.dist.to_string()),
+            escape(&note)
+        );
+    }
+    t.push_str("</tbody></table>");
+    t
+}
+
+/// The run's metadata: enough to reproduce it.
+fn metadata(s: &Scenario, o: &Outcome, date: Option<&str>) -> Result<String> {
+    let canonical = crate::io::to_toml(s)?;
+    let hash = crate::sampling::stream::name_key(&canonical);
+    let date = date.map_or_else(today_utc, str::to_string);
+    let rows = [
+        ("demine version", env!("CARGO_PKG_VERSION").to_string()),
+        ("scenario", s.name().to_string()),
+        ("scenario content hash", format!("{hash:016x} (FNV-1a 64, mixed, of the scenario as demine reads it)")),
+        ("seed", o.seed().to_string()),
+        ("trials", o.trials().to_string()),
+        ("sampler", o.sampler().to_string()),
+        ("model", o.model().name().to_string()),
+        ("date", date),
+        (
+            "command",
+            format!("demine report {} --trials {} --seed {} --sampler {}", s.name(), o.trials(), o.seed(), o.sampler()),
+        ),
+    ];
+    let mut t = String::from("<table class=\"meta\"><tbody>");
+    for (k, v) in rows {
+        let _ = write!(t, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
+    }
+    t.push_str("</tbody></table>");
+    Ok(t)
+}
+
+/// Today's date in UTC, `YYYY-MM-DD` (civil-from-days, proleptic Gregorian).
+fn today_utc() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests;

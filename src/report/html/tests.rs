@@ -1,0 +1,62 @@
+//! The run report holds every part the issue asks for and nothing that reaches outside the file.
+
+use super::*;
+use crate::io::load_scenario;
+use crate::simulate::{SimConfig, simulate};
+
+#[test]
+fn the_ukraine_report_has_every_part_and_no_external_request() {
+    let s = load_scenario("ukraine").unwrap();
+    let o = simulate(&s, &SimConfig::default().with_trials(200).with_seed(1)).unwrap();
+    let source = crate::io::bundled("ukraine").map(|b| b.toml.to_string());
+    let opts = ReportOptions {
+        references: vec![Reference::new("World Bank RDNA3", 34.6e9)],
+        source_text: source,
+        date: Some("2026-11-28".into()),
+    };
+    let html = run_report(&s, &o, &opts).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for part in
+        ["The answer", "really needs clearing", "at P80", "Charts", "By region", "Assumptions", "Reproduce this report"]
+    {
+        assert!(html.contains(part), "no {part:?}");
+    }
+    // S-curves of the work and the programme, the histogram, four fan charts, the tornado, three region bars
+    let figures = html.matches("<figure").count();
+    assert_eq!(figures, 2 + 1 + 4 + 1 + 3, "{figures} figures");
+    assert_eq!(html.matches("<svg").count(), figures);
+    assert!(html.contains("World Bank RDNA3"));
+    // every uncertain input is listed, with the file's notes where it has one
+    assert_eq!(
+        html.matches("<tr><td>").count()
+            - o.region_names().len()
+            - o.summaries().filter(|(d, _)| d.region.is_none()).count(),
+        s.inputs().len()
+    );
+    assert!(html.contains("[MOD-UA-2024-OUTCOMES]") || html.contains("ASSUMPTION"), "notes from the file");
+    // metadata
+    for m in ["2026-11-28", "seed", "trials", env!("CARGO_PKG_VERSION"), "content hash"] {
+        assert!(html.contains(m), "no {m:?}");
+    }
+    // self-contained: no script, no external resource
+    assert!(!html.contains("<script"));
+    for bad in ["src=", "href=", "url(", "@import", "<link"] {
+        assert!(!html.contains(bad), "{bad}");
+    }
+}
+
+#[test]
+fn text_is_escaped() {
+    assert_eq!(escape("<b>&\"'\u{1b}"), "&lt;b&gt;&amp;&quot;&#39;\u{FFFD}");
+    let mut p = Page::new("a <title>");
+    p.paragraph("x < y");
+    let html = p.finish();
+    assert!(html.contains("<title>a &lt;title&gt;</title>") && html.contains("<p>x &lt; y</p>"));
+}
+
+#[test]
+fn dates_are_civil() {
+    let d = today_utc();
+    assert_eq!(d.len(), 10);
+    assert!(d.starts_with("20"), "{d}");
+}
