@@ -27,13 +27,14 @@ fn tmp(name: &str, text: &str) -> String {
     p.to_str().unwrap().to_string()
 }
 
-/// FIXED with one uncertain input whose every value overflows the cost: every trial fails.
+/// FIXED with one uncertain input whose every value overflows the cost (with a tiny productivity): every trial fails.
 fn all_fail() -> String {
-    common::edit(
+    let text = common::edit(
         common::FIXED,
         "cost_usd_per_team_day = 1000",
-        r#"cost_usd_per_team_day = { dist = "uniform", min = 1e307, max = 1.7e308 }"#,
-    )
+        r#"cost_usd_per_team_day = { dist = "uniform", min = 1e299, max = 1e300 }"#,
+    );
+    common::edit(&text, "productivity_m2_per_team_day = 200", "productivity_m2_per_team_day = 1e-10")
 }
 
 fn district() -> String {
@@ -221,9 +222,13 @@ fn capacity_scaling_refuses_a_bad_factor() {
 fn district_all_fail() -> Scenario {
     let text = std::fs::read_to_string(district()).unwrap().replace(
         "cost_usd_per_team_day = 1500\n[methods.mechanical]",
-        "cost_usd_per_team_day = { dist = \"uniform\", min = 1e307, max = 1.7e308 }\n[methods.mechanical]",
+        "cost_usd_per_team_day = { dist = \"uniform\", min = 1e299, max = 1e300 }\n[methods.mechanical]",
     );
-    assert!(text.contains("1.7e308"));
+    let text = text.replace(
+        "productivity_m2_per_team_day = { dist = \"triangular\", min = 100, mode = 200, max = 400 }",
+        "productivity_m2_per_team_day = 1e-10",
+    );
+    assert!(text.contains("1e300") && text.contains("= 1e-10"));
     let dir = std::env::temp_dir().join(format!("demine-hostile-analysis-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(

@@ -58,31 +58,25 @@ fn source_text(scenario: &str) -> Option<String> {
     }
 }
 
-/// Writes `text` to `path` whole or not at all: a temporary file beside it, renamed into place.
-pub(crate) fn write_whole(path: &Path, text: &str) -> Result<(), Error> {
-    use std::io::Write as _;
-    let name = path.file_name().ok_or_else(|| {
-        Error::InvalidValue(demine::Problem::text("-o", path.display().to_string(), "must name a file"))
-    })?;
-    let tmp = path.with_file_name(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
-    let io = |e: std::io::Error| Error::Output(format!("{}: {e}; any previous file is untouched", path.display()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io)
+/// Refuses an output path before the run: a directory, a missing or unwritable
+/// directory, or one of the run's inputs (the scenario, its inventory).
+fn check_out(path: &Path, scenario: &str, s: Option<&demine::Scenario>) -> Result<(), Error> {
+    let inputs = super::checks::input_files(scenario, s);
+    demine::io::check_output_path(path, "-o", &inputs.iter().map(std::path::PathBuf::as_path).collect::<Vec<_>>())
+}
+
+/// Writes `text` to `path` whole or not at all ([`demine::io::write_atomic`]).
+fn write_whole(path: &Path, text: &str) -> Result<(), Error> {
+    demine::io::write_atomic(path, |w| w.write_all(text.as_bytes()))
 }
 
 /// `demine report SCENARIO -o FILE`.
 pub(crate) fn report(scenario: &str, out: &Path, refs: &[String], args: &RunArgs) -> Result<String, Error> {
     let references = references(refs)?;
     let config = args.config()?;
+    check_out(out, scenario, None)?;
     let s = load_scenario(scenario)?;
+    check_out(out, scenario, Some(&s))?;
     let o = simulate(&s, &config)?;
     let opts = ReportOptions { references, source_text: source_text(scenario), date: None };
     let html = run_report(&s, &o, &opts)?;
@@ -119,7 +113,9 @@ pub(crate) fn plot(
         _ => None,
     };
     let config = args.config()?;
+    check_out(out, scenario, None)?;
     let s = load_scenario(scenario)?;
+    check_out(out, scenario, Some(&s))?;
     let o = simulate(&s, &config)?;
     let svg = match (chart, series) {
         (ChartKind::SCurve, _) => charts::s_curve_of(&o, output, &references)?,
