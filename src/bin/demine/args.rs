@@ -1,0 +1,253 @@
+//! The command line's flags (clap) and the progress bar.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use demine::model::Priority;
+use demine::{Error, ModelLevel, Sampler, SimConfig};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use super::charts_cmd;
+
+#[derive(Parser)]
+#[command(
+    name = "demine",
+    version,
+    about = "Land contaminated by mines and ERW: how much to clear, how long, what it costs — with honest uncertainty"
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Option<Command>,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(clap::Args, Clone)]
+pub(crate) struct RunArgs {
+    /// Trials.
+    #[arg(long, default_value_t = 10_000)]
+    pub(crate) trials: u64,
+    /// Master seed.
+    #[arg(long, default_value_t = 42)]
+    pub(crate) seed: u64,
+    /// Worker threads (results do not depend on it).
+    #[arg(long)]
+    pub(crate) threads: Option<usize>,
+    /// Sampler: mc, lhs or sobol (default: the scenario's).
+    #[arg(long)]
+    pub(crate) sampler: Option<Sampler>,
+    /// Model level: aggregate or sites (default: sites when the scenario has sites).
+    #[arg(long)]
+    pub(crate) model: Option<ModelLevel>,
+    /// Work order: as_given, casualty_risk, value_per_cost, smallest_first.
+    #[arg(long)]
+    pub(crate) priority: Option<Priority>,
+    /// Memory limit of a run (sites and kept samples), GiB.
+    #[arg(long, default_value_t = 8.0)]
+    pub(crate) max_memory_gb: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Run a scenario (a path, or a bundled name; default `ukraine`).
+    Run {
+        /// Scenario file or bundled name.
+        scenario: Option<String>,
+        #[command(flatten)]
+        args: RunArgs,
+        /// Write per-site release years (mean year, share released) to this CSV file.
+        #[arg(long)]
+        sites_csv: Option<PathBuf>,
+        /// Run in rounds until P50 and P90 of the watched outputs are known within this
+        /// relative half-width at 95 % confidence (e.g. `1%`); `--trials` is then ignored.
+        #[arg(long)]
+        precision: Option<String>,
+        /// Most trials with --precision (default 1,000,000; at least the first round, 1,024).
+        #[arg(long)]
+        max_trials: Option<u64>,
+        /// Outputs watched by --precision (default: total cost and, when scheduled, duration).
+        #[arg(long = "watch")]
+        watch: Vec<String>,
+    },
+    /// Check a scenario; list every problem.
+    Validate {
+        /// Scenario file or bundled name.
+        scenario: String,
+    },
+    /// List the bundled scenarios.
+    Scenarios,
+    /// Print a bundled scenario as TOML.
+    Show {
+        /// Bundled scenario name.
+        name: String,
+    },
+    /// List a scenario's uncertain inputs (names usable in correlations).
+    Inputs {
+        /// Scenario file or bundled name.
+        scenario: String,
+    },
+    /// Which inputs drive the outputs: tornado data and Sobol indices.
+    Sensitivity {
+        /// Scenario file or bundled name.
+        scenario: String,
+        /// Outputs to analyse (default: total cost, duration and casualties when present).
+        #[arg(long = "output")]
+        outputs: Vec<String>,
+        /// Base sample size N of the Sobol design (N·(k+2) runs); 0 skips Sobol indices.
+        #[arg(long, default_value_t = 512)]
+        sobol_n: u64,
+        /// Inputs listed per output.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        #[command(flatten)]
+        args: RunArgs,
+    },
+    /// Compare plans on common random numbers: the first is the baseline.
+    Compare {
+        /// Two or more scenario files or bundled names.
+        #[arg(num_args = 2.., required = true)]
+        plans: Vec<String>,
+        #[command(flatten)]
+        args: RunArgs,
+    },
+    /// The yearly budget that releases all land by a year with a confidence (--finish-by),
+    /// or the release year a yearly budget gives (--per-year).
+    Budget {
+        /// Scenario file or bundled name.
+        scenario: String,
+        /// Deadline: all land released by the end of this year (1900-2200).
+        #[arg(long, conflicts_with = "per_year", required_unless_present = "per_year")]
+        finish_by: Option<i32>,
+        /// Probability of meeting the deadline, in (0, 1).
+        #[arg(long, default_value_t = 0.8)]
+        confidence: f64,
+        /// A constant yearly budget (price year's money), e.g. 500e6.
+        #[arg(long)]
+        per_year: Option<f64>,
+        #[command(flatten)]
+        args: RunArgs,
+    },
+    /// Predict what national programmes released from their funding or staff (one set of global
+    /// priors) and compare with what they reported.
+    Backtest {
+        /// Country-year records (CSV; data/programmes.csv documents the columns).
+        records: String,
+        /// Priors scenario file (default: the shipped data/backtest-priors.toml).
+        #[arg(long)]
+        priors: Option<String>,
+        /// Trials per record.
+        #[arg(long, default_value_t = 400)]
+        trials: u64,
+        /// Seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Write a self-contained HTML report of a run: headline, charts, regions, assumptions, metadata.
+    Report {
+        /// Scenario file or bundled name.
+        scenario: String,
+        /// The HTML file to write.
+        #[arg(short = 'o', long = "out", value_name = "FILE")]
+        out: PathBuf,
+        /// Reference line on the cost charts, LABEL=VALUE (e.g. "RDNA3=34.6e9"); repeatable.
+        #[arg(long = "reference", value_name = "LABEL=VALUE")]
+        references: Vec<String>,
+        #[command(flatten)]
+        args: RunArgs,
+    },
+    /// Draw one chart of a run as SVG.
+    Plot {
+        /// Scenario file or bundled name.
+        scenario: String,
+        /// Which chart.
+        #[arg(long, value_enum)]
+        chart: charts_cmd::ChartKind,
+        /// The output charted (s-curve, histogram, tornado, regions).
+        #[arg(long, default_value = "total_cost")]
+        output: String,
+        /// The yearly series of a fan chart (default area_released_km2).
+        #[arg(long)]
+        series: Option<String>,
+        /// The SVG file to write.
+        #[arg(short = 'o', long = "out", value_name = "FILE")]
+        out: PathBuf,
+        /// Reference line on an S-curve, LABEL=VALUE; repeatable.
+        #[arg(long = "reference", value_name = "LABEL=VALUE")]
+        references: Vec<String>,
+        #[command(flatten)]
+        args: RunArgs,
+    },
+    /// The smallest scaling of clearance teams that releases all land by a year with a confidence.
+    Capacity {
+        /// Scenario file or bundled name.
+        scenario: String,
+        /// Deadline: all land released by the end of this year (1900-2200).
+        #[arg(long)]
+        finish_by: i32,
+        /// Probability of meeting the deadline, in (0, 1).
+        #[arg(long, default_value_t = 0.8)]
+        confidence: f64,
+        #[command(flatten)]
+        args: RunArgs,
+    },
+}
+
+impl RunArgs {
+    pub(crate) fn config(&self) -> Result<SimConfig, Error> {
+        let mut c = SimConfig::default().with_trials(self.trials).with_seed(self.seed);
+        c.threads = self.threads;
+        c.sampler = self.sampler;
+        c.model = self.model;
+        c.priority = self.priority;
+        if !(self.max_memory_gb > 0.0 && self.max_memory_gb.is_finite()) {
+            return Err(Error::invalid("--max-memory-gb", self.max_memory_gb, "must be > 0"));
+        }
+        Ok(c.with_memory_limit_bytes((self.max_memory_gb * (1u64 << 30) as f64) as u64))
+    }
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal and the run lasts over a second.
+pub(crate) struct Progress {
+    bar: ProgressBar,
+    start: Instant,
+    tty: bool,
+}
+
+impl Progress {
+    pub(crate) fn new(total: u64) -> Self {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {pos}/{len} trials [{bar:40}] {percent}% ETA {eta}")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Progress { bar, start: Instant::now(), tty: std::io::stderr().is_terminal() }
+    }
+    pub(crate) fn update(&self, done: u64, total: u64) {
+        self.bar.set_length(total);
+        self.bar.set_position(done);
+        if self.tty && self.bar.is_hidden() && self.start.elapsed() > Duration::from_secs(1) {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
