@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs what the report's browser test needs, if missing: Debian's Chromium and ChromeDriver.
+# Called by `.ci/run` and by tests/browser.rs itself, so `cargo test --release` on a fresh Debian
+# machine sets itself up.
+set -euo pipefail
+if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
+  exit 0
+fi
+SUDO=$([ "$(id -u)" -eq 0 ] || echo sudo)
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q || true
+$SUDO apt-get install -y -q chromium chromium-driver
