@@ -43,18 +43,54 @@ fn text_or_json(format: Format, text: String, json: serde_json::Value) -> Out {
     }
 }
 
+/// The data files a `run` writes beside its table.
+struct DataFiles {
+    sites_csv: Option<PathBuf>,
+    samples: Option<PathBuf>,
+    series: Option<PathBuf>,
+}
+
+impl DataFiles {
+    /// Each path can take an output file and is none of the run's inputs.
+    fn check(&self, scenario: &str, s: Option<&demine::Scenario>) -> Result<(), Error> {
+        check_sites_csv(self.sites_csv.as_deref(), scenario, s)?;
+        checks::check_output(self.samples.as_deref(), "--samples", scenario, s)?;
+        checks::check_output(self.series.as_deref(), "--series", scenario, s)
+    }
+
+    /// Writes each file whole or not at all.
+    fn write(&self, o: &demine::Outcome) -> Result<(), Error> {
+        let put = |path: &std::path::Path, text: String| {
+            demine::io::write_atomic(path, |w| w.write_all(text.as_bytes())).map_err(|e| Error::Output(e.to_string()))
+        };
+        if let Some(p) = &self.sites_csv {
+            put(p, report::sites_csv(o)?)?;
+        }
+        if let Some(p) = &self.samples {
+            put(p, report::samples_csv(o)?)?;
+            let mut units = p.clone().into_os_string();
+            units.push(".units.csv");
+            put(std::path::Path::new(&units), report::samples_units_csv(o)?)?;
+        }
+        if let Some(p) = &self.series {
+            put(p, report::series_csv(o)?)?;
+        }
+        Ok(())
+    }
+}
+
 /// `demine run`: flags and the output path are checked before the scenario is
 /// loaded and again (against its inventory) before the simulation.
 fn run_scenario(
     scenario: &str,
     args: &RunArgs,
-    sites_csv: Option<PathBuf>,
+    files: DataFiles,
     target: Option<&PrecisionTarget>,
 ) -> Result<Out, Error> {
     let config = args.config()?;
-    check_sites_csv(sites_csv.as_deref(), scenario, None)?;
+    files.check(scenario, None)?;
     let s = load_scenario(scenario)?;
-    check_sites_csv(sites_csv.as_deref(), scenario, Some(&s))?;
+    files.check(scenario, Some(&s))?;
     let (outcome, converged) = match target {
         Some(t) => {
             let c = analysis::simulate_to_precision(&s, &config, t)?;
@@ -68,10 +104,7 @@ fn run_scenario(
         }
     };
     some_trial_succeeded(&outcome)?;
-    if let Some(path) = sites_csv {
-        let text = report::sites_csv(&outcome)?;
-        demine::io::write_atomic(&path, |w| w.write_all(text.as_bytes())).map_err(|e| Error::Output(e.to_string()))?;
-    }
+    files.write(&outcome)?;
     Ok(match args.format {
         Format::Json => {
             let mut v = report::to_json(&outcome);
@@ -97,9 +130,10 @@ fn run(cli: Cli) -> Result<Out, Error> {
         None => Cli::parse_from(["demine", "run"]).command.ok_or_else(|| Error::Output("no command".into()))?,
     };
     Ok(match command {
-        Command::Run { scenario, args, sites_csv, precision, max_trials, watch } => {
+        Command::Run { scenario, args, sites_csv, samples, series, precision, max_trials, watch } => {
             let target = precision_target(precision.as_deref(), max_trials, watch)?;
-            run_scenario(scenario.as_deref().unwrap_or("ukraine"), &args, sites_csv, target.as_ref())?
+            let files = DataFiles { sites_csv, samples, series };
+            run_scenario(scenario.as_deref().unwrap_or("ukraine"), &args, files, target.as_ref())?
         }
         Command::Validate { scenario } => {
             Out::Text(report::run::validation_summary(&scenario, &load_scenario(&scenario)?))

@@ -10,12 +10,14 @@ pub mod analysis;
 pub mod backtest;
 #[cfg(feature = "charts")]
 pub mod charts;
+pub mod data;
 #[cfg(feature = "charts")]
 pub mod html;
 pub mod run;
 
 use crate::simulate::Unit;
 
+pub use data::{samples_csv, samples_units_csv, series_csv};
 pub use run::{repairs_text, sites_csv, to_csv, to_json, to_table};
 
 /// The version of the JSON and CSV layout; it changes when a field is renamed or removed.

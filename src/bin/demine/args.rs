@@ -67,6 +67,12 @@ pub(crate) enum Command {
         /// Write per-site release years (mean year, share released) to this CSV file.
         #[arg(long)]
         sites_csv: Option<PathBuf>,
+        /// Write every trial's inputs and outputs to this CSV file (units in FILE.units.csv).
+        #[arg(long)]
+        samples: Option<PathBuf>,
+        /// Write every trial's yearly series to this CSV file (long format: trial, year, series...).
+        #[arg(long)]
+        series: Option<PathBuf>,
         /// Run in rounds until P50 and P90 of the watched outputs are known within this
         /// relative half-width at 95 % confidence (e.g. `1%`); `--trials` is then ignored.
         #[arg(long)]

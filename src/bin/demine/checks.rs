@@ -95,9 +95,19 @@ pub(crate) fn precision_target(
 
 /// Checks `--sites-csv` against the run's inputs (the scenario file and, once loaded, its inventory).
 pub(crate) fn check_sites_csv(path: Option<&Path>, scenario: &str, s: Option<&demine::Scenario>) -> Result<(), Error> {
+    check_output(path, "--sites-csv", scenario, s)
+}
+
+/// As [`check_sites_csv`], for the output file of `flag`.
+pub(crate) fn check_output(
+    path: Option<&Path>,
+    flag: &str,
+    scenario: &str,
+    s: Option<&demine::Scenario>,
+) -> Result<(), Error> {
     let Some(path) = path else { return Ok(()) };
     let inputs = input_files(scenario, s);
-    demine::io::check_output_path(path, "--sites-csv", &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())
+    demine::io::check_output_path(path, flag, &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())
 }
 
 /// Escapes control characters (ANSI escapes from a file's content among them) in
