@@ -46,3 +46,37 @@ fn the_ukraine_report_renders_in_headless_chromium() {
         std::fs::copy(&shot, concat!(env!("CARGO_MANIFEST_DIR"), "/docs/report.png")).unwrap();
     }
 }
+
+/// The comparison and sensitivity reports pass the same browser checks (the comparison's wide table
+/// once pushed the page past an A4 width).
+#[test]
+fn comparison_and_sensitivity_reports_render_in_headless_chromium() {
+    let setup = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/setup.sh");
+    assert!(Command::new("bash").arg(setup).status().expect("bash runs").success());
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-analyses");
+    std::fs::create_dir_all(&dir).unwrap();
+    let district = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/district.toml");
+    let runs: [(&str, Vec<&str>); 2] = [
+        ("compare.html", vec!["compare", "ukraine", "ukraine-war-continues", "--trials", "300"]),
+        ("sensitivity.html", vec!["sensitivity", district, "--trials", "300", "--sobol-n", "128"]),
+    ];
+    for (name, args) in runs {
+        let page = dir.join(name);
+        let out = Command::new(env!("CARGO_BIN_EXE_demine")).args(&args).arg("--report").arg(&page).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/check_report.py");
+        let check = Command::new("python3")
+            .args([script, page.to_str().unwrap(), dir.join(format!("{name}.png")).to_str().unwrap()])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&check.stdout);
+        assert!(check.status.success(), "{name}:\n{stdout}\n{}", String::from_utf8_lossy(&check.stderr));
+        let html = std::fs::read_to_string(&page).unwrap();
+        if name == "compare.html" {
+            assert!(html.contains("the plans overlaid") && html.contains("minus ukraine, trial by trial"));
+            assert!(html.contains("P(ukraine-war-continues better)"));
+        } else {
+            assert!(html.contains("What drives total cost") && html.contains("Sobol indices of total_cost"));
+        }
+    }
+}

@@ -19,7 +19,7 @@ use demine::analysis::{self, PrecisionTarget};
 use demine::io::{BUNDLED, bundled, load_scenario};
 use demine::{Error, Sampler, SimConfig, report};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[path = "demine/args.rs"]
@@ -152,26 +152,10 @@ fn run(cli: Cli) -> Result<Out, Error> {
                 .map(|i| format!("{:<70} {:<45} {}\n", i.name, i.label, i.dist))
                 .collect(),
         ),
-        Command::Sensitivity { scenario, outputs, sobol_n, top, args } => {
-            sensitivity(&scenario, outputs, sobol_n, top, &args)?
+        Command::Sensitivity { scenario, outputs, sobol_n, top, report, args } => {
+            sensitivity(&scenario, outputs, sobol_n, top, report.as_deref(), &args)?
         }
-        Command::Compare { plans, args } => {
-            no_csv(args.format, "compare")?;
-            let scenarios = plans.iter().map(|p| load_scenario(p)).collect::<Result<Vec<_>, _>>()?;
-            let config = args.config()?;
-            let total = config.trials * scenarios.len() as u64;
-            let progress = Progress::new(total);
-            let mut outcomes = Vec::new();
-            for (i, sc) in scenarios.iter().enumerate() {
-                let done = i as u64 * config.trials;
-                let o = demine::simulate_with_progress(sc, &config, Some(&|d, _| progress.update(done + d, total)))?;
-                some_trial_succeeded(&o)?;
-                outcomes.push(o);
-            }
-            let mut c = analysis::compare_outcomes(&outcomes)?;
-            c.plans = plans;
-            text_or_json(args.format, report::analysis::comparison_table(&c), report::analysis::comparison_json(&c))
-        }
+        Command::Compare { plans, report, args } => compare(plans, report.as_deref(), &args)?,
         Command::Budget { scenario, finish_by, confidence, per_year, args } => {
             if let Some(y) = finish_by {
                 check_year("--finish-by", y)?;
@@ -248,14 +232,53 @@ fn backtest(
         f => text_or_json(f, report::backtest::backtest_table(&b), report::backtest::backtest_json(&b)),
     })
 }
+/// `demine compare`: the plans on common random numbers, the first the baseline;
+/// `--report` also writes the comparison as HTML.
+fn compare(plans: Vec<String>, html: Option<&Path>, args: &RunArgs) -> Result<Out, Error> {
+    no_csv(args.format, "compare")?;
+    for p in &plans {
+        checks::check_output(html, "--report", p, None)?;
+    }
+    let scenarios = plans.iter().map(|p| load_scenario(p)).collect::<Result<Vec<_>, _>>()?;
+    for (p, sc) in plans.iter().zip(&scenarios) {
+        checks::check_output(html, "--report", p, Some(sc))?;
+    }
+    let config = args.config()?;
+    let total = config.trials * scenarios.len() as u64;
+    let progress = Progress::new(total);
+    let mut outcomes = Vec::new();
+    for (i, sc) in scenarios.iter().enumerate() {
+        let done = i as u64 * config.trials;
+        let o = demine::simulate_with_progress(sc, &config, Some(&|d, _| progress.update(done + d, total)))?;
+        some_trial_succeeded(&o)?;
+        outcomes.push(o);
+    }
+    let mut c = analysis::compare_outcomes(&outcomes)?;
+    c.plans = plans;
+    if let Some(path) = html {
+        let page = report::html::comparison_report(&c, &outcomes)?;
+        demine::io::write_atomic(path, |w| w.write_all(page.as_bytes()))?;
+    }
+    Ok(text_or_json(args.format, report::analysis::comparison_table(&c), report::analysis::comparison_json(&c)))
+}
+
 /// Exit status when standard output was closed by its reader: output was lost.
 const BROKEN_PIPE: u8 = 141;
 /// `demine sensitivity`: tornado data and Sobol indices; a deterministic plan
 /// (no uncertain input) gets a note instead, and an oversized Sobol design is
 /// refused before the main run.
-fn sensitivity(scenario: &str, outputs: Vec<String>, sobol_n: u64, top: usize, args: &RunArgs) -> Result<Out, Error> {
+fn sensitivity(
+    scenario: &str,
+    outputs: Vec<String>,
+    sobol_n: u64,
+    top: usize,
+    html: Option<&Path>,
+    args: &RunArgs,
+) -> Result<Out, Error> {
     no_csv(args.format, "sensitivity")?;
+    checks::check_output(html, "--report", scenario, None)?;
     let s = load_scenario(scenario)?;
+    checks::check_output(html, "--report", scenario, Some(&s))?;
     let mut config = args.config()?;
     config.sampler = config.sampler.or(Some(Sampler::LatinHypercube));
     // A deterministic plan (no uncertain input) has nothing to analyse: say so, exit 0.
@@ -279,6 +302,11 @@ fn sensitivity(scenario: &str, outputs: Vec<String>, sobol_n: u64, top: usize, a
     } else {
         (Vec::new(), Vec::new())
     };
+    if let Some(path) = html {
+        let label = |name: &str| s.param(name).map_or_else(|| name.to_string(), |p| p.label.clone());
+        let page = report::html::sensitivity_report(s.name(), &tornados, &sobol, &label)?;
+        demine::io::write_atomic(path, |w| w.write_all(page.as_bytes()))?;
+    }
     Ok(match args.format {
         Format::Json => Out::Json(report::analysis::sensitivity_json(&s, &config, sobol_n, &tornados, &sobol)),
         _ => Out::Text(report::analysis::sensitivity_table(&s, &config, &tornados, &sobol, sobol_n, top)),

@@ -114,6 +114,9 @@ pub(crate) enum Command {
         /// Inputs listed per output.
         #[arg(long, default_value_t = 10)]
         top: usize,
+        /// Also write the analysis as a self-contained HTML report (tornado and Sobol charts).
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
         #[command(flatten)]
         args: RunArgs,
     },
@@ -122,6 +125,9 @@ pub(crate) enum Command {
         /// Two or more scenario files or bundled names.
         #[arg(num_args = 2.., required = true)]
         plans: Vec<String>,
+        /// Also write the comparison as a self-contained HTML report (overlaid S-curves, paired differences).
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
         #[command(flatten)]
         args: RunArgs,
     },

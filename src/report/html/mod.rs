@@ -7,8 +7,11 @@
 //! and the metadata that reproduce it (demine version, scenario name and
 //! content hash, seed, trials, sampler, model, date).
 
+mod analyses;
 mod notes;
 mod page;
+
+pub use analyses::{comparison_report, sensitivity_report};
 
 pub use notes::source_notes;
 pub use page::{Page, escape};
