@@ -303,8 +303,33 @@ pub fn budget_json(a: &BudgetAnswer) -> Value {
     let mut v = json!(a);
     if let Value::Object(m) = &mut v {
         m.insert("schema".into(), json!(SCHEMA));
+        let evaluations: Vec<Value> =
+            a.evaluations.iter().map(|(b, p)| json!({ "budget_per_year": b, "probability": p })).collect();
+        m.insert("evaluations".into(), json!(evaluations));
+        m.insert("teams".into(), teams_json(&a.teams));
+        with_unit(m, "programme_cost", &a.currency);
     }
     v
+}
+
+/// The teams by year as labelled objects: `[{year, teams: [{pool, teams}]}]`.
+fn teams_json(teams: &[crate::analysis::budget::YearTeams]) -> Value {
+    json!(
+        teams
+            .iter()
+            .map(|y| json!({
+                "year": y.year,
+                "teams": y.teams.iter().map(|(pool, n)| json!({ "pool": pool, "teams": n })).collect::<Vec<_>>(),
+            }))
+            .collect::<Vec<_>>()
+    )
+}
+
+/// Puts `unit` into the summary object at `key`.
+fn with_unit(m: &mut serde_json::Map<String, Value>, key: &str, unit: &str) {
+    if let Some(Value::Object(s)) = m.get_mut(key) {
+        s.insert("unit".into(), json!(unit));
+    }
 }
 
 /// What a yearly budget gives, as one JSON object.
@@ -313,6 +338,9 @@ pub fn release_json(a: &ReleaseAnswer) -> Value {
     let mut v = json!(a);
     if let Value::Object(m) = &mut v {
         m.insert("schema".into(), json!(SCHEMA));
+        m.insert("teams".into(), teams_json(&a.teams));
+        with_unit(m, "programme_cost", &a.currency);
+        with_unit(m, "release_year", "year");
     }
     v
 }
@@ -422,9 +450,13 @@ pub fn comparison_json(c: &Comparison) -> Value {
 /// The capacity solver's answer as one JSON object.
 #[must_use]
 pub fn capacity_json(a: &CapacityAnswer) -> Value {
-    let mut v = json!(a);
-    if let Value::Object(m) = &mut v {
-        m.insert("schema".into(), json!(SCHEMA));
-    }
-    v
+    json!({
+        "schema": SCHEMA,
+        "factor": a.factor,
+        "probability": a.probability,
+        "finish_by": a.finish_by,
+        "confidence": a.confidence,
+        "evaluations": a.evaluations.iter().map(|(f, p)| json!({ "factor": f, "probability": p })).collect::<Vec<_>>(),
+        "teams": a.teams.iter().map(|(pool, initial, ceiling)| json!({ "pool": pool, "initial": initial, "ceiling": ceiling })).collect::<Vec<_>>(),
+    })
 }

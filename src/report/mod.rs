@@ -24,7 +24,10 @@ pub use run::{repairs_text, sites_csv, to_csv, to_json, to_table};
 ///
 /// Version 2 (demine 0.2): money outputs lost their `_usd` suffix (`total_cost`)
 /// and carry the scenario's currency as their unit; every output has a `"unit"`.
-pub const SCHEMA: &str = "demine/2";
+/// Version 3: one layout for every command: percentiles labelled `p5` … `p95`
+/// wherever a distribution is summarised (compare's plans included), the
+/// capacity solver's evaluations and teams as labelled objects (docs/SCHEMA.md).
+pub const SCHEMA: &str = "demine/3";
 
 /// Formats a number with thousands separators and `decimals` decimals (`1,234,567.8`).
 #[must_use]

@@ -27,7 +27,11 @@ pub const LEVEL: f64 = 0.95;
 pub const TOO_FEW_TRIALS: &str = "too few trials";
 
 /// Summary of one output over the trials.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+///
+/// As JSON (schema `demine/3`) every percentile is labelled: `n, mean, sd, se,
+/// min, max, p5 … p95, ci95: {mean: [low, high], p5: [low, high] …}`, with
+/// `null` where a value is not a number or an interval needs more trials.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Summary {
     /// Trials summarised (failed trials excluded).
     pub n: u64,
@@ -179,6 +183,36 @@ pub fn relative_half_width(sorted: &[f64], p: f64) -> f64 {
     };
     let half = 0.5 * (hi - lo);
     if half == 0.0 { 0.0 } else { half / q.abs() }
+}
+
+/// The label of a reported percentile (`p5`, `p50` ...).
+#[must_use]
+pub fn percentile_label(p: f64) -> String {
+    format!("p{}", (p * 100.0).round() as u32)
+}
+
+impl Serialize for Summary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let num = |v: f64| if v.is_finite() { Some(v) } else { None };
+        let mut m = serializer.serialize_map(Some(6 + PERCENTILES.len() + 1))?;
+        m.serialize_entry("n", &self.n)?;
+        m.serialize_entry("mean", &num(self.mean))?;
+        m.serialize_entry("sd", &num(self.sd))?;
+        m.serialize_entry("se", &num(self.se))?;
+        m.serialize_entry("min", &num(self.min))?;
+        m.serialize_entry("max", &num(self.max))?;
+        for (p, v) in PERCENTILES.iter().zip(self.percentiles) {
+            m.serialize_entry(&percentile_label(*p), &num(v))?;
+        }
+        // The intervals as the run's JSON gives them: `ci95: {mean: [low, high], p5: …}`, null where none.
+        let interval = |c: [f64; 2]| if c[0].is_finite() && c[1].is_finite() { Some(c) } else { None };
+        let mut cis: std::collections::BTreeMap<String, Option<[f64; 2]>> =
+            PERCENTILES.iter().zip(self.percentile_ci95).map(|(p, ci)| (percentile_label(*p), interval(ci))).collect();
+        cis.insert("mean".into(), interval(self.mean_ci95));
+        m.serialize_entry("ci95", &cis)?;
+        m.end()
+    }
 }
 
 #[cfg(test)]
