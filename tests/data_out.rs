@@ -59,3 +59,40 @@ fn samples_and_series_load_back_with_every_trial() {
     assert_eq!(rows.len(), 200 * years.len(), "one row per trial and year");
     assert_eq!(rows[0][1], "2025");
 }
+
+/// `--format csv` works for every command that prints a table; each loads back with its header.
+#[test]
+fn every_table_command_prints_csv() {
+    let district = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/district.toml");
+    let cases: [(Vec<&str>, &[&str]); 4] = [
+        (
+            vec!["compare", "ukraine", "ukraine-war-continues"],
+            &["output", "unit", "plan", "mean", "p5", "p50", "p95", "prob_better"],
+        ),
+        (
+            vec!["capacity", district, "--finish-by", "2040"],
+            &["factor", "probability_of_meeting_the_deadline", "chosen"],
+        ),
+        (
+            vec!["sensitivity", district, "--sobol-n", "64"],
+            &["output", "input", "label", "spearman", "sobol_first", "sobol_total_ci_high"],
+        ),
+        (vec!["budget", district, "--finish-by", "2040"], &["year"]),
+    ];
+    for (args, want) in cases {
+        let out = Command::new(env!("CARGO_BIN_EXE_demine"))
+            .args(&args)
+            .args(["--trials", "200", "--format", "csv"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let mut r = csv::Reader::from_reader(out.stdout.as_slice());
+        let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+        for w in want {
+            assert!(header.iter().any(|h| h == w), "{args:?}: no column {w} in {header:?}");
+        }
+        let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+        assert!(!rows.is_empty(), "{args:?}: no rows");
+        assert!(rows.iter().all(|x| x.len() == header.len()), "{args:?}: ragged rows");
+    }
+}

@@ -451,21 +451,6 @@ fn flags_that_would_be_ignored_or_cannot_apply_are_errors() {
             "error: --max-trials: 100 is invalid: must be at least the first round of --precision (1024 trials)",
         ),
         (
-            &["compare", "ukraine", "ukraine-2024", "--format", "csv"],
-            2,
-            "error: --format: 'csv' is invalid: `demine compare` has no CSV output",
-        ),
-        (
-            &["capacity", "ukraine", "--finish-by", "2040", "--format", "csv"],
-            2,
-            "error: --format: 'csv' is invalid: `demine capacity` has no CSV output",
-        ),
-        (
-            &["sensitivity", "ukraine", "--format", "csv"],
-            2,
-            "error: --format: 'csv' is invalid: `demine sensitivity` has no CSV output",
-        ),
-        (
             &["budget", "ukraine", "--finish-by", "99999"],
             2,
             "error: --finish-by: 99999 is invalid: must be a calendar year in [1900, 2200]",

@@ -11,9 +11,7 @@
 #[path = "demine/checks.rs"]
 mod checks;
 
-use checks::{
-    check_sites_csv, check_year, no_csv, precision_target, some_trial_succeeded, stdout_was_closed, terminal_safe,
-};
+use checks::{check_sites_csv, check_year, precision_target, some_trial_succeeded, stdout_was_closed, terminal_safe};
 use clap::Parser;
 use demine::analysis::{self, PrecisionTarget};
 use demine::io::{BUNDLED, bundled, load_scenario};
@@ -196,16 +194,18 @@ fn run(cli: Cli) -> Result<Out, Error> {
             Out::Text(charts_cmd::plot(&scenario, chart, &output, series.as_deref(), &out, &references, &args)?)
         }
         Command::Capacity { scenario, finish_by, confidence, args } => {
-            no_csv(args.format, "capacity")?;
             check_year("--finish-by", finish_by)?;
             let s = load_scenario(&scenario)?;
             let config = args.config()?;
             let a = analysis::required_clearance_capacity(&s, &config, finish_by, confidence)?;
-            text_or_json(
-                args.format,
-                report::analysis::capacity_table(&s, &config, &a),
-                report::analysis::capacity_json(&a),
-            )
+            match args.format {
+                Format::Csv => Out::Text(report::analysis::capacity_csv(&a)?),
+                f => text_or_json(
+                    f,
+                    report::analysis::capacity_table(&s, &config, &a),
+                    report::analysis::capacity_json(&a),
+                ),
+            }
         }
     })
 }
@@ -235,7 +235,6 @@ fn backtest(
 /// `demine compare`: the plans on common random numbers, the first the baseline;
 /// `--report` also writes the comparison as HTML.
 fn compare(plans: Vec<String>, html: Option<&Path>, args: &RunArgs) -> Result<Out, Error> {
-    no_csv(args.format, "compare")?;
     for p in &plans {
         checks::check_output(html, "--report", p, None)?;
     }
@@ -259,7 +258,10 @@ fn compare(plans: Vec<String>, html: Option<&Path>, args: &RunArgs) -> Result<Ou
         let page = report::html::comparison_report(&c, &outcomes)?;
         demine::io::write_atomic(path, |w| w.write_all(page.as_bytes()))?;
     }
-    Ok(text_or_json(args.format, report::analysis::comparison_table(&c), report::analysis::comparison_json(&c)))
+    Ok(match args.format {
+        Format::Csv => Out::Text(report::analysis::comparison_csv(&c)?),
+        f => text_or_json(f, report::analysis::comparison_table(&c), report::analysis::comparison_json(&c)),
+    })
 }
 
 /// Exit status when standard output was closed by its reader: output was lost.
@@ -275,7 +277,6 @@ fn sensitivity(
     html: Option<&Path>,
     args: &RunArgs,
 ) -> Result<Out, Error> {
-    no_csv(args.format, "sensitivity")?;
     checks::check_output(html, "--report", scenario, None)?;
     let s = load_scenario(scenario)?;
     checks::check_output(html, "--report", scenario, Some(&s))?;
@@ -309,7 +310,8 @@ fn sensitivity(
     }
     Ok(match args.format {
         Format::Json => Out::Json(report::analysis::sensitivity_json(&s, &config, sobol_n, &tornados, &sobol)),
-        _ => Out::Text(report::analysis::sensitivity_table(&s, &config, &tornados, &sobol, sobol_n, top)),
+        Format::Csv => Out::Text(report::analysis::sensitivity_csv(&tornados, &sobol)?),
+        Format::Table => Out::Text(report::analysis::sensitivity_table(&s, &config, &tornados, &sobol, sobol_n, top)),
     })
 }
 

@@ -460,3 +460,5 @@ pub fn capacity_json(a: &CapacityAnswer) -> Value {
         "teams": a.teams.iter().map(|(pool, initial, ceiling)| json!({ "pool": pool, "initial": initial, "ceiling": ceiling })).collect::<Vec<_>>(),
     })
 }
+
+pub use super::analysis_csv::{capacity_csv, comparison_csv, sensitivity_csv};

@@ -7,6 +7,7 @@
 //! same scenario, seed and trials produce byte-identical JSON.
 
 pub mod analysis;
+mod analysis_csv;
 pub mod backtest;
 #[cfg(feature = "charts")]
 pub mod charts;

@@ -1,6 +1,5 @@
 //! Checks the command line makes before anything runs, and terminal hygiene.
 
-use super::Format;
 use demine::Error;
 use demine::analysis::PrecisionTarget;
 use std::path::{Path, PathBuf};
@@ -15,18 +14,6 @@ pub(crate) fn check_year(flag: &str, year: i32) -> Result<i32, Error> {
     } else {
         Err(Error::invalid(flag, f64::from(year), "must be a calendar year in [1900, 2200]"))
     }
-}
-
-/// Refuses `--format csv` on a command that has no CSV output.
-pub(crate) fn no_csv(format: Format, command: &str) -> Result<(), Error> {
-    if format == Format::Csv {
-        return Err(Error::InvalidValue(demine::Problem::text(
-            "--format",
-            "'csv'",
-            format!("`demine {command}` has no CSV output; use --format table or --format json"),
-        )));
-    }
-    Ok(())
 }
 
 /// An error when every trial of a run failed (a summary of nothing is not an answer).
