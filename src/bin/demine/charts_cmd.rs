@@ -106,7 +106,7 @@ pub(crate) fn plot(
                 ))
             })?,
         ),
-        (ChartKind::Fan, None) => Some(Series::AreaReleasedKm2),
+        (ChartKind::Fan, None) => None,
         (_, Some(_)) => {
             return Err(Error::InvalidValue(demine::Problem::text("--series", "given", "applies to --chart fan only")));
         }
@@ -120,10 +120,9 @@ pub(crate) fn plot(
     let svg = match (chart, series) {
         (ChartKind::SCurve, _) => charts::s_curve_of(&o, output, &references)?,
         (ChartKind::Histogram, _) => charts::histogram_of(&o, output)?,
-        (ChartKind::Fan, Some(series)) => charts::fan_chart_of(&o, series)?,
+        (ChartKind::Fan, series) => charts::fan_chart_of(&o, series.unwrap_or(Series::AreaReleasedKm2))?,
         (ChartKind::Tornado, _) => charts::tornado(&demine::analysis::sensitivity::tornado(&o, output)?, 12)?,
         (ChartKind::Regions, _) => charts::region_bars_of(&o, output)?,
-        (ChartKind::Fan, None) => unreachable!("a fan chart always has a series (defaulted above)"),
     };
     write_whole(out, &svg)?;
     Ok(format!("wrote {}\n", out.display()))

@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{PALETTE, SIZE, Scale, draw_err, fonts, padded, tick};
+use super::{PALETTE, SIZE, Scale, draw_err, fonts, frame, legend, padded, tick};
 use crate::analysis::sensitivity::Tornado;
 use crate::error::{Error, Result};
 use crate::simulate::Outcome;
@@ -46,15 +46,8 @@ pub fn bars(title: &str, x_label: &str, scale: &Scale, series: &[&str], rows: &[
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (SIZE.0, height)).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_err)?;
-        let (caption, axis) = fonts();
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, caption)
-            .margin(12)
-            .x_label_area_size(46)
-            .y_label_area_size(240)
-            .build_cartesian_2d(padded(lo / d, hi / d, 0.05), 0.0..n as f64)
-            .map_err(draw_err)?;
+        let axis = fonts().1;
+        let mut chart = frame(&root, title, 240, padded(lo / d, hi / d, 0.05), 0.0..n as f64)?;
         chart
             .configure_mesh()
             .x_desc(format!("{x_label} ({})", scale.suffix))
@@ -104,14 +97,7 @@ pub fn bars(title: &str, x_label: &str, scale: &Scale, series: &[&str], rows: &[
             root.draw(&Text::new(text, (x - 8, y), label_style.clone())).map_err(draw_err)?;
         }
         if series.len() > 1 {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK)
-                .label_font(axis)
-                .draw()
-                .map_err(draw_err)?;
+            legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         }
         root.present().map_err(draw_err)?;
     }

@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{PALETTE, Reference, SIZE, Scale, draw_err, fonts, padded, sorted_finite, tick};
+use super::{PALETTE, Reference, SIZE, Scale, draw_err, fonts, frame, legend, padded, sorted_finite, tick};
 use crate::error::{Error, Problem, Result};
 use crate::simulate::Outcome;
 use crate::stats::summary::quantile_sorted;
@@ -31,15 +31,8 @@ pub fn s_curve(
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_err)?;
-        let (caption, axis) = fonts();
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, caption)
-            .margin(12)
-            .x_label_area_size(46)
-            .y_label_area_size(62)
-            .build_cartesian_2d(padded(lo / d, hi / d, 0.03), 0.0..1.0)
-            .map_err(draw_err)?;
+        let axis = fonts().1;
+        let mut chart = frame(&root, title, 62, padded(lo / d, hi / d, 0.03), 0.0..1.0)?;
         chart
             .configure_mesh()
             .x_desc(format!("{x_label} ({})", scale.suffix))
@@ -86,14 +79,7 @@ pub fn s_curve(
                 .label(format!("{} ({} {})", r.label, tick(x), scale.suffix))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font(axis)
-            .draw()
-            .map_err(draw_err)?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         root.present().map_err(draw_err)?;
     }
     Ok(svg)
@@ -139,15 +125,8 @@ pub fn histogram(
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_err)?;
-        let (caption, axis) = fonts();
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, caption)
-            .margin(12)
-            .x_label_area_size(46)
-            .y_label_area_size(62)
-            .build_cartesian_2d(padded(lo / d, (lo + width * bins as f64) / d, 0.02), 0.0..top * 1.1)
-            .map_err(draw_err)?;
+        let axis = fonts().1;
+        let mut chart = frame(&root, title, 62, padded(lo / d, (lo + width * bins as f64) / d, 0.02), 0.0..top * 1.1)?;
         chart
             .configure_mesh()
             .x_desc(format!("{x_label} ({})", scale.suffix))
@@ -172,14 +151,7 @@ pub fn histogram(
                 .label(*name)
                 .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font(axis)
-            .draw()
-            .map_err(draw_err)?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         root.present().map_err(draw_err)?;
     }
     Ok(svg)

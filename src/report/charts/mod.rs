@@ -141,6 +141,44 @@ pub(crate) fn sorted_finite(v: &[f64]) -> Vec<f64> {
     s
 }
 
+/// A chart drawn on an SVG string with f64 axes (every chart here).
+pub(crate) type Chart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// The chart area every chart shares: title, margins, label areas (`y_area`
+/// pixels for the y labels), the given ranges.
+pub(crate) fn frame<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    title: &str,
+    y_area: u32,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> Result<Chart<'a, 'b>, Error> {
+    root.fill(&WHITE).map_err(draw_err)?;
+    ChartBuilder::on(root)
+        .caption(title, fonts().0)
+        .margin(12)
+        .x_label_area_size(46)
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(x, y)
+        .map_err(draw_err)
+}
+
+/// The legend every chart shares, at `position`.
+pub(crate) fn legend<'a, 'b: 'a>(chart: &mut Chart<'a, 'b>, position: SeriesLabelPosition) -> Result<(), Error> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font(fonts().1)
+        .draw()
+        .map_err(draw_err)
+}
+
 /// The caption font and the axis font.
 pub(crate) fn fonts() -> (TextStyle<'static>, TextStyle<'static>) {
     (("sans-serif", 20).into_font().into(), ("sans-serif", 14).into_font().into())

@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{PALETTE, SIZE, Scale, draw_err, fonts, tick};
+use super::{PALETTE, SIZE, Scale, draw_err, fonts, frame, legend, tick};
 use crate::error::{Error, Result};
 use crate::simulate::{Outcome, Series};
 use crate::stats::summary::quantile_sorted;
@@ -38,15 +38,9 @@ pub fn fan_chart(title: &str, y_label: &str, scale: &Scale, bands: &[FanBand]) -
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_err)?;
-        let (caption, axis) = fonts();
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, caption)
-            .margin(12)
-            .x_label_area_size(46)
-            .y_label_area_size(62)
-            .build_cartesian_2d(x(first) - 0.5..x(last) + 0.5, bottom..(top * 1.08).max(bottom + 1e-9))
-            .map_err(draw_err)?;
+        let axis = fonts().1;
+        let mut chart =
+            frame(&root, title, 62, x(first) - 0.5..x(last) + 0.5, bottom..(top * 1.08).max(bottom + 1e-9))?;
         chart
             .configure_mesh()
             .x_desc("year")
@@ -72,14 +66,7 @@ pub fn fan_chart(title: &str, y_label: &str, scale: &Scale, bands: &[FanBand]) -
             .map_err(draw_err)?
             .label("P50")
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font(axis)
-            .draw()
-            .map_err(draw_err)?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         root.present().map_err(draw_err)?;
     }
     Ok(svg)
