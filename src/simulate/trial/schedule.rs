@@ -4,8 +4,8 @@
 
 use super::bill::{cancel_at, drawn_confirmed, site_release};
 use super::economics::{GroupCosts, YearMoney, YearOut, YearPlanner};
-use super::{Globals, Scratch, StratumAcc};
-use crate::model::{PerPool, Pool};
+use super::{Globals, Scratch, StratumAcc, StratumTrial};
+use crate::model::{PerPool, Pool, Stages};
 use crate::sampling::stream::mix64;
 use crate::simulate::compiled::{Compiled, SiteArrays};
 
@@ -51,6 +51,24 @@ pub(super) struct YearBin {
     pub(super) arrived: f64,
 }
 
+/// A stratum's parameters and running sums in a site pass, in one place so
+/// that a site finds everything its stratum holds with one look-up.
+#[derive(Clone, Copy, Default, Debug)]
+pub(super) struct Lane {
+    st: StratumTrial,
+    /// Σ stages, Σ area to clear × multiplier and Σ items of its sites so far.
+    stages: Stages,
+    xd: f64,
+    items: f64,
+    /// Its first pool (group × pools).
+    gp: usize,
+    /// Whether it arrives after the start ([`super::arrives_later`]).
+    later: bool,
+    /// The last release time of its sites, and whether some site is not released.
+    max_t: f64,
+    unreleased: bool,
+}
+
 /// The schedule's per-batch buffers.
 pub(crate) struct ScheduleScratch {
     /// Team-days available per [group][pool][year].
@@ -63,6 +81,8 @@ pub(crate) struct ScheduleScratch {
     pub(super) region_unreleased: Vec<bool>,
     /// Region of each stratum.
     pub(super) region_of_stratum: Vec<usize>,
+    /// Each stratum's lane in a site pass.
+    pub(super) lanes: Vec<Lane>,
     /// Σ area × years unreleased over all sites (m²·years).
     pub(super) area_years: f64,
     /// Effective teams per [group][pool][year].
@@ -97,6 +117,7 @@ impl ScheduleScratch {
             region_max_t: vec![0.0; s.regions().len()],
             region_unreleased: vec![false; s.regions().len()],
             region_of_stratum: s.strata().iter().map(|st| st.region).collect(),
+            lanes: vec![Lane::default(); s.strata().len()],
             area_years: 0.0,
             teams: vec![0.0; groups * Pool::COUNT * h],
             mob: vec![0.0; groups * Pool::COUNT * h],
@@ -259,6 +280,23 @@ fn walk(cap: &[f64], inv_cap: &[f64], mut start: f64, work: f64) -> f64 {
 /// `record`: add the sites' release times to the per-site counters (false
 /// for a planning pass whose schedule is run again).
 pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, record: bool, scratch: &mut Scratch) {
+    // Release times in fixed point fit 32 bits within 4095 years: the cheaper conversion, same value.
+    if c.horizon as f64 * TIME_FIXED < 4_294_967_296.0 {
+        site_loop::<true>(c, sites, noise_key, record, scratch);
+    } else {
+        site_loop::<false>(c, sites, noise_key, record, scratch);
+    }
+}
+
+/// [`site_pass`]; `SMALL_HORIZON`: release times in fixed point fit 32 bits.
+#[inline(always)]
+fn site_loop<const SMALL_HORIZON: bool>(
+    c: &Compiled<'_>,
+    sites: &SiteArrays,
+    noise_key: u64,
+    record: bool,
+    scratch: &mut Scratch,
+) {
     let h = c.horizon;
     let hf = h as f64;
     let spread_on = sites.reduction_spread > 0.0;
@@ -272,11 +310,18 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, re
         region_unreleased,
         region_of_stratum,
         area_years,
+        lanes,
         ..
     } = sched;
     bins.fill(YearBin::default());
-    region_max_t.fill(0.0);
-    region_unreleased.fill(false);
+    for (lane, st) in lanes.iter_mut().zip(strata.iter()) {
+        *lane = Lane {
+            st: *st,
+            gp: st.group * Pool::COUNT,
+            later: super::arrives_later(st),
+            ..Lane::default()
+        };
+    }
     let tables = (&cap[..], &inv_cap[..], h);
     let bins = &mut bins[..h];
     // Every per-site slice hoisted to the same length, so indexing them needs no checks.
@@ -290,15 +335,13 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, re
     } else {
         (&mut [][..], &mut [][..])
     };
-    // Release times in fixed point fit 32 bits within 4095 years: the cheaper conversion, same value.
-    let small_horizon = hf * TIME_FIXED < 4_294_967_296.0;
     // Years of times known to lie in [0, h): the 32-bit conversion is exact and cheaper than usize's.
     let year = |t: f64| t as u32 as usize;
     let (mut exposure_at_start, mut area_at_start, mut area_years_sum) = (0.0, 0.0, 0.0);
     let (nts, ts) = (Pool::NTS.index(), Pool::TS.index());
     for i in 0..n {
-        let s = stratum[i] as usize;
-        let st = &strata[s];
+        let lane = &mut lanes[stratum[i] as usize];
+        let st = &lane.st;
         let a = weight[i] * st.area_m2;
         let hsh = mix64(noise_key ^ key[i]);
         let confirmed = match inventory_status {
@@ -309,14 +352,10 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, re
         let site = site_release(sites, st, a, hsh, confirmed, spread_on, cancel);
         let (stages, cancelled) = (site.stages, site.cancelled);
         let xd = stages.to_clear * site.difficulty;
-        let ac = &mut acc[s];
-        ac.stages.add(&stages);
-        ac.to_clear_x_difficulty += xd;
-        ac.items += stages.contaminated * st.dens_per_m2;
         let cost = st.var_rates.cost(&stages, xd);
-        let gp = st.group * Pool::COUNT;
+        let gp = lane.gp;
         // The site comes into the workload at its arrival (0 for land known at the start).
-        let later = super::arrives_later(st);
+        let later = lane.later;
         let arrival = if later { st.arrive_lo + st.arrive_span * frac[i] } else { 0.0 };
         let t_nts = if confirmed {
             arrival
@@ -330,7 +369,7 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, re
             let mut t_done = t_ts;
             for &m in &st.methods[..st.n_methods as usize] {
                 let t = advance(pools, gp + Pool::Clearance(m).index(), tables, t_ts, xd * st.rates.td_per_m2[m]);
-                t_done = t_done.max(t);
+                t_done = if t > t_done { t } else { t_done };
             }
             (t_ts, t_done)
         };
@@ -343,13 +382,12 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, re
             for &m in &st.methods[..st.n_methods as usize] {
                 let work = residual * st.rates.td_per_m2[m];
                 let t = advance(pools, gp + Pool::Clearance(m).index(), tables, 0.0, work);
-                t_res = t_res.max(t);
+                t_res = if t > t_res { t } else { t_res };
             }
             if t_res < hf {
                 bins[year(t_res)].spending += residual * st.var_rates.clear_cost_per_m2;
             }
         }
-        let region = region_of_stratum[s];
         let e = exposure[i] * a;
         let farm = agricultural[i] * a;
         if !later {
@@ -362,11 +400,12 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, re
             b.exposure_arrival_fraction += e * (arrival - year(arrival) as f64);
             b.arrived += a;
         }
-        area_years_sum += a * (t_done.min(hf) - arrival).max(0.0);
+        let unreleased = (if t_done < hf { t_done } else { hf }) - arrival;
+        area_years_sum += a * if unreleased > 0.0 { unreleased } else { 0.0 };
         if t_done < hf {
             if record {
                 let fixed = t_done * TIME_FIXED;
-                sum_t[i] += if small_horizon { u64::from(fixed as u32) } else { fixed as u64 };
+                sum_t[i] += if SMALL_HORIZON { u64::from(fixed as u32) } else { fixed as u64 };
                 released[i] += 1;
             }
             let y = year(t_done);
@@ -377,8 +416,8 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, re
             b.exposure_fraction += e * frac;
             b.farmland_released += farm;
             b.farmland_fraction += farm * frac;
-            if region_max_t[region] < t_done {
-                region_max_t[region] = t_done;
+            if lane.max_t < t_done {
+                lane.max_t = t_done;
             }
             // Costs fall in the year each stage finishes.
             b.spending += cost.clearance;
@@ -386,9 +425,9 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, re
             if !cancelled && t_ts < hf {
                 bins[year(t_ts)].spending += cost.ts;
             }
-            bins[year(t_nts.min(t_done))].spending += cost.nts;
+            bins[year(if t_nts < t_done { t_nts } else { t_done })].spending += cost.nts;
         } else {
-            region_unreleased[region] = true;
+            lane.unreleased = true;
             if t_nts < hf {
                 bins[year(t_nts)].spending += cost.nts;
             }
@@ -396,11 +435,21 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, re
                 bins[year(t_ts)].spending += cost.ts;
             }
         }
+        lane.stages.add(&stages);
+        lane.xd += xd;
+        lane.items += stages.contaminated * lane.st.dens_per_m2;
     }
     bins[0].exposure_arrived += exposure_at_start;
     bins[0].arrived += area_at_start;
     *area_years = area_years_sum;
-    for (a, t) in acc.iter_mut().zip(strata.iter()) {
-        *a = StratumAcc::new(a.stages, a.to_clear_x_difficulty, a.items, t);
+    region_max_t.fill(0.0);
+    region_unreleased.fill(false);
+    for ((a, lane), &r) in acc.iter_mut().zip(lanes.iter()).zip(region_of_stratum.iter()) {
+        *a = StratumAcc::new(lane.stages, lane.xd, lane.items, &lane.st);
+        // The largest of the strata's largest: the same whatever the order.
+        if region_max_t[r] < lane.max_t {
+            region_max_t[r] = lane.max_t;
+        }
+        region_unreleased[r] |= lane.unreleased;
     }
 }
