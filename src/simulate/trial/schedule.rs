@@ -5,7 +5,7 @@
 use super::bill::{cancel_at, drawn_confirmed, site_release};
 use super::economics::{GroupCosts, YearMoney, YearOut, YearPlanner};
 use super::{Globals, Scratch, StratumAcc, StratumTrial};
-use crate::model::{PerPool, Pool, Stages};
+use crate::model::{PerPool, Pool, StageCost, Stages};
 use crate::sampling::stream::mix64;
 use crate::simulate::compiled::{Compiled, SiteArrays};
 
@@ -351,27 +351,44 @@ fn site_loop<const SMALL_HORIZON: bool>(
         let cancel = if st.trend > 0.0 { cancel_at(st, pos[i]) } else { st.cancel };
         let site = site_release(sites, st, a, hsh, confirmed, spread_on, cancel);
         let (stages, cancelled) = (site.stages, site.cancelled);
-        let xd = stages.to_clear * site.difficulty;
-        let cost = st.var_rates.cost(&stages, xd);
         let gp = lane.gp;
         // The site comes into the workload at its arrival (0 for land known at the start).
         let later = lane.later;
         let arrival = if later { st.arrive_lo + st.arrive_span * frac[i] } else { 0.0 };
-        let t_nts = if confirmed {
-            arrival
+        let e = exposure[i] * a;
+        let farm = agricultural[i] * a;
+        if !later {
+            // Known at the start: summed in registers, written to year 0 after the loop.
+            exposure_at_start += e;
+            area_at_start += a;
+        } else if arrival < hf {
+            let b = &mut bins[year(arrival)];
+            b.exposure_arrived += e;
+            b.exposure_arrival_fraction += e * (arrival - year(arrival) as f64);
+            b.arrived += a;
+        }
+        // A cancelled site (suspected, so surveyed by NTS) has nothing to survey
+        // technically or clear: its other stages, team-days and costs are +0,
+        // and adding +0 to sums that are never -0 changes nothing, so they are
+        // skipped. The other sites take every stage.
+        let (t_nts, t_ts, t_done, cost, xd) = if cancelled {
+            let t = advance(pools, gp + nts, tables, arrival, stages.suspected * st.rates.nts_td_per_m2);
+            (t, 0.0, t, StageCost { nts: stages.suspected * st.var_rates.nts_cost_per_m2, ..StageCost::default() }, 0.0)
         } else {
-            advance(pools, gp + nts, tables, arrival, stages.suspected * st.rates.nts_td_per_m2)
-        };
-        let (t_ts, t_done) = if cancelled {
-            (0.0, t_nts)
-        } else {
+            let xd = stages.to_clear * site.difficulty;
+            let cost = st.var_rates.cost(&stages, xd);
+            let t_nts = if confirmed {
+                arrival
+            } else {
+                advance(pools, gp + nts, tables, arrival, stages.suspected * st.rates.nts_td_per_m2)
+            };
             let t_ts = advance(pools, gp + ts, tables, t_nts, stages.surveyed * st.rates.ts_td_per_m2);
             let mut t_done = t_ts;
             for &m in &st.methods[..st.n_methods as usize] {
                 let t = advance(pools, gp + Pool::Clearance(m).index(), tables, t_ts, xd * st.rates.td_per_m2[m]);
                 t_done = if t > t_done { t } else { t_done };
             }
-            (t_ts, t_done)
+            (t_nts, t_ts, t_done, cost, xd)
         };
         // Land found contaminated again after release is cleared after it; it does not delay the
         // release. Its work joins each method's queue where the pool stands (ready at once): waiting
@@ -387,18 +404,6 @@ fn site_loop<const SMALL_HORIZON: bool>(
             if t_res < hf {
                 bins[year(t_res)].spending += residual * st.var_rates.clear_cost_per_m2;
             }
-        }
-        let e = exposure[i] * a;
-        let farm = agricultural[i] * a;
-        if !later {
-            // Known at the start: summed in registers, written to year 0 after the loop.
-            exposure_at_start += e;
-            area_at_start += a;
-        } else if arrival < hf {
-            let b = &mut bins[year(arrival)];
-            b.exposure_arrived += e;
-            b.exposure_arrival_fraction += e * (arrival - year(arrival) as f64);
-            b.arrived += a;
         }
         let unreleased = (if t_done < hf { t_done } else { hf }) - arrival;
         area_years_sum += a * if unreleased > 0.0 { unreleased } else { 0.0 };
@@ -420,12 +425,16 @@ fn site_loop<const SMALL_HORIZON: bool>(
                 lane.max_t = t_done;
             }
             // Costs fall in the year each stage finishes.
-            b.spending += cost.clearance;
-            b.cleared += stages.to_clear;
-            if !cancelled && t_ts < hf {
-                bins[year(t_ts)].spending += cost.ts;
+            if cancelled {
+                b.spending += cost.nts;
+            } else {
+                b.spending += cost.clearance;
+                b.cleared += stages.to_clear;
+                if t_ts < hf {
+                    bins[year(t_ts)].spending += cost.ts;
+                }
+                bins[year(if t_nts < t_done { t_nts } else { t_done })].spending += cost.nts;
             }
-            bins[year(if t_nts < t_done { t_nts } else { t_done })].spending += cost.nts;
         } else {
             lane.unreleased = true;
             if t_nts < hf {
@@ -435,9 +444,14 @@ fn site_loop<const SMALL_HORIZON: bool>(
                 bins[year(t_ts)].spending += cost.ts;
             }
         }
-        lane.stages.add(&stages);
-        lane.xd += xd;
-        lane.items += stages.contaminated * lane.st.dens_per_m2;
+        if cancelled {
+            lane.stages.suspected += stages.suspected;
+            lane.stages.cancelled += stages.cancelled;
+        } else {
+            lane.stages.add(&stages);
+            lane.xd += xd;
+            lane.items += stages.contaminated * lane.st.dens_per_m2;
+        }
     }
     bins[0].exposure_arrived += exposure_at_start;
     bins[0].arrived += area_at_start;
