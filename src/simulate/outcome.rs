@@ -228,7 +228,7 @@ impl Builder {
                 }
             }
             SiteResults {
-                ids: (0..n).map(|k| sa.id(k, s)).collect(),
+                ids: sa.ids(s),
                 regions: sa.region_of_original.iter().map(|&r| s.regions()[r as usize].name.clone()).collect(),
                 mean_release_year: mean,
                 released_share: share,
