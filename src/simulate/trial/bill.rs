@@ -147,71 +147,7 @@ fn bill_stratum<const STATUS: u8, const SPREAD: bool>(
     let area = st.area_m2;
     let pos = &sites.pos[range.clone()];
     let trend = st.trend > 0.0;
-    // Experiment (issue 13): four sites at a time in f64x4 lanes, summed in site order (identical results).
-    let quads = if STATUS < 3 { weight.len() / 4 } else { 0 };
-    {
-        use wide::f64x4;
-        let (area4, conf4, cancel4) = (f64x4::splat(area), f64x4::splat(st.conf), f64x4::splat(st.cancel));
-        let (cont4, one, zero) = (f64x4::splat(st.contaminated), f64x4::splat(1.0), f64x4::splat(0.0));
-        let trend4 = f64x4::splat(st.trend);
-        let (r_lo, r_w, reduce) = (f64x4::splat(st.r_lo), f64x4::splat(st.r_width), f64x4::splat(st.reduce));
-        let (c24, c16) = (f64x4::splat(1.0 / (1u64 << 24) as f64), f64x4::splat(1.0 / (1u64 << 16) as f64));
-        let half = f64x4::splat(0.5);
-        for q in 0..quads {
-            let (mut w4, mut p4) = ([0.0; 4], [0.0; 4]);
-            let (mut bc, mut bx, mut br, mut bh, mut d4) = ([0.0; 4], [0.0; 4], [0.0; 4], [0.0; 4], [0.0; 4]);
-            for l in 0..4 {
-                let j = 4 * q + l;
-                let hsh = mix64(noise_key ^ key[j]);
-                w4[l] = weight[j];
-                p4[l] = pos[j];
-                bc[l] = (mix64(hsh ^ 0xC0F1) >> 40) as f64;
-                bx[l] = (hsh >> 40) as f64;
-                br[l] = ((hsh >> 24) & 0xFFFF) as f64;
-                bh[l] = ((hsh >> 8) & 0xFFFF) as f64;
-                d4[l] = sites.difficulty[(hsh & (DIFFICULTY_CELLS as u64 - 1)) as usize];
-            }
-            let a = f64x4::from(w4) * area4;
-            let confirmed = match STATUS {
-                0 => zero.simd_lt(zero),
-                1 => zero.simd_eq(zero),
-                _ => ((f64x4::from(bc) + half) * c24).simd_lt(conf4),
-            };
-            let cancel = if trend { cancel4 * (one - trend4 * f64x4::from(p4)) } else { cancel4 };
-            let cancelled = ((f64x4::from(bx) + half) * c24).simd_lt(cancel) & !confirmed;
-            let r = if SPREAD { r_lo + r_w * ((f64x4::from(br) + half) * c16) } else { reduce };
-            let holds = ((f64x4::from(bh) + half) * c16).simd_lt(cont4);
-            let suspected = confirmed.select(zero, a);
-            let cancelled_a = cancelled.select(suspected, zero);
-            let surveyed = a - cancelled_a;
-            let keep = one - r;
-            let to_clear = surveyed * keep;
-            let reduced = surveyed - to_clear;
-            let contaminated = (confirmed | holds).select(to_clear, zero);
-            let xd4 = to_clear * f64x4::from(d4);
-            let (s1, s2, s3, s4, s5, s6, s7) = (
-                suspected.to_array(),
-                cancelled_a.to_array(),
-                surveyed.to_array(),
-                reduced.to_array(),
-                to_clear.to_array(),
-                contaminated.to_array(),
-                xd4.to_array(),
-            );
-            for l in 0..4 {
-                sum.add(&Stages {
-                    suspected: s1[l],
-                    cancelled: s2[l],
-                    surveyed: s3[l],
-                    reduced: s4[l],
-                    to_clear: s5[l],
-                    contaminated: s6[l],
-                });
-                xd += s7[l];
-            }
-        }
-    }
-    for (j, (&w, &k)) in weight.iter().zip(key).enumerate().skip(4 * quads) {
+    for (j, (&w, &k)) in weight.iter().zip(key).enumerate() {
         let hsh = mix64(noise_key ^ k);
         let confirmed = match STATUS {
             0 => false,
