@@ -2,8 +2,8 @@
 //! on their group's pools, and what follows from when land is released
 //! (durations, casualties, land value, the yearly series).
 
-use super::economics::{GroupCosts, YearMoney, YearOut, YearPlanner};
 use super::Globals;
+use super::economics::{GroupCosts, YearMoney, YearOut, YearPlanner};
 use super::site_pass::Lane;
 use crate::model::{PerPool, Pool};
 use crate::simulate::compiled::Compiled;
@@ -191,7 +191,13 @@ fn pool_years(table: &[f64], p: usize, h: usize) -> &[f64] {
 /// year is the one holding the start (the start is at least the pool's time,
 /// and an end before the year's end means a start before it too).
 #[inline(always)]
-pub(super) fn advance(pools: &mut [PoolState], p: usize, tables: (&[f64], &[f64], usize), ready: f64, work: f64) -> f64 {
+pub(super) fn advance(
+    pools: &mut [PoolState],
+    p: usize,
+    tables: (&[f64], &[f64], usize),
+    ready: f64,
+    work: f64,
+) -> f64 {
     let pool = &mut pools[p];
     if !pool.limited {
         return ready;

@@ -124,11 +124,8 @@ fn site_loop<const SMALL_HORIZON: bool>(
     let (pos, frac, exposure, agricultural) =
         (&sites.pos[..n], &sites.frac[..n], &sites.exposure[..n], &sites.agricultural[..n]);
     let inventory_status = sites.confirmed.as_deref().map(|v| &v[..n]);
-    let (sum_t, released) = if record {
-        (&mut site_acc.sum_t[..n], &mut site_acc.released[..n])
-    } else {
-        (&mut [][..], &mut [][..])
-    };
+    let (sum_t, released) =
+        if record { (&mut site_acc.sum_t[..n], &mut site_acc.released[..n]) } else { (&mut [][..], &mut [][..]) };
     let mut count = |i: usize, t: f64| {
         if record {
             let fixed = t * TIME_FIXED;
