@@ -167,7 +167,9 @@ fn site_ratio(c: &mut Criterion) {
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(30));
     let config = SimConfig::default().with_trials(trials).with_model(ModelLevel::Sites).with_threads(1);
-    g.bench_function("bill_50k_sites_400_trials", |b| b.iter(|| black_box(simulate(&bill_only, &config).expect("runs"))));
+    g.bench_function("bill_50k_sites_400_trials", |b| {
+        b.iter(|| black_box(simulate(&bill_only, &config).expect("runs")))
+    });
     g.bench_function("schedule_50k_sites_400_trials", |b| b.iter(|| black_box(simulate(&s, &config).expect("runs"))));
     g.finish();
 }
