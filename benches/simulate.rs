@@ -7,8 +7,13 @@
 //! - `sites/*`: the site engine on the 50,000-site synthetic Ukraine inventory,
 //!   10,000 trials, with and without the schedule; throughput in site-trials.
 //! - `threads/*`: the site engine on 1 and 2 threads.
+//! - `site_engine_1_thread/*`: the bill pass and the scheduled engine on the same
+//!   50,000 sites and the same 400 trials, one thread, so their ratio is read in one run.
+//! - `setup/*`: one-trial runs of Ukraine with 1,000,000 synthetic sites (set-up:
+//!   generating, ordering and grouping the sites, and the per-site results), one thread.
 //!
-//! Run: `cargo bench --bench simulate` (about 5 minutes on 2 cores).
+//! Run: `cargo bench --bench simulate` (about 8 minutes on 2 cores);
+//! `cargo bench --bench simulate -- site_engine_1_thread` or `-- setup` for one group.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use demine::sampling::{Dist, DistParams};
@@ -153,5 +158,44 @@ fn sites(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, aggregate, sites);
+fn site_ratio(c: &mut Criterion) {
+    let s = load_scenario("ukraine").expect("bundled");
+    let bill_only = s.without_capacity();
+    let (trials, n_sites) = (400u64, 50_000u64);
+    let mut g = c.benchmark_group("site_engine_1_thread");
+    g.throughput(Throughput::Elements(trials * n_sites));
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(30));
+    let config = SimConfig::default().with_trials(trials).with_model(ModelLevel::Sites).with_threads(1);
+    g.bench_function("bill_50k_sites_400_trials", |b| {
+        b.iter(|| black_box(simulate(&bill_only, &config).expect("runs")))
+    });
+    g.bench_function("schedule_50k_sites_400_trials", |b| b.iter(|| black_box(simulate(&s, &config).expect("runs"))));
+    g.finish();
+}
+
+/// Ukraine with `n` synthetic sites (the bundled file with its site count replaced).
+fn ukraine_with_sites(n: u64) -> demine::Scenario {
+    let text = demine::io::bundled("ukraine").expect("bundled").toml.replace("count = 50000", &format!("count = {n}"));
+    let path = std::env::temp_dir().join(format!("demine-bench-{}-{n}.toml", std::process::id()));
+    std::fs::write(&path, text).expect("temporary file");
+    let s = load_scenario(path.to_str().expect("utf-8 path")).expect("valid");
+    let _ = std::fs::remove_file(&path);
+    s
+}
+
+fn setup(c: &mut Criterion) {
+    let s = ukraine_with_sites(1_000_000);
+    let bill_only = s.without_capacity();
+    let mut g = c.benchmark_group("setup");
+    g.throughput(Throughput::Elements(1_000_000));
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(30));
+    let config = SimConfig::default().with_trials(1).with_model(ModelLevel::Sites).with_threads(1);
+    g.bench_function("schedule_1m_sites_1_trial", |b| b.iter(|| black_box(simulate(&s, &config).expect("runs"))));
+    g.bench_function("bill_1m_sites_1_trial", |b| b.iter(|| black_box(simulate(&bill_only, &config).expect("runs"))));
+    g.finish();
+}
+
+criterion_group!(benches, aggregate, sites, site_ratio, setup);
 criterion_main!(benches);

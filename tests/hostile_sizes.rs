@@ -110,7 +110,7 @@ fn cases() -> Vec<Case> {
             name: "sites-over-memory-limit",
             text: with_sites(FIXED, "10000000"),
             args: &["--max-memory-gb", "0.5"],
-            want: "sites: 10000000 sites would need 1.2 GiB of memory before any trial, but the limit is 512.0 MiB",
+            want: "sites: 10000000 sites would need 995.8 MiB of memory before any trial, but the limit is 512.0 MiB",
         },
         Case {
             name: "trials-with-sites-over-memory-limit",
@@ -188,8 +188,8 @@ fn sites_over_the_limit_are_refused_through_the_library_before_they_are_built() 
     match demine::simulate::Run::new(&s, &config) {
         Err(Error::OutOfMemory { what, bytes, limit_bytes }) => {
             assert_eq!(what, "sites: 10000000 sites");
-            // 132 bytes a site while they are built, plus the program.
-            assert_eq!(bytes, 1_320_000_000 + (4 << 20));
+            // 104 bytes a site while they are built, plus the program.
+            assert_eq!(bytes, 1_040_000_000 + (4 << 20));
             assert_eq!(limit_bytes, Some(64 << 20));
         }
         Err(e) => panic!("wrong error: {e}"),
@@ -331,4 +331,22 @@ fn a_tiny_limit_is_a_trial_count_problem_without_sites() {
     let e = simulate(&s, &config).unwrap_err().to_string();
     assert!(e.starts_with("trials: 10 is invalid: its kept samples would need 4.0 MiB"), "{e}");
     assert!(e.contains("but the limit is 1000 B; run at most 0 trials"), "{e}");
+}
+
+/// The trials' memory is checked with the sites' before the sites are built:
+/// 10 million sites (the most a scenario holds) fit in 8 GiB, but a billion
+/// trials with them do not, and the run is refused for its trials without
+/// generating a site (`Compiled::new` checks before `build_sites`).
+#[test]
+fn too_many_trials_are_refused_before_the_sites_are_built() {
+    let s = Scenario::from_toml_str(&with_sites(FIXED, "10000000")).unwrap();
+    let (trials, limit) = (1_000_000_000u64, 8u64 << 30);
+    let config = SimConfig::default().with_trials(trials).with_memory_limit_bytes(limit);
+    match simulate(&s, &config) {
+        Err(Error::TooManyTrials { requested, limit_bytes, .. }) => {
+            assert_eq!((requested, limit_bytes), (trials, u128::from(limit)));
+        }
+        Err(e) => panic!("wrong error: {e}"),
+        Ok(_) => panic!("accepted {trials} trials with 10,000,000 sites in {limit} B"),
+    }
 }

@@ -83,18 +83,41 @@ pub(crate) struct Compiled<'s> {
 }
 
 impl SiteArrays {
-    /// The id of the site at file position `k` (synthetic: `region/hazard/n`).
-    pub(crate) fn id(&self, k: usize, s: &Scenario) -> String {
-        match &self.ids {
-            Some(ids) => ids[k].clone(),
-            None => {
-                let si = self.stratum_of_original[k] as usize;
-                let st = &s.strata()[si];
-                let first = self.stratum_of_original.partition_point(|&x| (x as usize) < si);
-                format!("{}/{}/{}", s.regions()[st.region].name, st.hazard, k - first + 1)
+    /// Every site's id in file order (synthetic: `region/hazard/n`, n counting from 1 within the stratum).
+    pub(crate) fn ids(&self, s: &Scenario) -> Vec<String> {
+        if let Some(ids) = &self.ids {
+            return ids.clone();
+        }
+        let mut out = Vec::with_capacity(self.stratum_of_original.len());
+        let (mut current, mut prefix, mut first) = (u32::MAX, String::new(), 0);
+        for (k, &si) in self.stratum_of_original.iter().enumerate() {
+            if si != current {
+                let st = &s.strata()[si as usize];
+                prefix = format!("{}/{}/", s.regions()[st.region].name, st.hazard);
+                (current, first) = (si, k);
             }
+            let mut id = String::with_capacity(prefix.len() + 10);
+            id.push_str(&prefix);
+            push_number(&mut id, k - first + 1);
+            out.push(id);
+        }
+        out
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_number(s: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
+    s.extend(digits[i..].iter().map(|&d| char::from(d)));
 }
 
 impl<'s> Compiled<'s> {
@@ -254,24 +277,32 @@ impl<'s> Compiled<'s> {
         let priority = config.priority.or(s.capacity().map(|c| c.priority)).unwrap_or(Priority::AsGiven);
         let n32 = u32::try_from(n)
             .map_err(|_| Error::invalid("sites", n as f64, format!("a run holds at most {} sites", u32::MAX)))?;
-        let mut order: Vec<u32> = try_collect(n, 0..n32)?;
-        match priority {
-            Priority::AsGiven => order.sort_by(|&a, &b| priority_col[a as usize].total_cmp(&priority_col[b as usize])),
-            Priority::CasualtyRisk => order.sort_by(|&a, &b| exposure[b as usize].total_cmp(&exposure[a as usize])),
-            Priority::SmallestFirst => {
-                order.sort_by(|&a, &b| area_expected_km2[a as usize].total_cmp(&area_expected_km2[b as usize]));
+        // Sorted on direct keys (the priority's order as an integer, then the position: the order
+        // a stable sort gives) with an unstable sort: no comparisons through the arrays.
+        let order = {
+            let by = |key: &dyn Fn(usize) -> u64| try_collect(n, (0..n32).map(|i| (key(i as usize), i)));
+            let mut keys = match priority {
+                Priority::AsGiven => by(&|i| ascending(priority_col[i]))?,
+                Priority::CasualtyRisk => by(&|i| !ascending(exposure[i]))?,
+                Priority::SmallestFirst => by(&|i| ascending(area_expected_km2[i]))?,
+                Priority::ValuePerCost => {
+                    let means = s.params().means();
+                    let cost: Vec<f64> =
+                        (0..s.strata().len()).map(|si| self.expected_cost_per_km2(&means, si)).collect();
+                    by(&|i| !ascending(agricultural[i] / cost[stratum[i] as usize].max(1e-12)))?
+                }
+            };
+            keys.sort_unstable();
+            // Without a schedule, sites are grouped by stratum (keeping the order within each) so
+            // the bill pass keeps one stratum's parameters and sums in registers.
+            if s.capacity().is_none() {
+                group_by_stratum(&keys, &stratum, s.strata().len())?
+            } else {
+                try_collect(n, keys.iter().map(|&(_, i)| i))?
             }
-            Priority::ValuePerCost => {
-                let means = s.params().means();
-                let cost: Vec<f64> = (0..s.strata().len()).map(|si| self.expected_cost_per_km2(&means, si)).collect();
-                let v = |i: usize| agricultural[i] / cost[stratum[i] as usize].max(1e-12);
-                order.sort_by(|&a, &b| v(b as usize).total_cmp(&v(a as usize)));
-            }
-        }
-        // Without a schedule, group sites by stratum (stable) so the bill pass keeps one
-        // stratum's parameters and sums in registers.
+        };
+        drop((population, area_expected_km2, priority_col));
         let strata_ranges = if s.capacity().is_none() {
-            order.sort_by_key(|&i| stratum[i as usize]);
             let mut ranges = vec![0..0; s.strata().len()];
             let mut start = 0;
             for (si, range) in ranges.iter_mut().enumerate() {
@@ -340,4 +371,29 @@ impl<'s> Compiled<'s> {
     pub(crate) fn bytes_per_trial(&self) -> u64 {
         self.footprint.per_trial
     }
+}
+
+/// An integer whose unsigned order is [`f64::total_cmp`]'s order of `x`.
+fn ascending(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
+/// The sites of `keys` (sorted) grouped by stratum, each stratum's in their
+/// sorted order: a counting sort, stable, as a stable sort by stratum gives.
+fn group_by_stratum(keys: &[(u64, u32)], stratum: &[u32], n_strata: usize) -> Result<Vec<u32>> {
+    let mut start = vec![0usize; n_strata + 1];
+    for &st in stratum {
+        start[st as usize + 1] += 1;
+    }
+    for k in 1..=n_strata {
+        start[k] += start[k - 1];
+    }
+    let mut order: Vec<u32> = try_collect(keys.len(), std::iter::repeat_n(0, keys.len()))?;
+    for &(_, i) in keys {
+        let slot = &mut start[stratum[i as usize] as usize];
+        order[*slot] = i;
+        *slot += 1;
+    }
+    Ok(order)
 }

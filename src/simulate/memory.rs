@@ -16,10 +16,12 @@ use super::series::YearValues;
 
 /// The program itself: code, tables, thread stacks, the scenario (about 3 MiB measured).
 pub(crate) const BASE_BYTES: u64 = 4 << 20;
-/// Per site while the site arrays are built: the rows in file order (56
-/// bytes), the work order and positions (28), the arrays in work order (44)
-/// and the sort's buffer, at once.
-const SITE_BUILD_BYTES: u64 = 132;
+/// Per site while the site arrays are built, at the end of the build: the
+/// rows in file order still needed (32 bytes: weights, strata, keys, farmland,
+/// regions), the exposure (8), the work order and positions (20), the arrays
+/// in work order (44). Earlier, while sorting, the rows (56), the exposure
+/// and the sort keys (16) with the order (4) take less.
+const SITE_BUILD_BYTES: u64 = 104;
 /// Per site kept during the run (the arrays in work order).
 const SITE_KEPT_BYTES: u64 = 64;
 /// Per site and per worker (plus one being merged): a scheduled run's release counters.
@@ -110,8 +112,8 @@ mod tests {
         let f = Footprint::new(40, 10, 100, u64::MAX, true, 1024);
         assert!(f.total(u64::MAX) > u128::from(u64::MAX));
         let f = Footprint::new(10, 0, 0, 1_000_000, false, 2);
-        // Building 1e6 sites (132 MB) outweighs keeping them (64 MB) plus 100 trials.
-        assert_eq!(f.total(100), u128::from(BASE_BYTES) + 132_000_000);
+        // Building 1e6 sites (104 MB) outweighs keeping them (64 MB) plus 100 trials.
+        assert_eq!(f.total(100), u128::from(BASE_BYTES) + 104_000_000);
         assert_eq!(f.max_trials(BASE_BYTES), 0);
     }
 }

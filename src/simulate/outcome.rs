@@ -237,7 +237,7 @@ impl Builder {
                 counts.released[orig] = self.acc.released.get(pos).copied().unwrap_or(0);
                 counts.sum_t[orig] = self.acc.sum_t.get(pos).copied().unwrap_or(0);
             }
-            let ids = (0..n).map(|k| sa.id(k, s)).collect();
+            let ids = sa.ids(s);
             let regions = sa.region_of_original.iter().map(|&r| s.regions()[r as usize].name.clone()).collect();
             (site_results(ids, regions, &counts, s.start_year(), self.trials), counts)
         });

@@ -44,12 +44,32 @@ pub(super) fn site_release(
     spread: bool,
     cancel: f64,
 ) -> SiteOutcome {
-    let cancelled = !confirmed & (bits_unit(hsh >> 40, 24) < cancel);
+    let cancelled = site_cancelled(hsh, confirmed, cancel);
+    site_stages(sites, st, a, hsh, confirmed, cancelled, spread)
+}
+
+/// Whether NTS cancels a site (never a confirmed one): the top 24 bits against the cancelled fraction.
+#[inline(always)]
+pub(super) fn site_cancelled(hsh: u64, confirmed: bool, cancel: f64) -> bool {
+    !confirmed & (bits_unit(hsh >> 40, 24) < cancel)
+}
+
+/// A site's stages once whether NTS cancels it is known (see [`site_release`]).
+#[inline(always)]
+pub(super) fn site_stages(
+    sites: &SiteArrays,
+    st: &StratumTrial,
+    a: f64,
+    hsh: u64,
+    confirmed: bool,
+    cancelled: bool,
+    spread: bool,
+) -> SiteOutcome {
     let r = if spread { st.r_lo + st.r_width * bits_unit((hsh >> 24) & 0xFFFF, 16) } else { st.reduce };
     let holds_eo = bits_unit((hsh >> 8) & 0xFFFF, 16) < st.contaminated;
     let difficulty = sites.difficulty[(hsh & (DIFFICULTY_CELLS as u64 - 1)) as usize];
     let stages = Stages::release(a, confirmed, cancelled, r, holds_eo);
-    SiteOutcome { stages, difficulty, cancelled }
+    SiteOutcome { stages, difficulty }
 }
 
 /// One site's outcome in one trial.
@@ -58,8 +78,6 @@ pub(super) struct SiteOutcome {
     pub stages: Stages,
     /// Its clearance team-day multiplier (mean 1 over sites).
     pub difficulty: f64,
-    /// Whether NTS cancelled it.
-    pub cancelled: bool,
 }
 
 /// Whether a site whose status is drawn is confirmed (CHA).

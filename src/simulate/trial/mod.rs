@@ -16,6 +16,7 @@ mod bill;
 pub(crate) mod economics;
 mod outcomes;
 mod schedule;
+mod site_pass;
 
 use super::compiled::Compiled;
 use super::engine::SiteAcc;
@@ -398,14 +399,14 @@ pub(crate) fn run_trial(
             None if c.reallocates => {
                 // Money caps the teams: a planning pass finds when each pool's work ends, and
                 // the schedule runs again with the money of finished pools given to the others.
-                schedule::site_pass(c, sites, noise_key, false, scratch);
+                site_pass::site_pass(c, sites, noise_key, false, scratch);
                 schedule::plan_again(c, &scratch.v, &g, &scratch.groups, &mut scratch.sched);
                 for a in scratch.acc.iter_mut() {
                     *a = StratumAcc::default();
                 }
-                schedule::site_pass(c, sites, noise_key, true, scratch);
+                site_pass::site_pass(c, sites, noise_key, true, scratch);
             }
-            None => schedule::site_pass(c, sites, noise_key, true, scratch),
+            None => site_pass::site_pass(c, sites, noise_key, true, scratch),
         },
     }
     bill::fill_row(c, &g, scratch, row);

@@ -2,12 +2,11 @@
 //! on their group's pools, and what follows from when land is released
 //! (durations, casualties, land value, the yearly series).
 
-use super::bill::{cancel_at, drawn_confirmed, site_release};
+use super::Globals;
 use super::economics::{GroupCosts, YearMoney, YearOut, YearPlanner};
-use super::{Globals, Scratch, StratumAcc};
+use super::site_pass::Lane;
 use crate::model::{PerPool, Pool};
-use crate::sampling::stream::mix64;
-use crate::simulate::compiled::{Compiled, SiteArrays};
+use crate::simulate::compiled::Compiled;
 
 /// Fixed-point scale of release times summed across trials (2^20 per year).
 pub(crate) const TIME_FIXED: f64 = 1_048_576.0;
@@ -19,11 +18,16 @@ pub(super) struct PoolState {
     pub(super) t: f64,
     /// false: the pool never limits (no teams given: unlimited survey).
     pub(super) limited: bool,
+    /// The end of the year holding `t` (the year's index + 1; 0 when not yet
+    /// known) and 1/capacity in that year: work that ends before the year does
+    /// is scheduled without a table look-up or a float-to-integer conversion.
+    year_end: f64,
+    inv: f64,
 }
 
 /// What one year of a trial's schedule gathers (site engine).
 #[derive(Clone, Copy, Default, Debug)]
-pub(super) struct YearBin {
+pub(crate) struct YearBin {
     /// Suspected area released, m².
     pub(super) released: f64,
     /// Σ exposure × area released.
@@ -58,6 +62,8 @@ pub(crate) struct ScheduleScratch {
     pub(super) region_unreleased: Vec<bool>,
     /// Region of each stratum.
     pub(super) region_of_stratum: Vec<usize>,
+    /// Each stratum's lane in a site pass.
+    pub(super) lanes: Vec<Lane>,
     /// Σ area × years unreleased over all sites (m²·years).
     pub(super) area_years: f64,
     /// Effective teams per [group][pool][year].
@@ -92,6 +98,7 @@ impl ScheduleScratch {
             region_max_t: vec![0.0; s.regions().len()],
             region_unreleased: vec![false; s.regions().len()],
             region_of_stratum: s.strata().iter().map(|st| st.region).collect(),
+            lanes: vec![Lane::default(); s.strata().len()],
             area_years: 0.0,
             teams: vec![0.0; groups * Pool::COUNT * h],
             mob: vec![0.0; groups * Pool::COUNT * h],
@@ -127,7 +134,7 @@ pub(super) fn capacity_table(
     let mut planner = YearPlanner::new(s, v);
     for (gi, grp) in s.capacity().iter().flat_map(|cap| cap.groups.iter()).enumerate() {
         for (p, pm) in grp.pools.iter() {
-            sc.pools[gi * Pool::COUNT + p.index()] = PoolState { t: 0.0, limited: pm.is_some() };
+            sc.pools[gi * Pool::COUNT + p.index()] = PoolState { limited: pm.is_some(), ..PoolState::default() };
         }
     }
     for y in 0..h {
@@ -171,17 +178,27 @@ pub(super) fn plan_again(c: &Compiled<'_>, v: &[f64], g: &Globals, groups: &[Gro
 
 /// Pool `p`'s `h` yearly values in a [group][pool][year] table.
 #[inline(always)]
-fn pool(table: &[f64], p: usize, h: usize) -> &[f64] {
+fn pool_years(table: &[f64], p: usize, h: usize) -> &[f64] {
     &table[p * h..(p + 1) * h]
 }
 
-/// Advances a pool by `work` team-days starting no earlier than `ready`;
+/// Advances pool `p` by `work` team-days starting no earlier than `ready`;
 /// returns the finish time (years), or INFINITY past the horizon.
 ///
-/// `inv_cap[y]` is 1/capacity of year `y` (INFINITY when the year has none), so
-/// the common case, work that ends within the current year, is one multiply-add.
+/// The common case, work that ends within the year the pool stands in, is one
+/// multiply-add against the pool's cached year; otherwise [`advance_slow`].
+/// Both give exactly what walking the tables year by year gives: the cached
+/// year is the one holding the start (the start is at least the pool's time,
+/// and an end before the year's end means a start before it too).
 #[inline(always)]
-fn advance(pool: &mut PoolState, cap: &[f64], inv_cap: &[f64], ready: f64, work: f64) -> f64 {
+pub(super) fn advance(
+    pools: &mut [PoolState],
+    p: usize,
+    tables: (&[f64], &[f64], usize),
+    ready: f64,
+    work: f64,
+) -> f64 {
+    let pool = &mut pools[p];
     if !pool.limited {
         return ready;
     }
@@ -189,190 +206,55 @@ fn advance(pool: &mut PoolState, cap: &[f64], inv_cap: &[f64], ready: f64, work:
     if !(work > 0.0) {
         return start;
     }
+    let end = start + work * pool.inv;
+    if end < pool.year_end {
+        pool.t = end;
+        return end;
+    }
+    let (cap, inv_cap, h) = tables;
+    advance_slow(pool, pool_years(cap, p, h), pool_years(inv_cap, p, h), start, work)
+}
+
+/// [`advance`] year by year through the pool's tables (`cap[y]` team-days
+/// and `inv_cap[y]` = 1/capacity, INFINITY when the year has none); sets the
+/// pool's cached year.
+#[cold]
+#[inline(never)]
+fn advance_slow(pool: &mut PoolState, cap: &[f64], inv_cap: &[f64], start: f64, work: f64) -> f64 {
+    let h = cap.len();
+    let t = walk(cap, inv_cap, start, work);
+    pool.t = t;
+    if t < h as f64 {
+        let y = t as usize;
+        pool.year_end = (y + 1) as f64;
+        pool.inv = inv_cap[y];
+    }
+    t
+}
+
+/// The finish time of `work` team-days from `start` (see [`advance_slow`]).
+#[inline(always)]
+fn walk(cap: &[f64], inv_cap: &[f64], mut start: f64, work: f64) -> f64 {
     let h = cap.len();
     if start < h as f64 {
         let y = start as usize;
         let end = start + work * inv_cap[y];
         if end <= (y + 1) as f64 {
-            pool.t = end;
             return end;
         }
     }
-    advance_slow(pool, cap, inv_cap, start, work)
-}
-
-#[cold]
-#[inline(never)]
-fn advance_slow(pool: &mut PoolState, cap: &[f64], inv_cap: &[f64], mut start: f64, work: f64) -> f64 {
-    let h = cap.len();
     let mut remaining = work;
     loop {
         if !(start < h as f64) {
-            pool.t = f64::INFINITY;
             return f64::INFINITY;
         }
         let y = start as usize;
         let rate = cap[y];
         let avail = rate * ((y + 1) as f64 - start);
         if remaining <= avail && rate > 0.0 {
-            let t = start + remaining * inv_cap[y];
-            pool.t = t;
-            return t;
+            return start + remaining * inv_cap[y];
         }
         remaining -= avail;
         start = (y + 1) as f64;
-    }
-}
-
-/// The site engine with a schedule. Sites are visited in the work order; each
-/// site's random numbers come from a hash of (trial key, site key), so they do
-/// not depend on the order, the thread, or which other sites exist. A site is
-/// surveyed (NTS), then, unless cancelled, technically surveyed and cleared by
-/// each of its stratum's methods; it is released when its last stage finishes.
-/// `record`: add the sites' release times to the per-site counters (false
-/// for a planning pass whose schedule is run again).
-pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, record: bool, scratch: &mut Scratch) {
-    let h = c.horizon;
-    let spread_on = sites.reduction_spread > 0.0;
-    let Scratch { strata, acc, sched, site_acc, .. } = scratch;
-    let ScheduleScratch {
-        cap,
-        inv_cap,
-        pools,
-        bins,
-        region_max_t,
-        region_unreleased,
-        region_of_stratum,
-        area_years,
-        ..
-    } = sched;
-    bins.fill(YearBin::default());
-    region_max_t.fill(0.0);
-    region_unreleased.fill(false);
-    let inventory_status = sites.confirmed.as_deref();
-    let (mut exposure_at_start, mut area_at_start, mut area_years_sum) = (0.0, 0.0, 0.0);
-    let (nts, ts) = (Pool::NTS.index(), Pool::TS.index());
-    for i in 0..sites.weight.len() {
-        let s = sites.stratum[i] as usize;
-        let st = &strata[s];
-        let a = sites.weight[i] * st.area_m2;
-        let hsh = mix64(noise_key ^ sites.key[i]);
-        let confirmed = match inventory_status {
-            Some(v) => v[i],
-            None => st.conf >= 1.0 || (st.conf > 0.0 && drawn_confirmed(hsh, st.conf)),
-        };
-        let cancel = if st.trend > 0.0 { cancel_at(st, sites.pos[i]) } else { st.cancel };
-        let site = site_release(sites, st, a, hsh, confirmed, spread_on, cancel);
-        let (stages, cancelled) = (site.stages, site.cancelled);
-        let xd = stages.to_clear * site.difficulty;
-        let ac = &mut acc[s];
-        ac.stages.add(&stages);
-        ac.to_clear_x_difficulty += xd;
-        ac.items += stages.contaminated * st.dens_per_m2;
-        let cost = st.var_rates.cost(&stages, xd);
-        let gp = st.group * Pool::COUNT;
-        // The site comes into the workload at its arrival (0 for land known at the start).
-        let later = super::arrives_later(st);
-        let arrival = if later { st.arrive_lo + st.arrive_span * sites.frac[i] } else { 0.0 };
-        let t_nts = if confirmed {
-            arrival
-        } else {
-            let p = gp + nts;
-            advance(
-                &mut pools[p],
-                pool(cap, p, h),
-                pool(inv_cap, p, h),
-                arrival,
-                stages.suspected * st.rates.nts_td_per_m2,
-            )
-        };
-        let (t_ts, t_done) = if cancelled {
-            (0.0, t_nts)
-        } else {
-            let p = gp + ts;
-            let t_ts = advance(
-                &mut pools[p],
-                pool(cap, p, h),
-                pool(inv_cap, p, h),
-                t_nts,
-                stages.surveyed * st.rates.ts_td_per_m2,
-            );
-            let mut t_done = t_ts;
-            for &m in &st.methods[..st.n_methods as usize] {
-                let p = gp + Pool::Clearance(m).index();
-                let t = advance(&mut pools[p], pool(cap, p, h), pool(inv_cap, p, h), t_ts, xd * st.rates.td_per_m2[m]);
-                t_done = t_done.max(t);
-            }
-            (t_ts, t_done)
-        };
-        // Land found contaminated again after release is cleared after it; it does not delay the
-        // release. Its work joins each method's queue where the pool stands (ready at once): waiting
-        // for the site's last stage would idle the methods that finished first.
-        let residual = stages.residual(st.residual);
-        if residual > 0.0 {
-            let mut t_res = t_done;
-            for &m in &st.methods[..st.n_methods as usize] {
-                let p = gp + Pool::Clearance(m).index();
-                let work = residual * st.rates.td_per_m2[m];
-                let t = advance(&mut pools[p], pool(cap, p, h), pool(inv_cap, p, h), 0.0, work);
-                t_res = t_res.max(t);
-            }
-            if t_res < h as f64 {
-                bins[t_res as usize].spending += residual * st.var_rates.clear_cost_per_m2;
-            }
-        }
-        let region = region_of_stratum[s];
-        let e = sites.exposure[i] * a;
-        let farm = sites.agricultural[i] * a;
-        let year = |t: f64| t as usize;
-        if !later {
-            // Known at the start: summed in registers, written to year 0 after the loop.
-            exposure_at_start += e;
-            area_at_start += a;
-        } else if arrival < h as f64 {
-            let b = &mut bins[year(arrival)];
-            b.exposure_arrived += e;
-            b.exposure_arrival_fraction += e * (arrival - year(arrival) as f64);
-            b.arrived += a;
-        }
-        area_years_sum += a * (t_done.min(h as f64) - arrival).max(0.0);
-        if t_done < h as f64 {
-            if record {
-                site_acc.sum_t[i] += (t_done * TIME_FIXED) as u64;
-                site_acc.released[i] += 1;
-            }
-            let y = year(t_done);
-            let frac = t_done - y as f64;
-            let b = &mut bins[y];
-            b.released += a;
-            b.exposure_released += e;
-            b.exposure_fraction += e * frac;
-            b.farmland_released += farm;
-            b.farmland_fraction += farm * frac;
-            if region_max_t[region] < t_done {
-                region_max_t[region] = t_done;
-            }
-            // Costs fall in the year each stage finishes.
-            b.spending += cost.clearance;
-            b.cleared += stages.to_clear;
-            if !cancelled && t_ts < h as f64 {
-                bins[year(t_ts)].spending += cost.ts;
-            }
-            bins[year(t_nts.min(t_done))].spending += cost.nts;
-        } else {
-            region_unreleased[region] = true;
-            if t_nts < h as f64 {
-                bins[year(t_nts)].spending += cost.nts;
-            }
-            if !cancelled && t_ts < h as f64 {
-                bins[year(t_ts)].spending += cost.ts;
-            }
-        }
-    }
-    bins[0].exposure_arrived += exposure_at_start;
-    bins[0].arrived += area_at_start;
-    *area_years = area_years_sum;
-    for (a, t) in acc.iter_mut().zip(strata.iter()) {
-        *a = StratumAcc::new(a.stages, a.to_clear_x_difficulty, a.items, t);
     }
 }

@@ -1,0 +1,248 @@
+//! The site engine with a schedule: sites worked in order on their group's
+//! pools, each release written to its year's bin.
+
+use super::bill::{cancel_at, drawn_confirmed, site_cancelled, site_stages};
+use super::schedule::{ScheduleScratch, TIME_FIXED, YearBin, advance};
+use super::{Scratch, StratumAcc, StratumTrial};
+use crate::model::{Pool, Stages};
+use crate::sampling::stream::mix64;
+use crate::simulate::compiled::{Compiled, SiteArrays};
+
+/// A stratum's parameters and running sums in a site pass, in one place so
+/// that a site finds everything its stratum holds with one look-up.
+#[derive(Clone, Copy, Default, Debug)]
+pub(crate) struct Lane {
+    st: StratumTrial,
+    /// Σ stages, Σ area to clear × multiplier and Σ items of its sites so far.
+    stages: Stages,
+    xd: f64,
+    items: f64,
+    /// Its first pool (group × pools).
+    gp: usize,
+    /// Whether it arrives after the start ([`super::arrives_later`]).
+    later: bool,
+    /// The last release time of its sites, and whether some site is not released.
+    max_t: f64,
+    unreleased: bool,
+}
+
+/// The year of a time known to lie in [0, h), h ≤ 1000 or so: the 32-bit
+/// conversion is exact there and cheaper than a saturating one to usize.
+#[inline(always)]
+fn year(t: f64) -> usize {
+    t as u32 as usize
+}
+
+/// What a site released in the year of `b`, at `frac` of the year, adds to it
+/// (its area `a`, exposure-weighted area `e`, farmland `farm`).
+#[inline(always)]
+fn release_into(b: &mut YearBin, a: f64, e: f64, farm: f64, frac: f64) {
+    b.released += a;
+    b.exposure_released += e;
+    b.exposure_fraction += e * frac;
+    b.farmland_released += farm;
+    b.farmland_fraction += farm * frac;
+}
+
+/// Land found contaminated again after release is cleared after it; it does not delay the
+/// release. Its work joins each method's queue where the pool stands (ready at once): waiting
+/// for the site's last stage would idle the methods that finished first.
+#[inline(always)]
+fn residual_clearance(
+    pools: &mut [super::schedule::PoolState],
+    tables: (&[f64], &[f64], usize),
+    st: &StratumTrial,
+    gp: usize,
+    bins: &mut [YearBin],
+    residual: f64,
+    t_done: f64,
+) {
+    if residual > 0.0 {
+        let mut t_res = t_done;
+        for &m in &st.methods[..st.n_methods as usize] {
+            let work = residual * st.rates.td_per_m2[m];
+            let t = advance(pools, gp + Pool::Clearance(m).index(), tables, 0.0, work);
+            t_res = if t > t_res { t } else { t_res };
+        }
+        if t_res < bins.len() as f64 {
+            bins[year(t_res)].spending += residual * st.var_rates.clear_cost_per_m2;
+        }
+    }
+}
+
+/// The site engine with a schedule. Sites are visited in the work order; each
+/// site's random numbers come from a hash of (trial key, site key), so they do
+/// not depend on the order, the thread, or which other sites exist. A site is
+/// surveyed (NTS), then, unless cancelled, technically surveyed and cleared by
+/// each of its stratum's methods; it is released when its last stage finishes.
+/// `record`: add the sites' release times to the per-site counters (false
+/// for a planning pass whose schedule is run again).
+pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, record: bool, scratch: &mut Scratch) {
+    // Release times in fixed point fit 32 bits within 4095 years: the cheaper conversion, same value.
+    if c.horizon as f64 * TIME_FIXED < 4_294_967_296.0 {
+        site_loop::<true>(c, sites, noise_key, record, scratch);
+    } else {
+        site_loop::<false>(c, sites, noise_key, record, scratch);
+    }
+}
+
+/// [`site_pass`]; `SMALL_HORIZON`: release times in fixed point fit 32 bits.
+#[inline(always)]
+#[allow(clippy::too_many_lines)] // one loop, kept whole so the compiler keeps its sums in registers
+fn site_loop<const SMALL_HORIZON: bool>(
+    c: &Compiled<'_>,
+    sites: &SiteArrays,
+    noise_key: u64,
+    record: bool,
+    scratch: &mut Scratch,
+) {
+    let h = c.horizon;
+    let hf = h as f64;
+    let spread_on = sites.reduction_spread > 0.0;
+    let Scratch { strata, acc, sched, site_acc, .. } = scratch;
+    let ScheduleScratch {
+        cap,
+        inv_cap,
+        pools,
+        bins,
+        region_max_t,
+        region_unreleased,
+        region_of_stratum,
+        area_years,
+        lanes,
+        ..
+    } = sched;
+    bins.fill(YearBin::default());
+    for (lane, st) in lanes.iter_mut().zip(strata.iter()) {
+        *lane = Lane { st: *st, gp: st.group * Pool::COUNT, later: super::arrives_later(st), ..Lane::default() };
+    }
+    let tables = (&cap[..], &inv_cap[..], h);
+    let bins = &mut bins[..h];
+    // Every per-site slice hoisted to the same length, so indexing them needs no checks.
+    let n = sites.weight.len();
+    let (weight, stratum, key) = (&sites.weight[..n], &sites.stratum[..n], &sites.key[..n]);
+    let (pos, frac, exposure, agricultural) =
+        (&sites.pos[..n], &sites.frac[..n], &sites.exposure[..n], &sites.agricultural[..n]);
+    let inventory_status = sites.confirmed.as_deref().map(|v| &v[..n]);
+    let (sum_t, released) =
+        if record { (&mut site_acc.sum_t[..n], &mut site_acc.released[..n]) } else { (&mut [][..], &mut [][..]) };
+    let mut count = |i: usize, t: f64| {
+        if record {
+            let fixed = t * TIME_FIXED;
+            sum_t[i] += if SMALL_HORIZON { u64::from(fixed as u32) } else { fixed as u64 };
+            released[i] += 1;
+        }
+    };
+    let (mut exposure_at_start, mut area_at_start, mut area_years_sum) = (0.0, 0.0, 0.0);
+    let (nts, ts) = (Pool::NTS.index(), Pool::TS.index());
+    for i in 0..n {
+        let lane = &mut lanes[stratum[i] as usize];
+        let st = &lane.st;
+        let a = weight[i] * st.area_m2;
+        let hsh = mix64(noise_key ^ key[i]);
+        let confirmed = match inventory_status {
+            Some(v) => v[i],
+            None => st.conf >= 1.0 || (st.conf > 0.0 && drawn_confirmed(hsh, st.conf)),
+        };
+        let cancel = if st.trend > 0.0 { cancel_at(st, pos[i]) } else { st.cancel };
+        let cancelled = site_cancelled(hsh, confirmed, cancel);
+        let gp = lane.gp;
+        // The site comes into the workload at its arrival (0 for land known at the start).
+        let arrival = if lane.later { st.arrive_lo + st.arrive_span * frac[i] } else { 0.0 };
+        let e = exposure[i] * a;
+        let farm = agricultural[i] * a;
+        if !lane.later {
+            // Known at the start: summed in registers, written to year 0 after the loop.
+            exposure_at_start += e;
+            area_at_start += a;
+        } else if arrival < hf {
+            let b = &mut bins[year(arrival)];
+            b.exposure_arrived += e;
+            b.exposure_arrival_fraction += e * (arrival - year(arrival) as f64);
+            b.arrived += a;
+        }
+        if cancelled {
+            // Suspected and cancelled whole (what [`Stages::release`] gives a cancelled site): its
+            // other stages, costs and team-days are +0, and adding +0 to sums that are never -0
+            // changes nothing, so they are skipped.
+            let stages = Stages { suspected: a, cancelled: a, ..Stages::default() };
+            let t = advance(pools, gp + nts, tables, arrival, stages.suspected * st.rates.nts_td_per_m2);
+            residual_clearance(pools, tables, st, gp, bins, stages.residual(st.residual), t);
+            let unreleased = (if t < hf { t } else { hf }) - arrival;
+            area_years_sum += a * if unreleased > 0.0 { unreleased } else { 0.0 };
+            if t < hf {
+                count(i, t);
+                let y = year(t);
+                let b = &mut bins[y];
+                release_into(b, a, e, farm, t - y as f64);
+                b.spending += stages.suspected * st.var_rates.nts_cost_per_m2;
+                if lane.max_t < t {
+                    lane.max_t = t;
+                }
+            } else {
+                lane.unreleased = true;
+            }
+            lane.stages.suspected += stages.suspected;
+            lane.stages.cancelled += stages.cancelled;
+            continue;
+        }
+        let site = site_stages(sites, st, a, hsh, confirmed, false, spread_on);
+        let stages = site.stages;
+        let xd = stages.to_clear * site.difficulty;
+        let cost = st.var_rates.cost(&stages, xd);
+        let t_nts = if confirmed {
+            arrival
+        } else {
+            advance(pools, gp + nts, tables, arrival, stages.suspected * st.rates.nts_td_per_m2)
+        };
+        let t_ts = advance(pools, gp + ts, tables, t_nts, stages.surveyed * st.rates.ts_td_per_m2);
+        let mut t_done = t_ts;
+        for &m in &st.methods[..st.n_methods as usize] {
+            let t = advance(pools, gp + Pool::Clearance(m).index(), tables, t_ts, xd * st.rates.td_per_m2[m]);
+            t_done = if t > t_done { t } else { t_done };
+        }
+        residual_clearance(pools, tables, st, gp, bins, stages.residual(st.residual), t_done);
+        let unreleased = (if t_done < hf { t_done } else { hf }) - arrival;
+        area_years_sum += a * if unreleased > 0.0 { unreleased } else { 0.0 };
+        if t_done < hf {
+            count(i, t_done);
+            let y = year(t_done);
+            let b = &mut bins[y];
+            release_into(b, a, e, farm, t_done - y as f64);
+            if lane.max_t < t_done {
+                lane.max_t = t_done;
+            }
+            // Costs fall in the year each stage finishes.
+            b.spending += cost.clearance;
+            b.cleared += stages.to_clear;
+            if t_ts < hf {
+                bins[year(t_ts)].spending += cost.ts;
+            }
+            bins[year(if t_nts < t_done { t_nts } else { t_done })].spending += cost.nts;
+        } else {
+            lane.unreleased = true;
+            if t_nts < hf {
+                bins[year(t_nts)].spending += cost.nts;
+            }
+            if t_ts < hf {
+                bins[year(t_ts)].spending += cost.ts;
+            }
+        }
+        lane.stages.add(&stages);
+        lane.xd += xd;
+        lane.items += stages.contaminated * lane.st.dens_per_m2;
+    }
+    bins[0].exposure_arrived += exposure_at_start;
+    bins[0].arrived += area_at_start;
+    *area_years = area_years_sum;
+    region_max_t.fill(0.0);
+    region_unreleased.fill(false);
+    for ((a, lane), &r) in acc.iter_mut().zip(lanes.iter()).zip(region_of_stratum.iter()) {
+        *a = StratumAcc::new(lane.stages, lane.xd, lane.items, &lane.st);
+        // The largest of the strata's largest: the same whatever the order.
+        if region_max_t[r] < lane.max_t {
+            region_max_t[r] = lane.max_t;
+        }
+        region_unreleased[r] |= lane.unreleased;
+    }
+}
