@@ -172,7 +172,7 @@ def _comparison_table(raw: Dict[str, Any]) -> Any:
     for out in raw["outputs"]:
         for i, (plan, s) in enumerate(zip(raw["plans"], out["plans"])):
             vs = out["versus_baseline"][i - 1] if i > 0 else None
-            d = vs["diff"] if vs else {}
+            d = vs or {}  # the paired difference's fields, flattened beside prob_better
             lo, hi = interval(d.get("ci95")) if vs else (float("nan"), float("nan"))
             row = {
                 "output": out["name"], "unit": out["unit"], "better": out["better"], "plan": plan,
