@@ -108,10 +108,11 @@ class Outcome:
     def summary(self, all_intervals: bool = False) -> Any:
         """One row per national output (index ``output``).
 
-        Columns: ``mean, sd, se, p5, p10, p25, p50, p75, p80, p90, p95, min, max,
-        n``, the 95 % confidence intervals of the mean (Student's t) and of P50
-        (exact order-statistic interval) as ``mean_ci95_low/high`` and
-        ``p50_ci95_low/high``, and ``unit``. With ``all_intervals=True`` every
+        Columns: ``mean, sd, p5, p10, p25, p50, p75, p80, p90, p95``, the 95 %
+        confidence intervals of the mean (Student's t) and of P50 (exact
+        order-statistic interval) as ``mean_ci95_low/high`` and
+        ``p50_ci95_low/high``, then ``se, min, max, n`` (trials summarised,
+        failed ones left out) and ``unit``. With ``all_intervals=True`` every
         percentile's interval too (``p5_ci95_low`` …). An interval that too few
         trials allow is NaN. Percentiles are type 7 (numpy's default).
         """
@@ -251,18 +252,18 @@ def _summary_columns(rows: Sequence[Any], all_intervals: bool) -> Dict[str, Any]
     cols: Dict[str, Any] = {"output": [r[0] for r in rows]}
     cols["mean"] = np.array([r[4] for r in rows], dtype=float)
     cols["sd"] = np.array([r[5] for r in rows], dtype=float)
-    cols["se"] = np.array([r[6] for r in rows], dtype=float)
     for k, label in enumerate(_LABELS):
         cols[label] = np.array([r[9][k] for r in rows], dtype=float)
-    cols["min"] = np.array([r[7] for r in rows], dtype=float)
-    cols["max"] = np.array([r[8] for r in rows], dtype=float)
-    cols["n"] = np.array([r[3] for r in rows], dtype=np.int64)
     cols["mean_ci95_low"] = np.array([r[10][0] for r in rows], dtype=float)
     cols["mean_ci95_high"] = np.array([r[10][1] for r in rows], dtype=float)
     for k, label in enumerate(_LABELS):
         if all_intervals or label == "p50":
             cols[f"{label}_ci95_low"] = np.array([r[11][k][0] for r in rows], dtype=float)
             cols[f"{label}_ci95_high"] = np.array([r[11][k][1] for r in rows], dtype=float)
+    cols["se"] = np.array([r[6] for r in rows], dtype=float)
+    cols["min"] = np.array([r[7] for r in rows], dtype=float)
+    cols["max"] = np.array([r[8] for r in rows], dtype=float)
+    cols["n"] = np.array([r[3] for r in rows], dtype=np.int64)
     cols["unit"] = np.array([r[2] for r in rows], dtype=object)
     return cols
 

@@ -18,8 +18,8 @@ def outcome():
 def test_summary_has_one_row_per_national_output(outcome):
     s = outcome.summary()
     assert list(s.index) == outcome.outputs and s.index.name == "output"
-    assert list(s.columns) == ["mean", "sd", "se", *LABELS, "min", "max", "n", "mean_ci95_low", "mean_ci95_high",
-                               "p50_ci95_low", "p50_ci95_high", "unit"]
+    assert list(s.columns) == ["mean", "sd", *LABELS, "mean_ci95_low", "mean_ci95_high", "p50_ci95_low",
+                               "p50_ci95_high", "se", "min", "max", "n", "unit"]
     assert s.loc["total_cost", "unit"] == "USD" and s.loc["duration_years", "unit"] == "years"
     row = s.loc["total_cost"]
     assert row["p5"] <= row["p50"] <= row["p95"] and row["mean_ci95_low"] < row["mean"] < row["mean_ci95_high"]
