@@ -43,7 +43,11 @@ pub(crate) fn compare(
 
 /// Compares outcomes already run with the same seed and trials (the first is the baseline).
 #[pyfunction]
-pub(crate) fn compare_outcomes(py: Python<'_>, outcomes: Vec<PyRef<'_, Outcome>>, names: Vec<String>) -> PyResult<String> {
+pub(crate) fn compare_outcomes(
+    py: Python<'_>,
+    outcomes: Vec<PyRef<'_, Outcome>>,
+    names: Vec<String>,
+) -> PyResult<String> {
     let parts: Vec<demine::Outcome> = outcomes.iter().map(|o| o.inner.clone()).collect();
     let json = detached(py, || {
         let mut c = analysis::compare_outcomes(&parts)?;

@@ -158,7 +158,14 @@ impl Outcome {
     /// Per-trial values of uncertain input `i`.
     fn input_values<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyArray1<f64>>> {
         let v = self.inner.input_values(i).ok_or_else(|| {
-            to_py(py, demine::Error::invalid("input", i as f64, format!("there are {} inputs", self.inner.input_names().len())))
+            to_py(
+                py,
+                demine::Error::invalid(
+                    "input",
+                    i as f64,
+                    format!("there are {} inputs", self.inner.input_names().len()),
+                ),
+            )
         })?;
         Ok(array(py, v))
     }
