@@ -215,7 +215,7 @@ class Outcome:
             ScenarioError: parts of different scenarios, seeds or samplers, or
                 ranges with a gap or an overlap.
         """
-        natives = [p._native for p in parts]
+        natives = sorted((p._native for p in parts), key=lambda n: n.first_trial)
         return Outcome(_demine.Outcome.merge(natives))
 
     def to_bytes(self) -> bytes:

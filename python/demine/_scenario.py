@@ -129,9 +129,13 @@ class Scenario:
         validated exactly as the scenario file is. The same as
         ``demine run --set path=value``.
 
+        A refused edit leaves the scenario unchanged.
+
         Raises:
-            ScenarioError: an unknown path, or a value that breaks a rule
-                (``problems`` name the field).
+            UnknownNameError: a path through a table that has no such key
+                (``field`` is the table's path, ``name`` the key, ``known`` the keys it has).
+            ScenarioError: a value that breaks a rule, an index out of range, a
+                path into a value (``problems`` name the field).
             TypeError: a value that has no TOML form (``None``, an object).
         """
         self._native.set_value(path, toml_value(value))

@@ -67,9 +67,13 @@ def test_set_changes_results_and_leaves_copies_alone(ukraine):
 
 def test_set_of_an_unknown_path_names_the_path(ukraine):
     plan = ukraine.copy()
-    with pytest.raises(demine.DemineError) as e:
+    with pytest.raises(UnknownNameError) as e:
         plan.set("capacity.teams.no_such_pool.initial", 1)
-    assert "capacity.teams.no_such_pool" in str(e.value)
+    assert (e.value.field, e.value.name) == ("capacity.teams", "no_such_pool")
+    assert "capacity.teams" in str(e.value) and "no_such_pool" in str(e.value) and "manual" in e.value.known
+    with pytest.raises(demine.DemineError) as e:
+        plan.set("regions[999].name", "x")
+    assert "regions" in str(e.value)
     assert plan == ukraine
 
 

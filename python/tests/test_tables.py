@@ -74,3 +74,10 @@ def test_without_pandas_tables_are_dicts_of_numpy_arrays(outcome, monkeypatch):
     assert isinstance(outcome.regions(), dict)
     c = demine.compare([outcome, outcome], names=["a", "b"])
     assert isinstance(c.table, dict) and set(c.table["plan"]) == {"a", "b"}
+
+
+def test_tables_take_numpy_arrays_without_copying():
+    from demine._tables import frame
+
+    a = np.arange(5.0)
+    assert np.shares_memory(frame({"a": a})["a"].to_numpy(), a)
