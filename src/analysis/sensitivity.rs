@@ -290,3 +290,51 @@ fn rename_n(e: Error) -> Error {
         e => e,
     }
 }
+
+/// A whole sensitivity analysis: the run, tornado data and Sobol indices of each output.
+#[derive(Clone, Debug)]
+pub struct Sensitivity {
+    /// The run the tornado data come from (Latin hypercube unless the config names a sampler).
+    pub outcome: Outcome,
+    /// The outputs analysed.
+    pub outputs: Vec<String>,
+    /// Tornado data, one per output (empty for a deterministic plan).
+    pub tornados: Vec<Tornado>,
+    /// Sobol indices, one per output (empty when `sobol_n` is 0 or the plan is deterministic).
+    pub sobol: Vec<SobolIndices>,
+    /// Why there is nothing to analyse, when so (a plan without uncertain inputs).
+    pub note: Option<String>,
+}
+
+/// Runs the scenario (with a Latin hypercube unless `config` names a sampler)
+/// and computes tornado data and, when `sobol_n > 0`, Sobol indices of
+/// `outputs` (by default [`default_outputs`]); what `demine sensitivity` prints.
+/// A plan without uncertain inputs gets a note instead of an error. The Sobol
+/// design is checked against the memory limit before the main run.
+///
+/// # Errors
+/// As [`tornado`] and [`scenario_sobol_indices`]; [`Error::InvalidValue`] when every trial failed.
+pub fn analyse(scenario: &Scenario, config: &SimConfig, outputs: &[String], sobol_n: u64) -> Result<Sensitivity> {
+    let mut config = config.clone();
+    config.sampler = config.sampler.or(Some(Sampler::LatinHypercube));
+    let uncertain = scenario.inputs().len() > 0;
+    let replicates = replicates_for(sobol_n);
+    if uncertain && sobol_n > 0 {
+        check_sobol_design(scenario, &config, sobol_n, replicates)?;
+    }
+    let outcome = crate::simulate(scenario, &config)?;
+    outcome.check_some_trial_succeeded()?;
+    let outputs = if outputs.is_empty() { default_outputs(&outcome) } else { outputs.to_vec() };
+    if !uncertain {
+        let note = "every input is fixed: a deterministic plan has no spread to attribute".to_string();
+        return Ok(Sensitivity { outcome, outputs, tornados: Vec::new(), sobol: Vec::new(), note: Some(note) });
+    }
+    let tornados = outputs.iter().map(|name| tornado(&outcome, name)).collect::<Result<Vec<_>>>()?;
+    let sobol = if sobol_n > 0 {
+        let refs: Vec<&str> = outputs.iter().map(String::as_str).collect();
+        scenario_sobol_indices(scenario, &config, &refs, sobol_n, replicates)?
+    } else {
+        Vec::new()
+    };
+    Ok(Sensitivity { outcome, outputs, tornados, sobol, note: None })
+}

@@ -87,7 +87,7 @@ fn run_scenario(
 ) -> Result<Out, Error> {
     let config = args.config()?;
     files.check(scenario, None)?;
-    let s = load_scenario(scenario)?;
+    let s = args.load(scenario)?;
     files.check(scenario, Some(&s))?;
     let (outcome, converged) = match target {
         Some(t) => {
@@ -158,7 +158,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
             if let Some(y) = finish_by {
                 check_year("--finish-by", y)?;
             }
-            let s = load_scenario(&scenario)?;
+            let s = args.load(&scenario)?;
             let config = args.config()?;
             match (finish_by, per_year) {
                 (Some(year), _) => {
@@ -195,7 +195,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
         }
         Command::Capacity { scenario, finish_by, confidence, args } => {
             check_year("--finish-by", finish_by)?;
-            let s = load_scenario(&scenario)?;
+            let s = args.load(&scenario)?;
             let config = args.config()?;
             let a = analysis::required_clearance_capacity(&s, &config, finish_by, confidence)?;
             match args.format {
@@ -238,7 +238,9 @@ fn compare(plans: Vec<String>, html: Option<&Path>, args: &RunArgs) -> Result<Ou
     for p in &plans {
         checks::check_output(html, "--report", p, None)?;
     }
-    let scenarios = plans.iter().map(|p| load_scenario(p)).collect::<Result<Vec<_>, _>>()?;
+    let n = plans.len();
+    let scenarios =
+        plans.iter().enumerate().map(|(i, p)| args.load_plan(p, Some((i + 1, n)))).collect::<Result<Vec<_>, _>>()?;
     for (p, sc) in plans.iter().zip(&scenarios) {
         checks::check_output(html, "--report", p, Some(sc))?;
     }
@@ -253,7 +255,7 @@ fn compare(plans: Vec<String>, html: Option<&Path>, args: &RunArgs) -> Result<Ou
         outcomes.push(o);
     }
     let mut c = analysis::compare_outcomes(&outcomes)?;
-    c.plans = plans;
+    c.plans = args.plan_labels(&plans)?;
     if let Some(path) = html {
         let page = report::html::comparison_report(&c, &outcomes)?;
         demine::io::write_atomic(path, |w| w.write_all(page.as_bytes()))?;
@@ -278,31 +280,13 @@ fn sensitivity(
     args: &RunArgs,
 ) -> Result<Out, Error> {
     checks::check_output(html, "--report", scenario, None)?;
-    let s = load_scenario(scenario)?;
+    let s = args.load(scenario)?;
     checks::check_output(html, "--report", scenario, Some(&s))?;
     let mut config = args.config()?;
     config.sampler = config.sampler.or(Some(Sampler::LatinHypercube));
-    // A deterministic plan (no uncertain input) has nothing to analyse: say so, exit 0.
-    let uncertain = s.inputs().len() > 0;
-    let replicates = analysis::sensitivity::replicates_for(sobol_n);
-    if uncertain && sobol_n > 0 {
-        analysis::sensitivity::check_sobol_design(&s, &config, sobol_n, replicates)?;
-    }
-    let o = demine::simulate(&s, &config)?;
-    some_trial_succeeded(&o)?;
-    let outputs = if outputs.is_empty() { analysis::sensitivity::default_outputs(&o) } else { outputs };
-    let refs: Vec<&str> = outputs.iter().map(String::as_str).collect();
-    let (tornados, sobol) = if uncertain {
-        let tornados = outputs.iter().map(|n| analysis::tornado(&o, n)).collect::<Result<Vec<_>, _>>()?;
-        let sobol = if sobol_n > 0 {
-            analysis::scenario_sobol_indices(&s, &config, &refs, sobol_n, replicates)?
-        } else {
-            Vec::new()
-        };
-        (tornados, sobol)
-    } else {
-        (Vec::new(), Vec::new())
-    };
+    // A deterministic plan (no uncertain input) has nothing to analyse: the table says so, exit 0.
+    let analysis::sensitivity::Sensitivity { tornados, sobol, .. } =
+        analysis::sensitivity::analyse(&s, &config, &outputs, sobol_n)?;
     if let Some(path) = html {
         let label = |name: &str| s.param(name).map_or_else(|| name.to_string(), |p| p.label.clone());
         let page = report::html::sensitivity_report(s.name(), &tornados, &sobol, &label)?;
@@ -319,21 +303,21 @@ fn sensitivity(
 const PEAK_ENV: &str = "DEMINE_REPORT_PEAK_MEMORY";
 
 /// The scenario and settings of a `run` (without `--precision`) whose peak memory is to be reported.
-fn peak_request(cli: &Cli) -> Option<(String, Result<SimConfig, Error>)> {
+fn peak_request(cli: &Cli) -> Option<(String, RunArgs)> {
     std::env::var_os(PEAK_ENV)?;
     match &cli.command {
         Some(Command::Run { scenario, args, precision: None, .. }) => {
-            Some((scenario.clone().unwrap_or_else(|| "ukraine".into()), args.config()))
+            Some((scenario.clone().unwrap_or_else(|| "ukraine".into()), args.clone()))
         }
         _ => None,
     }
 }
 
 /// Prints the measured peak (read first) and the estimate of the run.
-fn report_peak((scenario, config): (String, Result<SimConfig, Error>)) {
+fn report_peak((scenario, args): (String, RunArgs)) {
     let peak = demine::simulate::peak_memory_bytes();
     let estimate =
-        config.ok().and_then(|c| load_scenario(&scenario).ok().map(|s| demine::simulate::memory_estimate(&s, &c)));
+        args.config().ok().and_then(|c| args.load(&scenario).ok().map(|s| demine::simulate::memory_estimate(&s, &c)));
     let show = |v: Option<u64>| v.map_or("unknown".to_string(), |b| b.to_string());
     let _ = writeln!(std::io::stderr(), "memory: estimate {} bytes, peak {} bytes", show(estimate), show(peak));
 }

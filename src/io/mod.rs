@@ -15,11 +15,13 @@
 pub mod disk;
 pub mod file;
 pub mod inventory;
+pub mod overrides;
 pub mod programmes;
 pub mod validate;
 pub mod write;
 
 pub use disk::{Limit, check_output_path, write_atomic};
+pub use overrides::{Override, apply_overrides};
 
 use crate::error::{Error, Result};
 use crate::model::Scenario;

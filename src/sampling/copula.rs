@@ -20,7 +20,7 @@ use crate::error::{Error, Problem, Result};
 use nalgebra::{DMatrix, SymmetricEigen};
 
 /// One entry the repair changed.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RepairedEntry {
     /// First input.
     pub a: String,

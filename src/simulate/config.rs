@@ -66,6 +66,14 @@ pub struct SimConfig {
     /// The most memory a run may take, sites and kept per-trial samples
     /// included, as [`crate::simulate::memory_estimate`] counts it (8 GiB by default).
     pub memory_limit_bytes: u64,
+    /// The number of the first trial (0 by default): a run of `trials` trials
+    /// from `first_trial` gives exactly trials `first_trial..first_trial + trials`
+    /// of one longer run, so a large run can be split into parts (on other
+    /// processes or machines) and joined with [`crate::Outcome::merge`].
+    /// Monte Carlo and Sobol only: a Latin hypercube is stratified over the
+    /// whole run, so a part of one is not a run of its own.
+    #[serde(default)]
+    pub first_trial: u64,
 }
 
 impl Default for SimConfig {
@@ -78,6 +86,7 @@ impl Default for SimConfig {
             model: None,
             priority: None,
             memory_limit_bytes: 8 << 30,
+            first_trial: 0,
         }
     }
 }
@@ -117,6 +126,12 @@ impl SimConfig {
     #[must_use]
     pub fn with_priority(mut self, priority: Priority) -> Self {
         self.priority = Some(priority);
+        self
+    }
+    /// Sets the number of the first trial (see [`SimConfig::first_trial`]).
+    #[must_use]
+    pub fn with_first_trial(mut self, first: u64) -> Self {
+        self.first_trial = first;
         self
     }
     /// Sets the memory limit of a run (sites and kept samples).

@@ -20,6 +20,7 @@ pub(crate) mod compiled;
 pub mod config;
 pub(crate) mod engine;
 mod memory;
+mod merge;
 mod outcome;
 pub mod outputs;
 pub mod series;
@@ -28,7 +29,7 @@ pub(crate) mod trial;
 
 use crate::error::{Error, Result};
 use crate::model::Scenario;
-use crate::sampling::{Quantile, QuantileFn, UniformSource};
+use crate::sampling::{Quantile, QuantileFn, Sampler, UniformSource};
 use compiled::Compiled;
 pub use config::{ModelLevel, SimConfig};
 pub use engine::ProgressFn;
@@ -68,7 +69,7 @@ fn write_trials<P: engine::InputProvider>(
     progress: Option<ProgressFn<'_>>,
 ) -> Result<()> {
     let m = b.grow(c, n)?;
-    let start = usize::try_from(b.trials()).unwrap_or(usize::MAX);
+    let start = usize::try_from(b.trials()).unwrap_or(usize::MAX); // the first new row
     let per = usize::try_from(engine::batch_size(c)).unwrap_or(1);
     let round = per.saturating_mul(1024);
     let mut acc = engine::SiteAcc::default();
@@ -166,7 +167,7 @@ pub fn peak_memory_bytes() -> Option<u64> {
 /// the capacity solver are built on it ([`crate::analysis`]), and so can a
 /// user's own analysis.
 ///
-/// Trials are numbered from 0 in the order they are added; trial `t`'s
+/// Trials are numbered from [`SimConfig::first_trial`] (0 by default) in the order they are added; trial `t`'s
 /// random numbers depend only on (seed, `t`), so rounds of any size give the
 /// same values as one run of the same total (for Monte Carlo and Sobol; a
 /// Latin hypercube round is stratified on its own).
@@ -205,8 +206,24 @@ impl<'s> Run<'s> {
                     .map_err(|e| Error::Output(format!("cannot start {n} threads: {e}")))?,
             ),
         };
+        let sampler = config.sampler.unwrap_or(scenario.sampler());
+        if config.first_trial > 0 && sampler == Sampler::LatinHypercube {
+            return Err(Error::InvalidValue(crate::Problem::text(
+                "first_trial",
+                config.first_trial.to_string(),
+                "must be 0 with a Latin hypercube sampler (its design is stratified over the whole run, so a \
+                 part of it is not a run of its own); split runs with sampler mc or sobol",
+            )));
+        }
+        if config.first_trial.checked_add(trials).is_none() {
+            return Err(Error::invalid(
+                "first_trial",
+                config.first_trial as f64,
+                "first_trial + trials must fit in 64 bits",
+            ));
+        }
         let c = Compiled::new(scenario, config, trials)?;
-        let b = Builder::new(&c, 0);
+        let b = Builder::new(&c, 0, config.first_trial);
         Ok(Run { c, b, pool, memory_limit: config.memory_limit_bytes })
     }
 
@@ -227,6 +244,14 @@ impl<'s> Run<'s> {
     #[must_use]
     pub fn trials(&self) -> u64 {
         self.b.trials()
+    }
+
+    /// The number of the next trial to be added ([`SimConfig::first_trial`] plus the trials so far).
+    fn next_trial(&self) -> Result<u64> {
+        self.b
+            .first()
+            .checked_add(self.trials())
+            .ok_or_else(|| Error::invalid("trials", self.trials() as f64, "too many"))
     }
 
     /// Bytes per trial (outputs, inputs and yearly series kept, and what the summaries copy).
@@ -274,7 +299,10 @@ impl<'s> Run<'s> {
     /// [`Error::OutOfMemory`] when their columns cannot be allocated (nothing is run).
     pub fn add_trials(&mut self, n: u64, progress: Option<ProgressFn<'_>>) -> Result<()> {
         self.ensure_room(n)?;
-        let start = self.trials();
+        let start = self.next_trial()?;
+        start
+            .checked_add(n)
+            .ok_or_else(|| Error::invalid("trials", n as f64, "the last trial's number must fit in 64 bits"))?;
         let c = &self.c;
         let names: Vec<&str> = c.scenario.inputs().map(|i| i.name.as_str()).collect();
         let provider = SampledInputs {
@@ -306,7 +334,7 @@ impl<'s> Run<'s> {
             )));
         }
         self.ensure_room(n as u64)?;
-        let provider = GivenInputs { rows, k, keys: site_keys, first: self.trials() };
+        let provider = GivenInputs { rows, k, keys: site_keys, first: self.next_trial()? };
         write_trials(&self.c, &mut self.b, self.pool.as_ref(), &provider, n as u64, None)
     }
 

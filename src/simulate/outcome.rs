@@ -11,10 +11,10 @@ use super::trial;
 use crate::error::{Error, Result};
 use crate::sampling::Sampler;
 use crate::stats::summary::{Summary, quantile_sorted};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A trial whose outputs were not finite (an extreme input draw), with its inputs.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FailedTrial {
     /// Trial index.
     pub trial: u64,
@@ -25,7 +25,7 @@ pub struct FailedTrial {
 }
 
 /// Per-site results aggregated over trials (file order).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SiteResults {
     /// Site ids.
     pub ids: Vec<String>,
@@ -61,6 +61,10 @@ pub struct Outcome {
     pub(crate) failed: Vec<FailedTrial>,
     pub(crate) failed_count: u64,
     pub(crate) sites: Option<SiteResults>,
+    /// The integer counters behind `sites` (file order), kept so that parts merge exactly.
+    pub(crate) site_counts: Option<SiteCounts>,
+    /// The number of the first trial ([`crate::SimConfig::first_trial`]).
+    pub(crate) first_trial: u64,
     pub(crate) correlated_inputs: bool,
     pub(crate) correlation_repairs: Vec<crate::sampling::RepairedEntry>,
 }
@@ -72,10 +76,13 @@ pub(crate) struct Builder {
     series: Vec<YearValues>,
     acc: SiteAcc,
     trials: u64,
+    /// The number of the first trial.
+    first: u64,
 }
 
 impl Builder {
-    pub(crate) fn new(c: &Compiled<'_>, capacity: u64) -> Self {
+    /// A builder for trials numbered from `first`, with room for `capacity` of them.
+    pub(crate) fn new(c: &Compiled<'_>, capacity: u64, first: u64) -> Self {
         let cap = usize::try_from(capacity).unwrap_or(0);
         Builder {
             columns: (0..c.cols.n).map(|_| Vec::with_capacity(cap)).collect(),
@@ -83,7 +90,13 @@ impl Builder {
             series: Vec::with_capacity(cap.saturating_mul(c.series_len)),
             acc: SiteAcc::default(),
             trials: 0,
+            first,
         }
+    }
+
+    /// The number of the first trial.
+    pub(crate) fn first(&self) -> u64 {
+        self.first
     }
 
     /// Makes room for `more` trials at the end of every column and the series
@@ -116,13 +129,15 @@ impl Builder {
         Ok(m)
     }
 
-    /// The storage of trials `from..from + m` (grown, not yet committed), cut
-    /// into batches of `per` trials; `sl` years of series per trial.
+    /// The storage of rows `from..from + m` (grown, not yet committed), cut
+    /// into batches of `per` trials; `sl` years of series per trial. Row `r`
+    /// holds trial number `first + r`.
     pub(crate) fn batches(&mut self, sl: usize, from: usize, m: usize, per: usize) -> Vec<Batch<'_>> {
         let per = per.max(1);
+        let first = self.first;
         let mut batches: Vec<Batch<'_>> = (0..m.div_ceil(per))
             .map(|b| Batch {
-                first: (from + b * per) as u64,
+                first: first + (from + b * per) as u64,
                 len: per.min(m - b * per),
                 rows: Vec::with_capacity(self.columns.len()),
                 inputs: Vec::with_capacity(self.inputs.len()),
@@ -191,7 +206,7 @@ impl Builder {
             failed_count += 1;
             if failed.len() < 10 {
                 failed.push(FailedTrial {
-                    trial: t as u64,
+                    trial: self.first + t as u64,
                     outputs: c
                         .defs
                         .iter()
@@ -214,26 +229,19 @@ impl Builder {
                 }
             }
         }
-        let sites = c.sites.as_ref().filter(|_| s.capacity().is_some()).map(|sa| {
+        let counted = c.sites.as_ref().filter(|_| s.capacity().is_some()).map(|sa| {
             let n = sa.weight.len();
-            let mut mean = vec![f64::NAN; n];
-            let mut share = vec![0.0; n];
+            let mut counts = SiteCounts { sum_t: vec![0; n], released: vec![0; n] };
             for pos in 0..n {
                 let orig = sa.original[pos] as usize;
-                let r = self.acc.released.get(pos).copied().unwrap_or(0);
-                share[orig] = f64::from(r) / self.trials.max(1) as f64;
-                if r > 0 {
-                    mean[orig] =
-                        f64::from(s.start_year()) + self.acc.sum_t[pos] as f64 / trial::TIME_FIXED / f64::from(r);
-                }
+                counts.released[orig] = self.acc.released.get(pos).copied().unwrap_or(0);
+                counts.sum_t[orig] = self.acc.sum_t.get(pos).copied().unwrap_or(0);
             }
-            SiteResults {
-                ids: (0..n).map(|k| sa.id(k, s)).collect(),
-                regions: sa.region_of_original.iter().map(|&r| s.regions()[r as usize].name.clone()).collect(),
-                mean_release_year: mean,
-                released_share: share,
-            }
+            let ids = (0..n).map(|k| sa.id(k, s)).collect();
+            let regions = sa.region_of_original.iter().map(|&r| s.regions()[r as usize].name.clone()).collect();
+            (site_results(ids, regions, &counts, s.start_year(), self.trials), counts)
         });
+        let (sites, site_counts) = counted.unzip();
         Outcome {
             scenario_name: s.name().to_string(),
             currency: s.currency().to_string(),
@@ -254,10 +262,42 @@ impl Builder {
             failed,
             failed_count,
             sites,
+            site_counts,
+            first_trial: self.first,
             correlated_inputs: s.correlation().is_some(),
             correlation_repairs: s.correlation().map_or_else(Vec::new, |c| c.repairs().to_vec()),
         }
     }
+}
+
+/// Per-site counters in file order: Σ release time (fixed point, see
+/// [`trial::TIME_FIXED`]) and the trials that released each site.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct SiteCounts {
+    pub sum_t: Vec<u64>,
+    pub released: Vec<u32>,
+}
+
+/// Per-site results from the counters of `trials` trials.
+pub(crate) fn site_results(
+    ids: Vec<String>,
+    regions: Vec<String>,
+    counts: &SiteCounts,
+    start_year: i32,
+    trials: u64,
+) -> SiteResults {
+    let mean = counts
+        .sum_t
+        .iter()
+        .zip(&counts.released)
+        .map(
+            |(&t, &r)| {
+                if r > 0 { f64::from(start_year) + t as f64 / trial::TIME_FIXED / f64::from(r) } else { f64::NAN }
+            },
+        )
+        .collect();
+    let share = counts.released.iter().map(|&r| f64::from(r) / trials.max(1) as f64).collect();
+    SiteResults { ids, regions, mean_release_year: mean, released_share: share }
 }
 
 /// `name` for national outputs, `region/name` for regional ones.
@@ -288,6 +328,11 @@ impl Outcome {
     #[must_use]
     pub fn trials(&self) -> u64 {
         self.trials
+    }
+    /// The number of the first trial (0 unless the run is a part, see [`crate::SimConfig::first_trial`]).
+    #[must_use]
+    pub fn first_trial(&self) -> u64 {
+        self.first_trial
     }
     /// Seed used.
     #[must_use]

@@ -75,7 +75,7 @@ pub enum Better {
 }
 
 /// One kind of per-trial output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum Output {
     /// Suspected area at the start.

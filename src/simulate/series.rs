@@ -26,7 +26,7 @@ pub enum Series {
 }
 
 /// One year of one trial's series.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct YearValues {
     /// Suspected area released in the year, km².
     pub area_released_km2: f32,

@@ -1,8 +1,9 @@
 //! The command line's flags (clap) and the progress bar.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use demine::io::{Override, load_scenario};
 use demine::model::Priority;
-use demine::{Error, ModelLevel, Sampler, SimConfig};
+use demine::{Error, ModelLevel, Problem, Sampler, Scenario, SimConfig};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -54,6 +55,10 @@ pub(crate) struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
+    /// Override a scenario field: PATH=VALUE in the file's syntax (e.g. capacity.teams.manual.initial=940);
+    /// repeatable. `compare` takes N:PATH=VALUE for plan N only (1 = the first plan).
+    #[arg(long = "set", value_name = "[N:]PATH=VALUE")]
+    pub(crate) set: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -220,6 +225,63 @@ pub(crate) enum Command {
 }
 
 impl RunArgs {
+    /// Loads `scenario` with its `--set` overrides.
+    pub(crate) fn load(&self, scenario: &str) -> Result<Scenario, Error> {
+        self.load_plan(scenario, None)
+    }
+
+    /// Loads `scenario` with the `--set` overrides of plan `(n, of)` of `compare` (n from 1).
+    pub(crate) fn load_plan(&self, scenario: &str, plan: Option<(usize, usize)>) -> Result<Scenario, Error> {
+        let s = load_scenario(scenario)?;
+        let overrides = self.overrides(plan)?;
+        demine::io::apply_overrides(&s, &overrides)
+    }
+
+    /// Each plan's name, followed by its overrides when it has any: `ukraine [capacity.teams.manual.initial=940]`.
+    pub(crate) fn plan_labels(&self, plans: &[String]) -> Result<Vec<String>, Error> {
+        let n = plans.len();
+        plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let o = self.overrides(Some((i + 1, n)))?;
+                Ok(if o.is_empty() {
+                    p.clone()
+                } else {
+                    let list: Vec<String> = o.iter().map(|o| format!("{}={}", o.path, o.value)).collect();
+                    format!("{p} [{}]", list.join(", "))
+                })
+            })
+            .collect()
+    }
+
+    /// The `--set` overrides that apply to plan `(n, of)`: the unnumbered ones and those numbered `n`.
+    pub(crate) fn overrides(&self, plan: Option<(usize, usize)>) -> Result<Vec<Override>, Error> {
+        let mut out = Vec::new();
+        for text in &self.set {
+            let o: Override = text.parse()?;
+            match o.path.split_once(':') {
+                None => out.push(o),
+                Some((n, path)) => {
+                    let bad = |rule: String| Error::InvalidValue(Problem::text("--set", text.as_str(), rule));
+                    let n: usize = n
+                        .trim()
+                        .parse()
+                        .map_err(|_| bad("N in N:PATH=VALUE must be a plan number, 1, 2, ...".into()))?;
+                    match plan {
+                        None => return Err(bad("a plan number N: is only for `compare`".into())),
+                        Some((_, of)) if n == 0 || n > of => {
+                            return Err(bad(format!("the plan number must lie in 1..={of}, one of the {of} plans")));
+                        }
+                        Some((p, _)) if p == n => out.push(Override::new(path.trim(), o.value)),
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     pub(crate) fn config(&self) -> Result<SimConfig, Error> {
         let mut c = SimConfig::default().with_trials(self.trials).with_seed(self.seed);
         c.threads = self.threads;

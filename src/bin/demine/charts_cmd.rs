@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use clap::ValueEnum;
-use demine::io::{bundled, load_scenario};
+use demine::io::bundled;
 use demine::report::charts::{self, Reference};
 use demine::report::html::{ReportOptions, run_report};
 use demine::simulate::Series;
@@ -75,7 +75,7 @@ pub(crate) fn report(scenario: &str, out: &Path, refs: &[String], args: &RunArgs
     let references = references(refs)?;
     let config = args.config()?;
     check_out(out, scenario, None)?;
-    let s = load_scenario(scenario)?;
+    let s = args.load(scenario)?;
     check_out(out, scenario, Some(&s))?;
     let o = simulate(&s, &config)?;
     let opts = ReportOptions { references, source_text: source_text(scenario), date: None };
@@ -114,7 +114,7 @@ pub(crate) fn plot(
     };
     let config = args.config()?;
     check_out(out, scenario, None)?;
-    let s = load_scenario(scenario)?;
+    let s = args.load(scenario)?;
     check_out(out, scenario, Some(&s))?;
     let o = simulate(&s, &config)?;
     let svg = match (chart, series) {

@@ -18,15 +18,7 @@ pub(crate) fn check_year(flag: &str, year: i32) -> Result<i32, Error> {
 
 /// An error when every trial of a run failed (a summary of nothing is not an answer).
 pub(crate) fn some_trial_succeeded(o: &demine::Outcome) -> Result<(), Error> {
-    let (failed, n) = o.failed_trials();
-    if n == 0 || n < o.trials() {
-        return Ok(());
-    }
-    let outputs = failed.first().map_or_else(String::new, |f| format!(" ({})", f.outputs.join(", ")));
-    Err(Error::Infeasible(format!(
-        "every trial failed: {n} of {n} trials gave a non-finite output{outputs}; \
-         check the scenario's magnitudes (`demine validate`) and the failed trials' inputs"
-    )))
+    o.check_some_trial_succeeded()
 }
 
 /// The input files a scenario argument reads: the file itself (when it is a path) and its inventory.
