@@ -117,7 +117,7 @@ pub(crate) fn sensitivity(
     config.sampler = config.sampler.or(Some(Sampler::LatinHypercube));
     let s = &scenario.inner;
     let (json, outcome) = detached(py, || {
-        let a = crate::compat::sensitivity(s, &config, &outputs, sobol_n)?;
+        let a = analysis::sensitivity::analyse(s, &config, &outputs, sobol_n)?;
         let mut v = report::analysis::sensitivity_json(s, &config, sobol_n, &a.tornados, &a.sobol);
         if let (Some(note), serde_json::Value::Object(m)) = (&a.note, &mut v) {
             m.insert("note".into(), serde_json::json!(note));

@@ -10,9 +10,9 @@
 #![deny(missing_docs)]
 
 mod analysis;
-mod compat;
 mod errors;
 mod outcome;
+mod pickle;
 mod scenario;
 
 use pyo3::prelude::*;
@@ -29,8 +29,7 @@ pub(crate) fn sim_config(
     threads: Option<usize>,
     model: Option<&str>,
 ) -> demine::Result<demine::SimConfig> {
-    let mut c = demine::SimConfig::default().with_trials(trials).with_seed(seed);
-    c = compat::with_first_trial(c, first_trial)?;
+    let mut c = demine::SimConfig::default().with_trials(trials).with_seed(seed).with_first_trial(first_trial);
     c.threads = threads;
     c.sampler = sampler.map(str::parse).transpose()?;
     c.model = model.map(str::parse).transpose()?;

@@ -1,7 +1,6 @@
 //! `demine._demine.Outcome` and `run`: per-trial values as NumPy arrays,
 //! summaries as plain tuples, pickling as postcard bytes, merging of trial ranges.
 
-use crate::compat;
 use crate::errors::{detached, to_py};
 use crate::scenario::Scenario;
 use demine::simulate::Series;
@@ -69,7 +68,7 @@ impl Outcome {
     /// The first trial's index (0 unless the run covered a later range).
     #[getter]
     fn first_trial(&self) -> u64 {
-        compat::first_trial(&self.inner)
+        self.inner.first_trial()
     }
     /// The sampler's name.
     #[getter]
@@ -200,7 +199,7 @@ impl Outcome {
         py: Python<'py>,
     ) -> (Bound<'py, PyArray1<u64>>, Bound<'py, PyArray1<i64>>, Vec<(&'static str, Bound<'py, PyArray1<f32>>)>) {
         let o = &self.inner;
-        let first = compat::first_trial(o);
+        let first = o.first_trial();
         let (mut trial, mut year) = (Vec::new(), Vec::new());
         let mut cols: Vec<Vec<f32>> = vec![Vec::new(); SERIES.len()];
         for t in 0..o.trials() as usize {
@@ -232,20 +231,20 @@ impl Outcome {
     /// The outcome as bytes (for pickling).
     fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         let o = &self.inner;
-        let bytes = detached(py, || compat::to_bytes(o))?;
+        let bytes = detached(py, || crate::pickle::to_bytes(o))?;
         Ok(PyBytes::new(py, &bytes))
     }
     /// An outcome from [`Outcome::to_bytes`]'s bytes.
     #[staticmethod]
     fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
-        detached(py, || compat::from_bytes(data)).map(|inner| Outcome { inner })
+        detached(py, || crate::pickle::from_bytes(data)).map(|inner| Outcome { inner })
     }
     /// Merges outcomes of consecutive trial ranges of one scenario, seed and
     /// sampler into the outcome one run of all their trials gives.
     #[staticmethod]
     fn merge(py: Python<'_>, parts: Vec<PyRef<'_, Outcome>>) -> PyResult<Self> {
         let owned: Vec<demine::Outcome> = parts.iter().map(|p| p.inner.clone()).collect();
-        detached(py, move || compat::merge(owned)).map(|inner| Outcome { inner })
+        detached(py, move || demine::Outcome::merge(owned)).map(|inner| Outcome { inner })
     }
 }
 

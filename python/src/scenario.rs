@@ -1,6 +1,5 @@
 //! `demine._demine.Scenario`: a validated scenario, editable by dotted path.
 
-use crate::compat;
 use crate::errors::to_py;
 use pyo3::prelude::*;
 
@@ -29,7 +28,7 @@ impl Scenario {
 
     /// Sets a field by its dotted path to a value written in the scenario file's TOML syntax.
     fn set_value(&mut self, py: Python<'_>, path: &str, value: &str) -> PyResult<()> {
-        compat::set_value(&mut self.inner, path, value).map_err(|e| to_py(py, e))
+        self.inner.set_value(path, value).map_err(|e| to_py(py, e))
     }
 
     /// The scenario as TOML text.
