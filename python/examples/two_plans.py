@@ -74,8 +74,8 @@ def main() -> int:
     for name, o in zip(c.plans, c.outcomes):
         fan = o.series("hazardous_area_remaining_km2")
         fan = fan[fan["year"] <= today.start_year + 60]
-        ax.fill_between(fan["year"], fan["p10"], fan["p90"], alpha=0.25)
-        ax.plot(fan["year"], fan["p50"], label=f"{name} (P50, band P10-P90)")
+        (line,) = ax.plot(fan["year"], fan["p50"], label=f"{name} (P50, band P10-P90)")
+        ax.fill_between(fan["year"], fan["p10"], fan["p90"], color=line.get_color(), alpha=0.25)
     ax.set(xlabel="year", ylabel="suspected area still hazardous, km²", title="Ukraine: land still to release")
     ax.grid(alpha=0.3)
     ax.legend()
