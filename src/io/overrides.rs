@@ -206,7 +206,8 @@ fn slot<'d>(doc: &'d mut toml::Table, path: &str) -> Result<&'d mut toml::Value>
             // A field the file left out: the parser checks that it exists.
             return Ok(table.entry(step.key.to_string()).or_insert(toml::Value::Boolean(false)));
         }
-        let known: Vec<String> = if table.contains_key(step.key) { Vec::new() } else { table.keys().cloned().collect() };
+        let known: Vec<String> =
+            if table.contains_key(step.key) { Vec::new() } else { table.keys().cloned().collect() };
         // Looked up twice for the borrow checker: the error lists the keys found above.
         let mut node =
             table.get_mut(step.key).ok_or_else(|| Error::Unknown { field: here, name: step.key.to_string(), known })?;
