@@ -24,6 +24,7 @@ fn the_ukraine_report_renders_in_headless_chromium() {
         references: vec![Reference::new("World Bank RDNA3", 34.6e9)],
         source_text: demine::io::bundled("ukraine").map(|b| b.toml.to_string()),
         date: None,
+        overrides: Vec::new(),
     };
     let html = run_report(&s, &o, &opts).unwrap();
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");

@@ -78,7 +78,8 @@ pub(crate) fn report(scenario: &str, out: &Path, refs: &[String], args: &RunArgs
     let s = args.load(scenario)?;
     check_out(out, scenario, Some(&s))?;
     let o = simulate(&s, &config)?;
-    let opts = ReportOptions { references, source_text: source_text(scenario), date: None };
+    let opts =
+        ReportOptions { references, source_text: source_text(scenario), date: None, overrides: args.set.clone() };
     let html = run_report(&s, &o, &opts)?;
     write_whole(out, &html)?;
     Ok(format!("wrote {} ({} KiB)\n", out.display(), html.len().div_ceil(1024)))

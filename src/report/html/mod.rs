@@ -33,6 +33,8 @@ pub struct ReportOptions {
     pub source_text: Option<String>,
     /// The date printed in the metadata (`YYYY-MM-DD`; none: today, UTC).
     pub date: Option<String>,
+    /// The overrides applied to the scenario file (`PATH=VALUE`), shown with the command that reproduces the report.
+    pub overrides: Vec<String>,
 }
 
 /// The HTML report of one run of `s`.
@@ -87,7 +89,7 @@ pub fn run_report(s: &Scenario, o: &Outcome, opts: &ReportOptions) -> Result<Str
     );
     p.raw(&assumptions_table(s, opts.source_text.as_deref()));
     p.heading(2, "Reproduce this report");
-    p.raw(&metadata(s, o, opts.date.as_deref())?);
+    p.raw(&metadata(s, o, opts)?);
     Ok(p.finish())
 }
 
@@ -227,10 +229,11 @@ fn assumptions_table(s: &Scenario, source: Option<&str>) -> String {
 }
 
 /// The run's metadata: enough to reproduce it.
-fn metadata(s: &Scenario, o: &Outcome, date: Option<&str>) -> Result<String> {
+fn metadata(s: &Scenario, o: &Outcome, opts: &ReportOptions) -> Result<String> {
     let canonical = crate::io::to_toml(s)?;
     let hash = crate::sampling::stream::name_key(&canonical);
-    let date = date.map_or_else(today_utc, str::to_string);
+    let date = opts.date.as_deref().map_or_else(today_utc, str::to_string);
+    let sets: String = opts.overrides.iter().map(|o| format!(" --set '{o}'")).collect();
     let rows = [
         ("demine version", env!("CARGO_PKG_VERSION").to_string()),
         ("scenario", s.name().to_string()),
@@ -242,7 +245,13 @@ fn metadata(s: &Scenario, o: &Outcome, date: Option<&str>) -> Result<String> {
         ("date", date),
         (
             "command",
-            format!("demine report {} --trials {} --seed {} --sampler {}", s.name(), o.trials(), o.seed(), o.sampler()),
+            format!(
+                "demine report {} --trials {} --seed {} --sampler {}{sets}",
+                s.name(),
+                o.trials(),
+                o.seed(),
+                o.sampler()
+            ),
         ),
     ];
     let mut t = String::from("<table class=\"meta\"><tbody>");

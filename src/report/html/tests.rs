@@ -13,6 +13,7 @@ fn the_ukraine_report_has_every_part_and_no_external_request() {
         references: vec![Reference::new("World Bank RDNA3", 34.6e9)],
         source_text: source,
         date: Some("2026-11-28".into()),
+        overrides: vec!["capacity.teams.manual.initial=940".into()],
     };
     let html = run_report(&s, &o, &opts).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
@@ -35,7 +36,14 @@ fn the_ukraine_report_has_every_part_and_no_external_request() {
     );
     assert!(html.contains("[MOD-UA-2024-OUTCOMES]") || html.contains("ASSUMPTION"), "notes from the file");
     // metadata
-    for m in ["2026-11-28", "seed", "trials", env!("CARGO_PKG_VERSION"), "content hash"] {
+    for m in [
+        "2026-11-28",
+        "seed",
+        "trials",
+        env!("CARGO_PKG_VERSION"),
+        "content hash",
+        "--set &#39;capacity.teams.manual.initial=940&#39;",
+    ] {
         assert!(html.contains(m), "no {m:?}");
     }
     // self-contained: no script, no external resource
