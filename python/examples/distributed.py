@@ -12,6 +12,7 @@ The same pattern runs unchanged on a cluster: submit ``task`` to Dask
 (``client.map``), Ray (``ray.remote(task)``) or a batch scheduler (one job per
 range writing ``pickle.dumps(outcome)`` to a file), then merge the parts.
 
+    pip install ./python pandas                  # from the repository's root
     python python/examples/distributed.py --trials 10000 --chunk 2500 --workers 2
 """
 

@@ -6,10 +6,11 @@ Runs both on common random numbers, prints how they differ, and draws
 - a fan chart (P10-P50-P90) of the suspected area still hazardous, year by year,
 saved as PNG files.
 
-    pip install ./python matplotlib      # from the repository's root
+    pip install ./python pandas matplotlib      # from the repository's root
     python python/examples/two_plans.py --trials 2000 --out charts/
 
-Without matplotlib the script prints the comparison and says how to install it.
+It needs pandas for the tables; without matplotlib it prints the comparison and says how to
+install it.
 """
 
 import argparse
