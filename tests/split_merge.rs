@@ -96,6 +96,11 @@ fn parts_that_do_not_join_are_refused() {
     let other = demine::io::load_scenario("ukraine").unwrap();
     let o = simulate(&other, &config.clone().with_seed(1).with_first_trial(50).with_trials(10)).unwrap();
     assert!(msg(vec![run(0, 50, 1), o]).contains("parts.scenario"));
+    // The same scenario with another parameter is another plan.
+    let mut edited = s.clone();
+    edited.set_value("capacity.teams.manual.initial", "940").unwrap();
+    let o = simulate(&edited, &config.clone().with_seed(1).with_first_trial(50).with_trials(10)).unwrap();
+    assert!(msg(vec![run(0, 50, 1), o]).contains("(parameters or sites differ) is invalid: must be the same"));
     // A Latin hypercube is stratified over the whole run: a part of one is refused.
     let lhs = config.clone().with_sampler(Sampler::LatinHypercube).with_first_trial(10).with_trials(10);
     let err = simulate(&s, &lhs).unwrap_err().to_string();

@@ -93,6 +93,13 @@ impl Outcome {
         if !same_defs || self.input_names != next.input_names || self.horizon != next.horizon {
             return differ("outputs", format!("{} outputs", self.defs.len()), format!("{} outputs", next.defs.len()));
         }
+        if self.plan_key != next.plan_key {
+            return differ(
+                "plan",
+                format!("{:016x}", self.plan_key),
+                format!("{:016x} (parameters or sites differ)", next.plan_key),
+            );
+        }
         let end = self.first_trial + self.trials;
         if next.first_trial != end {
             return Err(Error::InvalidValue(Problem::text(
@@ -145,6 +152,7 @@ struct Wire<D, C, I, Y, F> {
     sampler: Sampler,
     seed: u64,
     first_trial: u64,
+    plan_key: u64,
     trials: u64,
     horizon: usize,
     defs: D,
@@ -179,6 +187,7 @@ impl Serialize for Outcome {
             sampler: self.sampler,
             seed: self.seed,
             first_trial: self.first_trial,
+            plan_key: self.plan_key,
             trials: self.trials,
             horizon: self.horizon,
             defs,
@@ -248,6 +257,7 @@ impl<'de> Deserialize<'de> for Outcome {
             sites,
             site_counts,
             first_trial: w.first_trial,
+            plan_key: w.plan_key,
             correlated_inputs: w.correlated_inputs,
             correlation_repairs: w.correlation_repairs,
         })

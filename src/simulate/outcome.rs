@@ -65,6 +65,8 @@ pub struct Outcome {
     pub(crate) site_counts: Option<SiteCounts>,
     /// The number of the first trial ([`crate::SimConfig::first_trial`]).
     pub(crate) first_trial: u64,
+    /// A digest of the scenario's parameters and sites, so that parts of different plans do not merge.
+    pub(crate) plan_key: u64,
     pub(crate) correlated_inputs: bool,
     pub(crate) correlation_repairs: Vec<crate::sampling::RepairedEntry>,
 }
@@ -264,6 +266,12 @@ impl Builder {
             sites,
             site_counts,
             first_trial: self.first,
+            plan_key: crate::sampling::stream::name_key(&format!(
+                "{:?}|{:?}|{}",
+                s.params(),
+                s.capacity().map(|c| c.priority),
+                c.sites.as_ref().map_or(0, |sa| sa.weight.len())
+            )),
             correlated_inputs: s.correlation().is_some(),
             correlation_repairs: s.correlation().map_or_else(Vec::new, |c| c.repairs().to_vec()),
         }
