@@ -97,6 +97,100 @@ struct PoolPlan {
     effective: PerPool<f64>,
 }
 
+impl PoolPlan {
+    /// The plan of `grp`'s pools before the first year.
+    fn new(grp: &CapacityGroup, v: &[f64]) -> Self {
+        let mut p = PoolPlan::default();
+        for (pool, pm) in grp.pools.iter() {
+            if let Some(pm) = pm {
+                p.teams[pool] = pm.initial.get(v);
+                p.growth[pool] = pm.growth_per_year.get(v);
+                p.ceiling[pool] = pm.ceiling_or_initial().get(v);
+                let start = p.teams[pool].min(p.ceiling[pool]).max(0.0);
+                p.previous[pool] = start;
+                p.effective[pool] = pm.existing.map_or(start, |x| x.get(v));
+            }
+        }
+        p
+    }
+}
+
+/// One pool's plan and work in [`fluid_years`]: the plan of [`YearPlanner::next_year`]
+/// without money caps, where each pool's teams follow their own plan.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FluidPool {
+    /// Team-days of work left (the pool takes part while this is > 0).
+    pub left: f64,
+    teams: f64,
+    growth: f64,
+    ceiling: f64,
+    effective: f64,
+    working_days: f64,
+    mobilisation: f64,
+    fixed: f64,
+    cost_per_td: f64,
+}
+
+/// The pools of every group (`Pool::COUNT` entries per group) with their work
+/// `work[g]` and plans: what [`YearPlanner`] would give them year by year when
+/// money caps nothing.
+pub(crate) fn fluid_pools(
+    s: &Scenario,
+    v: &[f64],
+    g: &Globals,
+    groups: &[GroupCosts],
+    work: &[PerPool<f64>],
+    out: &mut [FluidPool],
+) {
+    let Some(cap) = s.capacity() else { return };
+    for ((grp, (gc, w)), pools) in cap.groups.iter().zip(groups.iter().zip(work)).zip(out.chunks_exact_mut(Pool::COUNT))
+    {
+        let plan = PoolPlan::new(grp, v);
+        for (p, fp) in pools.iter_mut().enumerate() {
+            *fp = FluidPool {
+                left: w.0[p],
+                teams: plan.teams.0[p],
+                growth: plan.growth.0[p],
+                ceiling: plan.ceiling.0[p],
+                effective: plan.effective.0[p],
+                working_days: gc.working_days,
+                mobilisation: gc.mobilisation.0[p],
+                fixed: gc.fixed.0[p],
+                cost_per_td: g.cost_per_td.0[p],
+            };
+        }
+    }
+}
+
+impl FluidPool {
+    /// One year of a pool with work left (`left` > 0), `waiting` of it not arrived yet: the
+    /// plan's teams work (the operations of [`YearPlanner::next_year`] without money caps,
+    /// then of the aggregate engine's year, in their order); returns the year's cost and
+    /// `Some(share of the year worked)` when the work ends in it.
+    #[inline(always)]
+    pub(crate) fn work_year(&mut self, waiting: f64) -> (f64, Option<f64>) {
+        let teams = self.teams.min(self.ceiling).max(0.0);
+        let cap = teams * self.working_days;
+        let mob = self.mobilisation * (teams - self.effective).max(0.0);
+        self.effective = teams;
+        self.teams *= 1.0 + self.growth;
+        let left = self.left;
+        let (done, share, ends) = if waiting <= 0.0 && cap >= left {
+            let share = left / cap;
+            (left, share, true)
+        } else if waiting > 0.0 {
+            // Work still to arrive: the teams do what has arrived and are paid all year.
+            (cap.min(left - waiting).max(0.0), 1.0, false)
+        } else {
+            (cap, 1.0, false)
+        };
+        self.left -= done;
+        // Teams paid for the share of the year they work; new teams raised for a pool with work.
+        let cost = done * self.cost_per_td + teams * self.fixed * share + mob;
+        (cost, ends.then_some(share))
+    }
+}
+
 /// What one year of the plan holds, for every group.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct YearMoney {
@@ -117,28 +211,8 @@ pub(crate) struct YearPlanner {
 
 impl YearPlanner {
     pub(crate) fn new(s: &Scenario, v: &[f64]) -> Self {
-        let plans = s
-            .capacity()
-            .map(|c| {
-                c.groups
-                    .iter()
-                    .map(|grp| {
-                        let mut p = PoolPlan::default();
-                        for (pool, pm) in grp.pools.iter() {
-                            if let Some(pm) = pm {
-                                p.teams[pool] = pm.initial.get(v);
-                                p.growth[pool] = pm.growth_per_year.get(v);
-                                p.ceiling[pool] = pm.ceiling_or_initial().get(v);
-                                let start = p.teams[pool].min(p.ceiling[pool]).max(0.0);
-                                p.previous[pool] = start;
-                                p.effective[pool] = pm.existing.map_or(start, |x| x.get(v));
-                            }
-                        }
-                        p
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let plans =
+            s.capacity().map(|c| c.groups.iter().map(|grp| PoolPlan::new(grp, v)).collect()).unwrap_or_default();
         YearPlanner { plans, y: 0, esc: 1.0 }
     }
 

@@ -138,6 +138,8 @@ pub(crate) struct Scratch {
     group_finish: Vec<f64>,
     /// Each capacity group's money values in the trial.
     pub groups: Vec<economics::GroupCosts>,
+    /// The aggregate engine's pools, `Pool::COUNT` per group, when money caps nothing.
+    fluid: Vec<economics::FluidPool>,
 }
 
 impl Scratch {
@@ -162,6 +164,7 @@ impl Scratch {
             group_work: vec![PerPool::default(); groups],
             group_finish: vec![0.0; groups],
             groups: vec![economics::GroupCosts::default(); groups],
+            fluid: Vec::with_capacity(groups * Pool::COUNT),
         }
     }
 
