@@ -121,6 +121,8 @@ impl PoolPlan {
 pub(crate) struct FluidPool {
     /// Team-days of work left (the pool takes part while this is > 0).
     pub left: f64,
+    /// The pool (its index in [`PerPool`]).
+    pub pool: usize,
     teams: f64,
     growth: f64,
     ceiling: f64,
@@ -149,6 +151,7 @@ pub(crate) fn fluid_pools(
         for (p, fp) in pools.iter_mut().enumerate() {
             *fp = FluidPool {
                 left: w.0[p],
+                pool: p,
                 teams: plan.teams.0[p],
                 growth: plan.growth.0[p],
                 ceiling: plan.ceiling.0[p],
@@ -188,6 +191,54 @@ impl FluidPool {
         // Teams paid for the share of the year they work; new teams raised for a pool with work.
         let cost = done * self.cost_per_td + teams * self.fixed * share + mob;
         (cost, ends.then_some(share))
+    }
+
+    /// True when every later year is the same as the last: the teams are at
+    /// their (positive) ceiling, were there last year, and the plan cannot
+    /// fall below it again (no negative growth).
+    #[inline(always)]
+    fn steady(&self) -> bool {
+        self.ceiling > 0.0 && self.teams >= self.ceiling && self.growth >= 0.0 && self.effective == self.ceiling
+    }
+
+    /// Works the pool alone from year 0 (all its work there from the start)
+    /// until its work ends or the horizon (`costs.len()` years), adding each
+    /// year's cost to `costs[y]`: [`FluidPool::work_year`] year after year,
+    /// and once the plan is [steady](FluidPool::steady) the same operations on
+    /// the same values with the year's constant cost computed once. Returns the
+    /// years worked and, when the work ends, (that year, the share of it worked).
+    pub(crate) fn work_years(&mut self, costs: &mut [f64]) -> (usize, Option<(usize, f64)>) {
+        let h = costs.len();
+        let mut y = 0;
+        while y < h && self.left > 0.0 {
+            let (cost, ends) = self.work_year(0.0);
+            costs[y] += cost;
+            if let Some(share) = ends {
+                return (y + 1, Some((y, share)));
+            }
+            y += 1;
+            if self.steady() {
+                break;
+            }
+        }
+        // Steady: this year's teams, capacity, mobilisation (none) and full-year cost, as work_year computes them.
+        let teams = self.effective;
+        let cap = teams * self.working_days;
+        let mob = self.mobilisation * (teams - self.effective).max(0.0);
+        let full_year = cap * self.cost_per_td + teams * self.fixed * 1.0 + mob;
+        while y < h && self.left > 0.0 {
+            let left = self.left;
+            if cap >= left {
+                let share = left / cap;
+                self.left -= left;
+                costs[y] += left * self.cost_per_td + teams * self.fixed * share + mob;
+                return (y + 1, Some((y, share)));
+            }
+            self.left -= cap;
+            costs[y] += full_year;
+            y += 1;
+        }
+        (y, None)
     }
 }
 

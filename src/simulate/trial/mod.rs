@@ -140,6 +140,8 @@ pub(crate) struct Scratch {
     pub groups: Vec<economics::GroupCosts>,
     /// The aggregate engine's pools, `Pool::COUNT` per group, when money caps nothing.
     fluid: Vec<economics::FluidPool>,
+    /// Their yearly costs: the nation's and one group's, one horizon each.
+    fluid_costs: Vec<f64>,
 }
 
 impl Scratch {
@@ -165,6 +167,7 @@ impl Scratch {
             group_finish: vec![0.0; groups],
             groups: vec![economics::GroupCosts::default(); groups],
             fluid: Vec::with_capacity(groups * Pool::COUNT),
+            fluid_costs: Vec::with_capacity(2 * c.horizon),
         }
     }
 

@@ -26,7 +26,7 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
     let cols = &c.cols;
     let h = c.horizon;
     let n = cap_model.groups.len();
-    let Scratch { strata, acc, v, groups, group_work: work, group_finish, sched, fluid, .. } = scratch;
+    let Scratch { strata, acc, v, groups, group_work: work, group_finish, sched, fluid, fluid_costs, .. } = scratch;
     // Work per [group][pool]: all of it (`work`), and what has not arrived yet.
     work.fill(PerPool::default());
     let unarrived = &mut sched.year_spend_unarrived;
@@ -60,12 +60,22 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
     }
     let mut bill = ProgrammeCost::new(s, &g.prices);
     let years = Years { h, n, pending };
-    let (national, pending) = if c.reallocates || sched.record_teams {
+    let (national, pending) = if c.reallocates || sched.record_teams || n > MAX_FLUID_GROUPS {
         planned_years(c, g, strata, acc, v, groups, sched, work, group_finish, years, &mut bill)
     } else {
         fluid.resize(n * Pool::COUNT, FluidPool::default());
         fluid_pools(s, v, g, groups, work, fluid);
-        fluid_years(c, g, strata, acc, fluid, sched, work, group_finish, years, &mut bill)
+        let end = if c.has_arrivals {
+            fluid_years(c, g, strata, acc, fluid, sched, group_finish, years, &mut bill)
+        } else {
+            fluid_pools_in_turn(g, fluid, fluid_costs, group_finish, years, &mut bill)
+        };
+        for (w, group) in work.iter_mut().zip(fluid.chunks_exact(Pool::COUNT)) {
+            for pool in group {
+                w.0[pool.pool] = pool.left;
+            }
+        }
+        end
     };
     let finished = pending == 0;
     let national = if finished { national } else { f64::INFINITY };
@@ -87,6 +97,9 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
     }
     write_programme(c, g, &bill, row);
 }
+
+/// Capacity groups the fluid year loop keeps on the stack (more take the planner's loop).
+const MAX_FLUID_GROUPS: usize = 64;
 
 /// The horizon, the groups and the pools with work, for the year loops.
 #[derive(Clone, Copy)]
@@ -122,7 +135,9 @@ fn arrivals(
 /// recorded: each pool with work follows its own plan ([`FluidPool`]), and a
 /// pool whose work is done drops out (its teams cost nothing more). The same
 /// operations in the same order as [`planned_years`], without the planner's
-/// bookkeeping for pools that no longer count. Returns (national finish, pools still working).
+/// bookkeeping for pools that no longer count: each group's pools with work
+/// are kept at the front of its `Pool::COUNT` entries, in pool order.
+/// Returns (national finish, pools still working).
 #[allow(clippy::too_many_arguments)] // the trial's scratch, split by the borrow checker
 fn fluid_years(
     c: &Compiled<'_>,
@@ -131,28 +146,39 @@ fn fluid_years(
     acc: &[StratumAcc],
     fluid: &mut [FluidPool],
     sched: &mut ScheduleScratch,
-    work: &mut [PerPool<f64>],
     group_finish: &mut [f64],
     Years { h, n, mut pending }: Years,
     bill: &mut ProgrammeCost,
 ) -> (f64, usize) {
+    let mut live = [0usize; MAX_FLUID_GROUPS];
+    for (group, live) in fluid.chunks_exact_mut(Pool::COUNT).zip(live.iter_mut()) {
+        // A stable partition: pools with work first, in pool order.
+        group.sort_by_key(|pool| !(pool.left > 0.0));
+        *live = group.iter().take_while(|pool| pool.left > 0.0).count();
+    }
     let mut national: f64 = 0.0;
     let mut y = 0;
     while y < h && pending > 0 {
         arrivals(c, strata, acc, sched, y, n);
         let mut base = 0.0;
-        for (gi, group) in fluid.chunks_exact_mut(Pool::COUNT).enumerate().take(n) {
+        for (gi, (group, live)) in fluid.chunks_exact_mut(Pool::COUNT).zip(live.iter_mut()).enumerate().take(n) {
             let mut group_cost = 0.0;
-            for (p, pool) in group.iter_mut().enumerate() {
-                if !(pool.left > 0.0) {
-                    continue;
-                }
-                let (cost, ends) = pool.work_year(sched.year_spend_unarrived[gi].0[p]);
+            let mut i = 0;
+            while i < *live {
+                let pool = &mut group[i];
+                let (cost, ends) = pool.work_year(sched.year_spend_unarrived[gi].0[pool.pool]);
                 if let Some(share) = ends {
                     group_finish[gi] = group_finish[gi].max((y as f64 + share).max(sched.year_arrival_end[gi]));
                     pending -= 1;
                 }
                 group_cost += cost;
+                if pool.left > 0.0 {
+                    i += 1;
+                } else {
+                    // Done: out of the pools with work, the others keep their order.
+                    group[i..*live].rotate_left(1);
+                    *live -= 1;
+                }
             }
             base += group_cost;
         }
@@ -161,10 +187,51 @@ fn fluid_years(
         bill.add_year(&g.prices, y, base * (1.0 + g.overhead) + coordination, YearMoney::default());
         y += 1;
     }
-    for (w, group) in work.iter_mut().zip(fluid.chunks_exact(Pool::COUNT)) {
-        for (left, pool) in w.0.iter_mut().zip(group) {
-            *left = pool.left;
+    (national, pending)
+}
+
+/// [`fluid_years`] when all work is there from the start: no pool waits for
+/// another, so each works alone from year 0 to its end (or the horizon),
+/// adding its cost year by year into its group's yearly costs (`costs`, two
+/// horizons long: the group's and the nation's) in pool order, the order in
+/// which [`fluid_years`] adds them; then the years are billed, until the
+/// year the last pool ends. The same values, without going through every pool
+/// every year. Returns (national finish, pools still working).
+fn fluid_pools_in_turn(
+    g: &Globals,
+    fluid: &mut [FluidPool],
+    costs: &mut Vec<f64>,
+    group_finish: &mut [f64],
+    Years { h, n, mut pending }: Years,
+    bill: &mut ProgrammeCost,
+) -> (f64, usize) {
+    costs.clear();
+    costs.resize(2 * h, 0.0);
+    let (base, group_cost) = costs.split_at_mut(h);
+    // The year after which no pool works (the year loop's end when all end).
+    let mut years = 0;
+    for (group, finish) in fluid.chunks_exact_mut(Pool::COUNT).zip(group_finish.iter_mut()).take(n) {
+        group_cost.fill(0.0);
+        for pool in group.iter_mut() {
+            let (worked, ends) = pool.work_years(group_cost);
+            if let Some((y, share)) = ends {
+                // No work arrives later: the group's arrival end is 0.
+                *finish = finish.max((y as f64 + share).max(0.0));
+                pending -= 1;
+            }
+            years = years.max(worked);
         }
+        for (b, c) in base.iter_mut().zip(group_cost.iter()) {
+            *b += *c;
+        }
+    }
+    // Without every pool ending, the years run to the horizon.
+    let years = if pending == 0 { years } else { h };
+    let national = group_finish.iter().take(n).copied().fold(0.0, f64::max);
+    for (y, b) in base.iter().enumerate().take(years) {
+        let last = pending == 0 && y + 1 == years;
+        let coordination = g.prices.coordination * if last { active(y, national) } else { 1.0 };
+        bill.add_year(&g.prices, y, b * (1.0 + g.overhead) + coordination, YearMoney::default());
     }
     (national, pending)
 }
