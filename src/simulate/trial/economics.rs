@@ -376,6 +376,33 @@ pub(crate) struct ProgrammeCost {
     factors: [f64; 3],
 }
 
+/// The discount factors (1 + r)^−(y + ½) of the years 0, 1, ..., as
+/// [`ProgrammeCost`] carries them from year to year (the first by `powf`, each
+/// next one divided by 1 + r), kept while the rate stays the same from trial to
+/// trial: the chain of divisions is the slowest part of a year's bill.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Discounts {
+    /// The rate's bits.
+    rate: u64,
+    factors: Vec<f64>,
+}
+
+impl Discounts {
+    /// The factors of the first `years` years at `prices`' discount rate.
+    pub(crate) fn factors(&mut self, prices: &Prices, years: usize) -> &[f64] {
+        if self.rate != prices.discount.to_bits() || self.factors.len() < years {
+            self.rate = prices.discount.to_bits();
+            self.factors.clear();
+            let mut d = (1.0 + prices.discount).powf(-0.5);
+            for _ in 0..years {
+                self.factors.push(d);
+                d /= 1.0 + prices.discount;
+            }
+        }
+        &self.factors[..years]
+    }
+}
+
 /// One year's programme cost, in the three bases.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct YearCost {
@@ -416,6 +443,31 @@ impl ProgrammeCost {
         self.unspent += unspent;
         self.shortfall += shortfall;
         YearCost { real, nominal, unspent, shortfall }
+    }
+}
+
+impl ProgrammeCost {
+    /// Adds the years from 0 on without funding, each year's cost before
+    /// escalation (`bases`, overhead included) in order, with the discount
+    /// factors of [`Discounts::factors`]: what [`ProgrammeCost::add_year`]
+    /// adds, year after year, kept in registers. The bill is then complete.
+    pub(crate) fn add_unfunded_years(&mut self, prices: &Prices, bases: impl Iterator<Item = f64>, discounts: &[f64]) {
+        let [mut esc, mut inflation, _] = self.factors;
+        let mut b = *self;
+        for (y, (base, discount)) in bases.zip(discounts).enumerate() {
+            let real = base * esc;
+            let nominal = real * inflation;
+            b.real += real;
+            b.nominal += nominal;
+            b.present_value += real * discount;
+            esc *= 1.0 + prices.escalation;
+            inflation *= 1.0 + prices.inflation;
+            if y < 10 {
+                b.first_10_years += real;
+            }
+        }
+        b.factors = [esc, inflation, f64::NAN];
+        *self = b;
     }
 }
 

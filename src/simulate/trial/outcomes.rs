@@ -3,7 +3,8 @@
 
 use super::bill::pool_work;
 use super::economics::{
-    FluidPool, GroupCosts, ProgrammeCost, YearMoney, YearOut, YearPlanner, active, fluid_pools, write_programme,
+    Discounts, FluidPool, GroupCosts, ProgrammeCost, YearMoney, YearOut, YearPlanner, active, fluid_pools,
+    write_programme,
 };
 use super::schedule::ScheduleScratch;
 use super::{Globals, Scratch, StratumAcc, StratumTrial};
@@ -26,7 +27,9 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
     let cols = &c.cols;
     let h = c.horizon;
     let n = cap_model.groups.len();
-    let Scratch { strata, acc, v, groups, group_work: work, group_finish, sched, fluid, fluid_costs, .. } = scratch;
+    let Scratch {
+        strata, acc, v, groups, group_work: work, group_finish, sched, fluid, fluid_costs, discounts, ..
+    } = scratch;
     // Work per [group][pool]: all of it (`work`), and what has not arrived yet.
     work.fill(PerPool::default());
     let unarrived = &mut sched.year_spend_unarrived;
@@ -68,7 +71,7 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
         let end = if c.has_arrivals {
             fluid_years(c, g, strata, acc, fluid, sched, group_finish, years, &mut bill)
         } else {
-            fluid_pools_in_turn(g, fluid, fluid_costs, group_finish, years, &mut bill)
+            fluid_pools_in_turn(g, fluid, fluid_costs, discounts, group_finish, years, &mut bill)
         };
         for (w, group) in work.iter_mut().zip(fluid.chunks_exact(Pool::COUNT)) {
             for pool in group {
@@ -201,6 +204,7 @@ fn fluid_pools_in_turn(
     g: &Globals,
     fluid: &mut [FluidPool],
     costs: &mut Vec<f64>,
+    discounts: &mut Discounts,
     group_finish: &mut [f64],
     Years { h, n, mut pending }: Years,
     bill: &mut ProgrammeCost,
@@ -228,11 +232,12 @@ fn fluid_pools_in_turn(
     // Without every pool ending, the years run to the horizon.
     let years = if pending == 0 { years } else { h };
     let national = group_finish.iter().take(n).copied().fold(0.0, f64::max);
-    for (y, b) in base.iter().enumerate().take(years) {
+    let bases = base.iter().enumerate().take(years).map(|(y, b)| {
         let last = pending == 0 && y + 1 == years;
         let coordination = g.prices.coordination * if last { active(y, national) } else { 1.0 };
-        bill.add_year(&g.prices, y, b * (1.0 + g.overhead) + coordination, YearMoney::default());
-    }
+        b * (1.0 + g.overhead) + coordination
+    });
+    bill.add_unfunded_years(&g.prices, bases, discounts.factors(&g.prices, h));
     (national, pending)
 }
 
