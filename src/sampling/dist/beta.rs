@@ -86,7 +86,6 @@ pub fn ibeta(a: f64, b: f64, x: f64) -> f64 {
 /// minus it).
 #[must_use]
 pub(crate) fn ibeta_tails(sh: &Shape, x: f64) -> (f64, f64) {
-    let (a, b) = (sh.a, sh.b);
     if x.is_nan() {
         return (f64::NAN, f64::NAN);
     }
@@ -96,7 +95,13 @@ pub(crate) fn ibeta_tails(sh: &Shape, x: f64) -> (f64, f64) {
     if x >= 1.0 {
         return (1.0, 0.0);
     }
-    let front = ln_front(sh, x).exp();
+    tails_inside(sh, x, ln_front(sh, x))
+}
+
+/// [`ibeta_tails`] for x in (0, 1) given `ln_front(sh, x)`.
+fn tails_inside(sh: &Shape, x: f64, ln_front: f64) -> (f64, f64) {
+    let (a, b) = (sh.a, sh.b);
+    let front = ln_front.exp();
     if x < (a + 1.0) / (a + b + 2.0) {
         let lower = (front * continued_fraction(a, b, x) / a).clamp(0.0, 1.0);
         (lower, 1.0 - lower)
@@ -245,8 +250,10 @@ fn root(sh: &Shape, target: f64, upper: bool, guess: Option<f64>) -> f64 {
     let (a, b, lnb) = (sh.a, sh.b, sh.ln_beta);
     let p = if upper { 1.0 - target } else { target };
     // h(x) = lower − target, or target − upper: increasing, h(lo) < 0 ≤ h(hi).
-    let h = |x: f64| {
-        let (l, u) = ibeta_tails(sh, x);
+    // x lies in (0, ½] (inside the bracket), where ibeta_tails is tails_inside;
+    // its ln_front serves the Halley step too.
+    let h = |x: f64, front: f64| {
+        let (l, u) = tails_inside(sh, x, front);
         if upper { target - u } else { l - target }
     };
     let (mut lo, mut hi) = (0.0_f64, 0.5_f64);
@@ -255,7 +262,8 @@ fn root(sh: &Shape, target: f64, upper: bool, guess: Option<f64>) -> f64 {
         if !(x > lo && x < hi) || iter >= HALLEY_ITER {
             x = bit_midpoint(lo, hi);
         }
-        let hx = h(x);
+        let front = ln_front(sh, x);
+        let hx = h(x, front);
         if hx < 0.0 {
             lo = x;
         } else {
@@ -268,7 +276,7 @@ fn root(sh: &Shape, target: f64, upper: bool, guess: Option<f64>) -> f64 {
             return x;
         }
         // Halley: Newton's step corrected by the density's log-derivative.
-        let ln_pdf = ln_front(sh, x) - x.ln() - (-x).ln_1p();
+        let ln_pdf = front - x.ln() - (-x).ln_1p();
         let newton = hx * (-ln_pdf).exp();
         let curv = (a - 1.0) / x - (b - 1.0) / (1.0 - x);
         let denom = 1.0 - 0.5 * newton * curv;
