@@ -57,6 +57,14 @@ impl QuantileFn {
         };
         QuantileFn { kind }
     }
+
+    /// The quantile functions of `dists`, in order, the tables built in
+    /// parallel (on the current rayon pool); the same as mapping [`QuantileFn::new`].
+    #[must_use]
+    pub fn many(dists: &[&Dist]) -> Vec<Self> {
+        use rayon::prelude::*;
+        dists.par_iter().map(|d| QuantileFn::new(d)).collect()
+    }
 }
 
 impl Quantile for QuantileFn {

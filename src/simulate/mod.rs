@@ -205,7 +205,8 @@ impl<'s> Run<'s> {
                     .map_err(|e| Error::Output(format!("cannot start {n} threads: {e}")))?,
             ),
         };
-        let c = Compiled::new(scenario, config, trials)?;
+        // Set-up (the quantile tables are built in parallel) on the run's threads.
+        let c = install(pool.as_ref(), || Compiled::new(scenario, config, trials))?;
         let b = Builder::new(&c, 0);
         Ok(Run { c, b, pool, memory_limit: config.memory_limit_bytes })
     }
