@@ -98,6 +98,9 @@ fn aggregate(c: &mut Criterion) {
     g.throughput(Throughput::Elements(trials));
     g.sample_size(10);
     let samplers: Vec<Floor> = s.inputs().map(|i| Floor::new(&i.dist)).collect();
+    // The floor draws every input the engine draws (40 for this scenario), no more, no fewer.
+    let engine_inputs = demine::simulate::Run::new(&s, &config).expect("runs").input_quantiles().len();
+    assert_eq!(samplers.len(), engine_inputs, "the floor must draw the engine's inputs");
     g.bench_function("rand_distr_100k", |b| {
         b.iter(|| {
             let mut rng = Xoshiro256PlusPlus::seed_from_u64(42);

@@ -189,7 +189,7 @@ fn sites_over_the_limit_are_refused_through_the_library_before_they_are_built() 
         Err(Error::OutOfMemory { what, bytes, limit_bytes }) => {
             assert_eq!(what, "sites: 10000000 sites");
             // 104 bytes a site while they are built, plus the program.
-            assert_eq!(bytes, 1_040_000_000 + (4 << 20));
+            assert_eq!(bytes, 1_040_000_000 + (8 << 20));
             assert_eq!(limit_bytes, Some(64 << 20));
         }
         Err(e) => panic!("wrong error: {e}"),
@@ -329,7 +329,7 @@ fn a_tiny_limit_is_a_trial_count_problem_without_sites() {
     let s = Scenario::from_toml_str(FIXED).unwrap();
     let config = SimConfig::default().with_trials(10).with_memory_limit_bytes(1000);
     let e = simulate(&s, &config).unwrap_err().to_string();
-    assert!(e.starts_with("trials: 10 is invalid: its kept samples would need 4.0 MiB"), "{e}");
+    assert!(e.starts_with("trials: 10 is invalid: its kept samples would need 8.0 MiB"), "{e}");
     assert!(e.contains("but the limit is 1000 B; run at most 0 trials"), "{e}");
 }
 

@@ -172,7 +172,7 @@ impl<'s> Compiled<'s> {
             level,
             sampler: config.sampler.unwrap_or(s.sampler()),
             seed: config.seed,
-            quantiles: params.inputs().map(|i| QuantileFn::new(&i.dist)).collect(),
+            quantiles: QuantileFn::many(&params.inputs().map(|i| &i.dist).collect::<Vec<_>>()),
             input_slots: params.input_indices().to_vec(),
             base_values: params.all().iter().map(|d| d.dist.fixed_value().unwrap_or(f64::NAN)).collect(),
             correlation: s.correlation(),

@@ -135,31 +135,38 @@ pub(crate) fn run<P: InputProvider>(
     progress: Option<&Progress<'_>>,
 ) -> SiteAcc {
     let n_out = c.cols.n;
+    let k = c.quantiles.len();
     let sl = c.series_len;
     let done = AtomicU64::new(0);
     batches
         .into_par_iter()
         .fold(
-            || (Scratch::new(c), vec![0.0; n_out]),
-            |(mut scratch, mut row), mut batch| {
-                for j in 0..batch.len {
-                    let key = provider.fill(batch.first + j as u64, &mut scratch);
-                    scratch.scatter_inputs(&c.input_slots);
-                    for (col, x) in batch.inputs.iter_mut().zip(&scratch.x) {
-                        col[j] = *x;
+            || (Scratch::new(c), Block::new(n_out, k)),
+            |(mut scratch, mut block), mut batch| {
+                for start in (0..batch.len).step_by(BLOCK) {
+                    let len = BLOCK.min(batch.len - start);
+                    for (j, (row, x)) in block
+                        .rows
+                        .chunks_exact_mut(n_out.max(1))
+                        .zip(block.inputs.chunks_exact_mut(k.max(1)))
+                        .take(len)
+                        .enumerate()
+                    {
+                        let t = start + j;
+                        let key = provider.fill(batch.first + t as u64, &mut scratch);
+                        scratch.scatter_inputs(&c.input_slots);
+                        x[..k].copy_from_slice(&scratch.x);
+                        row.fill(0.0);
+                        run_trial(c, key, &mut scratch, &mut row[..n_out], &mut batch.series[t * sl..(t + 1) * sl]);
                     }
-                    row.fill(0.0);
-                    run_trial(c, key, &mut scratch, &mut row, &mut batch.series[j * sl..(j + 1) * sl]);
-                    for (col, v) in batch.rows.iter_mut().zip(&row) {
-                        col[j] = *v;
-                    }
+                    block.write(&mut batch.rows, &mut batch.inputs, start, len);
                 }
                 if let Some(p) = progress {
                     let m = batch.len as u64;
                     let d = done.fetch_add(m, Ordering::Relaxed) + m;
                     (p.f)(p.before + d, p.total);
                 }
-                (scratch, row)
+                (scratch, block)
             },
         )
         .map(|(scratch, _)| scratch.site_acc)
@@ -167,4 +174,37 @@ pub(crate) fn run<P: InputProvider>(
             a.add(b);
             a
         })
+}
+
+/// Trials per block: a block's rows are written trial by trial into a small
+/// buffer, then column by column into the run's columns (a few pages touched
+/// per column and block instead of one page per value).
+const BLOCK: usize = 32;
+
+/// The outputs and inputs of a block of trials, row-major.
+struct Block {
+    rows: Vec<f64>,
+    inputs: Vec<f64>,
+    n_out: usize,
+    k: usize,
+}
+
+impl Block {
+    fn new(n_out: usize, k: usize) -> Self {
+        Block { rows: vec![0.0; BLOCK * n_out.max(1)], inputs: vec![0.0; BLOCK * k.max(1)], n_out, k }
+    }
+
+    /// Copies the block's first `len` trials into trials `start..start + len` of the columns.
+    fn write(&self, rows: &mut [&mut [f64]], inputs: &mut [&mut [f64]], start: usize, len: usize) {
+        for (i, col) in rows.iter_mut().enumerate() {
+            for (j, v) in col[start..start + len].iter_mut().enumerate() {
+                *v = self.rows[j * self.n_out + i];
+            }
+        }
+        for (i, col) in inputs.iter_mut().enumerate() {
+            for (j, v) in col[start..start + len].iter_mut().enumerate() {
+                *v = self.inputs[j * self.k + i];
+            }
+        }
+    }
 }

@@ -222,7 +222,8 @@ impl<'s> Run<'s> {
                 "first_trial + trials must fit in 64 bits",
             ));
         }
-        let c = Compiled::new(scenario, config, trials)?;
+        // Set-up (the quantile tables are built in parallel) on the run's threads.
+        let c = install(pool.as_ref(), || Compiled::new(scenario, config, trials))?;
         let b = Builder::new(&c, 0, config.first_trial);
         Ok(Run { c, b, pool, memory_limit: config.memory_limit_bytes })
     }

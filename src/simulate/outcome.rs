@@ -177,8 +177,13 @@ impl Builder {
     }
 
     /// Trials with a non-finite output; a derived output (a ratio) may be
-    /// undefined on its own without failing the trial.
+    /// undefined on its own without failing the trial. Empty when no trial
+    /// failed (checked first, column by column, without a mask).
     fn failed_mask(&self, defs: &[OutputDef]) -> Vec<bool> {
+        let kept = || self.columns.iter().zip(defs).filter(|(_, d)| !d.output.is_derived());
+        if kept().all(|(col, _)| col.iter().fold(true, |ok, v| ok & v.is_finite())) {
+            return Vec::new();
+        }
         let mut mask = vec![false; self.trials as usize];
         for (col, d) in self.columns.iter().zip(defs) {
             if d.output.is_derived() {

@@ -45,10 +45,29 @@ pub const ROOT_MAX_ITER: u32 = 120;
 /// Halley steps tried before falling back to plain bisection.
 const HALLEY_ITER: u32 = 50;
 
-/// ln B(a, b).
-#[must_use]
-pub(crate) fn ln_beta(a: f64, b: f64) -> f64 {
-    ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b)
+/// A pair of shapes with the log-gammas every CDF evaluation needs, computed
+/// once: lnΓ(a), lnΓ(b) and ln B(a, b) = lnΓ(a) + lnΓ(b) − lnΓ(a + b). The
+/// same operations as evaluating them each time, so the same values.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Shape {
+    a: f64,
+    b: f64,
+    ln_gamma_a: f64,
+    ln_gamma_b: f64,
+    ln_beta: f64,
+}
+
+impl Shape {
+    /// The shapes (a, b) of a beta distribution.
+    pub(crate) fn new(a: f64, b: f64) -> Self {
+        let (ln_gamma_a, ln_gamma_b) = (ln_gamma(a), ln_gamma(b));
+        Shape { a, b, ln_gamma_a, ln_gamma_b, ln_beta: ln_gamma_a + ln_gamma_b - ln_gamma(a + b) }
+    }
+
+    /// (b, a): ln B is symmetric (lnΓ(b) + lnΓ(a) and b + a round as lnΓ(a) + lnΓ(b) and a + b).
+    fn swapped(self) -> Self {
+        Shape { a: self.b, b: self.a, ln_gamma_a: self.ln_gamma_b, ln_gamma_b: self.ln_gamma_a, ln_beta: self.ln_beta }
+    }
 }
 
 /// The regularised incomplete beta function Iₓ(a, b) (the Beta(a, b) CDF at x),
@@ -59,14 +78,14 @@ pub(crate) fn ln_beta(a: f64, b: f64) -> f64 {
 /// 1 − I₁₋ₓ(b, a); CF is the continued fraction 1/(1+ d₁/(1+ d₂/(1+ …))).
 #[must_use]
 pub fn ibeta(a: f64, b: f64, x: f64) -> f64 {
-    ibeta_tails(a, b, x).0
+    ibeta_tails(&Shape::new(a, b), x).0
 }
 
 /// Both tails, (Iₓ(a, b), 1 − Iₓ(a, b)), the one the continued fraction gives
 /// directly at full relative accuracy however small it is (the other is 1
 /// minus it).
 #[must_use]
-pub(crate) fn ibeta_tails(a: f64, b: f64, x: f64) -> (f64, f64) {
+pub(crate) fn ibeta_tails(sh: &Shape, x: f64) -> (f64, f64) {
     if x.is_nan() {
         return (f64::NAN, f64::NAN);
     }
@@ -76,7 +95,13 @@ pub(crate) fn ibeta_tails(a: f64, b: f64, x: f64) -> (f64, f64) {
     if x >= 1.0 {
         return (1.0, 0.0);
     }
-    let front = ln_front(a, b, x).exp();
+    tails_inside(sh, x, ln_front(sh, x))
+}
+
+/// [`ibeta_tails`] for x in (0, 1) given `ln_front(sh, x)`.
+fn tails_inside(sh: &Shape, x: f64, ln_front: f64) -> (f64, f64) {
+    let (a, b) = (sh.a, sh.b);
+    let front = ln_front.exp();
     if x < (a + 1.0) / (a + b + 2.0) {
         let lower = (front * continued_fraction(a, b, x) / a).clamp(0.0, 1.0);
         (lower, 1.0 - lower)
@@ -98,8 +123,9 @@ fn stirling_correction(x: f64) -> f64 {
 /// ln[xᵃ(1 − x)ᵇ / B(a, b)]. For large shapes the log-gammas (lnΓ(2e6) ≈ 2.7e7)
 /// would cancel to 1e-9; Stirling's series instead leaves a·ln(x/μ) +
 /// b·ln((1 − x)/(1 − μ)), μ = a/(a + b), whose terms are small near the mean.
-fn ln_front(a: f64, b: f64, x: f64) -> f64 {
+fn ln_front(sh: &Shape, x: f64) -> f64 {
     const BIG: f64 = 10.0;
+    let (a, b) = (sh.a, sh.b);
     let n = a + b;
     let half_ln_2pi = 0.5 * (2.0 * std::f64::consts::PI).ln();
     if a >= BIG && b >= BIG {
@@ -112,14 +138,14 @@ fn ln_front(a: f64, b: f64, x: f64) -> f64 {
         let mu = a / n;
         a * ((x - mu) / mu).ln_1p() + b * ((-x).ln_1p() + n.ln()) - 0.5 * (b / a).ln_1p() - b + stirling_correction(n)
             - stirling_correction(a)
-            - ln_gamma(b)
+            - sh.ln_gamma_b
     } else if b >= BIG {
         let (mu, nu) = (a / n, b / n);
         b * ((mu - x) / nu).ln_1p() + a * (x.ln() + n.ln()) - 0.5 * (a / b).ln_1p() - a + stirling_correction(n)
             - stirling_correction(b)
-            - ln_gamma(a)
+            - sh.ln_gamma_a
     } else {
-        a * x.ln() + b * (-x).ln_1p() - ln_beta(a, b)
+        a * x.ln() + b * (-x).ln_1p() - sh.ln_beta
     }
 }
 
@@ -172,42 +198,62 @@ fn continued_fraction(a: f64, b: f64, x: f64) -> f64 {
 /// evaluations whatever the shapes.
 #[must_use]
 pub fn beta_quantile(a: f64, b: f64, p: f64) -> f64 {
-    beta_quantile_near(a, b, p, None)
+    BetaQuantile::new(a, b).quantile_near(p, None)
 }
 
-/// [`beta_quantile`] with Halley's first step taken from `guess` (a nearby
-/// quantile, as when filling a table in order) when it lies in (0, 1);
-/// the result is the same root, to the solver's tolerance.
-#[must_use]
-pub(crate) fn beta_quantile_near(a: f64, b: f64, p: f64, guess: Option<f64>) -> f64 {
-    if p.is_nan() || a.is_nan() || b.is_nan() || a <= 0.0 || b <= 0.0 {
-        return f64::NAN;
+/// The Beta(a, b) quantile function with what does not depend on `p`
+/// ([`Shape`] and the tails at ½) computed once: the values of
+/// [`beta_quantile`], for tables and many calls.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BetaQuantile {
+    shape: Shape,
+    /// (I½(a, b), 1 − I½(a, b)).
+    half: (f64, f64),
+}
+
+impl BetaQuantile {
+    /// Prepares the quantile function of Beta(a, b).
+    pub(crate) fn new(a: f64, b: f64) -> Self {
+        let shape = Shape::new(a, b);
+        BetaQuantile { shape, half: ibeta_tails(&shape, 0.5) }
     }
-    let p = super::clamp_p(p);
-    // Solve for whichever of x and 1 − x is below ½, where doubles resolve it
-    // (Beta(0.001, 1e6) at p = 0.9 is 1e-300, which 1 − y cannot represent),
-    // matching whichever of p and 1 − p is below ½, which doubles resolve
-    // (Beta(100, 1) at p = 1e-7 is 0.85; 1 − p would lose 9 digits of p).
-    let (lower_half, upper_half) = ibeta_tails(a, b, 0.5);
-    let (q, upper) = if p <= 0.5 { (p, false) } else { (1.0 - p, true) };
-    let root_below_half = if upper { q >= upper_half } else { q <= lower_half };
-    if root_below_half {
-        root(a, b, q, upper, guess)
-    } else {
-        // 1 − x = y solves Beta(b, a) with the tails exchanged.
-        1.0 - root(b, a, q, !upper, guess.map(|g| 1.0 - g))
+
+    /// [`beta_quantile`] at `p`, with Halley's first step taken from `guess`
+    /// (a nearby quantile, as when filling a table in order) when it lies in
+    /// (0, 1); the result is the same root, to the solver's tolerance.
+    pub(crate) fn quantile_near(&self, p: f64, guess: Option<f64>) -> f64 {
+        let (a, b) = (self.shape.a, self.shape.b);
+        if p.is_nan() || a.is_nan() || b.is_nan() || a <= 0.0 || b <= 0.0 {
+            return f64::NAN;
+        }
+        let p = super::clamp_p(p);
+        // Solve for whichever of x and 1 − x is below ½, where doubles resolve it
+        // (Beta(0.001, 1e6) at p = 0.9 is 1e-300, which 1 − y cannot represent),
+        // matching whichever of p and 1 − p is below ½, which doubles resolve
+        // (Beta(100, 1) at p = 1e-7 is 0.85; 1 − p would lose 9 digits of p).
+        let (lower_half, upper_half) = self.half;
+        let (q, upper) = if p <= 0.5 { (p, false) } else { (1.0 - p, true) };
+        let root_below_half = if upper { q >= upper_half } else { q <= lower_half };
+        if root_below_half {
+            root(&self.shape, q, upper, guess)
+        } else {
+            // 1 − x = y solves Beta(b, a) with the tails exchanged.
+            1.0 - root(&self.shape.swapped(), q, !upper, guess.map(|g| 1.0 - g))
+        }
     }
 }
 
 /// The x in [0, ½] where the lower tail Iₓ(a, b) (or, if `upper`, the upper
 /// tail 1 − Iₓ(a, b)) equals `target`, the root being at most ½: the first
 /// double past the crossing when the CDF cannot resolve `target` more finely.
-fn root(a: f64, b: f64, target: f64, upper: bool, guess: Option<f64>) -> f64 {
-    let lnb = ln_beta(a, b);
+fn root(sh: &Shape, target: f64, upper: bool, guess: Option<f64>) -> f64 {
+    let (a, b, lnb) = (sh.a, sh.b, sh.ln_beta);
     let p = if upper { 1.0 - target } else { target };
     // h(x) = lower − target, or target − upper: increasing, h(lo) < 0 ≤ h(hi).
-    let h = |x: f64| {
-        let (l, u) = ibeta_tails(a, b, x);
+    // x lies in (0, ½] (inside the bracket), where ibeta_tails is tails_inside;
+    // its ln_front serves the Halley step too.
+    let h = |x: f64, front: f64| {
+        let (l, u) = tails_inside(sh, x, front);
         if upper { target - u } else { l - target }
     };
     let (mut lo, mut hi) = (0.0_f64, 0.5_f64);
@@ -216,7 +262,8 @@ fn root(a: f64, b: f64, target: f64, upper: bool, guess: Option<f64>) -> f64 {
         if !(x > lo && x < hi) || iter >= HALLEY_ITER {
             x = bit_midpoint(lo, hi);
         }
-        let hx = h(x);
+        let front = ln_front(sh, x);
+        let hx = h(x, front);
         if hx < 0.0 {
             lo = x;
         } else {
@@ -229,7 +276,7 @@ fn root(a: f64, b: f64, target: f64, upper: bool, guess: Option<f64>) -> f64 {
             return x;
         }
         // Halley: Newton's step corrected by the density's log-derivative.
-        let ln_pdf = ln_front(a, b, x) - x.ln() - (-x).ln_1p();
+        let ln_pdf = front - x.ln() - (-x).ln_1p();
         let newton = hx * (-ln_pdf).exp();
         let curv = (a - 1.0) / x - (b - 1.0) / (1.0 - x);
         let denom = 1.0 - 0.5 * newton * curv;

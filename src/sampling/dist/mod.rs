@@ -24,8 +24,8 @@ mod params;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use beta::{BetaQuantile, beta_quantile, ibeta};
 pub use beta::{SHAPE_MAX, SHAPE_MIN};
-pub(crate) use beta::{beta_quantile, beta_quantile_near, ibeta};
 pub use build::MIN_NORMAL_MASS;
 pub use params::DistParams;
 

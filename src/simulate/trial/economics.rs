@@ -97,6 +97,151 @@ struct PoolPlan {
     effective: PerPool<f64>,
 }
 
+impl PoolPlan {
+    /// The plan of `grp`'s pools before the first year.
+    fn new(grp: &CapacityGroup, v: &[f64]) -> Self {
+        let mut p = PoolPlan::default();
+        for (pool, pm) in grp.pools.iter() {
+            if let Some(pm) = pm {
+                p.teams[pool] = pm.initial.get(v);
+                p.growth[pool] = pm.growth_per_year.get(v);
+                p.ceiling[pool] = pm.ceiling_or_initial().get(v);
+                let start = p.teams[pool].min(p.ceiling[pool]).max(0.0);
+                p.previous[pool] = start;
+                p.effective[pool] = pm.existing.map_or(start, |x| x.get(v));
+            }
+        }
+        p
+    }
+}
+
+/// One pool's plan and work in [`fluid_years`]: the plan of [`YearPlanner::next_year`]
+/// without money caps, where each pool's teams follow their own plan.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FluidPool {
+    /// Team-days of work left (the pool takes part while this is > 0).
+    pub left: f64,
+    /// The pool (its index in [`PerPool`]).
+    pub pool: usize,
+    teams: f64,
+    growth: f64,
+    ceiling: f64,
+    effective: f64,
+    working_days: f64,
+    mobilisation: f64,
+    fixed: f64,
+    cost_per_td: f64,
+}
+
+/// The pools of every group (`Pool::COUNT` entries per group) with their work
+/// `work[g]` and plans: what [`YearPlanner`] would give them year by year when
+/// money caps nothing.
+pub(crate) fn fluid_pools(
+    s: &Scenario,
+    v: &[f64],
+    g: &Globals,
+    groups: &[GroupCosts],
+    work: &[PerPool<f64>],
+    out: &mut [FluidPool],
+) {
+    let Some(cap) = s.capacity() else { return };
+    for ((grp, (gc, w)), pools) in cap.groups.iter().zip(groups.iter().zip(work)).zip(out.chunks_exact_mut(Pool::COUNT))
+    {
+        let plan = PoolPlan::new(grp, v);
+        for (p, fp) in pools.iter_mut().enumerate() {
+            *fp = FluidPool {
+                left: w.0[p],
+                pool: p,
+                teams: plan.teams.0[p],
+                growth: plan.growth.0[p],
+                ceiling: plan.ceiling.0[p],
+                effective: plan.effective.0[p],
+                working_days: gc.working_days,
+                mobilisation: gc.mobilisation.0[p],
+                fixed: gc.fixed.0[p],
+                cost_per_td: g.cost_per_td.0[p],
+            };
+        }
+    }
+}
+
+impl FluidPool {
+    /// One year of a pool with work left (`left` > 0), `waiting` of it not arrived yet: the
+    /// plan's teams work (the operations of [`YearPlanner::next_year`] without money caps,
+    /// then of the aggregate engine's year, in their order); returns the year's cost and
+    /// `Some(share of the year worked)` when the work ends in it.
+    #[inline(always)]
+    pub(crate) fn work_year(&mut self, waiting: f64) -> (f64, Option<f64>) {
+        let teams = self.teams.min(self.ceiling).max(0.0);
+        let cap = teams * self.working_days;
+        let mob = self.mobilisation * (teams - self.effective).max(0.0);
+        self.effective = teams;
+        self.teams *= 1.0 + self.growth;
+        let left = self.left;
+        let (done, share, ends) = if waiting <= 0.0 && cap >= left {
+            let share = left / cap;
+            (left, share, true)
+        } else if waiting > 0.0 {
+            // Work still to arrive: the teams do what has arrived and are paid all year.
+            (cap.min(left - waiting).max(0.0), 1.0, false)
+        } else {
+            (cap, 1.0, false)
+        };
+        self.left -= done;
+        // Teams paid for the share of the year they work; new teams raised for a pool with work.
+        let cost = done * self.cost_per_td + teams * self.fixed * share + mob;
+        (cost, ends.then_some(share))
+    }
+
+    /// True when every later year is the same as the last: the teams are at
+    /// their (positive) ceiling, were there last year, and the plan cannot
+    /// fall below it again (no negative growth).
+    #[inline(always)]
+    fn steady(&self) -> bool {
+        self.ceiling > 0.0 && self.teams >= self.ceiling && self.growth >= 0.0 && self.effective == self.ceiling
+    }
+
+    /// Works the pool alone from year 0 (all its work there from the start)
+    /// until its work ends or the horizon (`costs.len()` years), adding each
+    /// year's cost to `costs[y]`: [`FluidPool::work_year`] year after year,
+    /// and once the plan is [steady](FluidPool::steady) the same operations on
+    /// the same values with the year's constant cost computed once. Returns the
+    /// years worked and, when the work ends, (that year, the share of it worked).
+    pub(crate) fn work_years(&mut self, costs: &mut [f64]) -> (usize, Option<(usize, f64)>) {
+        let h = costs.len();
+        let mut y = 0;
+        while y < h && self.left > 0.0 {
+            let (cost, ends) = self.work_year(0.0);
+            costs[y] += cost;
+            if let Some(share) = ends {
+                return (y + 1, Some((y, share)));
+            }
+            y += 1;
+            if self.steady() {
+                break;
+            }
+        }
+        // Steady: this year's teams, capacity, mobilisation (none) and full-year cost, as work_year computes them.
+        let teams = self.effective;
+        let cap = teams * self.working_days;
+        let mob = self.mobilisation * (teams - self.effective).max(0.0);
+        let full_year = cap * self.cost_per_td + teams * self.fixed * 1.0 + mob;
+        while y < h && self.left > 0.0 {
+            let left = self.left;
+            if cap >= left {
+                let share = left / cap;
+                self.left -= left;
+                costs[y] += left * self.cost_per_td + teams * self.fixed * share + mob;
+                return (y + 1, Some((y, share)));
+            }
+            self.left -= cap;
+            costs[y] += full_year;
+            y += 1;
+        }
+        (y, None)
+    }
+}
+
 /// What one year of the plan holds, for every group.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct YearMoney {
@@ -117,28 +262,8 @@ pub(crate) struct YearPlanner {
 
 impl YearPlanner {
     pub(crate) fn new(s: &Scenario, v: &[f64]) -> Self {
-        let plans = s
-            .capacity()
-            .map(|c| {
-                c.groups
-                    .iter()
-                    .map(|grp| {
-                        let mut p = PoolPlan::default();
-                        for (pool, pm) in grp.pools.iter() {
-                            if let Some(pm) = pm {
-                                p.teams[pool] = pm.initial.get(v);
-                                p.growth[pool] = pm.growth_per_year.get(v);
-                                p.ceiling[pool] = pm.ceiling_or_initial().get(v);
-                                let start = p.teams[pool].min(p.ceiling[pool]).max(0.0);
-                                p.previous[pool] = start;
-                                p.effective[pool] = pm.existing.map_or(start, |x| x.get(v));
-                            }
-                        }
-                        p
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let plans =
+            s.capacity().map(|c| c.groups.iter().map(|grp| PoolPlan::new(grp, v)).collect()).unwrap_or_default();
         YearPlanner { plans, y: 0, esc: 1.0 }
     }
 
@@ -251,6 +376,33 @@ pub(crate) struct ProgrammeCost {
     factors: [f64; 3],
 }
 
+/// The discount factors (1 + r)^−(y + ½) of the years 0, 1, ..., as
+/// [`ProgrammeCost`] carries them from year to year (the first by `powf`, each
+/// next one divided by 1 + r), kept while the rate stays the same from trial to
+/// trial: the chain of divisions is the slowest part of a year's bill.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Discounts {
+    /// The rate's bits.
+    rate: u64,
+    factors: Vec<f64>,
+}
+
+impl Discounts {
+    /// The factors of the first `years` years at `prices`' discount rate.
+    pub(crate) fn factors(&mut self, prices: &Prices, years: usize) -> &[f64] {
+        if self.rate != prices.discount.to_bits() || self.factors.len() < years {
+            self.rate = prices.discount.to_bits();
+            self.factors.clear();
+            let mut d = (1.0 + prices.discount).powf(-0.5);
+            for _ in 0..years {
+                self.factors.push(d);
+                d /= 1.0 + prices.discount;
+            }
+        }
+        &self.factors[..years]
+    }
+}
+
 /// One year's programme cost, in the three bases.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct YearCost {
@@ -291,6 +443,31 @@ impl ProgrammeCost {
         self.unspent += unspent;
         self.shortfall += shortfall;
         YearCost { real, nominal, unspent, shortfall }
+    }
+}
+
+impl ProgrammeCost {
+    /// Adds the years from 0 on without funding, each year's cost before
+    /// escalation (`bases`, overhead included) in order, with the discount
+    /// factors of [`Discounts::factors`]: what [`ProgrammeCost::add_year`]
+    /// adds, year after year, kept in registers. The bill is then complete.
+    pub(crate) fn add_unfunded_years(&mut self, prices: &Prices, bases: impl Iterator<Item = f64>, discounts: &[f64]) {
+        let [mut esc, mut inflation, _] = self.factors;
+        let mut b = *self;
+        for (y, (base, discount)) in bases.zip(discounts).enumerate() {
+            let real = base * esc;
+            let nominal = real * inflation;
+            b.real += real;
+            b.nominal += nominal;
+            b.present_value += real * discount;
+            esc *= 1.0 + prices.escalation;
+            inflation *= 1.0 + prices.inflation;
+            if y < 10 {
+                b.first_10_years += real;
+            }
+        }
+        b.factors = [esc, inflation, f64::NAN];
+        *self = b;
     }
 }
 

@@ -17,12 +17,15 @@ pub(crate) mod economics;
 mod outcomes;
 mod schedule;
 mod site_pass;
+mod strata;
 
 use super::compiled::Compiled;
 use super::engine::SiteAcc;
 use super::series::YearValues;
-use crate::model::{Method, PerMethod, PerPool, Pool, Scenario, StageRates, Stages, StratumArea, SurveyRates};
+use crate::model::{Method, PerMethod, PerPool, Pool, Scenario, StageRates, Stages, SurveyRates};
 pub(crate) use schedule::TIME_FIXED;
+pub(crate) use strata::stratum_trial;
+use strata::{RateClasses, strata_params};
 
 /// A stratum's parameters in one trial.
 #[derive(Clone, Copy, Debug)]
@@ -139,6 +142,14 @@ pub(crate) struct Scratch {
     group_finish: Vec<f64>,
     /// Each capacity group's money values in the trial.
     pub groups: Vec<economics::GroupCosts>,
+    /// The aggregate engine's pools, `Pool::COUNT` per group, when money caps nothing.
+    fluid: Vec<economics::FluidPool>,
+    /// Their yearly costs: the nation's and one group's, one horizon each.
+    fluid_costs: Vec<f64>,
+    /// Their bill's discount factors.
+    discounts: economics::Discounts,
+    /// The strata's rate classes and their rates in the trial.
+    classes: RateClasses,
 }
 
 impl Scratch {
@@ -163,6 +174,10 @@ impl Scratch {
             group_work: vec![PerPool::default(); groups],
             group_finish: vec![0.0; groups],
             groups: vec![economics::GroupCosts::default(); groups],
+            fluid: Vec::with_capacity(groups * Pool::COUNT),
+            fluid_costs: Vec::with_capacity(2 * c.horizon),
+            discounts: economics::Discounts::default(),
+            classes: RateClasses::new(c),
         }
     }
 
@@ -236,135 +251,6 @@ pub(crate) fn rates(s: &Scenario, v: &[f64], groups: &mut [economics::GroupCosts
     (g, m)
 }
 
-/// One stratum's parameters in the trial, before any national rescaling of
-/// areas, and its area in km².
-///
-/// # Formula
-/// A = suspected area (barrier: length × width / 1000 km²); item density =
-/// items per km² / 10⁶ (barrier: mines laid / (A·(1 − r)), so all mines are in
-/// the area cleared); per-site reduced fractions are uniform on
-/// r ± spread·min(r, 1 − r) (mean r).
-#[inline]
-#[allow(clippy::too_many_arguments)] // the trial's values, each a different kind; a struct would only rename them
-pub(crate) fn stratum_trial(
-    c: &Compiled<'_>,
-    v: &[f64],
-    m: &MethodRates,
-    g: &Globals,
-    groups: &[economics::GroupCosts],
-    spread: f64,
-    k: usize,
-    t: &mut StratumTrial,
-) -> f64 {
-    let st = &c.scenario.strata()[k];
-    let rel = &st.release;
-    let start = f64::from(c.scenario.start_year());
-    (t.arrive_lo, t.arrive_span) = match (st.area, st.arrives_year) {
-        (StratumArea::Added { until_year, .. }, _) => (0.0, (until_year.get(v) - start).max(0.0)),
-        (_, Some(y)) => ((y.get(v) - start).max(0.0), 0.0),
-        _ => (0.0, 0.0),
-    };
-    let (area_km2, mines, laying) = match st.area {
-        StratumArea::Area(p) => (p.get(v), 0.0, 0.0),
-        StratumArea::Inventory(km2) => (km2, 0.0, 0.0),
-        StratumArea::Added { rate_km2_per_year, until_year } => {
-            let years = (until_year.get(v) - f64::from(c.scenario.start_year())).max(0.0);
-            (rate_km2_per_year.get(v) * years, 0.0, 0.0)
-        }
-        StratumArea::Barrier { length_km, share_mined, width_m, mines_per_km, mine_unit_cost, emplacement_cost } => {
-            // Laying = purchase + emplacement, over the mined share of the border.
-            let len = length_km.get(v) * share_mined.map_or(1.0, |s| s.get(v));
-            let mines = len * mines_per_km.get(v);
-            let per_mine = mine_unit_cost.get(v) + emplacement_cost.map_or(0.0, |e| e.get(v));
-            (len * width_m.get(v) / 1000.0, mines, mines * per_mine)
-        }
-    };
-    t.area_m2 = area_km2 * 1e6;
-    t.mines_laid = mines;
-    t.laying_cost = laying;
-    t.cancel = rel.cancelled_fraction.get(v);
-    t.reduce = rel.reduced_fraction.get(v);
-    t.conf = c.confirmed_override[k].unwrap_or_else(|| rel.confirmed_fraction.get(v));
-    t.contaminated = rel.contaminated_fraction.get(v);
-    t.group = c.group_of_stratum[k];
-    t.residual = rel.residual_fraction.get(v);
-    t.trend = rel.cancelled_fraction_trend.get(v);
-    t.detection = detection(c.scenario, v, &rel.method_shares);
-    t.var_rates = StageRates::new(&rel.method_shares, &m.productivity, &m.cost_per_team_day, g.survey);
-    t.rates = match groups.get(t.group) {
-        // The full cost of a team-day of work: its variable rate and its share of the team-year.
-        Some(gc) if gc.fixed.values().any(|f| *f > 0.0) => {
-            let full = PerMethod::from_fn(|me| m.cost_per_team_day[me] + gc.fixed_per_team_day(Pool::Clearance(me)));
-            let survey = SurveyRates {
-                nts_cost_per_m2: g.survey.nts_cost_per_m2 + g.survey.nts_td_per_m2 * gc.fixed_per_team_day(Pool::NTS),
-                ts_cost_per_m2: g.survey.ts_cost_per_m2 + g.survey.ts_td_per_m2 * gc.fixed_per_team_day(Pool::TS),
-                ..g.survey
-            };
-            StageRates::new(&rel.method_shares, &m.productivity, &full, survey)
-        }
-        _ => t.var_rates,
-    };
-    t.n_methods = 0;
-    let half = spread * t.reduce.min(1.0 - t.reduce);
-    t.r_lo = t.reduce - half;
-    t.r_width = 2.0 * half;
-    t.dens_per_m2 = if mines > 0.0 {
-        let to_clear = t.area_m2 * (1.0 - t.reduce);
-        if to_clear > 0.0 { mines / to_clear } else { 0.0 }
-    } else {
-        rel.items_per_km2.get(v) / 1e6
-    };
-    for (method, share) in rel.method_shares.iter() {
-        if *share > 0.0 {
-            t.methods[t.n_methods as usize] = method;
-            t.n_methods += 1;
-        }
-    }
-    area_km2
-}
-
-/// The share of items clearance finds: Σ_m share_m · detection probability_m (1 when not given).
-fn detection(s: &Scenario, v: &[f64], shares: &PerMethod<f64>) -> f64 {
-    let mut p = 0.0;
-    let mut total = 0.0;
-    for (m, share) in shares.iter() {
-        if *share > 0.0 {
-            let d = s.methods()[m].and_then(|mm| mm.detection_probability).map_or(1.0, |d| d.get(v));
-            p += share * d;
-            total += share;
-        }
-    }
-    if total > 0.0 { p / total } else { 1.0 }
-}
-
-/// Fills the per-stratum parameters of the trial; with a national total T
-/// every stratum's area is scaled by T / Σ A (the strata's areas are weights).
-fn strata_params(
-    c: &Compiled<'_>,
-    v: &[f64],
-    m: &MethodRates,
-    g: &Globals,
-    groups: &[economics::GroupCosts],
-    spread: f64,
-    out: &mut [StratumTrial],
-) {
-    // The national total rescales the land known at the start; land that
-    // arrives later (returned or newly contaminated) comes on top of it.
-    let mut raw_total = 0.0;
-    for (k, t) in out.iter_mut().enumerate() {
-        let area = stratum_trial(c, v, m, g, groups, spread, k, t);
-        if !arrives_later(t) {
-            raw_total += area;
-        }
-    }
-    if let Some(nat) = c.scenario.national_area() {
-        let scale = if raw_total > 0.0 { nat.get(v) / raw_total } else { 0.0 };
-        for t in out.iter_mut().filter(|t| !arrives_later(t)) {
-            t.area_m2 *= scale;
-        }
-    }
-}
-
 /// True for a stratum that comes into the workload after the start.
 #[inline]
 pub(crate) fn arrives_later(t: &StratumTrial) -> bool {
@@ -383,7 +269,7 @@ pub(crate) fn run_trial(
 ) {
     let (g, m) = rates(c.scenario, &scratch.v, &mut scratch.groups);
     let spread = c.sites.as_ref().map_or(0.0, |s| s.reduction_spread);
-    strata_params(c, &scratch.v, &m, &g, &scratch.groups, spread, &mut scratch.strata);
+    strata_params(c, &scratch.v, &m, &g, &scratch.groups, spread, &mut scratch.classes, &mut scratch.strata);
     scratch.sched.pool_done.fill(PerPool([f64::INFINITY; Pool::COUNT]));
     if c.sites.is_some() {
         // The site schedule looks capacity up year by year; the aggregate engine walks it once.

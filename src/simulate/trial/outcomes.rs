@@ -2,8 +2,12 @@
 //! land value, the programme's bill year by year and the yearly series.
 
 use super::bill::pool_work;
-use super::economics::{ProgrammeCost, YearMoney, YearOut, YearPlanner, active, write_programme};
-use super::{Globals, Scratch};
+use super::economics::{
+    Discounts, FluidPool, GroupCosts, ProgrammeCost, YearMoney, YearOut, YearPlanner, active, fluid_pools,
+    write_programme,
+};
+use super::schedule::ScheduleScratch;
+use super::{Globals, Scratch, StratumAcc, StratumTrial};
 use crate::model::{PerPool, Pool};
 use crate::simulate::compiled::Compiled;
 use crate::simulate::series::YearValues;
@@ -23,7 +27,9 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
     let cols = &c.cols;
     let h = c.horizon;
     let n = cap_model.groups.len();
-    let Scratch { strata, acc, v, groups, group_work: work, group_finish, sched, .. } = scratch;
+    let Scratch {
+        strata, acc, v, groups, group_work: work, group_finish, sched, fluid, fluid_costs, discounts, ..
+    } = scratch;
     // Work per [group][pool]: all of it (`work`), and what has not arrived yet.
     work.fill(PerPool::default());
     let unarrived = &mut sched.year_spend_unarrived;
@@ -55,20 +61,209 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
             }
         }
     }
-    let mut planner = YearPlanner::new(s, v);
     let mut bill = ProgrammeCost::new(s, &g.prices);
+    let years = Years { h, n, pending };
+    let (national, pending) = if c.reallocates || sched.record_teams || n > MAX_FLUID_GROUPS {
+        planned_years(c, g, strata, acc, v, groups, sched, work, group_finish, years, &mut bill)
+    } else {
+        fluid.resize(n * Pool::COUNT, FluidPool::default());
+        fluid_pools(s, v, g, groups, work, fluid);
+        let end = if c.has_arrivals {
+            fluid_years(c, g, strata, acc, fluid, sched, group_finish, years, &mut bill)
+        } else {
+            fluid_pools_in_turn(g, fluid, fluid_costs, discounts, group_finish, years, &mut bill)
+        };
+        for (w, group) in work.iter_mut().zip(fluid.chunks_exact(Pool::COUNT)) {
+            for pool in group {
+                w.0[pool.pool] = pool.left;
+            }
+        }
+        end
+    };
+    let finished = pending == 0;
+    let national = if finished { national } else { f64::INFINITY };
+    let censor = |t: f64| if t.is_finite() { t } else { h as f64 };
+    if let Some(col) = cols.duration {
+        row[col] = censor(national);
+    }
+    if let Some(col) = cols.share_released {
+        // Without sites, release is all or nothing at the horizon.
+        row[col] = if national.is_finite() { 1.0 } else { 0.0 };
+    }
+    for (r, region) in s.regions().iter().enumerate() {
+        if let (Some(rc), Some(gi)) = (cols.region.get(r), region.capacity_group)
+            && let Some(col) = rc.duration
+        {
+            let done = work[gi].values().all(|w| *w == 0.0);
+            row[col] = if done { group_finish[gi] } else { h as f64 };
+        }
+    }
+    write_programme(c, g, &bill, row);
+}
+
+/// Capacity groups the fluid year loop keeps on the stack (more take the planner's loop).
+const MAX_FLUID_GROUPS: usize = 64;
+
+/// The horizon, the groups and the pools with work, for the year loops.
+#[derive(Clone, Copy)]
+struct Years {
+    h: usize,
+    n: usize,
+    pending: usize,
+}
+
+/// Work arriving in year `y` (when some arrives later): what has not arrived yet, per group and pool.
+fn arrivals(
+    c: &Compiled<'_>,
+    strata: &[StratumTrial],
+    acc: &[StratumAcc],
+    sched: &mut ScheduleScratch,
+    y: usize,
+    n: usize,
+) {
+    if !c.has_arrivals {
+        return;
+    }
+    let unarrived = &mut sched.year_spend_unarrived;
+    arrive(strata, acc, y, unarrived);
+    for (u, end) in unarrived.iter_mut().zip(sched.year_arrival_end.iter()).take(n) {
+        if *end < y as f64 + 1.0 {
+            // Everything has arrived: no rounding dust may hold the pools back.
+            *u = PerPool::default();
+        }
+    }
+}
+
+/// The aggregate engine's years when money caps nothing and the teams are not
+/// recorded: each pool with work follows its own plan ([`FluidPool`]), and a
+/// pool whose work is done drops out (its teams cost nothing more). The same
+/// operations in the same order as [`planned_years`], without the planner's
+/// bookkeeping for pools that no longer count: each group's pools with work
+/// are kept at the front of its `Pool::COUNT` entries, in pool order.
+/// Returns (national finish, pools still working).
+#[allow(clippy::too_many_arguments)] // the trial's scratch, split by the borrow checker
+fn fluid_years(
+    c: &Compiled<'_>,
+    g: &Globals,
+    strata: &[StratumTrial],
+    acc: &[StratumAcc],
+    fluid: &mut [FluidPool],
+    sched: &mut ScheduleScratch,
+    group_finish: &mut [f64],
+    Years { h, n, mut pending }: Years,
+    bill: &mut ProgrammeCost,
+) -> (f64, usize) {
+    let mut live = [0usize; MAX_FLUID_GROUPS];
+    for (group, live) in fluid.chunks_exact_mut(Pool::COUNT).zip(live.iter_mut()) {
+        // A stable partition: pools with work first, in pool order.
+        group.sort_by_key(|pool| !(pool.left > 0.0));
+        *live = group.iter().take_while(|pool| pool.left > 0.0).count();
+    }
     let mut national: f64 = 0.0;
     let mut y = 0;
     while y < h && pending > 0 {
-        if c.has_arrivals {
-            arrive(strata, acc, y, unarrived);
-            for (u, end) in unarrived.iter_mut().zip(arrival_end.iter()).take(n) {
-                if *end < y as f64 + 1.0 {
-                    // Everything has arrived: no rounding dust may hold the pools back.
-                    *u = PerPool::default();
+        arrivals(c, strata, acc, sched, y, n);
+        let mut base = 0.0;
+        for (gi, (group, live)) in fluid.chunks_exact_mut(Pool::COUNT).zip(live.iter_mut()).enumerate().take(n) {
+            let mut group_cost = 0.0;
+            let mut i = 0;
+            while i < *live {
+                let pool = &mut group[i];
+                let (cost, ends) = pool.work_year(sched.year_spend_unarrived[gi].0[pool.pool]);
+                if let Some(share) = ends {
+                    group_finish[gi] = group_finish[gi].max((y as f64 + share).max(sched.year_arrival_end[gi]));
+                    pending -= 1;
+                }
+                group_cost += cost;
+                if pool.left > 0.0 {
+                    i += 1;
+                } else {
+                    // Done: out of the pools with work, the others keep their order.
+                    group[i..*live].rotate_left(1);
+                    *live -= 1;
                 }
             }
+            base += group_cost;
         }
+        national = group_finish.iter().take(n).copied().fold(national, f64::max);
+        let coordination = g.prices.coordination * if pending == 0 { active(y, national) } else { 1.0 };
+        bill.add_year(&g.prices, y, base * (1.0 + g.overhead) + coordination, YearMoney::default());
+        y += 1;
+    }
+    (national, pending)
+}
+
+/// [`fluid_years`] when all work is there from the start: no pool waits for
+/// another, so each works alone from year 0 to its end (or the horizon),
+/// adding its cost year by year into its group's yearly costs (`costs`, two
+/// horizons long: the group's and the nation's) in pool order, the order in
+/// which [`fluid_years`] adds them; then the years are billed, until the
+/// year the last pool ends. The same values, without going through every pool
+/// every year. Returns (national finish, pools still working).
+fn fluid_pools_in_turn(
+    g: &Globals,
+    fluid: &mut [FluidPool],
+    costs: &mut Vec<f64>,
+    discounts: &mut Discounts,
+    group_finish: &mut [f64],
+    Years { h, n, mut pending }: Years,
+    bill: &mut ProgrammeCost,
+) -> (f64, usize) {
+    costs.clear();
+    costs.resize(2 * h, 0.0);
+    let (base, group_cost) = costs.split_at_mut(h);
+    // The year after which no pool works (the year loop's end when all end).
+    let mut years = 0;
+    for (group, finish) in fluid.chunks_exact_mut(Pool::COUNT).zip(group_finish.iter_mut()).take(n) {
+        group_cost.fill(0.0);
+        for pool in group.iter_mut() {
+            let (worked, ends) = pool.work_years(group_cost);
+            if let Some((y, share)) = ends {
+                // No work arrives later: the group's arrival end is 0.
+                *finish = finish.max((y as f64 + share).max(0.0));
+                pending -= 1;
+            }
+            years = years.max(worked);
+        }
+        for (b, c) in base.iter_mut().zip(group_cost.iter()) {
+            *b += *c;
+        }
+    }
+    // Without every pool ending, the years run to the horizon.
+    let years = if pending == 0 { years } else { h };
+    let national = group_finish.iter().take(n).copied().fold(0.0, f64::max);
+    let bases = base.iter().enumerate().take(years).map(|(y, b)| {
+        let last = pending == 0 && y + 1 == years;
+        let coordination = g.prices.coordination * if last { active(y, national) } else { 1.0 };
+        b * (1.0 + g.overhead) + coordination
+    });
+    bill.add_unfunded_years(&g.prices, bases, discounts.factors(&g.prices, h));
+    (national, pending)
+}
+
+/// The aggregate engine's years with the full planner: money caps the teams
+/// (a finished pool's money goes to the others), or the teams are recorded.
+/// Returns (national finish, pools still working).
+#[allow(clippy::too_many_arguments)] // the trial's scratch, split by the borrow checker
+fn planned_years(
+    c: &Compiled<'_>,
+    g: &Globals,
+    strata: &[StratumTrial],
+    acc: &[StratumAcc],
+    v: &[f64],
+    groups: &[GroupCosts],
+    sched: &mut ScheduleScratch,
+    work: &mut [PerPool<f64>],
+    group_finish: &mut [f64],
+    Years { h, n, mut pending }: Years,
+    bill: &mut ProgrammeCost,
+) -> (f64, usize) {
+    let s = c.scenario;
+    let mut planner = YearPlanner::new(s, v);
+    let mut national: f64 = 0.0;
+    let mut y = 0;
+    while y < h && pending > 0 {
+        arrivals(c, strata, acc, sched, y, n);
         // A pool whose work is done gets no more money: it goes to the pools still working.
         // (Without money caps a finished pool's teams cost nothing: they are not paid, see below.)
         let done: &[PerPool<f64>] = if c.reallocates {
@@ -104,10 +299,10 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
                     continue;
                 }
                 let cap = sched.year_cap[gi].0[p];
-                let waiting = unarrived[gi].0[p];
+                let waiting = sched.year_spend_unarrived[gi].0[p];
                 let (done, share) = if waiting <= 0.0 && cap >= left.0[p] {
                     let share = left.0[p] / cap;
-                    group_finish[gi] = group_finish[gi].max((y as f64 + share).max(arrival_end[gi]));
+                    group_finish[gi] = group_finish[gi].max((y as f64 + share).max(sched.year_arrival_end[gi]));
                     pending -= 1;
                     (left.0[p], share)
                 } else if waiting > 0.0 {
@@ -129,25 +324,7 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
         bill.add_year(&g.prices, y, base * (1.0 + g.overhead) + coordination, money);
         y += 1;
     }
-    let finished = pending == 0;
-    let national = if finished { national } else { f64::INFINITY };
-    let censor = |t: f64| if t.is_finite() { t } else { h as f64 };
-    if let Some(col) = cols.duration {
-        row[col] = censor(national);
-    }
-    if let Some(col) = cols.share_released {
-        // Without sites, release is all or nothing at the horizon.
-        row[col] = if national.is_finite() { 1.0 } else { 0.0 };
-    }
-    for (r, region) in s.regions().iter().enumerate() {
-        if let (Some(rc), Some(gi)) = (cols.region.get(r), region.capacity_group)
-            && let Some(col) = rc.duration
-        {
-            let done = work[gi].values().all(|w| *w == 0.0);
-            row[col] = if done { group_finish[gi] } else { h as f64 };
-        }
-    }
-    write_programme(c, g, &bill, row);
+    (national, pending)
 }
 
 /// Site engine with capacity: durations, shares, casualties, land value, the
