@@ -110,7 +110,7 @@ fn cases() -> Vec<Case> {
             name: "sites-over-memory-limit",
             text: with_sites(FIXED, "10000000"),
             args: &["--max-memory-gb", "0.5"],
-            want: "sites: 10000000 sites would need 995.8 MiB of memory before any trial, but the limit is 512.0 MiB",
+            want: "sites: 10000000 sites would need 999.8 MiB of memory before any trial, but the limit is 512.0 MiB",
         },
         Case {
             name: "trials-with-sites-over-memory-limit",
