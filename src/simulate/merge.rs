@@ -124,7 +124,7 @@ impl Outcome {
         self.failed.truncate(FAILED_EXAMPLES);
         self.failed_count += next.failed_count;
         self.trials += next.trials;
-        self.summaries = std::sync::OnceLock::new();
+        self.summaries = super::outcome::unsummarised(self.columns.len());
         if let (Some(a), Some(b)) = (&mut self.site_counts, next.site_counts) {
             let overflow = || Error::invalid("parts", self.trials as f64, "too many trials for the per-site counters");
             for (x, y) in a.sum_t.iter_mut().zip(b.sum_t) {
@@ -222,6 +222,7 @@ impl<'de> Deserialize<'de> for Outcome {
         if w.inputs.len() != w.input_names.len() || (n > 0 && !w.series.len().is_multiple_of(n)) {
             return Err(D::Error::custom("an outcome's inputs and series must match its trials"));
         }
+        let n_cols = w.columns.len();
         let (sites, site_counts) = match w.sites {
             Some((ids, regions, counts)) => {
                 if counts.sum_t.len() != ids.len() || counts.released.len() != ids.len() || regions.len() != ids.len() {
@@ -251,7 +252,7 @@ impl<'de> Deserialize<'de> for Outcome {
             input_labels: w.input_labels,
             inputs: w.inputs,
             series: w.series,
-            summaries: std::sync::OnceLock::new(),
+            summaries: super::outcome::unsummarised(n_cols),
             failed: w.failed,
             failed_count: w.failed_count,
             sites,
@@ -261,5 +262,23 @@ impl<'de> Deserialize<'de> for Outcome {
             correlated_inputs: w.correlated_inputs,
             correlation_repairs: w.correlation_repairs,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{ModelLevel, SimConfig, simulate};
+
+    #[test]
+    fn a_summary_is_computed_only_for_the_output_asked_for() {
+        let s = crate::io::load_scenario("ukraine-2024").unwrap();
+        let o = simulate(&s, &SimConfig::default().with_trials(200).with_model(ModelLevel::Aggregate)).unwrap();
+        assert!(o.summaries.iter().all(|s| s.get().is_none()));
+        let p50 = o.summary("total_cost").unwrap().p50();
+        assert_eq!(o.summaries.iter().filter(|s| s.get().is_some()).count(), 1);
+        // All of them, when all are asked for; the one computed first is the same.
+        assert_eq!(o.summaries().count(), o.outputs().len());
+        assert!(o.summaries.iter().all(|s| s.get().is_some()));
+        assert_eq!(o.summary("total_cost").unwrap().p50(), p50);
     }
 }

@@ -56,8 +56,10 @@ pub struct Outcome {
     pub(crate) input_labels: Vec<String>,
     pub(crate) inputs: Vec<Vec<f64>>,
     pub(crate) series: Vec<YearValues>,
-    /// Computed on first use (sorting every column costs more than many runs).
-    pub(crate) summaries: std::sync::OnceLock<Vec<Summary>>,
+    /// Each output's summary, computed on first use of that output (sorting
+    /// every column costs more than many runs, so a caller who reads a few
+    /// outputs sorts only those).
+    pub(crate) summaries: Vec<std::sync::OnceLock<Summary>>,
     pub(crate) failed: Vec<FailedTrial>,
     pub(crate) failed_count: u64,
     pub(crate) sites: Option<SiteResults>,
@@ -265,7 +267,7 @@ impl Builder {
             input_labels: s.inputs().map(|i| i.label.clone()).collect(),
             inputs: self.inputs,
             series: self.series,
-            summaries: std::sync::OnceLock::new(),
+            summaries: unsummarised(c.defs.len()),
             failed,
             failed_count,
             sites,
@@ -281,6 +283,11 @@ impl Builder {
             correlation_repairs: s.correlation().map_or_else(Vec::new, |c| c.repairs().to_vec()),
         }
     }
+}
+
+/// `n` summaries, none computed yet.
+pub(crate) fn unsummarised(n: usize) -> Vec<std::sync::OnceLock<Summary>> {
+    (0..n).map(|_| std::sync::OnceLock::new()).collect()
 }
 
 /// Per-site counters in file order: Σ release time (fixed point, see
@@ -382,12 +389,18 @@ impl Outcome {
         self.defs.iter().position(|d| d.name == name && d.region == region)
     }
 
-    /// Every output's summary, in [`Outcome::outputs`] order; computed once, columns in parallel.
-    fn all_summaries(&self) -> &[Summary] {
-        self.summaries.get_or_init(|| {
-            use rayon::prelude::*;
-            self.columns.par_iter().map(|col| Summary::new(col)).collect()
-        })
+    /// The summary of column `i`, computed on first use.
+    fn summary_at(&self, i: usize) -> &Summary {
+        self.summaries[i].get_or_init(|| Summary::new(&self.columns[i]))
+    }
+
+    /// Every output's summary, in [`Outcome::outputs`] order; those not yet computed are, columns in parallel.
+    fn all_summaries(&self) -> impl Iterator<Item = &Summary> {
+        use rayon::prelude::*;
+        self.summaries.par_iter().zip(&self.columns).for_each(|(s, col)| {
+            s.get_or_init(|| Summary::new(col));
+        });
+        (0..self.columns.len()).map(|i| self.summary_at(i))
     }
 
     /// Per-trial values of a national output, by kind (NaN for failed trials).
@@ -399,7 +412,7 @@ impl Outcome {
     /// Summary of a national output, by kind.
     #[must_use]
     pub fn summary_of(&self, output: Output) -> Option<&Summary> {
-        self.defs.iter().position(|d| d.output == output && d.region.is_none()).map(|i| &self.all_summaries()[i])
+        self.defs.iter().position(|d| d.output == output && d.region.is_none()).map(|i| self.summary_at(i))
     }
 
     /// Per-trial values of a national output (NaN for failed trials).
@@ -411,14 +424,14 @@ impl Outcome {
     /// Summary of a national output.
     #[must_use]
     pub fn summary(&self, name: &str) -> Option<&Summary> {
-        self.index(name, None).map(|i| &self.all_summaries()[i])
+        self.index(name, None).map(|i| self.summary_at(i))
     }
 
     /// Summary of a regional output (`region` by name).
     #[must_use]
     pub fn region_summary(&self, region: &str, name: &str) -> Option<&Summary> {
         let r = self.region_names.iter().position(|n| n == region)?;
-        self.index(name, Some(r)).map(|i| &self.all_summaries()[i])
+        self.index(name, Some(r)).map(|i| self.summary_at(i))
     }
 
     /// Per-trial values of a regional output.
