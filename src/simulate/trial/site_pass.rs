@@ -79,21 +79,22 @@ fn residual_clearance(
 /// for a planning pass whose schedule is run again).
 pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, record: bool, scratch: &mut Scratch) {
     // Release times in fixed point fit 32 bits within 4095 years: the cheaper conversion, same value.
-    if c.horizon as f64 * TIME_FIXED < 4_294_967_296.0 {
-        site_loop::<true>(c, sites, noise_key, record, scratch);
-    } else {
-        site_loop::<false>(c, sites, noise_key, record, scratch);
+    // `record` as a constant: the per-site counters cost no test when they are not kept.
+    match (c.horizon as f64 * TIME_FIXED < 4_294_967_296.0, record) {
+        (true, true) => site_loop::<true, true>(c, sites, noise_key, scratch),
+        (true, false) => site_loop::<true, false>(c, sites, noise_key, scratch),
+        (false, true) => site_loop::<false, true>(c, sites, noise_key, scratch),
+        (false, false) => site_loop::<false, false>(c, sites, noise_key, scratch),
     }
 }
 
-/// [`site_pass`]; `SMALL_HORIZON`: release times in fixed point fit 32 bits.
+/// [`site_pass`]; `SMALL_HORIZON`: release times in fixed point fit 32 bits; `RECORD`: see `record`.
 #[inline(always)]
 #[allow(clippy::too_many_lines)] // one loop, kept whole so the compiler keeps its sums in registers
-fn site_loop<const SMALL_HORIZON: bool>(
+fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
     c: &Compiled<'_>,
     sites: &SiteArrays,
     noise_key: u64,
-    record: bool,
     scratch: &mut Scratch,
 ) {
     let h = c.horizon;
@@ -125,9 +126,9 @@ fn site_loop<const SMALL_HORIZON: bool>(
         (&sites.pos[..n], &sites.frac[..n], &sites.exposure[..n], &sites.agricultural[..n]);
     let inventory_status = sites.confirmed.as_deref().map(|v| &v[..n]);
     let (sum_t, released) =
-        if record { (&mut site_acc.sum_t[..n], &mut site_acc.released[..n]) } else { (&mut [][..], &mut [][..]) };
+        if RECORD { (&mut site_acc.sum_t[..n], &mut site_acc.released[..n]) } else { (&mut [][..], &mut [][..]) };
     let mut count = |i: usize, t: f64| {
-        if record {
+        if RECORD {
             let fixed = t * TIME_FIXED;
             sum_t[i] += if SMALL_HORIZON { u64::from(fixed as u32) } else { fixed as u64 };
             released[i] += 1;
