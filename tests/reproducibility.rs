@@ -46,8 +46,8 @@ fn site_engine_is_bit_identical_across_thread_counts() {
     // Per-site aggregates (integer sums) and the yearly fan charts too.
     let (sa, sb) = (a.sites().unwrap(), c.sites().unwrap());
     assert_eq!(
-        sa.mean_release_year.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
-        sb.mean_release_year.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        sa.mean_release_year().iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+        sb.mean_release_year().iter().map(|x| x.to_bits()).collect::<Vec<_>>()
     );
     assert_eq!(a.fan_chart(demine::simulate::Series::Casualties), c.fan_chart(demine::simulate::Series::Casualties));
 }

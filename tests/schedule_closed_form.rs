@@ -76,7 +76,7 @@ fn release_years_interpolation_casualties_and_land_value_match_the_hand_computat
     let t = [0.75, 1.9, 3.4];
     let sites = o.sites().unwrap();
     for (i, want) in t.iter().enumerate() {
-        close(sites.mean_release_year[i], 2025.0 + want, &format!("release year of {}", sites.ids[i]));
+        close(sites.mean_release_year()[i], 2025.0 + want, &format!("release year of {}", sites.id(i)));
     }
     assert_eq!(o.failed_trials().1, 0, "{:?}", o.failed_trials().0);
     close(mean("duration_years"), 3.4, "duration");
@@ -133,6 +133,6 @@ fn twice_the_teams_halve_every_release_time() {
     close(o.summary("duration_years").unwrap().mean, 1.7, "duration with 20 teams");
     let sites = o.sites().unwrap();
     for (i, t) in [0.375, 0.95, 1.7].iter().enumerate() {
-        close(sites.mean_release_year[i], 2025.0 + t, "release year with 20 teams");
+        close(sites.mean_release_year()[i], 2025.0 + t, "release year with 20 teams");
     }
 }

@@ -59,14 +59,18 @@ fn an_inventory_is_read_relative_to_its_scenario() {
     let area = o.summary("suspected_area_km2").unwrap();
     assert!((area.mean - 8.25).abs() < 1e-9, "{}", area.mean);
     let sites = o.sites().unwrap();
-    assert_eq!(sites.ids.len(), 8);
-    assert_eq!(sites.ids, ["N-1", "N-2", "N-3", "N-4", "N-5", "S-1", "S-2", "S-3"], "rows in file order");
+    assert_eq!(sites.len(), 8);
+    assert_eq!(
+        sites.ids().collect::<Vec<_>>(),
+        ["N-1", "N-2", "N-3", "N-4", "N-5", "S-1", "S-2", "S-3"],
+        "rows in file order"
+    );
     // Every site is released within the horizon in every trial.
-    assert!(sites.released_share.iter().all(|p| *p == 1.0));
+    assert!(sites.released_share().iter().all(|p| *p == 1.0));
     // CHAs are never cancelled by NTS, so on average they are released later than the earliest SHA.
     let year = |status: &str| {
         let rows = ["SHA", "CHA", "SHA", "SHA", "SHA", "SHA", "CHA", "SHA"];
-        rows.iter().zip(&sites.mean_release_year).filter(|(s, _)| **s == status).map(|(_, y)| *y).collect::<Vec<_>>()
+        rows.iter().zip(sites.mean_release_year()).filter(|(s, _)| **s == status).map(|(_, y)| *y).collect::<Vec<_>>()
     };
     let earliest_sha = year("SHA").into_iter().fold(f64::INFINITY, f64::min);
     assert!(year("CHA").iter().all(|y| *y > earliest_sha), "CHAs {:?}, earliest SHA {earliest_sha}", year("CHA"));
@@ -118,11 +122,11 @@ fn synthetic_inventory_is_deterministic_and_sized() {
     let a = simulate(&s, &c).unwrap();
     let b = simulate(&s, &c).unwrap();
     let (sa, sb) = (a.sites().unwrap(), b.sites().unwrap());
-    assert_eq!(sa.ids.len(), 50_000);
-    assert_eq!(sa.ids, sb.ids);
+    assert_eq!(sa.len(), 50_000);
+    assert!(sa.ids().eq(sb.ids()));
     assert_eq!(
-        sa.mean_release_year.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
-        sb.mean_release_year.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        sa.mean_release_year().iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+        sb.mean_release_year().iter().map(|x| x.to_bits()).collect::<Vec<_>>()
     );
     // sites of each region add up to the regional totals in every trial
     let kharkiv = a.region_values("Kharkiv", "suspected_area_km2").unwrap();
@@ -183,4 +187,29 @@ fn inventory_errors_name_file_line_and_column() {
     assert!(e.contains("regions[1].strata[0].suspected_area_km2: 3.5 is invalid: disagrees with the inventory, whose sites in this stratum add up to 1 km² (tolerance 0.5 %)"), "{e}");
     let e = inventory_error("id,region,hazard\n", "");
     assert!(e.contains("the column `status` is missing"), "{e}");
+}
+
+#[test]
+fn synthetic_ids_are_numbered_within_their_stratum_and_survive_serde() {
+    let s = load_scenario("ukraine").unwrap();
+    let o = simulate(&s, &SimConfig::default().with_trials(2).with_seed(5)).unwrap();
+    let sites = o.sites().unwrap();
+    assert_eq!(sites.len(), 50_000);
+    let (mut prefix, mut n) = (String::new(), 0u64);
+    for (i, id) in sites.ids().enumerate() {
+        let (p, number) = id.rsplit_once('/').unwrap();
+        assert!(p.starts_with(&format!("{}/", sites.region(i))), "{id} in {}", sites.region(i));
+        assert_eq!(sites.region_names()[sites.region_index(i)], sites.region(i));
+        n = if p == prefix { n + 1 } else { 1 };
+        prefix = p.to_string();
+        assert_eq!(number, n.to_string(), "site {i}");
+    }
+    let text = serde_json::to_string(sites).unwrap();
+    let back: demine::simulate::SiteResults = serde_json::from_str(&text).unwrap();
+    assert_eq!(&back, sites);
+    assert!(back.ids().eq(sites.ids()));
+    // A region index out of range is refused when read.
+    let mut bad: serde_json::Value = serde_json::from_str(&text).unwrap();
+    bad["region_of"][7] = serde_json::json!(4_000_000_000u32);
+    assert!(serde_json::from_value::<demine::simulate::SiteResults>(bad).is_err());
 }

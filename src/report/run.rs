@@ -267,14 +267,9 @@ pub fn sites_csv(o: &Outcome) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let bad = |e: csv::Error| Error::Output(format!("CSV: {e}"));
     w.write_record(["id", "region", "mean_release_year", "released_share"]).map_err(bad)?;
-    for i in 0..s.ids.len() {
-        w.write_record([
-            s.ids[i].as_str(),
-            s.regions[i].as_str(),
-            &s.mean_release_year[i].to_string(),
-            &s.released_share[i].to_string(),
-        ])
-        .map_err(bad)?;
+    let (mean, share) = (s.mean_release_year(), s.released_share());
+    for (i, id) in s.ids().enumerate() {
+        w.write_record([id.as_ref(), s.region(i), &mean[i].to_string(), &share[i].to_string()]).map_err(bad)?;
     }
     csv_text(w)
 }

@@ -8,6 +8,7 @@ use super::columns::{Cols, outputs_for};
 use super::config::{ModelLevel, SimConfig};
 use super::memory::Footprint;
 use super::outputs::OutputDef;
+use super::site_results::{SiteIds, SiteLabels};
 use super::site_rows::{Rows, site_count, try_collect};
 use super::trial;
 use crate::error::{Error, Result};
@@ -83,41 +84,29 @@ pub(crate) struct Compiled<'s> {
 }
 
 impl SiteArrays {
-    /// Every site's id in file order (synthetic: `region/hazard/n`, n counting from 1 within the stratum).
-    pub(crate) fn ids(&self, s: &Scenario) -> Vec<String> {
-        if let Some(ids) = &self.ids {
-            return ids.clone();
-        }
-        let mut out = Vec::with_capacity(self.stratum_of_original.len());
-        let (mut current, mut prefix, mut first) = (u32::MAX, String::new(), 0);
-        for (k, &si) in self.stratum_of_original.iter().enumerate() {
-            if si != current {
-                let st = &s.strata()[si as usize];
-                prefix = format!("{}/{}/", s.regions()[st.region].name, st.hazard);
-                (current, first) = (si, k);
+    /// Every site's id (an inventory's, or synthetic: `region/hazard/n`, n counting
+    /// from 1 within the stratum, kept as one prefix per stratum) and region, in file order.
+    pub(crate) fn labels(&self, s: &Scenario) -> SiteLabels {
+        let ids = if let Some(ids) = &self.ids {
+            SiteIds::Given(ids.clone())
+        } else {
+            let mut runs = Vec::new();
+            let mut current = u32::MAX;
+            for (k, &si) in self.stratum_of_original.iter().enumerate() {
+                if si != current {
+                    let st = &s.strata()[si as usize];
+                    runs.push((format!("{}/{}/", s.regions()[st.region].name, st.hazard), k as u64));
+                    current = si;
+                }
             }
-            let mut id = String::with_capacity(prefix.len() + 10);
-            id.push_str(&prefix);
-            push_number(&mut id, k - first + 1);
-            out.push(id);
-        }
-        out
-    }
-}
-
-/// Appends `n` in decimal.
-fn push_number(s: &mut String, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
+            SiteIds::Synthetic { runs, len: self.stratum_of_original.len() as u64 }
+        };
+        SiteLabels {
+            ids,
+            region_names: s.regions().iter().map(|r| r.name.clone()).collect(),
+            region_of: self.region_of_original.clone(),
         }
     }
-    s.extend(digits[i..].iter().map(|&d| char::from(d)));
 }
 
 impl<'s> Compiled<'s> {

@@ -28,8 +28,9 @@ const SITE_BUILD_BYTES: u64 = 104;
 const SITE_KEPT_BYTES: u64 = 64;
 /// Per site and per worker (plus one being merged): a scheduled run's release counters.
 const SITE_ACC_BYTES: u64 = 12;
-/// Per site at the end of a scheduled run: id and region strings, mean year and share released.
-const SITE_RESULT_BYTES: u64 = 128;
+/// Per site at the end of a scheduled run: region index (synthetic ids are made
+/// when asked for; an inventory's are counted with the inventory), mean year and share released.
+const SITE_RESULT_BYTES: u64 = 20;
 
 /// What a run's memory depends on.
 #[derive(Clone, Copy, Debug)]
@@ -68,13 +69,14 @@ impl Footprint {
 
     /// The records of an inventory whose ids are `ids` (already in memory,
     /// whatever the engine) and, when the run builds its sites (`copied`), the
-    /// copy of each id and status it keeps.
+    /// copy of each id and status it keeps (and, when scheduled, the results' copy of each id).
     pub(crate) fn with_inventory<'a>(mut self, ids: impl Iterator<Item = &'a str>, copied: bool) -> Self {
         let record = std::mem::size_of::<crate::model::SiteRecord>() as u128;
         let string = std::mem::size_of::<String>() as u128;
         // A heap block holds the text and 8 bytes of header, in steps of 16, at least 32.
         let block = |len: usize| ((len as u128 + 8).div_ceil(16) * 16).max(32);
-        let copy = |len: usize| if copied { string + 2 + block(len) } else { 0 };
+        let copies = u128::from(copied) + u128::from(copied && self.scheduled);
+        let copy = |len: usize| copies * (string + block(len)) + if copied { 2 } else { 0 };
         self.inventory = ids.map(|id| record + block(id.len()) + copy(id.len())).sum();
         self
     }

@@ -24,6 +24,7 @@ use super::config::ModelLevel;
 use super::outcome::{FailedTrial, Outcome, SiteCounts, site_results};
 use super::outputs::{Output, OutputDef};
 use super::series::YearValues;
+use super::site_results::SiteLabels;
 use crate::error::{Error, Problem, Result};
 use crate::sampling::{RepairedEntry, Sampler};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -134,7 +135,7 @@ impl Outcome {
                 *x = x.checked_add(y).ok_or_else(overflow)?;
             }
             if let Some(s) = self.sites.take() {
-                self.sites = Some(site_results(s.ids, s.regions, a, self.start_year, self.trials));
+                self.sites = Some(site_results(s.into_labels(), a, self.start_year, self.trials));
             }
         }
         Ok(())
@@ -164,7 +165,7 @@ struct Wire<D, C, I, Y, F> {
     series: Y,
     failed: F,
     failed_count: u64,
-    sites: Option<(Vec<String>, Vec<String>, SiteCounts)>,
+    sites: Option<(SiteLabels, SiteCounts)>,
     correlated_inputs: bool,
     correlation_repairs: Vec<RepairedEntry>,
 }
@@ -199,11 +200,7 @@ impl Serialize for Outcome {
             series: &self.series,
             failed: &self.failed,
             failed_count: self.failed_count,
-            sites: self
-                .sites
-                .as_ref()
-                .zip(self.site_counts.as_ref())
-                .map(|(s, c)| (s.ids.clone(), s.regions.clone(), c.clone())),
+            sites: self.sites.as_ref().zip(self.site_counts.as_ref()).map(|(s, c)| (s.labels(), c.clone())),
             correlated_inputs: self.correlated_inputs,
             correlation_repairs: self.correlation_repairs.clone(),
         }
@@ -224,11 +221,15 @@ impl<'de> Deserialize<'de> for Outcome {
         }
         let n_cols = w.columns.len();
         let (sites, site_counts) = match w.sites {
-            Some((ids, regions, counts)) => {
-                if counts.sum_t.len() != ids.len() || counts.released.len() != ids.len() || regions.len() != ids.len() {
+            Some((labels, counts)) => {
+                let n = labels.len();
+                if !SiteLabels::check(&labels.ids, &labels.region_names, &labels.region_of)
+                    || counts.sum_t.len() != n
+                    || counts.released.len() != n
+                {
                     return Err(D::Error::custom("an outcome's per-site counters must hold one value per site"));
                 }
-                (Some(site_results(ids, regions, &counts, w.start_year, w.trials)), Some(counts))
+                (Some(site_results(labels, &counts, w.start_year, w.trials)), Some(counts))
             }
             None => (None, None),
         };

@@ -24,6 +24,7 @@ mod merge;
 mod outcome;
 pub mod outputs;
 pub mod series;
+mod site_results;
 mod site_rows;
 pub(crate) mod trial;
 
@@ -35,9 +36,10 @@ pub use config::{ModelLevel, SimConfig};
 pub use engine::ProgressFn;
 use engine::{GivenInputs, SampledInputs};
 use outcome::Builder;
-pub use outcome::{FailedTrial, Outcome, SiteResults};
+pub use outcome::{FailedTrial, Outcome};
 pub use outputs::{Better, Output, OutputDef, Unit};
 pub use series::{Series, YearValues};
+pub use site_results::SiteResults;
 
 /// The plan's teams per capacity group and pool, year by year for `years`
 /// years (at most the horizon), at every parameter's mean, as the aggregate

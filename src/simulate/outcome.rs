@@ -7,6 +7,7 @@ use super::config::ModelLevel;
 use super::engine::{Batch, SiteAcc};
 use super::outputs::{Output, OutputDef};
 use super::series::{Series, YearValues};
+use super::site_results::{SiteLabels, SiteResults};
 use super::trial;
 use crate::error::{Error, Result};
 use crate::sampling::Sampler;
@@ -22,19 +23,6 @@ pub struct FailedTrial {
     pub outputs: Vec<String>,
     /// Every uncertain input's value in that trial.
     pub inputs: Vec<(String, f64)>,
-}
-
-/// Per-site results aggregated over trials (file order).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SiteResults {
-    /// Site ids.
-    pub ids: Vec<String>,
-    /// Region of each site.
-    pub regions: Vec<String>,
-    /// Mean calendar year of release, over the trials that released it within the horizon.
-    pub mean_release_year: Vec<f64>,
-    /// Share of trials releasing the site within the horizon.
-    pub released_share: Vec<f64>,
 }
 
 /// The result of a run: per-trial values of every output, their summaries,
@@ -246,9 +234,7 @@ impl Builder {
                 counts.released[orig] = self.acc.released.get(pos).copied().unwrap_or(0);
                 counts.sum_t[orig] = self.acc.sum_t.get(pos).copied().unwrap_or(0);
             }
-            let ids = sa.ids(s);
-            let regions = sa.region_of_original.iter().map(|&r| s.regions()[r as usize].name.clone()).collect();
-            (site_results(ids, regions, &counts, s.start_year(), self.trials), counts)
+            (site_results(sa.labels(s), &counts, s.start_year(), self.trials), counts)
         });
         let (sites, site_counts) = counted.unzip();
         Outcome {
@@ -299,13 +285,7 @@ pub(crate) struct SiteCounts {
 }
 
 /// Per-site results from the counters of `trials` trials.
-pub(crate) fn site_results(
-    ids: Vec<String>,
-    regions: Vec<String>,
-    counts: &SiteCounts,
-    start_year: i32,
-    trials: u64,
-) -> SiteResults {
+pub(crate) fn site_results(labels: SiteLabels, counts: &SiteCounts, start_year: i32, trials: u64) -> SiteResults {
     let mean = counts
         .sum_t
         .iter()
@@ -317,7 +297,7 @@ pub(crate) fn site_results(
         )
         .collect();
     let share = counts.released.iter().map(|&r| f64::from(r) / trials.max(1) as f64).collect();
-    SiteResults { ids, regions, mean_release_year: mean, released_share: share }
+    SiteResults::new(labels, mean, share)
 }
 
 /// `name` for national outputs, `region/name` for regional ones.
