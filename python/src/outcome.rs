@@ -9,16 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 /// Every yearly series, by its report name.
-const SERIES: [Series; 8] = [
-    Series::AreaReleasedKm2,
-    Series::AreaClearedKm2,
-    Series::HazardousAreaRemainingKm2,
-    Series::Casualties,
-    Series::Spending,
-    Series::SpendingNominal,
-    Series::FundingUnspent,
-    Series::FundingShortfall,
-];
+const SERIES: [Series; 8] = Series::EVERY;
 
 /// One output's summary: `(name, region, unit, n, mean, sd, se, min, max,
 /// percentiles, mean_ci95, percentile_ci95)`.

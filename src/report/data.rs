@@ -90,16 +90,7 @@ pub fn samples_units_csv(o: &Outcome) -> Result<String> {
 /// # Errors
 /// [`Error::Output`] if the CSV writer fails.
 pub fn series_csv(o: &Outcome) -> Result<String> {
-    const ALL: [Series; 8] = [
-        Series::AreaReleasedKm2,
-        Series::AreaClearedKm2,
-        Series::HazardousAreaRemainingKm2,
-        Series::Casualties,
-        Series::Spending,
-        Series::SpendingNominal,
-        Series::FundingUnspent,
-        Series::FundingShortfall,
-    ];
+    const ALL: [Series; 8] = Series::EVERY;
     let bad = |e: csv::Error| Error::Output(format!("CSV: {e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["trial".to_string(), "year".to_string()];

@@ -56,6 +56,19 @@ impl Series {
         Series::AreaClearedKm2,
     ];
 
+    /// Every series a year holds, in the order of the per-trial series files
+    /// (`--series`, the Python package's `series_samples`).
+    pub const EVERY: [Series; 8] = [
+        Series::AreaReleasedKm2,
+        Series::AreaClearedKm2,
+        Series::HazardousAreaRemainingKm2,
+        Series::Casualties,
+        Series::Spending,
+        Series::SpendingNominal,
+        Series::FundingUnspent,
+        Series::FundingShortfall,
+    ];
+
     /// Name in reports.
     #[must_use]
     pub fn name(self) -> &'static str {
