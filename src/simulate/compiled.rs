@@ -9,11 +9,12 @@ use super::config::{ModelLevel, SimConfig};
 use super::memory::Footprint;
 use super::outputs::OutputDef;
 use super::site_results::{SiteIds, SiteLabels};
-use super::site_rows::{Rows, site_count, try_collect};
+use super::site_rows::{Rows, oom, par_collect, site_count, try_collect};
 use super::trial;
 use crate::error::{Error, Result};
 use crate::model::{Priority, Scenario, SiteSource, Stages};
 use crate::sampling::{Correlation, Dist, QuantileFn, Sampler};
+use rayon::prelude::*;
 
 /// Entries in the per-site team-day multiplier table (8 random bits pick one).
 pub(crate) const DIFFICULTY_CELLS: usize = 256;
@@ -252,9 +253,9 @@ impl<'s> Compiled<'s> {
         // Exposure: population density relative to the area-weighted average.
         let total_area: f64 = area_expected_km2.iter().sum();
         let total_pop: f64 = population.iter().sum();
-        let exposure: Vec<f64> = try_collect(
+        let exposure: Vec<f64> = par_collect(
             n,
-            (0..n).map(|i| {
+            (0..n).into_par_iter().map(|i| {
                 if total_pop > 0.0 && area_expected_km2[i] > 0.0 {
                     (population[i] / area_expected_km2[i]) / (total_pop / total_area)
                 } else {
@@ -267,27 +268,27 @@ impl<'s> Compiled<'s> {
         let n32 = u32::try_from(n)
             .map_err(|_| Error::invalid("sites", n as f64, format!("a run holds at most {} sites", u32::MAX)))?;
         // Sorted on direct keys (the priority's order as an integer, then the position: the order
-        // a stable sort gives) with an unstable sort: no comparisons through the arrays.
+        // a stable sort gives) with an unstable sort: no comparisons through the arrays. The keys
+        // are distinct, so the parallel sort gives the one order whatever the threads.
         let order = {
-            let by = |key: &dyn Fn(usize) -> u64| try_collect(n, (0..n32).map(|i| (key(i as usize), i)));
             let mut keys = match priority {
-                Priority::AsGiven => by(&|i| ascending(priority_col[i]))?,
-                Priority::CasualtyRisk => by(&|i| !ascending(exposure[i]))?,
-                Priority::SmallestFirst => by(&|i| ascending(area_expected_km2[i]))?,
+                Priority::AsGiven => sort_keys(n32, |i| ascending(priority_col[i]))?,
+                Priority::CasualtyRisk => sort_keys(n32, |i| !ascending(exposure[i]))?,
+                Priority::SmallestFirst => sort_keys(n32, |i| ascending(area_expected_km2[i]))?,
                 Priority::ValuePerCost => {
                     let means = s.params().means();
                     let cost: Vec<f64> =
                         (0..s.strata().len()).map(|si| self.expected_cost_per_km2(&means, si)).collect();
-                    by(&|i| !ascending(agricultural[i] / cost[stratum[i] as usize].max(1e-12)))?
+                    sort_keys(n32, |i| !ascending(agricultural[i] / cost[stratum[i] as usize].max(1e-12)))?
                 }
             };
-            keys.sort_unstable();
+            keys.par_sort_unstable();
             // Without a schedule, sites are grouped by stratum (keeping the order within each) so
             // the bill pass keeps one stratum's parameters and sums in registers.
             if s.capacity().is_none() {
                 group_by_stratum(&keys, &stratum, s.strata().len())?
             } else {
-                try_collect(n, keys.iter().map(|&(_, i)| i))?
+                par_collect(n, keys.par_iter().map(|&(_, i)| i))?
             }
         };
         drop((population, area_expected_km2, priority_col));
@@ -303,7 +304,6 @@ impl<'s> Compiled<'s> {
         } else {
             None
         };
-        let pick_f = |v: &[f64]| try_collect(n, order.iter().map(|&i| v[i as usize]));
         // Difficulty table: stratified quantiles of LogNormal(mean 1, cv), rescaled to mean exactly 1.
         let mut difficulty = [1.0; DIFFICULTY_CELLS];
         if sites.team_day_cv() > 0.0 {
@@ -324,28 +324,40 @@ impl<'s> Compiled<'s> {
         for &st in &stratum {
             count[st as usize] += 1;
         }
-        let position = |sequence: &mut dyn Iterator<Item = u32>| -> Result<Vec<f64>> {
+        let position = |sequence: &mut dyn Iterator<Item = u32>, into: &mut Vec<f64>| {
             let mut seen = vec![0usize; n_strata];
-            try_collect(
-                n,
-                sequence.map(|st| {
-                    let st = st as usize;
-                    seen[st] += 1;
-                    (seen[st] as f64 - 0.5) / count[st] as f64
-                }),
-            )
+            into.clear();
+            into.extend(sequence.take(n).map(|st| {
+                let st = st as usize;
+                seen[st] += 1;
+                (seen[st] as f64 - 0.5) / count[st] as f64
+            }));
         };
-        let frac_file = position(&mut stratum.iter().copied())?;
-        let pos = position(&mut order.iter().map(|&i| stratum[i as usize]))?;
+        // The columns are put in work order through one spare column: each gathered column's old
+        // storage becomes the next one's, so fresh memory is touched once, not once per column.
+        let column = || -> Result<Vec<f64>> {
+            let mut v = Vec::new();
+            v.try_reserve_exact(n).map_err(|_| oom("sites", n as u128 * 8))?;
+            Ok(v)
+        };
+        let (mut frac, mut spare) = (column()?, column()?);
+        position(&mut stratum.iter().copied(), &mut frac);
+        let frac = gather(frac, &order, &mut spare);
+        let weight = gather(weight, &order, &mut spare);
+        let agricultural = gather(agricultural, &order, &mut spare);
+        let exposure = gather(exposure, &order, &mut spare);
+        let stratum_sorted = par_collect(n, order.par_iter().map(|&i| stratum[i as usize]))?;
+        let mut pos = spare;
+        position(&mut stratum_sorted.iter().copied(), &mut pos);
         Ok(SiteArrays {
             pos,
-            frac: pick_f(&frac_file)?,
-            weight: pick_f(&weight)?,
-            stratum: try_collect(n, order.iter().map(|&i| stratum[i as usize]))?,
-            key: try_collect(n, order.iter().map(|&i| key[i as usize]))?,
-            confirmed: confirmed.map(|c| try_collect(n, order.iter().map(|&i| c[i as usize]))).transpose()?,
-            agricultural: pick_f(&agricultural)?,
-            exposure: pick_f(&exposure)?,
+            frac,
+            weight,
+            stratum: stratum_sorted,
+            key: par_collect(n, order.par_iter().map(|&i| key[i as usize]))?,
+            confirmed: confirmed.map(|c| par_collect(n, order.par_iter().map(|&i| c[i as usize]))).transpose()?,
+            agricultural,
+            exposure,
             original: order,
             strata_ranges,
             ids,
@@ -360,6 +372,21 @@ impl<'s> Compiled<'s> {
     pub(crate) fn bytes_per_trial(&self) -> u64 {
         self.footprint.per_trial
     }
+}
+
+/// `values` in the order `order` (positions into `values`), written into `spare`'s storage;
+/// `values`' storage becomes the new spare.
+fn gather(values: Vec<f64>, order: &[u32], spare: &mut Vec<f64>) -> Vec<f64> {
+    let mut out = std::mem::replace(spare, values);
+    out.clear();
+    // `out` holds room for every site (each column has one value per site): no allocation.
+    out.par_extend(order.par_iter().map(|&i| spare[i as usize]));
+    out
+}
+
+/// (key of site `i`, `i`) for every site, to be sorted.
+fn sort_keys(n: u32, key: impl Fn(usize) -> u64 + Sync) -> Result<Vec<(u64, u32)>> {
+    par_collect(n as usize, (0..n).into_par_iter().map(|i| (key(i as usize), i)))
 }
 
 /// An integer whose unsigned order is [`f64::total_cmp`]'s order of `x`.

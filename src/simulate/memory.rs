@@ -18,12 +18,12 @@ use super::series::YearValues;
 /// scenario (8.0-9.5 MB measured beside the trials of small aggregate and
 /// scheduled Ukraine runs on 2 threads, 10,000 to 100,000 trials).
 pub(crate) const BASE_BYTES: u64 = 8 << 20;
-/// Per site while the site arrays are built, at the end of the build: the
-/// rows in file order still needed (32 bytes: weights, strata, keys, farmland,
-/// regions), the exposure (8), the work order and positions (20), the arrays
-/// in work order (44). Earlier, while sorting, the rows (56), the exposure
-/// and the sort keys (16) with the order (4) take less.
-const SITE_BUILD_BYTES: u64 = 104;
+/// Per site while the site arrays are built, at the sort: the rows in file
+/// order (56 bytes: weights, strata, keys, farmland, population, expected
+/// areas, priorities, regions), the exposure (8), the sort keys (16) and the
+/// work order (4). Later steps hold less: the rows no longer needed are freed,
+/// and the columns are put in work order through one spare column.
+const SITE_BUILD_BYTES: u64 = 84;
 /// Per site kept during the run (the arrays in work order).
 const SITE_KEPT_BYTES: u64 = 64;
 /// Per site and per worker (plus one being merged): a scheduled run's release counters.
@@ -116,8 +116,8 @@ mod tests {
         let f = Footprint::new(40, 10, 100, u64::MAX, true, 1024);
         assert!(f.total(u64::MAX) > u128::from(u64::MAX));
         let f = Footprint::new(10, 0, 0, 1_000_000, false, 2);
-        // Building 1e6 sites (104 MB) outweighs keeping them (64 MB) plus 100 trials.
-        assert_eq!(f.total(100), u128::from(BASE_BYTES) + 104_000_000);
+        // Building 1e6 sites (84 MB) outweighs keeping them (64 MB) plus 100 trials.
+        assert_eq!(f.total(100), u128::from(BASE_BYTES) + 84_000_000);
         assert_eq!(f.max_trials(BASE_BYTES), 0);
     }
 }

@@ -75,104 +75,130 @@ impl Rows {
         let all_pop = regions.iter().all(|r| r.population_exposed.is_some());
         let total_pop: f64 = regions.iter().filter_map(|r| r.population_exposed).sum();
         let total_area: f64 = region_area.iter().sum();
-        // Each site's values depend only on (seed, stratum, index), so the strata
-        // are generated in parallel and concatenated in order.
-        let per_stratum: Vec<SyntheticStratum> = s
-            .strata()
-            .par_iter()
-            .enumerate()
-            .map(|(si, st)| {
-                let region = &regions[st.region];
-                let density = if all_pop && total_pop > 0.0 && region_area[st.region] > 0.0 {
-                    (region.population_exposed.unwrap_or(0.0) / region_area[st.region]) / (total_pop / total_area)
-                } else {
-                    1.0
-                };
-                synthetic_stratum(
-                    usize::try_from(counts[si]).map_err(|_| oom("sites", u128::from(counts[si]) * 40))?,
-                    name_key(&st.path),
-                    gen_key,
-                    size.as_ref(),
-                    noise.as_ref(),
-                    region.farmland_share(),
-                    density,
-                    mean_area[si],
-                )
-            })
-            .collect::<Result<_>>()?;
+        // Each site's values depend only on (seed, stratum, index), so they are drawn in parallel
+        // straight into the rows (no per-stratum copies), and each stratum is then normalised.
         let mut r = Rows::default();
         r.reserve(total)?;
-        for (si, (st, g)) in s.strata().iter().zip(per_stratum).enumerate() {
-            let n = g.weight.len();
-            r.priority_col.extend((0..n).map(|j| (r.weight.len() + j + 1) as f64));
+        for (si, st) in s.strata().iter().enumerate() {
+            let n = usize::try_from(counts[si]).map_err(|_| oom("sites", u128::from(counts[si]) * 56))?;
             r.stratum.extend(std::iter::repeat_n(si as u32, n));
             r.region_of.extend(std::iter::repeat_n(st.region as u32, n));
-            r.weight.extend(g.weight);
-            r.key.extend(g.key);
-            r.agricultural.extend(g.agricultural);
-            r.population.extend(g.population);
-            r.area_expected_km2.extend(g.area_km2);
         }
+        r.priority_col.extend((0..total).map(|k| (k + 1) as f64));
+        r.weight.resize(total, 0.0);
+        r.key.resize(total, 0);
+        r.agricultural.resize(total, 0.0);
+        r.population.resize(total, 0.0);
+        r.area_expected_km2.resize(total, 0.0);
+        let mut parts = Vec::with_capacity(counts.len());
+        let mut rest = StratumRows {
+            weight: &mut r.weight,
+            key: &mut r.key,
+            agricultural: &mut r.agricultural,
+            population: &mut r.population,
+            area_km2: &mut r.area_expected_km2,
+        };
+        for &c in &counts {
+            // The counts add up to `total`, the rows' length, so each split is in range.
+            let (head, tail) = rest.split_at(c as usize);
+            parts.push(head);
+            rest = tail;
+        }
+        parts.into_par_iter().zip(s.strata().par_iter()).enumerate().for_each(|(si, (rows, st))| {
+            let region = &regions[st.region];
+            let density = if all_pop && total_pop > 0.0 && region_area[st.region] > 0.0 {
+                (region.population_exposed.unwrap_or(0.0) / region_area[st.region]) / (total_pop / total_area)
+            } else {
+                1.0
+            };
+            let draw = Draw {
+                skey: name_key(&st.path),
+                gen_key,
+                size: size.as_ref(),
+                noise: noise.as_ref(),
+                agricultural_share: region.farmland_share(),
+                density,
+            };
+            synthetic_stratum(rows, &draw, mean_area[si]);
+        });
         Ok(r)
     }
 }
 
-/// One stratum's synthetic sites.
-struct SyntheticStratum {
-    weight: Vec<f64>,
-    key: Vec<u64>,
-    agricultural: Vec<f64>,
-    population: Vec<f64>,
-    area_km2: Vec<f64>,
+/// One stratum's rows (or what is left of the rows while they are split).
+struct StratumRows<'a> {
+    weight: &'a mut [f64],
+    key: &'a mut [u64],
+    agricultural: &'a mut [f64],
+    population: &'a mut [f64],
+    area_km2: &'a mut [f64],
 }
 
-/// Generates `n` sites: lognormal sizes normalised to shares of the stratum,
-/// farmland with probability `agricultural_share`, and exposed population =
-/// region density × lognormal noise × expected area.
-#[allow(clippy::too_many_arguments)]
-fn synthetic_stratum(
-    n: usize,
+impl<'a> StratumRows<'a> {
+    /// The first `n` rows and the rest (`n` ≤ the length).
+    fn split_at(self, n: usize) -> (StratumRows<'a>, StratumRows<'a>) {
+        let (w0, w1) = self.weight.split_at_mut(n);
+        let (k0, k1) = self.key.split_at_mut(n);
+        let (a0, a1) = self.agricultural.split_at_mut(n);
+        let (p0, p1) = self.population.split_at_mut(n);
+        let (r0, r1) = self.area_km2.split_at_mut(n);
+        (
+            StratumRows { weight: w0, key: k0, agricultural: a0, population: p0, area_km2: r0 },
+            StratumRows { weight: w1, key: k1, agricultural: a1, population: p1, area_km2: r1 },
+        )
+    }
+}
+
+/// How a stratum's synthetic sites are drawn.
+struct Draw<'d> {
+    /// The stratum's key (hash of its path) and the generator's (from the seed).
     skey: u64,
     gen_key: u64,
-    size: Option<&Dist>,
-    noise: Option<&Dist>,
+    /// Relative sizes and population noise (lognormal, mean 1), `None` when constant.
+    size: Option<&'d Dist>,
+    noise: Option<&'d Dist>,
     agricultural_share: f64,
+    /// The region's exposed-population density relative to the national average.
     density: f64,
-    mean_area_km2: f64,
-) -> Result<SyntheticStratum> {
-    let mut g = SyntheticStratum {
-        weight: Vec::new(),
-        key: Vec::new(),
-        agricultural: Vec::new(),
-        population: Vec::new(),
-        area_km2: Vec::new(),
-    };
-    let fail = |_| oom("sites", n as u128 * 40);
-    g.weight.try_reserve_exact(n).map_err(fail)?;
-    g.key.try_reserve_exact(n).map_err(fail)?;
-    g.agricultural.try_reserve_exact(n).map_err(fail)?;
-    g.population.try_reserve_exact(n).map_err(fail)?;
-    g.area_km2.try_reserve_exact(n).map_err(fail)?;
-    for j in 0..n as u64 {
-        let h = mix64(gen_key ^ skey ^ j.wrapping_mul(GOLDEN));
-        g.weight.push(size.map_or(1.0, |d| d.quantile(unit_open(h))));
-        g.key.push(mix64(skey ^ (j + 1).wrapping_mul(GOLDEN)));
-        let h2 = mix64(h ^ 0xA61C_0FFE);
-        g.agricultural.push(if unit_open(h2) < agricultural_share { 1.0 } else { 0.0 });
-        g.population.push(density * noise.map_or(1.0, |d| d.quantile(unit_open(mix64(h2 ^ 0x9E37)))));
-    }
-    let sum: f64 = g.weight.iter().sum();
-    for (w, p) in g.weight.iter_mut().zip(g.population.iter_mut()) {
+}
+
+/// Sites drawn per parallel task (a stratum may hold most of the sites).
+const DRAW_CHUNK: usize = 1 << 14;
+
+/// Draws a stratum's sites into `rows`: lognormal sizes normalised to shares of the stratum,
+/// farmland with probability `agricultural_share`, and exposed population = region density ×
+/// lognormal noise × expected area. Site `j`'s values depend only on (seed, stratum, `j`), so the
+/// chunks are drawn in parallel; the shares are normalised by their sum taken in site order.
+fn synthetic_stratum(rows: StratumRows<'_>, d: &Draw<'_>, mean_area_km2: f64) {
+    let StratumRows { weight, key, agricultural, population, area_km2 } = rows;
+    weight
+        .par_chunks_mut(DRAW_CHUNK)
+        .zip(key.par_chunks_mut(DRAW_CHUNK))
+        .zip(agricultural.par_chunks_mut(DRAW_CHUNK))
+        .zip(population.par_chunks_mut(DRAW_CHUNK))
+        .enumerate()
+        .for_each(|(c, (((w, k), a), p))| {
+            let first = (c * DRAW_CHUNK) as u64;
+            for (jj, (((w, k), a), p)) in w.iter_mut().zip(k).zip(a).zip(p).enumerate() {
+                let j = first + jj as u64;
+                let h = mix64(d.gen_key ^ d.skey ^ j.wrapping_mul(GOLDEN));
+                *w = d.size.map_or(1.0, |q| q.quantile(unit_open(h)));
+                *k = mix64(d.skey ^ (j + 1).wrapping_mul(GOLDEN));
+                let h2 = mix64(h ^ 0xA61C_0FFE);
+                *a = if unit_open(h2) < d.agricultural_share { 1.0 } else { 0.0 };
+                *p = d.density * d.noise.map_or(1.0, |q| q.quantile(unit_open(mix64(h2 ^ 0x9E37))));
+            }
+        });
+    let sum: f64 = weight.iter().sum();
+    for ((w, p), ar) in weight.iter_mut().zip(population.iter_mut()).zip(area_km2.iter_mut()) {
         *w /= sum;
         let area = *w * mean_area_km2;
-        g.area_km2.push(area);
+        *ar = area;
         // population held as density × area so the same formula serves inventories
         *p *= area;
     }
-    Ok(g)
 }
 
-/// An allocation of `bytes` for `what` that failed.
 /// The items of `it` (`len` of them), in a vector reserved with `try_reserve_exact`.
 ///
 /// # Errors
@@ -182,6 +208,19 @@ pub(super) fn try_collect<T>(len: usize, it: impl Iterator<Item = T>) -> Result<
     let bytes = len as u128 * std::mem::size_of::<T>() as u128;
     v.try_reserve_exact(len).map_err(|_| oom("sites", bytes))?;
     v.extend(it.take(len));
+    Ok(v)
+}
+
+/// [`try_collect`] for an indexed parallel iterator of `len` items: the vector is reserved
+/// first, then filled in parallel in place (the items' order is the iterator's).
+///
+/// # Errors
+/// [`Error::OutOfMemory`] with the size, when the allocation fails.
+pub(super) fn par_collect<T: Send>(len: usize, it: impl IndexedParallelIterator<Item = T>) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    let bytes = len as u128 * std::mem::size_of::<T>() as u128;
+    v.try_reserve_exact(len).map_err(|_| oom("sites", bytes))?;
+    v.par_extend(it);
     Ok(v)
 }
 
