@@ -366,9 +366,10 @@ impl<'s> Run<'s> {
         columns::national_output(&self.c.defs, name, field)
     }
 
-    /// The outcome of every trial added.
+    /// The outcome of every trial added (put together on the run's threads).
     #[must_use]
     pub fn finish(self) -> Outcome {
-        self.b.finish(&self.c)
+        let Run { c, b, pool, .. } = self;
+        install(pool.as_ref(), || b.finish(&c))
     }
 }

@@ -286,9 +286,10 @@ pub(crate) struct SiteCounts {
 
 /// Per-site results from the counters of `trials` trials.
 pub(crate) fn site_results(labels: SiteLabels, counts: &SiteCounts, start_year: i32, trials: u64) -> SiteResults {
+    use rayon::prelude::*;
     let mean = counts
         .sum_t
-        .iter()
+        .par_iter()
         .zip(&counts.released)
         .map(
             |(&t, &r)| {
@@ -296,7 +297,7 @@ pub(crate) fn site_results(labels: SiteLabels, counts: &SiteCounts, start_year: 
             },
         )
         .collect();
-    let share = counts.released.iter().map(|&r| f64::from(r) / trials.max(1) as f64).collect();
+    let share = counts.released.par_iter().map(|&r| f64::from(r) / trials.max(1) as f64).collect();
     SiteResults::new(labels, mean, share)
 }
 
