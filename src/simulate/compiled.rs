@@ -269,7 +269,7 @@ impl<'s> Compiled<'s> {
             .map_err(|_| Error::invalid("sites", n as f64, format!("a run holds at most {} sites", u32::MAX)))?;
         // Sorted on direct keys (the priority's order as an integer, then the position: the order
         // a stable sort gives) with an unstable sort: no comparisons through the arrays. The keys
-        // are distinct, so the parallel sort gives the one order whatever the threads.
+        // are distinct, so any correct sort (parallel or not) gives the one order whatever the threads.
         let order = {
             let mut keys = match priority {
                 Priority::AsGiven => sort_keys(n32, |i| ascending(priority_col[i]))?,
@@ -282,7 +282,12 @@ impl<'s> Compiled<'s> {
                     sort_keys(n32, |i| !ascending(agricultural[i] / cost[stratum[i] as usize].max(1e-12)))?
                 }
             };
-            keys.par_sort_unstable();
+            // The standard library's sort is the faster one on a single thread.
+            if rayon::current_num_threads() > 1 {
+                keys.par_sort_unstable();
+            } else {
+                keys.sort_unstable();
+            }
             // Without a schedule, sites are grouped by stratum (keeping the order within each) so
             // the bill pass keeps one stratum's parameters and sums in registers.
             if s.capacity().is_none() {
