@@ -10,6 +10,9 @@ use crate::simulate::compiled::Compiled;
 
 /// Fixed-point scale of release times summed across trials (2^20 per year).
 pub(crate) const TIME_FIXED: f64 = 1_048_576.0;
+/// log2 of [`TIME_FIXED`]: a fixed-point time shifted right by this is its year.
+pub(super) const TIME_FIXED_BITS: u32 = 20;
+const _: () = assert!(TIME_FIXED == (1u64 << TIME_FIXED_BITS) as f64);
 
 /// The schedule state of one pool of teams.
 #[derive(Clone, Copy, Default, Debug)]

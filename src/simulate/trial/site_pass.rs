@@ -1,8 +1,8 @@
 //! The site engine with a schedule: sites worked in order on their group's
 //! pools, each release written to its year's bin.
 
-use super::bill::{cancel_at, drawn_confirmed, site_cancelled, site_stages};
-use super::schedule::{ScheduleScratch, TIME_FIXED, YearBin, advance};
+use super::bill::{bits_unit, cancel_at, drawn_confirmed, site_cancelled, site_stages};
+use super::schedule::{ScheduleScratch, TIME_FIXED, TIME_FIXED_BITS, YearBin, advance};
 use super::{Scratch, StratumAcc, StratumTrial};
 use crate::model::{Pool, Stages};
 use crate::sampling::stream::mix64;
@@ -24,6 +24,28 @@ pub(crate) struct Lane {
     /// The last release time of its sites, and whether some site is not released.
     max_t: f64,
     unreleased: bool,
+    /// True when its sites' status is not drawn nor read (none confirmed) and its
+    /// cancelled fraction has no trend: a site is then cancelled exactly when the
+    /// top 24 bits of its hash are below `cancel_below`.
+    simple: bool,
+    cancel_below: u64,
+}
+
+/// How many 24-bit values `u` pass `bits_unit(u, 24) < cancel` ([`site_cancelled`]'s test):
+/// the test holds for small `u` and fails from some `u` on, so a site is cancelled exactly when
+/// its 24 bits are below this count. Found by bisection with that very test.
+fn cancel_below(cancel: f64) -> u64 {
+    // Every u < lo passes, every u ≥ hi fails.
+    let (mut lo, mut hi) = (0u64, 1u64 << 24);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if bits_unit(mid, 24) < cancel {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 /// The year of a time known to lie in [0, h), h ≤ 1000 or so: the 32-bit
@@ -114,8 +136,17 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
         ..
     } = sched;
     bins.fill(YearBin::default());
+    let drawn_status = sites.confirmed.is_none();
     for (lane, st) in lanes.iter_mut().zip(strata.iter()) {
-        *lane = Lane { st: *st, gp: st.group * Pool::COUNT, later: super::arrives_later(st), ..Lane::default() };
+        *lane = Lane {
+            st: *st,
+            gp: st.group * Pool::COUNT,
+            later: super::arrives_later(st),
+            // `!(x > 0)`: what the general path does with a confirmed share or trend of 0 (or NaN).
+            simple: drawn_status && !(st.conf > 0.0) && !(st.trend > 0.0),
+            cancel_below: cancel_below(st.cancel),
+            ..Lane::default()
+        };
     }
     let tables = (&cap[..], &inv_cap[..], h);
     let bins = &mut bins[..h];
@@ -127,11 +158,23 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
     let inventory_status = sites.confirmed.as_deref().map(|v| &v[..n]);
     let (sum_t, released) =
         if RECORD { (&mut site_acc.sum_t[..n], &mut site_acc.released[..n]) } else { (&mut [][..], &mut [][..]) };
-    let mut count = |i: usize, t: f64| {
-        if RECORD {
-            let fixed = t * TIME_FIXED;
-            sum_t[i] += if SMALL_HORIZON { u64::from(fixed as u32) } else { fixed as u64 };
-            released[i] += 1;
+    // The year of a release time `t` in [0, h) (and, when recording, the site's counters): with a
+    // small horizon, t·2^20 is exact and its integer part shifted right by 20 is t's integer part,
+    // so one conversion gives both.
+    let mut release_year = |i: usize, t: f64| -> usize {
+        if SMALL_HORIZON {
+            let fixed = (t * TIME_FIXED) as u32;
+            if RECORD {
+                sum_t[i] += u64::from(fixed);
+                released[i] += 1;
+            }
+            (fixed >> TIME_FIXED_BITS) as usize
+        } else {
+            if RECORD {
+                sum_t[i] += (t * TIME_FIXED) as u64;
+                released[i] += 1;
+            }
+            year(t)
         }
     };
     let (mut exposure_at_start, mut area_at_start, mut area_years_sum) = (0.0, 0.0, 0.0);
@@ -141,12 +184,16 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
         let st = &lane.st;
         let a = weight[i] * st.area_m2;
         let hsh = mix64(noise_key ^ key[i]);
-        let confirmed = match inventory_status {
-            Some(v) => v[i],
-            None => st.conf >= 1.0 || (st.conf > 0.0 && drawn_confirmed(hsh, st.conf)),
+        let (confirmed, cancelled) = if lane.simple {
+            (false, (hsh >> 40) < lane.cancel_below)
+        } else {
+            let confirmed = match inventory_status {
+                Some(v) => v[i],
+                None => st.conf >= 1.0 || (st.conf > 0.0 && drawn_confirmed(hsh, st.conf)),
+            };
+            let cancel = if st.trend > 0.0 { cancel_at(st, pos[i]) } else { st.cancel };
+            (confirmed, site_cancelled(hsh, confirmed, cancel))
         };
-        let cancel = if st.trend > 0.0 { cancel_at(st, pos[i]) } else { st.cancel };
-        let cancelled = site_cancelled(hsh, confirmed, cancel);
         let gp = lane.gp;
         // The site comes into the workload at its arrival (0 for land known at the start).
         let arrival = if lane.later { st.arrive_lo + st.arrive_span * frac[i] } else { 0.0 };
@@ -172,8 +219,7 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
             let unreleased = (if t < hf { t } else { hf }) - arrival;
             area_years_sum += a * if unreleased > 0.0 { unreleased } else { 0.0 };
             if t < hf {
-                count(i, t);
-                let y = year(t);
+                let y = release_year(i, t);
                 let b = &mut bins[y];
                 release_into(b, a, e, farm, t - y as f64);
                 b.spending += stages.suspected * st.var_rates.nts_cost_per_m2;
@@ -206,8 +252,7 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
         let unreleased = (if t_done < hf { t_done } else { hf }) - arrival;
         area_years_sum += a * if unreleased > 0.0 { unreleased } else { 0.0 };
         if t_done < hf {
-            count(i, t_done);
-            let y = year(t_done);
+            let y = release_year(i, t_done);
             let b = &mut bins[y];
             release_into(b, a, e, farm, t_done - y as f64);
             if lane.max_t < t_done {
@@ -245,5 +290,24 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
             region_max_t[r] = lane.max_t;
         }
         region_unreleased[r] |= lane.unreleased;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{bits_unit, cancel_below};
+
+    #[test]
+    fn cancel_below_counts_exactly_the_values_the_cancel_test_passes() {
+        let cell = |u: f64| (u + 0.5) / 16_777_216.0;
+        let mut fractions = vec![0.0, -0.25, 1e-300, 0.3, 0.5, 0.81, 1.0, 2.0, f64::NAN, f64::INFINITY];
+        // A cell's middle itself and its neighbours: the test is strict, so the middle does not pass.
+        for u in [0.0, 100.0, 8_388_607.0, 16_777_215.0] {
+            fractions.extend([cell(u).next_down(), cell(u), cell(u).next_up()]);
+        }
+        for c in fractions {
+            let passing = (0..1u64 << 24).filter(|&u| bits_unit(u, 24) < c).count() as u64;
+            assert_eq!(cancel_below(c), passing, "cancelled fraction {c}");
+        }
     }
 }
