@@ -215,7 +215,8 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
             // changes nothing, so they are skipped.
             let stages = Stages { suspected: a, cancelled: a, ..Stages::default() };
             let t = advance(pools, gp + nts, tables, arrival, stages.suspected * st.rates.nts_td_per_m2);
-            residual_clearance(pools, tables, st, gp, bins, stages.residual(st.residual), t);
+            // Its residual, (a + 0)·q, differs from a·q only for a = -0, where both are zeros (not > 0).
+            residual_clearance(pools, tables, st, gp, bins, a * st.residual, t);
             let unreleased = (if t < hf { t } else { hf }) - arrival;
             area_years_sum += a * if unreleased > 0.0 { unreleased } else { 0.0 };
             if t < hf {
