@@ -74,7 +74,7 @@ fn release_into(b: &mut YearBin, a: f64, e: f64, farm: f64, frac: f64) {
 /// for the site's last stage would idle the methods that finished first.
 #[inline(always)]
 fn residual_clearance(
-    pools: &mut [super::schedule::PoolState],
+    pools: &mut [super::schedule::PoolState; Pool::COUNT],
     tables: (&[f64], &[f64], usize),
     st: &StratumTrial,
     gp: usize,
@@ -86,7 +86,7 @@ fn residual_clearance(
         let mut t_res = t_done;
         for &m in &st.methods[..st.n_methods as usize] {
             let work = residual * st.rates.td_per_m2[m];
-            let t = advance(pools, gp + Pool::Clearance(m).index(), tables, 0.0, work);
+            let t = advance(pools, gp, Pool::Clearance(m).index(), tables, 0.0, work);
             t_res = if t > t_res { t } else { t_res };
         }
         if t_res < bins.len() as f64 {
@@ -116,7 +116,8 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, re
 /// What a site pass works on besides the lanes: the pools and their capacity tables, the year
 /// bins, the per-site counters, the sites, the horizon.
 struct Pass<'a> {
-    pools: &'a mut [super::schedule::PoolState],
+    /// Each group's pools (`Pool::COUNT` in a row).
+    pools: &'a mut [[super::schedule::PoolState; Pool::COUNT]],
     tables: (&'a [f64], &'a [f64], usize),
     bins: &'a mut [YearBin],
     sum_t: &'a mut [u64],
@@ -172,10 +173,11 @@ impl Pass<'_> {
         s: Site,
     ) -> f64 {
         let (st, gp, hf, a) = (&lane.st, lane.gp, self.hf, s.a);
-        let t = advance(self.pools, gp + Pool::NTS.index(), self.tables, s.arrival, a * st.rates.nts_td_per_m2);
+        let pools = &mut self.pools[st.group];
+        let t = advance(pools, gp, Pool::NTS.index(), self.tables, s.arrival, a * st.rates.nts_td_per_m2);
         if RESIDUAL {
             // Its residual, (a + 0)·q, differs from a·q only for a = -0, where both are zeros (not > 0).
-            residual_clearance(self.pools, self.tables, st, gp, self.bins, a * st.residual, t);
+            residual_clearance(pools, self.tables, st, gp, self.bins, a * st.residual, t);
         }
         let unreleased = (if t < hf { t } else { hf }) - s.arrival;
         if t < hf {
@@ -205,7 +207,7 @@ impl Pass<'_> {
         confirmed: bool,
     ) -> f64 {
         let (st, gp, hf, a, arrival) = (&lane.st, lane.gp, self.hf, s.a, s.arrival);
-        let pools = &mut *self.pools;
+        let pools = &mut self.pools[st.group];
         let tables = self.tables;
         let site = site_stages(self.sites, st, a, s.hsh, confirmed, false, self.spread_on);
         let stages = site.stages;
@@ -214,12 +216,12 @@ impl Pass<'_> {
         let t_nts = if confirmed {
             arrival
         } else {
-            advance(pools, gp + Pool::NTS.index(), tables, arrival, stages.suspected * st.rates.nts_td_per_m2)
+            advance(pools, gp, Pool::NTS.index(), tables, arrival, stages.suspected * st.rates.nts_td_per_m2)
         };
-        let t_ts = advance(pools, gp + Pool::TS.index(), tables, t_nts, stages.surveyed * st.rates.ts_td_per_m2);
+        let t_ts = advance(pools, gp, Pool::TS.index(), tables, t_nts, stages.surveyed * st.rates.ts_td_per_m2);
         let mut t_done = t_ts;
         for &m in &st.methods[..st.n_methods as usize] {
-            let t = advance(pools, gp + Pool::Clearance(m).index(), tables, t_ts, xd * st.rates.td_per_m2[m]);
+            let t = advance(pools, gp, Pool::Clearance(m).index(), tables, t_ts, xd * st.rates.td_per_m2[m]);
             t_done = if t > t_done { t } else { t_done };
         }
         if RESIDUAL {
@@ -306,7 +308,7 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
     let (sum_t, released): (&mut [u64], &mut [u32]) =
         if RECORD { (&mut site_acc.sum_t[..n], &mut site_acc.released[..n]) } else { (&mut [], &mut []) };
     let mut pass = Pass {
-        pools,
+        pools: pools.as_chunks_mut::<{ Pool::COUNT }>().0,
         tables: (&cap[..], &inv_cap[..], h),
         bins: &mut bins[..h],
         sum_t,
