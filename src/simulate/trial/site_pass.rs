@@ -236,13 +236,18 @@ impl Pass<'_> {
             if lane.max_t < t_done {
                 lane.max_t = t_done;
             }
-            // Costs fall in the year each stage finishes.
+            // Costs fall in the year each stage finishes: t_ts ≤ t_done, so a stage that ends at
+            // or after the start of t_done's year ends in it (no conversion needed).
             b.spending += cost.clearance;
             b.cleared += stages.to_clear;
-            if t_ts < hf {
+            let yf = y as f64;
+            if t_ts >= yf {
+                bins[y].spending += cost.ts;
+            } else if t_ts < hf {
                 bins[year(t_ts)].spending += cost.ts;
             }
-            bins[year(if t_nts < t_done { t_nts } else { t_done })].spending += cost.nts;
+            let t_nts_end = if t_nts < t_done { t_nts } else { t_done };
+            bins[if t_nts_end >= yf { y } else { year(t_nts_end) }].spending += cost.nts;
         } else {
             lane.unreleased = true;
             let bins = &mut *self.bins;
