@@ -10,6 +10,9 @@ use crate::simulate::compiled::Compiled;
 
 /// Fixed-point scale of release times summed across trials (2^20 per year).
 pub(crate) const TIME_FIXED: f64 = 1_048_576.0;
+/// log2 of [`TIME_FIXED`]: a fixed-point time shifted right by this is its year.
+pub(super) const TIME_FIXED_BITS: u32 = 20;
+const _: () = assert!(TIME_FIXED == (1u64 << TIME_FIXED_BITS) as f64);
 
 /// The schedule state of one pool of teams.
 #[derive(Clone, Copy, Default, Debug)]
@@ -182,8 +185,9 @@ fn pool_years(table: &[f64], p: usize, h: usize) -> &[f64] {
     &table[p * h..(p + 1) * h]
 }
 
-/// Advances pool `p` by `work` team-days starting no earlier than `ready`;
-/// returns the finish time (years), or INFINITY past the horizon.
+/// Advances pool `k` of a group (its pools `group`, the first of them pool `gp` of the tables) by
+/// `work` team-days starting no earlier than `ready`; returns the finish time (years), or
+/// INFINITY past the horizon. The group's pools as an array: a pool's place in it needs no check.
 ///
 /// The common case, work that ends within the year the pool stands in, is one
 /// multiply-add against the pool's cached year; otherwise [`advance_slow`].
@@ -192,13 +196,14 @@ fn pool_years(table: &[f64], p: usize, h: usize) -> &[f64] {
 /// and an end before the year's end means a start before it too).
 #[inline(always)]
 pub(super) fn advance(
-    pools: &mut [PoolState],
-    p: usize,
+    group: &mut [PoolState; Pool::COUNT],
+    gp: usize,
+    k: usize,
     tables: (&[f64], &[f64], usize),
     ready: f64,
     work: f64,
 ) -> f64 {
-    let pool = &mut pools[p];
+    let pool = &mut group[k];
     if !pool.limited {
         return ready;
     }
@@ -212,7 +217,7 @@ pub(super) fn advance(
         return end;
     }
     let (cap, inv_cap, h) = tables;
-    advance_slow(pool, pool_years(cap, p, h), pool_years(inv_cap, p, h), start, work)
+    advance_slow(pool, pool_years(cap, gp + k, h), pool_years(inv_cap, gp + k, h), start, work)
 }
 
 /// [`advance`] year by year through the pool's tables (`cap[y]` team-days

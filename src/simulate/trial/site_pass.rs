@@ -1,8 +1,8 @@
 //! The site engine with a schedule: sites worked in order on their group's
 //! pools, each release written to its year's bin.
 
-use super::bill::{cancel_at, drawn_confirmed, site_cancelled, site_stages};
-use super::schedule::{ScheduleScratch, TIME_FIXED, YearBin, advance};
+use super::bill::{bits_unit, cancel_at, drawn_confirmed, site_cancelled, site_stages};
+use super::schedule::{ScheduleScratch, TIME_FIXED, TIME_FIXED_BITS, YearBin, advance};
 use super::{Scratch, StratumAcc, StratumTrial};
 use crate::model::{Pool, Stages};
 use crate::sampling::stream::mix64;
@@ -24,6 +24,31 @@ pub(crate) struct Lane {
     /// The last release time of its sites, and whether some site is not released.
     max_t: f64,
     unreleased: bool,
+    /// True when its sites' status is not drawn nor read (none confirmed) and its
+    /// cancelled fraction has no trend: a site is then cancelled exactly when the
+    /// top 24 bits of its hash are below `cancel_below`.
+    simple: bool,
+    cancel_below: u64,
+    /// `simple`, known at the start and with a residual fraction of 0: the common case, whose
+    /// sites skip those tests.
+    fast: bool,
+}
+
+/// How many 24-bit values `u` pass `bits_unit(u, 24) < cancel` ([`site_cancelled`]'s test):
+/// the test holds for small `u` and fails from some `u` on, so a site is cancelled exactly when
+/// its 24 bits are below this count. Found by bisection with that very test.
+fn cancel_below(cancel: f64) -> u64 {
+    // Every u < lo passes, every u ≥ hi fails.
+    let (mut lo, mut hi) = (0u64, 1u64 << 24);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if bits_unit(mid, 24) < cancel {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 /// The year of a time known to lie in [0, h), h ≤ 1000 or so: the 32-bit
@@ -49,7 +74,7 @@ fn release_into(b: &mut YearBin, a: f64, e: f64, farm: f64, frac: f64) {
 /// for the site's last stage would idle the methods that finished first.
 #[inline(always)]
 fn residual_clearance(
-    pools: &mut [super::schedule::PoolState],
+    pools: &mut [super::schedule::PoolState; Pool::COUNT],
     tables: (&[f64], &[f64], usize),
     st: &StratumTrial,
     gp: usize,
@@ -61,7 +86,7 @@ fn residual_clearance(
         let mut t_res = t_done;
         for &m in &st.methods[..st.n_methods as usize] {
             let work = residual * st.rates.td_per_m2[m];
-            let t = advance(pools, gp + Pool::Clearance(m).index(), tables, 0.0, work);
+            let t = advance(pools, gp, Pool::Clearance(m).index(), tables, 0.0, work);
             t_res = if t > t_res { t } else { t_res };
         }
         if t_res < bins.len() as f64 {
@@ -88,9 +113,160 @@ pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, re
     }
 }
 
+/// What a site pass works on besides the lanes: the pools and their capacity tables, the year
+/// bins, the per-site counters, the sites, the horizon.
+struct Pass<'a> {
+    /// Each group's pools (`Pool::COUNT` in a row).
+    pools: &'a mut [[super::schedule::PoolState; Pool::COUNT]],
+    tables: (&'a [f64], &'a [f64], usize),
+    bins: &'a mut [YearBin],
+    sum_t: &'a mut [u64],
+    released: &'a mut [u32],
+    sites: &'a SiteArrays,
+    hf: f64,
+    spread_on: bool,
+}
+
+/// One site in a pass: its place `i` in the work order, area `a`, exposure-weighted area `e`,
+/// farmland `farm`, arrival and hash.
+#[derive(Clone, Copy)]
+struct Site {
+    i: usize,
+    a: f64,
+    e: f64,
+    farm: f64,
+    arrival: f64,
+    hsh: u64,
+}
+
+impl Pass<'_> {
+    /// The year of a release time `t` in [0, h) and, when recording, `t` added to site `i`'s
+    /// counters: with a small horizon t·2^20 is exact and its integer part shifted right by 20
+    /// is t's integer part, so one conversion gives both.
+    #[inline(always)]
+    fn release_year<const SMALL_HORIZON: bool, const RECORD: bool>(&mut self, i: usize, t: f64) -> usize {
+        if SMALL_HORIZON {
+            let fixed = (t * TIME_FIXED) as u32;
+            if RECORD {
+                self.sum_t[i] += u64::from(fixed);
+                self.released[i] += 1;
+            }
+            (fixed >> TIME_FIXED_BITS) as usize
+        } else {
+            if RECORD {
+                self.sum_t[i] += (t * TIME_FIXED) as u64;
+                self.released[i] += 1;
+            }
+            year(t)
+        }
+    }
+
+    /// A site NTS cancels: suspected and cancelled whole (what [`Stages::release`] gives a
+    /// cancelled site); its other stages, costs and team-days are +0, and adding +0 to sums that
+    /// are never -0 changes nothing, so they are skipped. `RESIDUAL`: false when the lane's
+    /// residual fraction is 0 (then no land is found contaminated again). Returns its area × years
+    /// unreleased.
+    #[inline(always)]
+    fn cancelled<const SMALL_HORIZON: bool, const RECORD: bool, const RESIDUAL: bool>(
+        &mut self,
+        lane: &mut Lane,
+        s: Site,
+    ) -> f64 {
+        let (st, gp, hf, a) = (&lane.st, lane.gp, self.hf, s.a);
+        let pools = &mut self.pools[st.group];
+        let t = advance(pools, gp, Pool::NTS.index(), self.tables, s.arrival, a * st.rates.nts_td_per_m2);
+        if RESIDUAL {
+            // Its residual, (a + 0)·q, differs from a·q only for a = -0, where both are zeros (not > 0).
+            residual_clearance(pools, self.tables, st, gp, self.bins, a * st.residual, t);
+        }
+        let unreleased = (if t < hf { t } else { hf }) - s.arrival;
+        if t < hf {
+            let y = self.release_year::<SMALL_HORIZON, RECORD>(s.i, t);
+            let b = &mut self.bins[y];
+            release_into(b, a, s.e, s.farm, t - y as f64);
+            b.spending += a * st.var_rates.nts_cost_per_m2;
+            if lane.max_t < t {
+                lane.max_t = t;
+            }
+        } else {
+            lane.unreleased = true;
+        }
+        lane.stages.suspected += a;
+        lane.stages.cancelled += a;
+        a * if unreleased > 0.0 { unreleased } else { 0.0 }
+    }
+
+    /// A site NTS does not cancel: surveyed (unless `confirmed`), technically surveyed and
+    /// cleared by each of its stratum's methods; released when its last stage finishes.
+    /// `RESIDUAL`: as [`Pass::cancelled`]. Returns its area × years unreleased.
+    #[inline(always)]
+    fn worked<const SMALL_HORIZON: bool, const RECORD: bool, const RESIDUAL: bool>(
+        &mut self,
+        lane: &mut Lane,
+        s: Site,
+        confirmed: bool,
+    ) -> f64 {
+        let (st, gp, hf, a, arrival) = (&lane.st, lane.gp, self.hf, s.a, s.arrival);
+        let pools = &mut self.pools[st.group];
+        let tables = self.tables;
+        let site = site_stages(self.sites, st, a, s.hsh, confirmed, false, self.spread_on);
+        let stages = site.stages;
+        let xd = stages.to_clear * site.difficulty;
+        let cost = st.var_rates.cost(&stages, xd);
+        let t_nts = if confirmed {
+            arrival
+        } else {
+            advance(pools, gp, Pool::NTS.index(), tables, arrival, stages.suspected * st.rates.nts_td_per_m2)
+        };
+        let t_ts = advance(pools, gp, Pool::TS.index(), tables, t_nts, stages.surveyed * st.rates.ts_td_per_m2);
+        let mut t_done = t_ts;
+        for &m in &st.methods[..st.n_methods as usize] {
+            let t = advance(pools, gp, Pool::Clearance(m).index(), tables, t_ts, xd * st.rates.td_per_m2[m]);
+            t_done = if t > t_done { t } else { t_done };
+        }
+        if RESIDUAL {
+            residual_clearance(pools, tables, st, gp, self.bins, stages.residual(st.residual), t_done);
+        }
+        let unreleased = (if t_done < hf { t_done } else { hf }) - arrival;
+        if t_done < hf {
+            let y = self.release_year::<SMALL_HORIZON, RECORD>(s.i, t_done);
+            let bins = &mut *self.bins;
+            let b = &mut bins[y];
+            release_into(b, a, s.e, s.farm, t_done - y as f64);
+            if lane.max_t < t_done {
+                lane.max_t = t_done;
+            }
+            // Costs fall in the year each stage finishes: t_ts ≤ t_done, so a stage that ends at
+            // or after the start of t_done's year ends in it (no conversion needed).
+            b.spending += cost.clearance;
+            b.cleared += stages.to_clear;
+            let yf = y as f64;
+            if t_ts >= yf {
+                bins[y].spending += cost.ts;
+            } else if t_ts < hf {
+                bins[year(t_ts)].spending += cost.ts;
+            }
+            let t_nts_end = if t_nts < t_done { t_nts } else { t_done };
+            bins[if t_nts_end >= yf { y } else { year(t_nts_end) }].spending += cost.nts;
+        } else {
+            lane.unreleased = true;
+            let bins = &mut *self.bins;
+            if t_nts < hf {
+                bins[year(t_nts)].spending += cost.nts;
+            }
+            if t_ts < hf {
+                bins[year(t_ts)].spending += cost.ts;
+            }
+        }
+        lane.stages.add(&stages);
+        lane.xd += xd;
+        lane.items += stages.contaminated * lane.st.dens_per_m2;
+        a * if unreleased > 0.0 { unreleased } else { 0.0 }
+    }
+}
+
 /// [`site_pass`]; `SMALL_HORIZON`: release times in fixed point fit 32 bits; `RECORD`: see `record`.
 #[inline(always)]
-#[allow(clippy::too_many_lines)] // one loop, kept whole so the compiler keeps its sums in registers
 fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
     c: &Compiled<'_>,
     sites: &SiteArrays,
@@ -99,7 +275,6 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
 ) {
     let h = c.horizon;
     let hf = h as f64;
-    let spread_on = sites.reduction_spread > 0.0;
     let Scratch { strata, acc, sched, site_acc, .. } = scratch;
     let ScheduleScratch {
         cap,
@@ -114,125 +289,88 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
         ..
     } = sched;
     bins.fill(YearBin::default());
+    let drawn_status = sites.confirmed.is_none();
     for (lane, st) in lanes.iter_mut().zip(strata.iter()) {
-        *lane = Lane { st: *st, gp: st.group * Pool::COUNT, later: super::arrives_later(st), ..Lane::default() };
+        let later = super::arrives_later(st);
+        // `!(x > 0)`: what the general path does with a confirmed share or trend of 0 (or NaN).
+        let simple = drawn_status && !(st.conf > 0.0) && !(st.trend > 0.0);
+        *lane = Lane {
+            st: *st,
+            gp: st.group * Pool::COUNT,
+            later,
+            simple,
+            fast: simple && !later && st.residual == 0.0,
+            cancel_below: cancel_below(st.cancel),
+            ..Lane::default()
+        };
     }
-    let tables = (&cap[..], &inv_cap[..], h);
-    let bins = &mut bins[..h];
     // Every per-site slice hoisted to the same length, so indexing them needs no checks.
     let n = sites.weight.len();
     let (weight, stratum, key) = (&sites.weight[..n], &sites.stratum[..n], &sites.key[..n]);
     let (pos, frac, exposure, agricultural) =
         (&sites.pos[..n], &sites.frac[..n], &sites.exposure[..n], &sites.agricultural[..n]);
     let inventory_status = sites.confirmed.as_deref().map(|v| &v[..n]);
-    let (sum_t, released) =
-        if RECORD { (&mut site_acc.sum_t[..n], &mut site_acc.released[..n]) } else { (&mut [][..], &mut [][..]) };
-    let mut count = |i: usize, t: f64| {
-        if RECORD {
-            let fixed = t * TIME_FIXED;
-            sum_t[i] += if SMALL_HORIZON { u64::from(fixed as u32) } else { fixed as u64 };
-            released[i] += 1;
-        }
+    let (sum_t, released): (&mut [u64], &mut [u32]) =
+        if RECORD { (&mut site_acc.sum_t[..n], &mut site_acc.released[..n]) } else { (&mut [], &mut []) };
+    let mut pass = Pass {
+        pools: pools.as_chunks_mut::<{ Pool::COUNT }>().0,
+        tables: (&cap[..], &inv_cap[..], h),
+        bins: &mut bins[..h],
+        sum_t,
+        released,
+        sites,
+        hf,
+        spread_on: sites.reduction_spread > 0.0,
     };
     let (mut exposure_at_start, mut area_at_start, mut area_years_sum) = (0.0, 0.0, 0.0);
-    let (nts, ts) = (Pool::NTS.index(), Pool::TS.index());
     for i in 0..n {
         let lane = &mut lanes[stratum[i] as usize];
-        let st = &lane.st;
-        let a = weight[i] * st.area_m2;
+        let a = weight[i] * lane.st.area_m2;
         let hsh = mix64(noise_key ^ key[i]);
-        let confirmed = match inventory_status {
-            Some(v) => v[i],
-            None => st.conf >= 1.0 || (st.conf > 0.0 && drawn_confirmed(hsh, st.conf)),
+        let (e, farm) = (exposure[i] * a, agricultural[i] * a);
+        if lane.fast {
+            // Known at the start (summed in registers, written to year 0 after the loop), none
+            // confirmed, no trend, no residual: the common case, with those tests made once.
+            exposure_at_start += e;
+            area_at_start += a;
+            let s = Site { i, a, e, farm, arrival: 0.0, hsh };
+            area_years_sum += if (hsh >> 40) < lane.cancel_below {
+                pass.cancelled::<SMALL_HORIZON, RECORD, false>(lane, s)
+            } else {
+                pass.worked::<SMALL_HORIZON, RECORD, false>(lane, s, false)
+            };
+            continue;
+        }
+        let st = &lane.st;
+        let (confirmed, cancelled) = if lane.simple {
+            (false, (hsh >> 40) < lane.cancel_below)
+        } else {
+            let confirmed = match inventory_status {
+                Some(v) => v[i],
+                None => st.conf >= 1.0 || (st.conf > 0.0 && drawn_confirmed(hsh, st.conf)),
+            };
+            let cancel = if st.trend > 0.0 { cancel_at(st, pos[i]) } else { st.cancel };
+            (confirmed, site_cancelled(hsh, confirmed, cancel))
         };
-        let cancel = if st.trend > 0.0 { cancel_at(st, pos[i]) } else { st.cancel };
-        let cancelled = site_cancelled(hsh, confirmed, cancel);
-        let gp = lane.gp;
         // The site comes into the workload at its arrival (0 for land known at the start).
         let arrival = if lane.later { st.arrive_lo + st.arrive_span * frac[i] } else { 0.0 };
-        let e = exposure[i] * a;
-        let farm = agricultural[i] * a;
         if !lane.later {
-            // Known at the start: summed in registers, written to year 0 after the loop.
             exposure_at_start += e;
             area_at_start += a;
         } else if arrival < hf {
-            let b = &mut bins[year(arrival)];
+            let b = &mut pass.bins[year(arrival)];
             b.exposure_arrived += e;
             b.exposure_arrival_fraction += e * (arrival - year(arrival) as f64);
             b.arrived += a;
         }
-        if cancelled {
-            // Suspected and cancelled whole (what [`Stages::release`] gives a cancelled site): its
-            // other stages, costs and team-days are +0, and adding +0 to sums that are never -0
-            // changes nothing, so they are skipped.
-            let stages = Stages { suspected: a, cancelled: a, ..Stages::default() };
-            let t = advance(pools, gp + nts, tables, arrival, stages.suspected * st.rates.nts_td_per_m2);
-            residual_clearance(pools, tables, st, gp, bins, stages.residual(st.residual), t);
-            let unreleased = (if t < hf { t } else { hf }) - arrival;
-            area_years_sum += a * if unreleased > 0.0 { unreleased } else { 0.0 };
-            if t < hf {
-                count(i, t);
-                let y = year(t);
-                let b = &mut bins[y];
-                release_into(b, a, e, farm, t - y as f64);
-                b.spending += stages.suspected * st.var_rates.nts_cost_per_m2;
-                if lane.max_t < t {
-                    lane.max_t = t;
-                }
-            } else {
-                lane.unreleased = true;
-            }
-            lane.stages.suspected += stages.suspected;
-            lane.stages.cancelled += stages.cancelled;
-            continue;
-        }
-        let site = site_stages(sites, st, a, hsh, confirmed, false, spread_on);
-        let stages = site.stages;
-        let xd = stages.to_clear * site.difficulty;
-        let cost = st.var_rates.cost(&stages, xd);
-        let t_nts = if confirmed {
-            arrival
+        let s = Site { i, a, e, farm, arrival, hsh };
+        area_years_sum += if cancelled {
+            pass.cancelled::<SMALL_HORIZON, RECORD, true>(lane, s)
         } else {
-            advance(pools, gp + nts, tables, arrival, stages.suspected * st.rates.nts_td_per_m2)
+            pass.worked::<SMALL_HORIZON, RECORD, true>(lane, s, confirmed)
         };
-        let t_ts = advance(pools, gp + ts, tables, t_nts, stages.surveyed * st.rates.ts_td_per_m2);
-        let mut t_done = t_ts;
-        for &m in &st.methods[..st.n_methods as usize] {
-            let t = advance(pools, gp + Pool::Clearance(m).index(), tables, t_ts, xd * st.rates.td_per_m2[m]);
-            t_done = if t > t_done { t } else { t_done };
-        }
-        residual_clearance(pools, tables, st, gp, bins, stages.residual(st.residual), t_done);
-        let unreleased = (if t_done < hf { t_done } else { hf }) - arrival;
-        area_years_sum += a * if unreleased > 0.0 { unreleased } else { 0.0 };
-        if t_done < hf {
-            count(i, t_done);
-            let y = year(t_done);
-            let b = &mut bins[y];
-            release_into(b, a, e, farm, t_done - y as f64);
-            if lane.max_t < t_done {
-                lane.max_t = t_done;
-            }
-            // Costs fall in the year each stage finishes.
-            b.spending += cost.clearance;
-            b.cleared += stages.to_clear;
-            if t_ts < hf {
-                bins[year(t_ts)].spending += cost.ts;
-            }
-            bins[year(if t_nts < t_done { t_nts } else { t_done })].spending += cost.nts;
-        } else {
-            lane.unreleased = true;
-            if t_nts < hf {
-                bins[year(t_nts)].spending += cost.nts;
-            }
-            if t_ts < hf {
-                bins[year(t_ts)].spending += cost.ts;
-            }
-        }
-        lane.stages.add(&stages);
-        lane.xd += xd;
-        lane.items += stages.contaminated * lane.st.dens_per_m2;
     }
+    let bins = pass.bins;
     bins[0].exposure_arrived += exposure_at_start;
     bins[0].arrived += area_at_start;
     *area_years = area_years_sum;
@@ -245,5 +383,24 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
             region_max_t[r] = lane.max_t;
         }
         region_unreleased[r] |= lane.unreleased;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{bits_unit, cancel_below};
+
+    #[test]
+    fn cancel_below_counts_exactly_the_values_the_cancel_test_passes() {
+        let cell = |u: f64| (u + 0.5) / 16_777_216.0;
+        let mut fractions = vec![0.0, -0.25, 1e-300, 0.3, 0.5, 0.81, 1.0, 2.0, f64::NAN, f64::INFINITY];
+        // A cell's middle itself and its neighbours: the test is strict, so the middle does not pass.
+        for u in [0.0, 100.0, 8_388_607.0, 16_777_215.0] {
+            fractions.extend([cell(u).next_down(), cell(u), cell(u).next_up()]);
+        }
+        for c in fractions {
+            let passing = (0..1u64 << 24).filter(|&u| bits_unit(u, 24) < c).count() as u64;
+            assert_eq!(cancel_below(c), passing, "cancelled fraction {c}");
+        }
     }
 }
