@@ -110,7 +110,7 @@ fn cases() -> Vec<Case> {
             name: "sites-over-memory-limit",
             text: with_sites(FIXED, "10000000"),
             args: &["--max-memory-gb", "0.5"],
-            want: "sites: 10000000 sites would need 809.1 MiB of memory before any trial, but the limit is 512.0 MiB",
+            want: "sites: 10000000 sites would need 732.8 MiB of memory before any trial, but the limit is 512.0 MiB",
         },
         Case {
             name: "trials-with-sites-over-memory-limit",
@@ -188,8 +188,8 @@ fn sites_over_the_limit_are_refused_through_the_library_before_they_are_built() 
     match demine::simulate::Run::new(&s, &config) {
         Err(Error::OutOfMemory { what, bytes, limit_bytes }) => {
             assert_eq!(what, "sites: 10000000 sites");
-            // 84 bytes a site while they are built, plus the program.
-            assert_eq!(bytes, 840_000_000 + (8 << 20));
+            // 76 bytes a site while they are built, plus the program.
+            assert_eq!(bytes, 760_000_000 + (8 << 20));
             assert_eq!(limit_bytes, Some(64 << 20));
         }
         Err(e) => panic!("wrong error: {e}"),

@@ -272,7 +272,11 @@ impl<'s> Compiled<'s> {
         // are distinct, so any correct sort (parallel or not) gives the one order whatever the threads.
         let order = {
             let mut keys = match priority {
-                Priority::AsGiven => sort_keys(n32, |i| ascending(priority_col[i]))?,
+                Priority::AsGiven => match &priority_col {
+                    Some(p) => sort_keys(n32, |i| ascending(p[i]))?,
+                    // Synthetic sites as generated: the row number from 1, as an inventory without priorities.
+                    None => sort_keys(n32, |i| ascending((i + 1) as f64))?,
+                },
                 Priority::CasualtyRisk => sort_keys(n32, |i| !ascending(exposure[i]))?,
                 Priority::SmallestFirst => sort_keys(n32, |i| ascending(area_expected_km2[i]))?,
                 Priority::ValuePerCost => {

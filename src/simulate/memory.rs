@@ -19,11 +19,12 @@ use super::series::YearValues;
 /// scheduled Ukraine runs on 2 threads, 10,000 to 100,000 trials).
 pub(crate) const BASE_BYTES: u64 = 8 << 20;
 /// Per site while the site arrays are built, at the sort: the rows in file
-/// order (56 bytes: weights, strata, keys, farmland, population, expected
-/// areas, priorities, regions), the exposure (8), the sort keys (16) and the
-/// work order (4). Later steps hold less: the rows no longer needed are freed,
-/// and the columns are put in work order through one spare column.
-const SITE_BUILD_BYTES: u64 = 84;
+/// order (48 bytes: weights, strata, keys, farmland, population, expected
+/// areas, regions; an inventory's priority column is counted with the
+/// inventory), the exposure (8), the sort keys (16) and the work order (4).
+/// Later steps hold less: the rows no longer needed are freed, and the
+/// columns are put in work order through one spare column.
+const SITE_BUILD_BYTES: u64 = 76;
 /// Per site kept during the run (the arrays in work order).
 const SITE_KEPT_BYTES: u64 = 64;
 /// Per site and per worker (plus one being merged): a scheduled run's release counters.
@@ -45,6 +46,8 @@ pub(crate) struct Footprint {
     pub per_trial: u64,
     /// Bytes of an inventory's records and ids, held throughout (0 for synthetic sites).
     pub inventory: u128,
+    /// Bytes of an inventory's priority column while the sites are built (0 for synthetic sites).
+    pub inventory_building: u128,
 }
 
 impl Footprint {
@@ -64,7 +67,7 @@ impl Footprint {
         // Summaries sort a copy of one column per worker; fan charts keep the
         // indices of good trials and a buffer; the failed-trial mask is a byte.
         let transient = 8 * threads.min(outputs.max(1) as u64) + if series_years > 0 { 16 } else { 0 } + 1;
-        Footprint { sites, scheduled, threads, per_trial: kept + transient, inventory: 0 }
+        Footprint { sites, scheduled, threads, per_trial: kept + transient, inventory: 0, inventory_building: 0 }
     }
 
     /// The records of an inventory whose ids are `ids` (already in memory,
@@ -77,7 +80,9 @@ impl Footprint {
         let block = |len: usize| ((len as u128 + 8).div_ceil(16) * 16).max(32);
         let copies = u128::from(copied) + u128::from(copied && self.scheduled);
         let copy = |len: usize| copies * (string + block(len)) + if copied { 2 } else { 0 };
-        self.inventory = ids.map(|id| record + block(id.len()) + copy(id.len())).sum();
+        let mut n = 0u128;
+        self.inventory = ids.map(|id| record + block(id.len()) + copy(id.len())).inspect(|_| n += 1).sum();
+        self.inventory_building = if copied { 8 * n } else { 0 };
         self
     }
 
@@ -92,7 +97,10 @@ impl Footprint {
 
     /// Peak bytes while the sites are built.
     pub(crate) fn building(&self) -> u128 {
-        u128::from(BASE_BYTES) + u128::from(SITE_BUILD_BYTES) * u128::from(self.sites) + self.inventory
+        u128::from(BASE_BYTES)
+            + u128::from(SITE_BUILD_BYTES) * u128::from(self.sites)
+            + self.inventory
+            + self.inventory_building
     }
 
     /// Estimated peak bytes of a run of `trials` trials in all.
@@ -116,8 +124,8 @@ mod tests {
         let f = Footprint::new(40, 10, 100, u64::MAX, true, 1024);
         assert!(f.total(u64::MAX) > u128::from(u64::MAX));
         let f = Footprint::new(10, 0, 0, 1_000_000, false, 2);
-        // Building 1e6 sites (84 MB) outweighs keeping them (64 MB) plus 100 trials.
-        assert_eq!(f.total(100), u128::from(BASE_BYTES) + 84_000_000);
+        // Building 1e6 sites (76 MB) outweighs keeping them (64 MB) plus 100 trials.
+        assert_eq!(f.total(100), u128::from(BASE_BYTES) + 76_000_000);
         assert_eq!(f.max_trials(BASE_BYTES), 0);
     }
 }

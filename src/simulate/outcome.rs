@@ -229,10 +229,10 @@ impl Builder {
         let counted = c.sites.as_ref().filter(|_| s.capacity().is_some()).map(|sa| {
             let n = sa.weight.len();
             let mut counts = SiteCounts { sum_t: vec![0; n], released: vec![0; n] };
-            for pos in 0..n {
-                let orig = sa.original[pos] as usize;
-                counts.released[orig] = self.acc.released.get(pos).copied().unwrap_or(0);
-                counts.sum_t[orig] = self.acc.sum_t.get(pos).copied().unwrap_or(0);
+            // Counters in work order, put back in file order (sites without counters stay 0).
+            for ((&orig, &r), &t) in sa.original.iter().zip(&self.acc.released).zip(&self.acc.sum_t) {
+                counts.released[orig as usize] = r;
+                counts.sum_t[orig as usize] = t;
             }
             (site_results(sa.labels(s), &counts, s.start_year(), self.trials), counts)
         });

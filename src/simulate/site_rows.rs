@@ -20,7 +20,9 @@ pub(super) struct Rows {
     pub agricultural: Vec<f64>,
     pub population: Vec<f64>,
     pub area_expected_km2: Vec<f64>,
-    pub priority_col: Vec<f64>,
+    /// An inventory's priorities (its `priority` column, else the row number); `None` for
+    /// synthetic sites, whose order as given is the generation order.
+    pub priority_col: Option<Vec<f64>>,
     pub ids: Option<Vec<String>>,
     pub region_of: Vec<u32>,
 }
@@ -28,14 +30,13 @@ pub(super) struct Rows {
 impl Rows {
     /// Reserves room for `n` more rows (all but the ids and statuses).
     fn reserve(&mut self, n: usize) -> Result<()> {
-        let fail = |_| oom("sites", n as u128 * 56);
+        let fail = |_| oom("sites", n as u128 * 48);
         self.weight.try_reserve_exact(n).map_err(fail)?;
         self.stratum.try_reserve_exact(n).map_err(fail)?;
         self.key.try_reserve_exact(n).map_err(fail)?;
         self.agricultural.try_reserve_exact(n).map_err(fail)?;
         self.population.try_reserve_exact(n).map_err(fail)?;
         self.area_expected_km2.try_reserve_exact(n).map_err(fail)?;
-        self.priority_col.try_reserve_exact(n).map_err(fail)?;
         self.region_of.try_reserve_exact(n).map_err(fail)
     }
 
@@ -46,14 +47,15 @@ impl Rows {
         r.reserve(n)?;
         r.confirmed = Some(try_collect(n, inv.sites.iter().map(|site| site.confirmed))?);
         r.ids = Some(try_collect(n, inv.sites.iter().map(|site| site.id.clone()))?);
-        for (k, site) in inv.sites.iter().enumerate() {
+        r.priority_col =
+            Some(try_collect(n, inv.sites.iter().enumerate().map(|(k, site)| site.priority.unwrap_or(k as f64)))?);
+        for site in &inv.sites {
             r.weight.push(site.area_m2 / inv.stratum_area_m2(site.stratum));
             r.stratum.push(site.stratum as u32);
             r.key.push(name_key(&site.id));
             r.agricultural.push(if site.land_use == LandUse::Agriculture { 1.0 } else { 0.0 });
             r.population.push(site.population);
             r.area_expected_km2.push(site.area_m2 / 1e6);
-            r.priority_col.push(site.priority.unwrap_or(k as f64));
             r.region_of.push(site.region as u32);
         }
         Ok(r)
@@ -84,7 +86,6 @@ impl Rows {
             r.stratum.extend(std::iter::repeat_n(si as u32, n));
             r.region_of.extend(std::iter::repeat_n(st.region as u32, n));
         }
-        r.priority_col.extend((0..total).map(|k| (k + 1) as f64));
         r.weight.resize(total, 0.0);
         r.key.resize(total, 0);
         r.agricultural.resize(total, 0.0);
