@@ -15,6 +15,7 @@ use super::trial::{Scratch, run_trial};
 use crate::sampling::stream::trial_key;
 use crate::sampling::{Correlation, Quantile, QuantileFn, UniformSource};
 use rayon::prelude::*;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Where a trial's input values come from.
@@ -138,42 +139,60 @@ pub(crate) fn run<P: InputProvider>(
     let k = c.quantiles.len();
     let sl = c.series_len;
     let done = AtomicU64::new(0);
-    batches
-        .into_par_iter()
-        .fold(
-            || (Scratch::new(c), Block::new(n_out, k)),
-            |(mut scratch, mut block), mut batch| {
-                for start in (0..batch.len).step_by(BLOCK) {
-                    let len = BLOCK.min(batch.len - start);
-                    for (j, (row, x)) in block
-                        .rows
-                        .chunks_exact_mut(n_out.max(1))
-                        .zip(block.inputs.chunks_exact_mut(k.max(1)))
-                        .take(len)
-                        .enumerate()
-                    {
-                        let t = start + j;
-                        let key = provider.fill(batch.first + t as u64, &mut scratch);
-                        scratch.scatter_inputs(&c.input_slots);
-                        x[..k].copy_from_slice(&scratch.x);
-                        row.fill(0.0);
-                        run_trial(c, key, &mut scratch, &mut row[..n_out], &mut batch.series[t * sl..(t + 1) * sl]);
-                    }
-                    block.write(&mut batch.rows, &mut batch.inputs, start, len);
-                }
-                if let Some(p) = progress {
-                    let m = batch.len as u64;
-                    let d = done.fetch_add(m, Ordering::Relaxed) + m;
-                    (p.f)(p.before + d, p.total);
-                }
-                (scratch, block)
-            },
-        )
+    // One scratch (with its per-site counters) per worker thread, kept for the whole run: a fold
+    // would make one per piece of work stolen, and a scheduled run's counters are 12 bytes a site.
+    // Counters are integers, so which worker counts which trial does not change the sums.
+    let workers = rayon::current_num_threads().max(1);
+    let slots: Vec<Mutex<Option<(Scratch, Block)>>> = (0..workers).map(|_| Mutex::new(None)).collect();
+    let spill: Mutex<Vec<SiteAcc>> = Mutex::new(Vec::new());
+    batches.into_par_iter().for_each(|mut batch| {
+        let slot = &slots[rayon::current_thread_index().unwrap_or(0) % workers];
+        // A worker runs one batch at a time; should its slot be busy all the same, the batch gets a
+        // scratch of its own whose counters are kept aside.
+        let mut own = None;
+        let mut guard = slot.try_lock().ok();
+        let (scratch, block) = match guard.as_deref_mut() {
+            Some(held) => held.get_or_insert_with(|| (Scratch::new(c), Block::new(n_out, k))),
+            None => own.insert((Scratch::new(c), Block::new(n_out, k))),
+        };
+        for start in (0..batch.len).step_by(BLOCK) {
+            let len = BLOCK.min(batch.len - start);
+            for (j, (row, x)) in block
+                .rows
+                .chunks_exact_mut(n_out.max(1))
+                .zip(block.inputs.chunks_exact_mut(k.max(1)))
+                .take(len)
+                .enumerate()
+            {
+                let t = start + j;
+                let key = provider.fill(batch.first + t as u64, scratch);
+                scratch.scatter_inputs(&c.input_slots);
+                x[..k].copy_from_slice(&scratch.x);
+                row.fill(0.0);
+                run_trial(c, key, scratch, &mut row[..n_out], &mut batch.series[t * sl..(t + 1) * sl]);
+            }
+            block.write(&mut batch.rows, &mut batch.inputs, start, len);
+        }
+        if let Some((scratch, _)) = own {
+            spill.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(scratch.site_acc);
+        }
+        if let Some(p) = progress {
+            let m = batch.len as u64;
+            let d = done.fetch_add(m, Ordering::Relaxed) + m;
+            (p.f)(p.before + d, p.total);
+        }
+    });
+    let spilled = spill.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut total = SiteAcc::default();
+    for acc in slots
+        .into_iter()
+        .filter_map(|m| m.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
         .map(|(scratch, _)| scratch.site_acc)
-        .reduce(SiteAcc::default, |mut a, b| {
-            a.add(b);
-            a
-        })
+        .chain(spilled)
+    {
+        total.add(acc);
+    }
+    total
 }
 
 /// Trials per block: a block's rows are written trial by trial into a small
