@@ -9,7 +9,7 @@ use super::config::{ModelLevel, SimConfig};
 use super::memory::Footprint;
 use super::outputs::OutputDef;
 use super::site_results::{SiteIds, SiteLabels};
-use super::site_rows::{Rows, oom, par_collect, site_count, try_collect};
+use super::site_rows::{Rows, par_collect, reserved, site_count, try_collect};
 use super::trial;
 use crate::error::{Error, Result};
 use crate::model::{Priority, Scenario, SiteSource, Stages};
@@ -344,12 +344,7 @@ impl<'s> Compiled<'s> {
         };
         // The columns are put in work order through one spare column: each gathered column's old
         // storage becomes the next one's, so fresh memory is touched once, not once per column.
-        let column = || -> Result<Vec<f64>> {
-            let mut v = Vec::new();
-            v.try_reserve_exact(n).map_err(|_| oom("sites", n as u128 * 8))?;
-            Ok(v)
-        };
-        let (mut frac, mut spare) = (column()?, column()?);
+        let (mut frac, mut spare) = (reserved::<f64>(n)?, reserved::<f64>(n)?);
         position(&mut stratum.iter().copied(), &mut frac);
         let frac = gather(frac, &order, &mut spare);
         let weight = gather(weight, &order, &mut spare);

@@ -82,7 +82,7 @@ impl Rows {
         let mut r = Rows::default();
         r.reserve(total)?;
         for (si, st) in s.strata().iter().enumerate() {
-            let n = usize::try_from(counts[si]).map_err(|_| oom("sites", u128::from(counts[si]) * 56))?;
+            let n = usize::try_from(counts[si]).map_err(|_| oom("sites", u128::from(counts[si]) * 48))?;
             r.stratum.extend(std::iter::repeat_n(si as u32, n));
             r.region_of.extend(std::iter::repeat_n(st.region as u32, n));
         }
@@ -205,10 +205,19 @@ fn synthetic_stratum(rows: StratumRows<'_>, d: &Draw<'_>, mean_area_km2: f64) {
 /// # Errors
 /// [`Error::OutOfMemory`] with the size, when the allocation fails.
 pub(super) fn try_collect<T>(len: usize, it: impl Iterator<Item = T>) -> Result<Vec<T>> {
+    let mut v = reserved(len)?;
+    v.extend(it.take(len));
+    Ok(v)
+}
+
+/// An empty vector with room for `len` items, reserved with `try_reserve_exact`.
+///
+/// # Errors
+/// [`Error::OutOfMemory`] with the size, when the allocation fails.
+pub(super) fn reserved<T>(len: usize) -> Result<Vec<T>> {
     let mut v = Vec::new();
     let bytes = len as u128 * std::mem::size_of::<T>() as u128;
     v.try_reserve_exact(len).map_err(|_| oom("sites", bytes))?;
-    v.extend(it.take(len));
     Ok(v)
 }
 
@@ -218,9 +227,7 @@ pub(super) fn try_collect<T>(len: usize, it: impl Iterator<Item = T>) -> Result<
 /// # Errors
 /// [`Error::OutOfMemory`] with the size, when the allocation fails.
 pub(super) fn par_collect<T: Send>(len: usize, it: impl IndexedParallelIterator<Item = T>) -> Result<Vec<T>> {
-    let mut v = Vec::new();
-    let bytes = len as u128 * std::mem::size_of::<T>() as u128;
-    v.try_reserve_exact(len).map_err(|_| oom("sites", bytes))?;
+    let mut v = reserved(len)?;
     v.par_extend(it);
     Ok(v)
 }

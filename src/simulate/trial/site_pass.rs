@@ -34,6 +34,15 @@ pub(crate) struct Lane {
     fast: bool,
 }
 
+impl Lane {
+    /// Whether NTS cancels a site with hash `hsh` in a `simple` lane: the top 24 bits of the hash
+    /// (those [`site_cancelled`] reads) below `cancel_below`.
+    #[inline(always)]
+    fn cancels(&self, hsh: u64) -> bool {
+        (hsh >> 40) < self.cancel_below
+    }
+}
+
 /// How many 24-bit values `u` pass `bits_unit(u, 24) < cancel` ([`site_cancelled`]'s test):
 /// the test holds for small `u` and fails from some `u` on, so a site is cancelled exactly when
 /// its 24 bits are below this count. Found by bisection with that very test.
@@ -300,7 +309,8 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
             later,
             simple,
             fast: simple && !later && st.residual == 0.0,
-            cancel_below: cancel_below(st.cancel),
+            // Found only where it is used (a bisection of 24 steps per stratum and trial).
+            cancel_below: if simple { cancel_below(st.cancel) } else { 0 },
             ..Lane::default()
         };
     }
@@ -334,7 +344,7 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
             exposure_at_start += e;
             area_at_start += a;
             let s = Site { i, a, e, farm, arrival: 0.0, hsh };
-            area_years_sum += if (hsh >> 40) < lane.cancel_below {
+            area_years_sum += if lane.cancels(hsh) {
                 pass.cancelled::<SMALL_HORIZON, RECORD, false>(lane, s)
             } else {
                 pass.worked::<SMALL_HORIZON, RECORD, false>(lane, s, false)
@@ -343,7 +353,7 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
         }
         let st = &lane.st;
         let (confirmed, cancelled) = if lane.simple {
-            (false, (hsh >> 40) < lane.cancel_below)
+            (false, lane.cancels(hsh))
         } else {
             let confirmed = match inventory_status {
                 Some(v) => v[i],
