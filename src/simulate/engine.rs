@@ -16,7 +16,7 @@ use crate::sampling::stream::trial_key;
 use crate::sampling::{Correlation, Quantile, QuantileFn, UniformSource};
 use rayon::prelude::*;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Where a trial's input values come from.
 pub(crate) trait InputProvider: Sync {
@@ -128,17 +128,23 @@ pub(crate) struct Progress<'a> {
 }
 
 /// Runs the trials of `batches` (cut by [`batch_size`]), writing each trial's
-/// values into its batch, and returns the site counters.
+/// values into its batch; returns the site counters and whether every output a
+/// failed trial is judged by ([`Output::is_derived`](super::outputs::Output::is_derived) ones aside) is finite,
+/// found while the values are still in the cache.
 pub(crate) fn run<P: InputProvider>(
     c: &Compiled<'_>,
     provider: &P,
     batches: Vec<Batch<'_>>,
     progress: Option<&Progress<'_>>,
-) -> SiteAcc {
+) -> (SiteAcc, bool) {
     let n_out = c.cols.n;
     let k = c.quantiles.len();
     let sl = c.series_len;
     let done = AtomicU64::new(0);
+    let non_finite = AtomicBool::new(false);
+    // The exponent bits of the outputs a failed trial is judged by (0 for the others).
+    let checked: Vec<u64> =
+        c.defs.iter().map(|d| if d.output.is_derived() { 0 } else { f64::INFINITY.to_bits() }).collect();
     // One scratch (with its per-site counters) per worker thread, kept for the whole run: a fold
     // would make one per piece of work stolen, and a scheduled run's counters are 12 bytes a site.
     // Counters are integers, so which worker counts which trial does not change the sums.
@@ -155,6 +161,7 @@ pub(crate) fn run<P: InputProvider>(
             Some(held) => held.get_or_insert_with(|| (Scratch::new(c), Block::new(n_out, k))),
             None => own.insert((Scratch::new(c), Block::new(n_out, k))),
         };
+        let mut failed = false;
         for start in (0..batch.len).step_by(BLOCK) {
             let len = BLOCK.min(batch.len - start);
             for (j, (row, x)) in block
@@ -168,10 +175,13 @@ pub(crate) fn run<P: InputProvider>(
                 let key = provider.fill(batch.first + t as u64, scratch);
                 scratch.scatter_inputs(&c.input_slots);
                 x[..k].copy_from_slice(&scratch.x);
-                row.fill(0.0);
                 run_trial(c, key, scratch, &mut row[..n_out], &mut batch.series[t * sl..(t + 1) * sl]);
+                failed |= any_non_finite(row, &checked);
             }
             block.write(&mut batch.rows, &mut batch.inputs, start, len);
+        }
+        if failed {
+            non_finite.store(true, Ordering::Relaxed);
         }
         if let Some((scratch, _)) = own {
             spill.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(scratch.site_acc);
@@ -192,7 +202,15 @@ pub(crate) fn run<P: InputProvider>(
     {
         total.add(acc);
     }
-    total
+    (total, !non_finite.into_inner())
+}
+
+/// Whether a value of `row` whose mask in `exponents` is the exponent field is infinite or NaN
+/// (all its exponent bits set); a mask of 0 leaves the value out. Branch-free, so it vectorises.
+#[inline]
+fn any_non_finite(row: &[f64], exponents: &[u64]) -> bool {
+    let all_ones = f64::INFINITY.to_bits();
+    row.iter().zip(exponents).fold(false, |bad, (v, &m)| bad | (v.to_bits() & m == all_ones))
 }
 
 /// Trials per block: a block's rows are written trial by trial into a small
@@ -216,13 +234,13 @@ impl Block {
     /// Copies the block's first `len` trials into trials `start..start + len` of the columns.
     fn write(&self, rows: &mut [&mut [f64]], inputs: &mut [&mut [f64]], start: usize, len: usize) {
         for (i, col) in rows.iter_mut().enumerate() {
-            for (j, v) in col[start..start + len].iter_mut().enumerate() {
-                *v = self.rows[j * self.n_out + i];
+            for (v, row) in col[start..start + len].iter_mut().zip(self.rows.chunks_exact(self.n_out)) {
+                *v = row[i];
             }
         }
         for (i, col) in inputs.iter_mut().enumerate() {
-            for (j, v) in col[start..start + len].iter_mut().enumerate() {
-                *v = self.inputs[j * self.k + i];
+            for (v, x) in col[start..start + len].iter_mut().zip(self.inputs.chunks_exact(self.k)) {
+                *v = x[i];
             }
         }
     }

@@ -75,15 +75,18 @@ fn write_trials<P: engine::InputProvider>(
     let per = usize::try_from(engine::batch_size(c)).unwrap_or(1);
     let round = per.saturating_mul(1024);
     let mut acc = engine::SiteAcc::default();
+    let mut all_finite = true;
     let mut done = 0;
     while done < m {
         let len = round.min(m - done);
         let batches = b.batches(c.series_len, start + done, len, per);
         let report = progress.map(|p| engine::Progress { f: p, before: done as u64, total: n });
-        acc.add(install(pool, || engine::run(c, provider, batches, report.as_ref())));
+        let (round_acc, finite) = install(pool, || engine::run(c, provider, batches, report.as_ref()));
+        acc.add(round_acc);
+        all_finite &= finite;
         done += len;
     }
-    b.commit(n, acc);
+    b.commit(n, acc, all_finite);
     Ok(())
 }
 

@@ -70,6 +70,8 @@ pub(crate) struct Builder {
     trials: u64,
     /// The number of the first trial.
     first: u64,
+    /// Whether the engine found every checked output of every trial so far finite.
+    all_finite: bool,
 }
 
 impl Builder {
@@ -83,6 +85,7 @@ impl Builder {
             acc: SiteAcc::default(),
             trials: 0,
             first,
+            all_finite: true,
         }
     }
 
@@ -155,10 +158,12 @@ impl Builder {
         batches
     }
 
-    /// Records `more` trials written through [`Builder::grow`]'s batches and their site counters.
-    pub(crate) fn commit(&mut self, more: u64, acc: SiteAcc) {
+    /// Records `more` trials written through [`Builder::grow`]'s batches, their site counters,
+    /// and whether the engine found every output it checks finite in them.
+    pub(crate) fn commit(&mut self, more: u64, acc: SiteAcc, all_finite: bool) {
         self.trials += more;
         self.acc.add(acc);
+        self.all_finite &= all_finite;
     }
 
     /// Values so far of output column `i`.
@@ -168,8 +173,12 @@ impl Builder {
 
     /// Trials with a non-finite output; a derived output (a ratio) may be
     /// undefined on its own without failing the trial. Empty when no trial
-    /// failed (checked first, column by column, without a mask).
+    /// failed: the engine says so as it writes the values; otherwise checked
+    /// first, column by column, without a mask.
     fn failed_mask(&self, defs: &[OutputDef]) -> Vec<bool> {
+        if self.all_finite {
+            return Vec::new();
+        }
         let kept = || self.columns.iter().zip(defs).filter(|(_, d)| !d.output.is_derived());
         if kept().all(|(col, _)| col.iter().fold(true, |ok, v| ok & v.is_finite())) {
             return Vec::new();

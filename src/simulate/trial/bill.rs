@@ -2,7 +2,7 @@
 //! by a pass over the sites without a schedule; and the output row.
 
 use super::{Globals, Scratch, StratumAcc, StratumTrial};
-use crate::model::Stages;
+use crate::model::{PerPool, StageCost, Stages};
 use crate::sampling::stream::mix64;
 use crate::simulate::compiled::{Compiled, DIFFICULTY_CELLS, SiteArrays};
 
@@ -163,7 +163,37 @@ fn bill_stratum<const STATUS: u8, const SPREAD: bool>(
     StratumAcc::new(sum, xd, sum.contaminated * st.dens_per_m2, st)
 }
 
-/// Writes the output row from the stratum accumulators.
+/// A trial's national sums over its strata, in stratum order, each from 0 (as a row's cell would be).
+#[derive(Default)]
+struct Totals {
+    suspected: f64,
+    cancelled: f64,
+    reduced: f64,
+    cleared: f64,
+    team_days: PerPool<f64>,
+    cost: StageCost,
+    items: f64,
+    items_missed: f64,
+    residual: f64,
+    mines: f64,
+    laying: f64,
+    direct: f64,
+}
+
+/// A region's sums over its strata, in stratum order (scenarios with more than one region).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct RegionSums {
+    suspected: f64,
+    cleared: f64,
+    total_cost: f64,
+    items: f64,
+    mines: f64,
+    laying: f64,
+}
+
+/// Writes the output row from the stratum accumulators, and keeps each stratum's team-days
+/// (`scratch.team_days`, for the schedule). The sums are taken in locals, in stratum order,
+/// and written once.
 ///
 /// # Formula
 /// costs by [`crate::model::StageRates::cost`]; overhead = o × (sum);
@@ -173,68 +203,85 @@ pub(super) fn fill_row(c: &Compiled<'_>, g: &Globals, scratch: &mut Scratch, row
     let cols = &c.cols;
     let s = c.scenario;
     row.fill(0.0);
-    let mut mines = 0.0;
-    let mut laying = 0.0;
     let multi_region = !cols.region.is_empty();
-    let mut total_direct = 0.0;
-    for (k, (t, a)) in scratch.strata.iter().zip(&scratch.acc).enumerate() {
+    let Scratch { strata, acc, team_days, regions, v, .. } = scratch;
+    regions.fill(RegionSums::default());
+    let mut n = Totals::default();
+    for (((st, t), a), td_out) in s.strata().iter().zip(strata.iter()).zip(acc.iter()).zip(team_days.iter_mut()) {
         let cost = t.rates.cost(&a.stages, a.to_clear_x_difficulty);
-        row[cols.suspected] += t.area_m2 / 1e6;
-        row[cols.cancelled] += a.stages.cancelled / 1e6;
-        row[cols.reduced] += a.stages.reduced / 1e6;
-        row[cols.cleared] += a.stages.to_clear / 1e6;
+        n.suspected += t.area_m2 / 1e6;
+        n.cancelled += a.stages.cancelled / 1e6;
+        n.reduced += a.stages.reduced / 1e6;
+        n.cleared += a.stages.to_clear / 1e6;
         let td = t.rates.team_days(&a.stages, a.to_clear_x_difficulty);
-        for (pool, col) in cols.team_days.iter() {
-            if let Some(col) = col {
-                row[*col] += td[pool];
-            }
+        for (sum, x) in n.team_days.0.iter_mut().zip(td.0) {
+            *sum += x;
         }
-        row[cols.cost_nts] += cost.nts;
-        row[cols.cost_ts] += cost.ts;
-        row[cols.cost_clear] += cost.clearance;
-        row[cols.items] += a.items;
-        if let Some(col) = cols.items_missed {
-            row[col] += a.items_missed;
-        }
-        if let Some(col) = cols.residual {
-            row[col] += a.residual / 1e6;
-        }
-        mines += t.mines_laid;
-        laying += t.laying_cost;
+        *td_out = td;
+        n.cost.nts += cost.nts;
+        n.cost.ts += cost.ts;
+        n.cost.clearance += cost.clearance;
+        n.items += a.items;
+        n.items_missed += a.items_missed;
+        n.residual += a.residual / 1e6;
+        n.mines += t.mines_laid;
+        n.laying += t.laying_cost;
         let direct = cost.total();
-        total_direct += direct;
-        if multi_region {
-            let rc = &cols.region[s.strata()[k].region];
-            row[rc.suspected] += t.area_m2 / 1e6;
-            row[rc.cleared] += a.stages.to_clear / 1e6;
-            row[rc.total_cost] += direct * (1.0 + g.overhead);
-            row[rc.items] += a.items;
-            if let Some(col) = rc.mines_laid {
-                row[col] += t.mines_laid;
-            }
-            if let Some(col) = rc.laying_cost {
-                row[col] += t.laying_cost;
-            }
+        n.direct += direct;
+        if multi_region && let Some(r) = regions.get_mut(st.region) {
+            r.suspected += t.area_m2 / 1e6;
+            r.cleared += a.stages.to_clear / 1e6;
+            r.total_cost += direct * (1.0 + g.overhead);
+            r.items += a.items;
+            r.mines += t.mines_laid;
+            r.laying += t.laying_cost;
         }
     }
-    row[cols.cost_overhead] = total_direct * g.overhead;
-    row[cols.total_cost] = total_direct * (1.0 + g.overhead);
+    row[cols.suspected] = n.suspected;
+    row[cols.cancelled] = n.cancelled;
+    row[cols.reduced] = n.reduced;
+    row[cols.cleared] = n.cleared;
+    for (col, td) in cols.team_days.values().zip(n.team_days.0) {
+        if let Some(col) = col {
+            row[*col] = td;
+        }
+    }
+    row[cols.cost_nts] = n.cost.nts;
+    row[cols.cost_ts] = n.cost.ts;
+    row[cols.cost_clear] = n.cost.clearance;
+    row[cols.items] = n.items;
+    if let Some(col) = cols.residual {
+        row[col] = n.residual;
+    }
+    for (rc, r) in cols.region.iter().zip(regions.iter()) {
+        row[rc.suspected] = r.suspected;
+        row[rc.cleared] = r.cleared;
+        row[rc.total_cost] = r.total_cost;
+        row[rc.items] = r.items;
+        if let Some(col) = rc.mines_laid {
+            row[col] = r.mines;
+        }
+        if let Some(col) = rc.laying_cost {
+            row[col] = r.laying;
+        }
+    }
+    row[cols.cost_overhead] = n.direct * g.overhead;
+    row[cols.total_cost] = n.direct * (1.0 + g.overhead);
     if let (Some(col), Some(p)) = (cols.item_based_cost, s.costs().benchmark_cost_per_item) {
-        row[col] = row[cols.items] * p.get(&scratch.v);
+        row[col] = n.items * p.get(v);
     }
     if let Some(col) = cols.mines_laid {
-        row[col] = mines;
+        row[col] = n.mines;
     }
     if let Some(col) = cols.laying_cost {
-        row[col] = laying;
+        row[col] = n.laying;
     }
     if let Some(col) = cols.asymmetry {
-        row[col] = row[cols.total_cost] / laying;
+        row[col] = row[cols.total_cost] / n.laying;
     }
     if let Some(col) = cols.items_missed {
         // Items left behind per km² of suspected land (all of it released in the end).
-        let area = row[cols.suspected];
-        row[col] = if area > 0.0 { row[col] / area } else { 0.0 };
+        row[col] = if n.suspected > 0.0 { n.items_missed / n.suspected } else { 0.0 };
     }
 }
 

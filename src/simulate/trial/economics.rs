@@ -226,19 +226,21 @@ impl FluidPool {
         let cap = teams * self.working_days;
         let mob = self.mobilisation * (teams - self.effective).max(0.0);
         let full_year = cap * self.cost_per_td + teams * self.fixed * 1.0 + mob;
-        while y < h && self.left > 0.0 {
+        for (y, cost) in costs.iter_mut().enumerate().skip(y) {
             let left = self.left;
+            if !(left > 0.0) {
+                return (y, None);
+            }
             if cap >= left {
                 let share = left / cap;
                 self.left -= left;
-                costs[y] += left * self.cost_per_td + teams * self.fixed * share + mob;
+                *cost += left * self.cost_per_td + teams * self.fixed * share + mob;
                 return (y + 1, Some((y, share)));
             }
             self.left -= cap;
-            costs[y] += full_year;
-            y += 1;
+            *cost += full_year;
         }
-        (y, None)
+        (h, None)
     }
 }
 

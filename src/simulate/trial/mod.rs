@@ -135,6 +135,10 @@ pub(crate) struct Scratch {
     pub v: Vec<f64>,
     pub strata: Vec<StratumTrial>,
     pub acc: Vec<StratumAcc>,
+    /// Each stratum's team-days by pool in the trial (written with the row).
+    pub team_days: Vec<PerPool<f64>>,
+    /// Each region's sums (scenarios with more than one region).
+    regions: Vec<bill::RegionSums>,
     pub sched: schedule::ScheduleScratch,
     /// Per-site release counters over this scratch's trials (sorted order).
     pub site_acc: SiteAcc,
@@ -165,6 +169,8 @@ impl Scratch {
             v: c.base_values.clone(),
             strata: vec![StratumTrial::default(); s.strata().len()],
             acc: vec![StratumAcc::default(); s.strata().len()],
+            team_days: vec![PerPool::default(); s.strata().len()],
+            regions: vec![bill::RegionSums::default(); c.cols.region.len()],
             sched: schedule::ScheduleScratch::new(c, groups),
             site_acc: SiteAcc::new(if s.capacity().is_some() {
                 c.sites.as_ref().map_or(0, |a| a.weight.len())

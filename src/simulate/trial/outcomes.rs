@@ -28,7 +28,18 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
     let h = c.horizon;
     let n = cap_model.groups.len();
     let Scratch {
-        strata, acc, v, groups, group_work: work, group_finish, sched, fluid, fluid_costs, discounts, ..
+        strata,
+        acc,
+        team_days,
+        v,
+        groups,
+        group_work: work,
+        group_finish,
+        sched,
+        fluid,
+        fluid_costs,
+        discounts,
+        ..
     } = scratch;
     // Work per [group][pool]: all of it (`work`), and what has not arrived yet.
     work.fill(PerPool::default());
@@ -36,9 +47,9 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
     unarrived.fill(PerPool::default());
     let arrival_end = &mut sched.year_arrival_end;
     arrival_end.fill(0.0);
-    for (t, a) in strata.iter().zip(acc.iter()) {
+    for (t, td) in strata.iter().zip(team_days.iter()) {
         let later = super::arrives_later(t);
-        for (p, td) in pool_work(t, a).iter() {
+        for (p, td) in td.iter() {
             work[t.group][p] += td;
             if later {
                 unarrived[t.group][p] += td;
@@ -209,15 +220,23 @@ fn fluid_pools_in_turn(
     Years { h, n, mut pending }: Years,
     bill: &mut ProgrammeCost,
 ) -> (f64, usize) {
+    // One group adds its pools' costs straight into the national years (0 + x is x); more add
+    // each group's years to the nation's, as the planner does.
+    let single = n == 1;
     costs.clear();
-    costs.resize(2 * h, 0.0);
+    costs.resize(if single { h } else { 2 * h }, 0.0);
     let (base, group_cost) = costs.split_at_mut(h);
     // The year after which no pool works (the year loop's end when all end).
     let mut years = 0;
     for (group, finish) in fluid.chunks_exact_mut(Pool::COUNT).zip(group_finish.iter_mut()).take(n) {
-        group_cost.fill(0.0);
+        let into: &mut [f64] = if single {
+            base
+        } else {
+            group_cost.fill(0.0);
+            group_cost
+        };
         for pool in group.iter_mut() {
-            let (worked, ends) = pool.work_years(group_cost);
+            let (worked, ends) = pool.work_years(into);
             if let Some((y, share)) = ends {
                 // No work arrives later: the group's arrival end is 0.
                 *finish = finish.max((y as f64 + share).max(0.0));
@@ -225,8 +244,10 @@ fn fluid_pools_in_turn(
             }
             years = years.max(worked);
         }
-        for (b, c) in base.iter_mut().zip(group_cost.iter()) {
-            *b += *c;
+        if !single {
+            for (b, c) in base.iter_mut().zip(group_cost.iter()) {
+                *b += *c;
+            }
         }
     }
     // Without every pool ending, the years run to the horizon.
