@@ -403,6 +403,11 @@ impl Discounts {
         }
         &self.factors[..years]
     }
+
+    /// Year 0's factor, (1 + r)^−½, as [`Discounts::factors`] computes it.
+    pub(crate) fn first(&mut self, prices: &Prices) -> f64 {
+        self.factors(prices, 1)[0]
+    }
 }
 
 /// One year's programme cost, in the three bases.
@@ -415,11 +420,12 @@ pub(crate) struct YearCost {
 }
 
 impl ProgrammeCost {
-    /// An empty bill for a trial with these prices.
-    pub(crate) fn new(s: &Scenario, prices: &Prices) -> Self {
+    /// An empty bill for a trial with these prices; `first_discount` is year 0's discount
+    /// factor, (1 + r)^−½ ([`Discounts::first`] keeps it from trial to trial).
+    pub(crate) fn new(s: &Scenario, prices: &Prices, first_discount: f64) -> Self {
         let years_from_price_year = s.start_year().saturating_sub(s.price_year());
         ProgrammeCost {
-            factors: [1.0, (1.0 + prices.inflation).powi(years_from_price_year), (1.0 + prices.discount).powf(-0.5)],
+            factors: [1.0, (1.0 + prices.inflation).powi(years_from_price_year), first_discount],
             ..ProgrammeCost::default()
         }
     }

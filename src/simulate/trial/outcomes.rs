@@ -72,7 +72,7 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
             }
         }
     }
-    let mut bill = ProgrammeCost::new(s, &g.prices);
+    let mut bill = ProgrammeCost::new(s, &g.prices, discounts.first(&g.prices));
     let years = Years { h, n, pending };
     let (national, pending) = if c.reallocates || sched.record_teams || n > MAX_FLUID_GROUPS {
         planned_years(c, g, strata, acc, v, groups, sched, work, group_finish, years, &mut bill)
@@ -383,7 +383,7 @@ pub(super) fn site_schedule_outputs(
     let finished = !sc.region_unreleased.iter().any(|&u| u);
     let max_t = sc.region_max_t.iter().copied().fold(0.0, f64::max);
     let programme_end = if finished { max_t } else { hf };
-    let mut bill = ProgrammeCost::new(s, &g.prices);
+    let mut bill = ProgrammeCost::new(s, &g.prices, (1.0 + g.prices.discount).powf(-0.5));
     for (y, (b, out)) in sc.bins.iter().zip(series.iter_mut()).enumerate().take(h) {
         let released = b.released;
         for (target, slot) in [(0.5, &mut y50), (0.9, &mut y90)] {
