@@ -20,9 +20,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Where a trial's input values come from.
 pub(crate) trait InputProvider: Sync {
-    /// Writes the uncertain inputs' values of `trial` into `scratch.x`; returns
-    /// the key of the trial's per-site random numbers.
-    fn fill(&self, trial: u64, scratch: &mut Scratch) -> u64;
+    /// Writes the uncertain inputs' values of `trial` into `x` (one per input, `scratch` for
+    /// working space); returns the key of the trial's per-site random numbers.
+    fn fill(&self, trial: u64, scratch: &mut Scratch, x: &mut [f64]) -> u64;
 }
 
 /// Inputs sampled by a [`UniformSource`], re-paired by the copula, through the quantile functions.
@@ -38,12 +38,12 @@ const SITE_SALT: u64 = 0x51E5_17E5_0000_0001;
 
 impl InputProvider for SampledInputs<'_> {
     #[inline]
-    fn fill(&self, trial: u64, scratch: &mut Scratch) -> u64 {
+    fn fill(&self, trial: u64, scratch: &mut Scratch, x: &mut [f64]) -> u64 {
         self.source.fill(trial, &mut scratch.u);
         if let Some(c) = self.correlation {
             c.apply(&mut scratch.u, &mut scratch.z);
         }
-        for ((x, u), q) in scratch.x.iter_mut().zip(&scratch.u).zip(self.quantiles) {
+        for ((x, u), q) in x.iter_mut().zip(&scratch.u).zip(self.quantiles) {
             *x = q.quantile(*u);
         }
         trial_key(self.seed ^ SITE_SALT, trial)
@@ -63,9 +63,9 @@ pub(crate) struct GivenInputs<'a> {
 
 impl InputProvider for GivenInputs<'_> {
     #[inline]
-    fn fill(&self, trial: u64, scratch: &mut Scratch) -> u64 {
+    fn fill(&self, trial: u64, _: &mut Scratch, x: &mut [f64]) -> u64 {
         let t = (trial - self.first) as usize;
-        scratch.x.copy_from_slice(&self.rows[t * self.k..(t + 1) * self.k]);
+        x.copy_from_slice(&self.rows[t * self.k..(t + 1) * self.k]);
         self.keys[t]
     }
 }
@@ -172,9 +172,9 @@ pub(crate) fn run<P: InputProvider>(
                 .enumerate()
             {
                 let t = start + j;
-                let key = provider.fill(batch.first + t as u64, scratch);
-                scratch.scatter_inputs(&c.input_slots);
-                x[..k].copy_from_slice(&scratch.x);
+                let x = &mut x[..k];
+                let key = provider.fill(batch.first + t as u64, scratch, x);
+                scratch.scatter_inputs(&c.input_slots, x);
                 run_trial(c, key, scratch, &mut row[..n_out], &mut batch.series[t * sl..(t + 1) * sl]);
                 failed |= any_non_finite(row, &checked);
             }

@@ -128,8 +128,6 @@ impl StratumAcc {
 /// Per-batch buffers.
 pub(crate) struct Scratch {
     pub u: Vec<f64>,
-    /// The uncertain inputs' values.
-    pub x: Vec<f64>,
     pub z: Vec<f64>,
     /// Every parameter's value in the trial.
     pub v: Vec<f64>,
@@ -164,7 +162,6 @@ impl Scratch {
         let nz = c.correlation.map_or(0, |k| k.inputs.len());
         Scratch {
             u: vec![0.0; k],
-            x: vec![0.0; k],
             z: vec![0.0; nz],
             v: c.base_values.clone(),
             strata: vec![StratumTrial::default(); s.strata().len()],
@@ -187,10 +184,10 @@ impl Scratch {
         }
     }
 
-    /// Puts the inputs' values (in `x`) into their places among all parameters.
+    /// Puts the inputs' values `x` into their places among all parameters.
     #[inline]
-    pub(crate) fn scatter_inputs(&mut self, slots: &[u32]) {
-        for (&slot, &x) in slots.iter().zip(&self.x) {
+    pub(crate) fn scatter_inputs(&mut self, slots: &[u32], x: &[f64]) {
+        for (&slot, &x) in slots.iter().zip(x) {
             self.v[slot as usize] = x;
         }
     }
@@ -281,8 +278,11 @@ pub(crate) fn run_trial(
         // The site schedule looks capacity up year by year; the aggregate engine walks it once.
         schedule::capacity_table(c, &scratch.v, &g, &scratch.groups, &mut scratch.sched);
     }
-    for a in scratch.acc.iter_mut() {
-        *a = StratumAcc::default();
+    if c.sites.is_some() {
+        // The site passes add to the totals (the aggregate pass writes every stratum's).
+        for a in scratch.acc.iter_mut() {
+            *a = StratumAcc::default();
+        }
     }
     match &c.sites {
         None => bill::aggregate_pass(scratch),

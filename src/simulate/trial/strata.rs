@@ -35,8 +35,8 @@ impl Default for SharedRates {
 }
 
 impl SharedRates {
-    /// Stratum `k`'s shared rates in the trial.
-    fn new(c: &Compiled<'_>, v: &[f64], m: &MethodRates, g: &Globals, groups: &[GroupCosts], k: usize) -> Self {
+    /// Stratum `k`'s shared rates in the trial, written in place.
+    fn fill(&mut self, c: &Compiled<'_>, v: &[f64], m: &MethodRates, g: &Globals, groups: &[GroupCosts], k: usize) {
         let rel = &c.scenario.strata()[k].release;
         let var_rates = StageRates::new(&rel.method_shares, &m.productivity, &m.cost_per_team_day, g.survey);
         let rates = match groups.get(c.group_of_stratum[k]) {
@@ -54,19 +54,16 @@ impl SharedRates {
             }
             _ => var_rates,
         };
-        let mut shared = SharedRates {
-            rates,
-            var_rates,
-            detection: detection(c.scenario, v, &rel.method_shares),
-            ..SharedRates::default()
-        };
+        self.rates = rates;
+        self.var_rates = var_rates;
+        self.detection = detection(c.scenario, v, &rel.method_shares);
+        self.n_methods = 0;
         for (method, share) in rel.method_shares.iter() {
             if *share > 0.0 {
-                shared.methods[shared.n_methods as usize] = method;
-                shared.n_methods += 1;
+                self.methods[self.n_methods as usize] = method;
+                self.n_methods += 1;
             }
         }
-        shared
     }
 }
 
@@ -122,7 +119,8 @@ pub(crate) fn stratum_trial(
     k: usize,
     t: &mut StratumTrial,
 ) -> f64 {
-    let shared = SharedRates::new(c, v, m, g, groups, k);
+    let mut shared = SharedRates::default();
+    shared.fill(c, v, m, g, groups, k);
     stratum_own(c, v, spread, k, t, &shared)
 }
 
@@ -132,14 +130,14 @@ fn stratum_own(c: &Compiled<'_>, v: &[f64], spread: f64, k: usize, t: &mut Strat
     let st = &c.scenario.strata()[k];
     let rel = &st.release;
     let start = f64::from(c.scenario.start_year());
-    (t.arrive_lo, t.arrive_span) = match (st.area, st.arrives_year) {
+    (t.arrive_lo, t.arrive_span) = match (&st.area, st.arrives_year) {
         (StratumArea::Added { until_year, .. }, _) => (0.0, (until_year.get(v) - start).max(0.0)),
         (_, Some(y)) => ((y.get(v) - start).max(0.0), 0.0),
         _ => (0.0, 0.0),
     };
-    let (area_km2, mines, laying) = match st.area {
+    let (area_km2, mines, laying) = match &st.area {
         StratumArea::Area(p) => (p.get(v), 0.0, 0.0),
-        StratumArea::Inventory(km2) => (km2, 0.0, 0.0),
+        StratumArea::Inventory(km2) => (*km2, 0.0, 0.0),
         StratumArea::Added { rate_km2_per_year, until_year } => {
             let years = (until_year.get(v) - f64::from(c.scenario.start_year())).max(0.0);
             (rate_km2_per_year.get(v) * years, 0.0, 0.0)
@@ -209,7 +207,7 @@ pub(crate) fn strata_params(
     out: &mut [StratumTrial],
 ) {
     for (shared, &k) in classes.rates.iter_mut().zip(&classes.first) {
-        *shared = SharedRates::new(c, v, m, g, groups, k);
+        shared.fill(c, v, m, g, groups, k);
     }
     // The national total rescales the land known at the start; land that
     // arrives later (returned or newly contaminated) comes on top of it.
