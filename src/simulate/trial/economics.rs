@@ -459,10 +459,10 @@ impl ProgrammeCost {
     /// escalation (`bases`, overhead included) in order, with the discount
     /// factors of [`Discounts::factors`]: what [`ProgrammeCost::add_year`]
     /// adds, year after year, kept in registers. The bill is then complete.
-    pub(crate) fn add_unfunded_years(&mut self, prices: &Prices, bases: impl Iterator<Item = f64>, discounts: &[f64]) {
+    pub(crate) fn add_unfunded_years(&mut self, prices: &Prices, bases: &[f64], discounts: &[f64]) {
         let [mut esc, mut inflation, _] = self.factors;
         let mut b = *self;
-        for (y, (base, discount)) in bases.zip(discounts).enumerate() {
+        for (y, (&base, &discount)) in bases.iter().zip(discounts).enumerate() {
             let real = base * esc;
             let nominal = real * inflation;
             b.real += real;

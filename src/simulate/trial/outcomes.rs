@@ -253,11 +253,16 @@ fn fluid_pools_in_turn(
     // Without every pool ending, the years run to the horizon.
     let years = if pending == 0 { years } else { h };
     let national = group_finish.iter().take(n).copied().fold(0.0, f64::max);
-    let bases = base.iter().enumerate().take(years).map(|(y, b)| {
-        let last = pending == 0 && y + 1 == years;
-        let coordination = g.prices.coordination * if last { active(y, national) } else { 1.0 };
-        b * (1.0 + g.overhead) + coordination
-    });
+    // Each year's cost before escalation, overhead and coordination included, in place; when the
+    // work ends, its last year pays coordination for the share before the end (c · 1 is c).
+    let bases = &mut base[..years];
+    let (full, last) = bases.split_at_mut(if pending == 0 { years.saturating_sub(1) } else { years });
+    for b in full.iter_mut() {
+        *b = *b * (1.0 + g.overhead) + g.prices.coordination;
+    }
+    for b in last.iter_mut() {
+        *b = *b * (1.0 + g.overhead) + g.prices.coordination * active(years - 1, national);
+    }
     bill.add_unfunded_years(&g.prices, bases, discounts.factors(&g.prices, h));
     (national, pending)
 }

@@ -125,7 +125,7 @@ pub(crate) fn stratum_trial(
 }
 
 /// [`stratum_trial`] with the rates of the stratum's class given.
-#[inline]
+#[inline(always)]
 fn stratum_own(c: &Compiled<'_>, v: &[f64], spread: f64, k: usize, t: &mut StratumTrial, shared: &SharedRates) -> f64 {
     let st = &c.scenario.strata()[k];
     let rel = &st.release;
