@@ -173,14 +173,9 @@ impl Builder {
 
     /// Trials with a non-finite output; a derived output (a ratio) may be
     /// undefined on its own without failing the trial. Empty when no trial
-    /// failed: the engine says so as it writes the values; otherwise checked
-    /// first, column by column, without a mask.
+    /// failed, which the engine found as it wrote the values (the same test).
     fn failed_mask(&self, defs: &[OutputDef]) -> Vec<bool> {
         if self.all_finite {
-            return Vec::new();
-        }
-        let kept = || self.columns.iter().zip(defs).filter(|(_, d)| !d.output.is_derived());
-        if kept().all(|(col, _)| col.iter().fold(true, |ok, v| ok & v.is_finite())) {
             return Vec::new();
         }
         let mut mask = vec![false; self.trials as usize];

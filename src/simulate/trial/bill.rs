@@ -192,7 +192,7 @@ pub(crate) struct RegionSums {
 }
 
 /// Writes the output row from the stratum accumulators, and keeps each stratum's team-days
-/// (`scratch.team_days`, for the schedule). The sums are taken in locals, in stratum order,
+/// (`scratch.team_days`, which the year plan and the arrivals read). The sums are taken in locals, in stratum order,
 /// and written once.
 ///
 /// # Formula
@@ -283,10 +283,4 @@ pub(super) fn fill_row(c: &Compiled<'_>, g: &Globals, scratch: &mut Scratch, row
         // Items left behind per km² of suspected land (all of it released in the end).
         row[col] = if n.suspected > 0.0 { n.items_missed / n.suspected } else { 0.0 };
     }
-}
-
-/// Team-days of every pool for a stratum's totals.
-#[inline(always)]
-pub(super) fn pool_work(t: &StratumTrial, a: &StratumAcc) -> crate::model::PerPool<f64> {
-    t.rates.team_days(&a.stages, a.to_clear_x_difficulty)
 }

@@ -1,13 +1,12 @@
 //! What follows from the schedule: durations, shares released, casualties,
 //! land value, the programme's bill year by year and the yearly series.
 
-use super::bill::pool_work;
 use super::economics::{
     Discounts, FluidPool, GroupCosts, ProgrammeCost, YearMoney, YearOut, YearPlanner, active, fluid_pools,
     write_programme,
 };
 use super::schedule::ScheduleScratch;
-use super::{Globals, Scratch, StratumAcc, StratumTrial};
+use super::{Globals, Scratch, StratumTrial};
 use crate::model::{PerPool, Pool};
 use crate::simulate::compiled::Compiled;
 use crate::simulate::series::YearValues;
@@ -29,7 +28,6 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
     let n = cap_model.groups.len();
     let Scratch {
         strata,
-        acc,
         team_days,
         v,
         groups,
@@ -75,12 +73,12 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
     let mut bill = ProgrammeCost::new(s, &g.prices, discounts.first(&g.prices));
     let years = Years { h, n, pending };
     let (national, pending) = if c.reallocates || sched.record_teams || n > MAX_FLUID_GROUPS {
-        planned_years(c, g, strata, acc, v, groups, sched, work, group_finish, years, &mut bill)
+        planned_years(c, g, strata, team_days, v, groups, sched, work, group_finish, years, &mut bill)
     } else {
         fluid.resize(n * Pool::COUNT, FluidPool::default());
         fluid_pools(s, v, g, groups, work, fluid);
         let end = if c.has_arrivals {
-            fluid_years(c, g, strata, acc, fluid, sched, group_finish, years, &mut bill)
+            fluid_years(c, g, strata, team_days, fluid, sched, group_finish, years, &mut bill)
         } else {
             fluid_pools_in_turn(g, fluid, fluid_costs, discounts, group_finish, years, &mut bill)
         };
@@ -127,7 +125,7 @@ struct Years {
 fn arrivals(
     c: &Compiled<'_>,
     strata: &[StratumTrial],
-    acc: &[StratumAcc],
+    team_days: &[PerPool<f64>],
     sched: &mut ScheduleScratch,
     y: usize,
     n: usize,
@@ -136,7 +134,7 @@ fn arrivals(
         return;
     }
     let unarrived = &mut sched.year_spend_unarrived;
-    arrive(strata, acc, y, unarrived);
+    arrive(strata, team_days, y, unarrived);
     for (u, end) in unarrived.iter_mut().zip(sched.year_arrival_end.iter()).take(n) {
         if *end < y as f64 + 1.0 {
             // Everything has arrived: no rounding dust may hold the pools back.
@@ -157,7 +155,7 @@ fn fluid_years(
     c: &Compiled<'_>,
     g: &Globals,
     strata: &[StratumTrial],
-    acc: &[StratumAcc],
+    team_days: &[PerPool<f64>],
     fluid: &mut [FluidPool],
     sched: &mut ScheduleScratch,
     group_finish: &mut [f64],
@@ -173,7 +171,7 @@ fn fluid_years(
     let mut national: f64 = 0.0;
     let mut y = 0;
     while y < h && pending > 0 {
-        arrivals(c, strata, acc, sched, y, n);
+        arrivals(c, strata, team_days, sched, y, n);
         let mut base = 0.0;
         for (gi, (group, live)) in fluid.chunks_exact_mut(Pool::COUNT).zip(live.iter_mut()).enumerate().take(n) {
             let mut group_cost = 0.0;
@@ -275,7 +273,7 @@ fn planned_years(
     c: &Compiled<'_>,
     g: &Globals,
     strata: &[StratumTrial],
-    acc: &[StratumAcc],
+    team_days: &[PerPool<f64>],
     v: &[f64],
     groups: &[GroupCosts],
     sched: &mut ScheduleScratch,
@@ -289,7 +287,7 @@ fn planned_years(
     let mut national: f64 = 0.0;
     let mut y = 0;
     while y < h && pending > 0 {
-        arrivals(c, strata, acc, sched, y, n);
+        arrivals(c, strata, team_days, sched, y, n);
         // A pool whose work is done gets no more money: it goes to the pools still working.
         // (Without money caps a finished pool's teams cost nothing: they are not paid, see below.)
         let done: &[PerPool<f64>] = if c.reallocates {
@@ -479,8 +477,8 @@ fn teams_cost(c: &Compiled<'_>, scratch: &Scratch, y: usize) -> f64 {
 /// Work arriving in year `y` leaves the not-yet-arrived pile: a stratum
 /// arriving over [lo, lo + span] brings the share of its work that falls in
 /// the year (all of it in the year of `lo` when the span is 0).
-fn arrive(strata: &[super::StratumTrial], acc: &[super::StratumAcc], y: usize, unarrived: &mut [PerPool<f64>]) {
-    let cum = |t: &super::StratumTrial, at: f64| -> f64 {
+fn arrive(strata: &[StratumTrial], team_days: &[PerPool<f64>], y: usize, unarrived: &mut [PerPool<f64>]) {
+    let cum = |t: &StratumTrial, at: f64| -> f64 {
         if t.arrive_span > 0.0 {
             ((at - t.arrive_lo) / t.arrive_span).clamp(0.0, 1.0)
         } else if at > t.arrive_lo {
@@ -489,13 +487,13 @@ fn arrive(strata: &[super::StratumTrial], acc: &[super::StratumAcc], y: usize, u
             0.0
         }
     };
-    for (t, a) in strata.iter().zip(acc) {
+    for (t, td) in strata.iter().zip(team_days) {
         if !super::arrives_later(t) {
             continue;
         }
         let share = cum(t, y as f64 + 1.0) - cum(t, y as f64);
         if share > 0.0 {
-            for (p, td) in pool_work(t, a).iter() {
+            for (p, td) in td.iter() {
                 let u = &mut unarrived[t.group][p];
                 *u = (*u - td * share).max(0.0);
             }
