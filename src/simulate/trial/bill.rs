@@ -192,8 +192,8 @@ pub(crate) struct RegionSums {
 }
 
 /// Writes the output row from the stratum accumulators, and keeps each stratum's team-days
-/// (`scratch.team_days`, which the year plan and the arrivals read). The sums are taken in locals, in stratum order,
-/// and written once.
+/// (`scratch.team_days`, which the year plan and the arrivals read). The sums are taken in
+/// locals, in stratum order, and written once.
 ///
 /// # Formula
 /// costs by [`crate::model::StageRates::cost`]; overhead = o × (sum);
