@@ -91,5 +91,5 @@ pub mod stats;
 pub use error::{Error, Problem, Result};
 pub use model::Scenario;
 pub use sampling::{Dist, Sampler};
-pub use simulate::{ModelLevel, Outcome, Output, Run, SimConfig, simulate, simulate_with_progress};
+pub use simulate::{Engine, ModelLevel, Outcome, Output, Run, SimConfig, simulate, simulate_with_progress};
 pub use stats::Summary;

@@ -82,6 +82,10 @@ pub(crate) struct Compiled<'s> {
     pub reallocates: bool,
     /// What the run's memory depends on.
     pub footprint: Footprint,
+    /// The reference engine's sites, when it computes the trials (site engine).
+    pub reference: Option<super::reference::RefSites>,
+    /// Which implementation computes the trials.
+    pub engine: super::config::Engine,
 }
 
 impl SiteArrays {
@@ -140,6 +144,12 @@ impl<'s> Compiled<'s> {
         }
         if let (ModelLevel::Sites, Some(sm)) = (c.level, s.sites()) {
             c.sites = Some(c.build_sites(sm, config)?);
+            if config.engine == super::config::Engine::Reference {
+                let rows = Self::rows(s, sm, config)?;
+                let priority = config.priority.or(s.capacity().map(|c| c.priority)).unwrap_or(Priority::AsGiven);
+                let original = c.sites.as_ref().map_or(&[][..], |a| &a.original[..]);
+                c.reference = Some(super::reference::RefSites::new(s, &c, rows, priority, original)?);
+            }
         }
         Ok(c)
     }
@@ -180,6 +190,8 @@ impl<'s> Compiled<'s> {
             reallocates: s.funding().is_some()
                 || s.capacity().is_some_and(|c| c.groups.iter().any(|g| g.budget_per_year.is_some())),
             footprint: Footprint::new(0, 0, 0, 0, false, 1),
+            reference: None,
+            engine: config.engine,
         };
         let n_sites = match (level, s.sites()) {
             (ModelLevel::Sites, Some(sm)) => site_count(s, &sm.source),
@@ -213,12 +225,22 @@ impl<'s> Compiled<'s> {
         t.rates.cost(&stages, stages.to_clear).total()
     }
 
+    /// The site rows in file (or generation) order.
+    fn rows(s: &Scenario, sites: &crate::model::SitesModel, config: &SimConfig) -> Result<Rows> {
+        match &sites.source {
+            SiteSource::Inventory(inv) => Rows::inventory(inv),
+            SiteSource::Synthetic { count, seed, .. } => {
+                Rows::synthetic(s, &sites.source, *count, seed.unwrap_or(config.seed))
+            }
+        }
+    }
+
     fn build_sites(&mut self, sites: &crate::model::SitesModel, config: &SimConfig) -> Result<SiteArrays> {
         let s = self.scenario;
-        let rows = match &sites.source {
-            SiteSource::Inventory(inv) => {
-                let rows = Rows::inventory(inv)?;
-                // The inventory's CHA share replaces the stratum's confirmed fraction.
+        let rows = Self::rows(s, sites, config)?;
+        if let SiteSource::Inventory(inv) = &sites.source {
+            // The inventory's CHA share replaces the stratum's confirmed fraction.
+            {
                 let mut cha = vec![0.0; s.strata().len()];
                 for r in &inv.sites {
                     if r.confirmed {
@@ -231,12 +253,8 @@ impl<'s> Compiled<'s> {
                         self.confirmed_override[si] = Some(c / total);
                     }
                 }
-                rows
             }
-            SiteSource::Synthetic { count, seed, .. } => {
-                Rows::synthetic(s, &sites.source, *count, seed.unwrap_or(config.seed))?
-            }
-        };
+        }
         let Rows {
             weight,
             stratum,

@@ -41,6 +41,44 @@ impl std::str::FromStr for ModelLevel {
     }
 }
 
+/// Which implementation of the model computes a trial.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Engine {
+    /// The default engine, with its fast paths.
+    #[default]
+    Fast,
+    /// The reference engine: the model of docs/MODEL.md written plainly, a year at a time and a
+    /// site or pool at a time. Slow; the fast engine must give its outputs.
+    Reference,
+}
+
+impl Engine {
+    /// The name used on the command line.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Fast => "default",
+            Engine::Reference => "reference",
+        }
+    }
+}
+
+impl std::str::FromStr for Engine {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> Result<Self, crate::Error> {
+        match s.to_ascii_lowercase().as_str() {
+            "default" | "fast" => Ok(Engine::Fast),
+            "reference" => Ok(Engine::Reference),
+            _ => Err(crate::Error::Unknown {
+                field: "engine".into(),
+                name: s.into(),
+                known: vec!["default".into(), "reference".into()],
+            }),
+        }
+    }
+}
+
 /// Settings of a simulation run.
 ///
 /// ```
@@ -74,6 +112,9 @@ pub struct SimConfig {
     /// whole run, so a part of one is not a run of its own.
     #[serde(default)]
     pub first_trial: u64,
+    /// Which implementation computes the trials (the default engine unless asked).
+    #[serde(default)]
+    pub engine: Engine,
 }
 
 impl Default for SimConfig {
@@ -87,6 +128,7 @@ impl Default for SimConfig {
             priority: None,
             memory_limit_bytes: 8 << 30,
             first_trial: 0,
+            engine: Engine::Fast,
         }
     }
 }
@@ -132,6 +174,12 @@ impl SimConfig {
     #[must_use]
     pub fn with_first_trial(mut self, first: u64) -> Self {
         self.first_trial = first;
+        self
+    }
+    /// Sets the engine (see [`Engine`]).
+    #[must_use]
+    pub fn with_engine(mut self, engine: Engine) -> Self {
+        self.engine = engine;
         self
     }
     /// Sets the memory limit of a run (sites and kept samples).

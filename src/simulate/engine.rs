@@ -10,6 +10,8 @@
 //! depend on the order. Hence bit-identical results on 1, 2 or N threads.
 
 use super::compiled::Compiled;
+use super::config::Engine;
+use super::reference;
 use super::series::YearValues;
 use super::trial::{Scratch, run_trial};
 use crate::sampling::stream::trial_key;
@@ -175,7 +177,22 @@ pub(crate) fn run<P: InputProvider>(
                 let x = &mut x[..k];
                 let key = provider.fill(batch.first + t as u64, scratch, x);
                 scratch.scatter_inputs(&c.input_slots, x);
-                run_trial(c, key, scratch, &mut row[..n_out], &mut batch.series[t * sl..(t + 1) * sl]);
+                let series = &mut batch.series[t * sl..(t + 1) * sl];
+                match c.engine {
+                    Engine::Fast => run_trial(c, key, scratch, &mut row[..n_out], series),
+                    Engine::Reference => {
+                        let sites = c.reference.as_ref();
+                        reference::run_trial(
+                            c,
+                            sites,
+                            &scratch.v,
+                            key,
+                            &mut scratch.site_acc,
+                            &mut row[..n_out],
+                            series,
+                        );
+                    }
+                }
                 failed |= any_non_finite(row, &checked);
             }
             block.write(&mut batch.rows, &mut batch.inputs, start, len);

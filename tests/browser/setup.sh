@@ -3,6 +3,10 @@
 # Called by `.ci/run` and by tests/browser.rs itself, so `cargo test --release` on a fresh Debian
 # machine sets itself up.
 set -euo pipefail
+# Both browser tests call this at once: one installs, the other waits on the lock (apt's own lock
+# would make the loser fail), then finds everything installed.
+exec 9>"${TMPDIR:-/tmp}/demine-browser-setup.lock"
+flock 9
 if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
   exit 0
 fi

@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use demine::io::{Override, load_scenario};
 use demine::model::Priority;
-use demine::{Error, ModelLevel, Problem, Sampler, Scenario, SimConfig};
+use demine::{Engine, Error, ModelLevel, Problem, Sampler, Scenario, SimConfig};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -46,6 +46,9 @@ pub(crate) struct RunArgs {
     /// Model level: aggregate or sites (default: sites when the scenario has sites).
     #[arg(long)]
     pub(crate) model: Option<ModelLevel>,
+    /// Engine: default, or reference (the model written plainly, slow; the default must equal it).
+    #[arg(long)]
+    pub(crate) engine: Option<Engine>,
     /// Work order: as_given, casualty_risk, value_per_cost, smallest_first.
     #[arg(long)]
     pub(crate) priority: Option<Priority>,
@@ -288,6 +291,7 @@ impl RunArgs {
         c.sampler = self.sampler;
         c.model = self.model;
         c.priority = self.priority;
+        c.engine = self.engine.unwrap_or_default();
         if !(self.max_memory_gb > 0.0 && self.max_memory_gb.is_finite()) {
             return Err(Error::invalid("--max-memory-gb", self.max_memory_gb, "must be > 0"));
         }
