@@ -82,9 +82,10 @@ fn release_years_interpolation_casualties_and_land_value_match_the_hand_computat
     close(mean("duration_years"), 3.4, "duration");
     // 50 % of 680,000 m² = 340,000: 150,000 released in year 0, 230,000 in year 1, so the line crosses
     // it (340,000 - 150,000) / 230,000 of the way through year 1. 90 % = 612,000: in year 3, where C's
-    // 300,000 arrive on top of 380,000.
+    // 300,000 arrive on top of 380,000; spread evenly over the year that would be 3.773, after the
+    // last release (3.4), so it is the last release: no land is released after the duration.
     close(mean("years_to_50pct_released"), 1.0 + 190_000.0 / 230_000.0, "years to 50 %");
-    close(mean("years_to_90pct_released"), 3.0 + 232_000.0 / 300_000.0, "years to 90 %");
+    close(mean("years_to_90pct_released"), 3.4, "years to 90 %");
     // Casualties: rate × Σ eᵢ·aᵢ·tᵢ, eᵢ = (popᵢ / aᵢ) / (Σpop / Σa), so eᵢ·aᵢ = popᵢ · Σa / Σpop
     // (0.68 km² over 1,000 people).
     let pop = [300.0, 100.0, 600.0];

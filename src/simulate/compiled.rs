@@ -47,9 +47,37 @@ pub(crate) struct SiteArrays {
     pub difficulty: [f64; DIFFICULTY_CELLS],
     /// Each site's position in its stratum's work order, in (0, 1) (diminishing returns of survey).
     pub pos: Vec<f64>,
-    /// Each site's position in its stratum's list (file or generation order), in (0, 1) (arrival in time).
-    pub frac: Vec<f64>,
+    /// With land that arrives later: the sites grouped by stratum, each stratum's in the work
+    /// order (a stratum arriving over a window brings its sites in that order).
+    pub by_stratum: Option<StrataLists>,
     pub reduction_spread: f64,
+}
+
+/// Sites grouped by stratum: stratum k's are `sites[start[k]..start[k + 1]]` (places in the work order).
+pub(crate) struct StrataLists {
+    pub sites: Vec<u32>,
+    pub start: Vec<usize>,
+}
+
+impl StrataLists {
+    /// The places of the sites of `stratum` (each site's stratum, in the work order) grouped by
+    /// stratum, keeping the order: a counting sort.
+    fn new(stratum: &[u32], n_strata: usize) -> Result<Self> {
+        let mut start = vec![0usize; n_strata + 1];
+        for &st in stratum {
+            start[st as usize + 1] += 1;
+        }
+        for k in 1..=n_strata {
+            start[k] += start[k - 1];
+        }
+        let mut next = start.clone();
+        let mut sites: Vec<u32> = try_collect(stratum.len(), std::iter::repeat_n(0, stratum.len()))?;
+        for (place, &st) in stratum.iter().enumerate() {
+            sites[next[st as usize]] = place as u32;
+            next[st as usize] += 1;
+        }
+        Ok(StrataLists { sites, start })
+    }
 }
 
 pub(crate) struct Compiled<'s> {
@@ -343,9 +371,8 @@ impl<'s> Compiled<'s> {
                 *x /= mean;
             }
         }
-        // Positions in (0, 1) within each stratum: in the list (file or
-        // generation order) for arrivals, in the work order for survey's
-        // diminishing returns.
+        // Positions in (0, 1) within each stratum's work order: survey's diminishing returns,
+        // and when a stratum arriving over a window brings each site.
         let n_strata = s.strata().len();
         let mut count = vec![0usize; n_strata];
         for &st in &stratum {
@@ -362,18 +389,17 @@ impl<'s> Compiled<'s> {
         };
         // The columns are put in work order through one spare column: each gathered column's old
         // storage becomes the next one's, so fresh memory is touched once, not once per column.
-        let (mut frac, mut spare) = (reserved::<f64>(n)?, reserved::<f64>(n)?);
-        position(&mut stratum.iter().copied(), &mut frac);
-        let frac = gather(frac, &order, &mut spare);
+        let mut spare = reserved::<f64>(n)?;
         let weight = gather(weight, &order, &mut spare);
         let agricultural = gather(agricultural, &order, &mut spare);
         let exposure = gather(exposure, &order, &mut spare);
         let stratum_sorted = par_collect(n, order.par_iter().map(|&i| stratum[i as usize]))?;
         let mut pos = spare;
         position(&mut stratum_sorted.iter().copied(), &mut pos);
+        let by_stratum = if self.has_arrivals { Some(StrataLists::new(&stratum_sorted, n_strata)?) } else { None };
         Ok(SiteArrays {
             pos,
-            frac,
+            by_stratum,
             weight,
             stratum: stratum_sorted,
             key: par_collect(n, order.par_iter().map(|&i| key[i as usize]))?,

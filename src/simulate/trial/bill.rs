@@ -276,6 +276,9 @@ pub(super) fn fill_row(c: &Compiled<'_>, g: &Globals, scratch: &mut Scratch, row
     if let Some(col) = cols.laying_cost {
         row[col] = n.laying;
     }
+    if let Some(col) = cols.total_cost_second {
+        row[col] = row[cols.total_cost] * g.prices.second_currency;
+    }
     if let Some(col) = cols.asymmetry {
         row[col] = row[cols.total_cost] / n.laying;
     }

@@ -10,11 +10,11 @@
 //! # Formula
 //! ```text
 //! planned teams   P_p(y) = min(ceiling, initial·(1 + growth)^y)
-//! planned spend   S(y) = e(y)·[(1 + o)·Σ_p (P_p·(F_p + D·v_p) + mobilisation) + C],  e(y) = (1 + escalation)^y
-//! teams           E_p(y) = k(y)·P_p(y),  k = (f − e·C)/(S − e·C) with funding f (at most 1 unless it drives capacity)
-//!                 a group's own budget B caps its pools at B / S_group
+//! spend at scale k S_g(k) = (1 + o)·e(y)·Σ_p [k·P_p·(F_p + D·v_p) + M_p·max(0, k·P_p − E_p(y−1))],  e(y) = (1 + escalation)^y
+//! teams           E_p(y) = min(k, k_g)·P_p(y):  k_g the largest with S_g(k_g) ≤ the group's budget B_g,
+//!                 k the largest with Σ_g S_g(min(k, k_g)) + e·C ≤ funding f (at most 1 unless it drives capacity)
 //! mobilisation    M_p·max(0, E_p(y) − E_p(y−1)),  E_p(−1) = the teams in service at the start
-//! cost in year y  e(y)·[(1 + o)·(Σ_p E_p·F_p·a_p(y) + mobilisation + variable cost of work finished in y) + C·a(y)]
+//! cost in year y  e(y)·[(1 + o)·(Σ_p E_p·F_p·a_p(y) + mobilisation + variable cost of the work done in y) + C·a(y)]
 //!                 a_p(y): share of year y before pool p's last work ends; a(y): before the programme ends
 //! nominal         × (1 + inflation)^(start + y − price year)
 //! present value   × (1 + r)^−(y + ½)
@@ -91,8 +91,6 @@ struct PoolPlan {
     teams: PerPool<f64>,
     growth: PerPool<f64>,
     ceiling: PerPool<f64>,
-    /// Last year's planned teams (the plan's own mobilisation, for the funding cap).
-    previous: PerPool<f64>,
     /// Last year's effective teams (what is raised and paid), the teams in service before the start.
     effective: PerPool<f64>,
 }
@@ -107,7 +105,6 @@ impl PoolPlan {
                 p.growth[pool] = pm.growth_per_year.get(v);
                 p.ceiling[pool] = pm.ceiling_or_initial().get(v);
                 let start = p.teams[pool].min(p.ceiling[pool]).max(0.0);
-                p.previous[pool] = start;
                 p.effective[pool] = pm.existing.map_or(start, |x| x.get(v));
             }
         }
@@ -253,6 +250,72 @@ pub(crate) struct YearMoney {
     pub planned: f64,
 }
 
+/// What a group spends in a year at a scale x of its planned teams:
+/// factor·[unit·x + Σ_j slope_j·max(0, x − knee_j)], flat beyond `cap` (its own budget's
+/// largest scale). Each hinge is a pool raising teams: x·P above the E teams it had costs
+/// M·(x·P − E) = M·P·(x − E/P).
+#[derive(Clone, Copy, Debug, Default)]
+struct Spend {
+    factor: f64,
+    unit: f64,
+    hinges: [(f64, f64); Pool::COUNT],
+    n: usize,
+    cap: f64,
+}
+
+impl Spend {
+    /// The spend at scale `x`.
+    fn at(&self, x: f64) -> f64 {
+        let x = x.min(self.cap);
+        let mut sum = self.unit * x;
+        for &(slope, knee) in &self.hinges[..self.n] {
+            sum += slope * (x - knee).max(0.0);
+        }
+        self.factor * sum
+    }
+
+    /// The slope of [`Spend::at`] just above `x`.
+    fn slope_above(&self, x: f64) -> f64 {
+        if x >= self.cap {
+            return 0.0;
+        }
+        let mut slope = self.unit;
+        for &(s, knee) in &self.hinges[..self.n] {
+            if knee <= x {
+                slope += s;
+            }
+        }
+        self.factor * slope
+    }
+}
+
+/// The largest x ≥ 0 with Σ spends(x) + fixed ≤ budget (0 when not even x = 0 fits; infinite
+/// when the spend stops growing below the budget): exact, walking the breakpoints of the
+/// piecewise-linear total in order. `knots` is working space.
+fn largest_scale(spends: &[Spend], fixed: f64, budget: f64, knots: &mut Vec<f64>) -> f64 {
+    let total = |x: f64| spends.iter().map(|sp| sp.at(x)).sum::<f64>() + fixed;
+    if !(total(0.0) <= budget) {
+        return 0.0;
+    }
+    knots.clear();
+    for sp in spends {
+        knots.extend(sp.hinges[..sp.n].iter().map(|h| h.1).filter(|&k| k > 0.0 && k < sp.cap));
+        if sp.cap.is_finite() {
+            knots.push(sp.cap);
+        }
+    }
+    knots.sort_by(f64::total_cmp);
+    let mut x0 = 0.0;
+    for &x1 in knots.iter() {
+        if total(x1) > budget {
+            break;
+        }
+        x0 = x1;
+    }
+    let slope: f64 = spends.iter().map(|sp| sp.slope_above(x0)).sum();
+    if slope > 0.0 { x0 + (budget - total(x0)) / slope } else { f64::INFINITY }
+}
+
 /// Teams and team-days year by year for every capacity group, with the
 /// funding and budget caps applied (the same plan for both engines).
 pub(crate) struct YearPlanner {
@@ -260,13 +323,17 @@ pub(crate) struct YearPlanner {
     pub(crate) y: usize,
     /// (1 + escalation)^y, carried from year to year.
     esc: f64,
+    /// Working space: each group's spend, the breakpoints of the total.
+    spends: Vec<Spend>,
+    knots: Vec<f64>,
 }
 
 impl YearPlanner {
     pub(crate) fn new(s: &Scenario, v: &[f64]) -> Self {
-        let plans =
+        let plans: Vec<PoolPlan> =
             s.capacity().map(|c| c.groups.iter().map(|grp| PoolPlan::new(grp, v)).collect()).unwrap_or_default();
-        YearPlanner { plans, y: 0, esc: 1.0 }
+        let n = plans.len();
+        YearPlanner { plans, y: 0, esc: 1.0, spends: vec![Spend::default(); n], knots: Vec::new() }
     }
 
     /// This year's effective teams (`teams[g]`), team-days (`cap[g]`) and
@@ -278,6 +345,12 @@ impl YearPlanner {
     /// start of the year gets no teams, so funding goes to the pools still working.
     /// `money_caps`: the scenario has funding or a group budget (otherwise the
     /// plan's own spend is not needed and the year is a few multiplications).
+    ///
+    /// With money, the planned teams of every group are scaled by the largest k the money
+    /// allows: a group spends (1 + o)·e·Σ_p [k·P_p·(working days·v_p + F_p) + M_p·max(0, k·P_p −
+    /// E_p(y − 1))], its own budget caps its k, and all groups with coordination e·C must fit in
+    /// the year's funding (k at most 1 unless funding drives capacity). A plan that costs
+    /// nothing is not scaled.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn next_year(
         &mut self,
@@ -293,56 +366,59 @@ impl YearPlanner {
         self.y += 1;
         let esc = self.esc;
         self.esc *= 1.0 + g.prices.escalation;
+        for (gi, plan) in self.plans.iter_mut().enumerate() {
+            let d = done.get(gi);
+            for p in 0..Pool::COUNT {
+                let ended = d.is_some_and(|d| d.0[p] <= y as f64);
+                out.teams[gi].0[p] = if ended { 0.0 } else { plan.teams.0[p].min(plan.ceiling.0[p]).max(0.0) };
+                plan.teams.0[p] *= 1.0 + plan.growth.0[p];
+            }
+        }
         if !money_caps {
-            for (gi, (plan, gc)) in self.plans.iter_mut().zip(groups).enumerate() {
-                let d = done.get(gi);
+            for ((plan, gc), gi) in self.plans.iter_mut().zip(groups).zip(0..) {
                 for p in 0..Pool::COUNT {
-                    let ended = d.is_some_and(|d| d.0[p] <= y as f64);
-                    let teams = if ended { 0.0 } else { plan.teams.0[p].min(plan.ceiling.0[p]).max(0.0) };
-                    out.teams[gi].0[p] = teams;
+                    let teams = out.teams[gi].0[p];
                     out.cap[gi].0[p] = teams * gc.working_days;
                     out.mob[gi].0[p] = gc.mobilisation.0[p] * (teams - plan.effective.0[p]).max(0.0);
                     plan.effective.0[p] = teams;
-                    plan.teams.0[p] *= 1.0 + plan.growth.0[p];
                 }
             }
             return YearMoney { funding: None, planned: 0.0 };
         }
-        let mut planned_groups = 0.0;
-        for (gi, (plan, gc)) in self.plans.iter_mut().zip(groups).enumerate() {
-            let mut spend = 0.0;
-            let mut mob = 0.0;
+        let factor = (1.0 + g.overhead) * esc;
+        for (gi, ((plan, gc), sp)) in self.plans.iter().zip(groups).zip(self.spends.iter_mut()).enumerate() {
+            *sp = Spend { factor, cap: f64::INFINITY, ..Spend::default() };
             for p in 0..Pool::COUNT {
-                let ended = done.get(gi).is_some_and(|d| d.0[p] <= y as f64);
-                let teams = if ended { 0.0 } else { plan.teams.0[p].min(plan.ceiling.0[p]).max(0.0) };
-                out.teams[gi].0[p] = teams;
-                // The plan's teams at full use, with the plan's own mobilisation.
-                spend += teams * gc.working_days * g.cost_per_td.0[p] + teams * gc.fixed.0[p];
-                mob += gc.mobilisation.0[p] * (teams - plan.previous.0[p]).max(0.0);
-                plan.previous.0[p] = teams;
-                plan.teams.0[p] *= 1.0 + plan.growth.0[p];
+                let teams = out.teams[gi].0[p];
+                sp.unit += teams * (gc.working_days * g.cost_per_td.0[p] + gc.fixed.0[p]);
+                if gc.mobilisation.0[p] > 0.0 && teams > 0.0 {
+                    sp.hinges[sp.n] = (gc.mobilisation.0[p] * teams, plan.effective.0[p] / teams);
+                    sp.n += 1;
+                }
             }
-            out.spend[gi] = (spend + mob) * (1.0 + g.overhead);
-            planned_groups += out.spend[gi];
         }
         let coordination = g.prices.coordination * esc;
-        let planned = planned_groups * esc + coordination;
-        let funding = s.funding().and_then(|f| f.in_year(v, s.start_year(), y));
-        let drive = s.funding().is_some_and(|f| f.drives_capacity);
-        let k = match funding {
-            Some(f) if planned_groups > 0.0 => {
-                let k = ((f - coordination).max(0.0)) / (planned_groups * esc);
-                if drive { k } else { k.min(1.0) }
+        let planned = self.spends.iter().map(|sp| sp.at(1.0)).sum::<f64>() + coordination;
+        // A group's own budget caps its scale (its spend escalated, overhead included).
+        for (sp, gc) in self.spends.iter_mut().zip(groups) {
+            if let Some(b) = gc.budget {
+                sp.cap = largest_scale(std::slice::from_ref(sp), 0.0, b, &mut self.knots);
             }
-            Some(_) => 0.0,
+        }
+        let funding = s.funding().and_then(|f| f.in_year(v, s.start_year(), y));
+        let k = match funding {
+            Some(f) if s.funding().is_some_and(|f| f.drives_capacity) => {
+                largest_scale(&self.spends, coordination, f, &mut self.knots)
+            }
+            Some(f) => {
+                let at_one = self.spends.iter().map(|sp| sp.at(1.0)).sum::<f64>() + coordination;
+                if at_one <= f { 1.0 } else { largest_scale(&self.spends, coordination, f, &mut self.knots).min(1.0) }
+            }
             None => 1.0,
         };
-        for (gi, (gc, plan)) in groups.iter().zip(self.plans.iter_mut()).enumerate() {
-            // A group's own budget caps what the national funding would give it.
-            let scale = match gc.budget {
-                Some(b) if out.spend[gi] * k > b => b / out.spend[gi],
-                _ => k,
-            };
+        for (gi, ((gc, plan), sp)) in groups.iter().zip(self.plans.iter_mut()).zip(&self.spends).enumerate() {
+            let scale = k.min(sp.cap);
+            let scale = if scale.is_finite() { scale } else { 1.0 };
             // What is raised: the effective teams above last year's (or those in service at the start).
             for p in 0..Pool::COUNT {
                 out.teams[gi].0[p] *= scale;
@@ -361,7 +437,6 @@ pub(crate) struct YearOut<'a> {
     pub cap: &'a mut [PerPool<f64>],
     /// Mobilisation cost per pool (before escalation and overhead).
     pub mob: &'a mut [PerPool<f64>],
-    pub spend: &'a mut [f64],
 }
 
 /// A trial's programme cost, summed year by year.
@@ -505,7 +580,6 @@ pub(crate) fn write_programme(
     set(row, cols.funding_unspent, cost.unspent);
     set(row, cols.funding_shortfall, cost.shortfall);
     set(row, cols.programme_cost_second, cost.real * g.prices.second_currency);
-    set(row, cols.total_cost_second, row[cols.total_cost] * g.prices.second_currency);
 }
 
 /// The plan's effective teams per year and group at every parameter's mean:

@@ -152,6 +152,8 @@ pub(crate) struct Scratch {
     discounts: economics::Discounts,
     /// The strata's rate classes and their rates in the trial.
     classes: RateClasses,
+    /// The trial's variable cost of a team-day, by pool.
+    pub cost_per_td: PerPool<f64>,
 }
 
 impl Scratch {
@@ -181,6 +183,7 @@ impl Scratch {
             fluid_costs: Vec::with_capacity(2 * c.horizon),
             discounts: economics::Discounts::default(),
             classes: RateClasses::new(c),
+            cost_per_td: PerPool::default(),
         }
     }
 
@@ -273,6 +276,7 @@ pub(crate) fn run_trial(
     let (g, m) = rates(c.scenario, &scratch.v, &mut scratch.groups);
     let spread = c.sites.as_ref().map_or(0.0, |s| s.reduction_spread);
     strata_params(c, &scratch.v, &m, &g, &scratch.groups, spread, &mut scratch.classes, &mut scratch.strata);
+    scratch.cost_per_td = g.cost_per_td;
     scratch.sched.pool_done.fill(PerPool([f64::INFINITY; Pool::COUNT]));
     if c.sites.is_some() {
         // The site schedule looks capacity up year by year; the aggregate engine walks it once.

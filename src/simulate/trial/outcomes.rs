@@ -11,15 +11,59 @@ use crate::model::{PerPool, Pool};
 use crate::simulate::compiled::Compiled;
 use crate::simulate::series::YearValues;
 
+/// One pool of one group in the aggregate engine's year loop.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct AggPool {
+    /// Team-days done so far.
+    done: f64,
+    /// When its last work arrives (0 when all of it is there from the start).
+    arrival_end: f64,
+    /// When it finished (0 until it does).
+    end: f64,
+    finished: bool,
+    /// It has teams and work: the year loop schedules it. Any other work is done when it arrives.
+    scheduled: bool,
+    /// Some of its work arrives after the start.
+    waits: bool,
+}
+
+/// The share of a stratum that has arrived by time `at` (years from the start).
+#[inline]
+fn arrived_by(t: &StratumTrial, at: f64) -> f64 {
+    if !super::arrives_later(t) {
+        1.0
+    } else if t.arrive_span > 0.0 {
+        ((at - t.arrive_lo) / t.arrive_span).clamp(0.0, 1.0)
+    } else if at > t.arrive_lo {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// The share of a stratum that arrives in year `y` (land known at the start: all in year 0).
+#[inline]
+fn arriving(t: &StratumTrial, y: usize) -> f64 {
+    if super::arrives_later(t) {
+        arrived_by(t, (y + 1) as f64) - arrived_by(t, y as f64)
+    } else if y == 0 {
+        1.0
+    } else {
+        0.0
+    }
+}
+
 /// Aggregate engine with capacity: every pool of every group works through
-/// its group's total work from year 0 (a fluid approximation: no site
-/// order), year by year under the same plan and funding as the site engine;
-/// the programme's bill accrues as the pools work.
+/// its group's total work (a fluid approximation: no site order), year by
+/// year under the same plan and funding as the site engine; the programme's
+/// bill accrues as the pools work.
 ///
 /// # Formula
 /// A pool with work w left and capacity c in year y finishes at
-/// y + w/c when c ≥ w, else carries w − c over; the group is done when all
-/// its pools are; the variable cost of a pool's work is paid as it is done.
+/// y + w/c (no earlier than its last work arrives) when all its work has arrived and
+/// c ≥ w; otherwise it does min(c, work arrived and not done). The group is done when
+/// all its pools are; the variable cost of a pool's work is paid as it is done; work
+/// without teams (or team-days) is done, and paid, when it arrives.
 pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Scratch, row: &mut [f64]) {
     let s = c.scenario;
     let Some(cap_model) = s.capacity() else { return };
@@ -28,6 +72,7 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
     let n = cap_model.groups.len();
     let Scratch {
         strata,
+        acc,
         team_days,
         v,
         groups,
@@ -39,58 +84,68 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
         discounts,
         ..
     } = scratch;
-    // Work per [group][pool]: all of it (`work`), and what has not arrived yet.
+    // Work per [group][pool].
     work.fill(PerPool::default());
-    let unarrived = &mut sched.year_spend_unarrived;
-    unarrived.fill(PerPool::default());
-    let arrival_end = &mut sched.year_arrival_end;
-    arrival_end.fill(0.0);
+    let pools = &mut sched.agg;
+    pools.fill(PerPool([AggPool::default(); Pool::COUNT]));
+    let mut arrival_end: f64 = 0.0;
     for (t, td) in strata.iter().zip(team_days.iter()) {
         let later = super::arrives_later(t);
         for (p, td) in td.iter() {
             work[t.group][p] += td;
-            if later {
-                unarrived[t.group][p] += td;
+            if *td > 0.0 && later {
+                let pool = &mut pools[t.group][p];
+                pool.waits = true;
+                pool.arrival_end = pool.arrival_end.max(t.arrive_lo + t.arrive_span);
             }
         }
-        if later {
-            arrival_end[t.group] = arrival_end[t.group].max(t.arrive_lo + t.arrive_span);
+        if later && t.area_m2 > 0.0 {
+            arrival_end = arrival_end.max(t.arrive_lo + t.arrive_span);
         }
     }
-    // A pool without teams never limits (unlimited survey).
     let mut pending = 0;
+    let mut unscheduled = false;
     for (gi, grp) in cap_model.groups.iter().enumerate() {
         group_finish[gi] = 0.0;
         for (p, pm) in grp.pools.iter() {
-            if pm.is_none() || !(work[gi][p] > 0.0) {
-                work[gi][p] = 0.0;
-                unarrived[gi][p] = 0.0;
-            } else {
-                pending += 1;
-            }
+            let scheduled = pm.is_some() && work[gi][p] > 0.0;
+            pools[gi][p].scheduled = scheduled;
+            pending += usize::from(scheduled);
+            unscheduled |= !scheduled;
         }
     }
     let mut bill = ProgrammeCost::new(s, &g.prices, discounts.first(&g.prices));
     let years = Years { h, n, pending };
-    let (national, pending) = if c.reallocates || sched.record_teams || n > MAX_FLUID_GROUPS {
-        planned_years(c, g, strata, team_days, v, groups, sched, work, group_finish, years, &mut bill)
+    let (national, pending) = if c.reallocates || sched.record_teams || n > MAX_FLUID_GROUPS || c.has_arrivals {
+        let st = YearLoop { strata, acc, team_days, v, groups, work, unscheduled, arrival_end };
+        year_loop(c, g, &st, sched, group_finish, years, &mut bill)
     } else {
         fluid.resize(n * Pool::COUNT, FluidPool::default());
+        for (w, pools) in work.iter_mut().zip(sched.agg.iter()) {
+            for (p, pool) in pools.iter() {
+                if !pool.scheduled {
+                    w[p] = 0.0;
+                }
+            }
+        }
         fluid_pools(s, v, g, groups, work, fluid);
-        let end = if c.has_arrivals {
-            fluid_years(c, g, strata, team_days, fluid, sched, group_finish, years, &mut bill)
-        } else {
-            fluid_pools_in_turn(g, fluid, fluid_costs, discounts, group_finish, years, &mut bill)
-        };
-        for (w, group) in work.iter_mut().zip(fluid.chunks_exact(Pool::COUNT)) {
+        let unscheduled_cost =
+            if unscheduled { unscheduled_costs(g, strata, acc, team_days, &sched.agg, 0) } else { 0.0 };
+        let end =
+            fluid_pools_in_turn(g, fluid, fluid_costs, discounts, group_finish, unscheduled_cost, years, &mut bill);
+        for (pools, group) in sched.agg.iter_mut().zip(fluid.chunks_exact(Pool::COUNT)) {
             for pool in group {
-                w.0[pool.pool] = pool.left;
+                pools.0[pool.pool].finished = !(pool.left > 0.0);
             }
         }
         end
     };
-    let finished = pending == 0;
-    let national = if finished { national } else { f64::INFINITY };
+    let finished = pending == 0 && strata.iter().all(|t| !(t.area_m2 > 0.0) || arrived_by(t, h as f64) >= 1.0);
+    // A group ends when its pools do and its last land has arrived.
+    for t in strata.iter().filter(|t| t.area_m2 > 0.0 && super::arrives_later(t)) {
+        group_finish[t.group] = group_finish[t.group].max(t.arrive_lo + t.arrive_span);
+    }
+    let national = if finished { group_finish.iter().take(n).copied().fold(national, f64::max) } else { f64::INFINITY };
     let censor = |t: f64| if t.is_finite() { t } else { h as f64 };
     if let Some(col) = cols.duration {
         row[col] = censor(national);
@@ -103,14 +158,43 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
         if let (Some(rc), Some(gi)) = (cols.region.get(r), region.capacity_group)
             && let Some(col) = rc.duration
         {
-            let done = work[gi].values().all(|w| *w == 0.0);
+            let arrived = strata.iter().all(|t| t.group != gi || !(t.area_m2 > 0.0) || arrived_by(t, h as f64) >= 1.0);
+            let done = arrived && sched.agg[gi].values().all(|p| !p.scheduled || p.finished);
             row[col] = if done { group_finish[gi] } else { h as f64 };
         }
     }
     write_programme(c, g, &bill, row);
 }
 
-/// Capacity groups the fluid year loop keeps on the stack (more take the planner's loop).
+/// The variable cost of the work no team schedules that arrives in year `y`: survey without
+/// teams or without a productivity, done (and paid) when its land arrives.
+fn unscheduled_costs(
+    g: &Globals,
+    strata: &[StratumTrial],
+    acc: &[super::StratumAcc],
+    team_days: &[PerPool<f64>],
+    pools: &[PerPool<AggPool>],
+    y: usize,
+) -> f64 {
+    let mut cost = 0.0;
+    for ((t, a), td) in strata.iter().zip(acc).zip(team_days) {
+        let share = arriving(t, y);
+        for p in Pool::ALL {
+            if pools[t.group][p].scheduled {
+                continue;
+            }
+            let vc = match p {
+                Pool::NTS => a.stages.suspected * t.var_rates.nts_cost_per_m2,
+                Pool::TS => a.stages.surveyed * t.var_rates.ts_cost_per_m2,
+                Pool::Clearance(_) => td[p] * g.cost_per_td[p],
+            };
+            cost += vc * share;
+        }
+    }
+    cost
+}
+
+/// Capacity groups the closed-form path keeps on the stack (more take the year loop).
 const MAX_FLUID_GROUPS: usize = 64;
 
 /// The horizon, the groups and the pools with work, for the year loops.
@@ -121,111 +205,145 @@ struct Years {
     pending: usize,
 }
 
-/// Work arriving in year `y` (when some arrives later): what has not arrived yet, per group and pool.
-fn arrivals(
-    c: &Compiled<'_>,
-    strata: &[StratumTrial],
-    team_days: &[PerPool<f64>],
-    sched: &mut ScheduleScratch,
-    y: usize,
-    n: usize,
-) {
-    if !c.has_arrivals {
-        return;
-    }
-    let unarrived = &mut sched.year_spend_unarrived;
-    arrive(strata, team_days, y, unarrived);
-    for (u, end) in unarrived.iter_mut().zip(sched.year_arrival_end.iter()).take(n) {
-        if *end < y as f64 + 1.0 {
-            // Everything has arrived: no rounding dust may hold the pools back.
-            *u = PerPool::default();
-        }
-    }
+/// What the year loop reads of the trial.
+struct YearLoop<'a> {
+    strata: &'a [StratumTrial],
+    acc: &'a [super::StratumAcc],
+    team_days: &'a [PerPool<f64>],
+    v: &'a [f64],
+    groups: &'a [GroupCosts],
+    work: &'a [PerPool<f64>],
+    /// Some work is not scheduled (a pool without teams or team-days).
+    unscheduled: bool,
+    /// When the last land arrives.
+    arrival_end: f64,
 }
 
-/// The aggregate engine's years when money caps nothing and the teams are not
-/// recorded: each pool with work follows its own plan ([`FluidPool`]), and a
-/// pool whose work is done drops out (its teams cost nothing more). The same
-/// operations in the same order as [`planned_years`], without the planner's
-/// bookkeeping for pools that no longer count: each group's pools with work
-/// are kept at the front of its `Pool::COUNT` entries, in pool order.
-/// Returns (national finish, pools still working).
-#[allow(clippy::too_many_arguments)] // the trial's scratch, split by the borrow checker
-fn fluid_years(
+/// [`year_loop`]'s check that stratum land with area has all arrived by `at`.
+fn all_arrived(strata: &[StratumTrial], at: f64) -> bool {
+    strata.iter().all(|t| !(t.area_m2 > 0.0) || arrived_by(t, at) >= 1.0)
+}
+
+/// The aggregate engine's years with the planner: every pool with work follows the plan
+/// (money caps it, when given, and a finished pool's money goes to the others), until every
+/// pool has finished and all land has arrived, or the horizon. Returns (national finish,
+/// pools still working).
+fn year_loop(
     c: &Compiled<'_>,
     g: &Globals,
-    strata: &[StratumTrial],
-    team_days: &[PerPool<f64>],
-    fluid: &mut [FluidPool],
+    st: &YearLoop<'_>,
     sched: &mut ScheduleScratch,
     group_finish: &mut [f64],
     Years { h, n, mut pending }: Years,
     bill: &mut ProgrammeCost,
 ) -> (f64, usize) {
-    let mut live = [0usize; MAX_FLUID_GROUPS];
-    for (group, live) in fluid.chunks_exact_mut(Pool::COUNT).zip(live.iter_mut()) {
-        // A stable partition: pools with work first, in pool order.
-        group.sort_by_key(|pool| !(pool.left > 0.0));
-        *live = group.iter().take_while(|pool| pool.left > 0.0).count();
-    }
-    let mut national: f64 = 0.0;
-    let mut y = 0;
-    while y < h && pending > 0 {
-        arrivals(c, strata, team_days, sched, y, n);
-        let mut base = 0.0;
-        for (gi, (group, live)) in fluid.chunks_exact_mut(Pool::COUNT).zip(live.iter_mut()).enumerate().take(n) {
-            let mut group_cost = 0.0;
-            let mut i = 0;
-            while i < *live {
-                let pool = &mut group[i];
-                let (cost, ends) = pool.work_year(sched.year_spend_unarrived[gi].0[pool.pool]);
-                if let Some(share) = ends {
-                    group_finish[gi] = group_finish[gi].max((y as f64 + share).max(sched.year_arrival_end[gi]));
-                    pending -= 1;
-                }
-                group_cost += cost;
-                if pool.left > 0.0 {
-                    i += 1;
-                } else {
-                    // Done: out of the pools with work, the others keep their order.
-                    group[i..*live].rotate_left(1);
-                    *live -= 1;
+    let s = c.scenario;
+    let mut planner = YearPlanner::new(s, st.v);
+    for y in 0..h {
+        if y > 0 && pending == 0 && all_arrived(st.strata, y as f64) {
+            break;
+        }
+        // A pool whose work is done gets no more money: it goes to the pools still working.
+        // (Without money caps a finished pool's teams cost nothing: they are not paid, see below.)
+        let done: &[PerPool<f64>] = if c.reallocates {
+            for (done, pools) in sched.pool_done.iter_mut().zip(sched.agg.iter()).take(n) {
+                for p in Pool::ALL {
+                    done[p] = if pools[p].scheduled && !pools[p].finished { f64::INFINITY } else { 0.0 };
                 }
             }
-            base += group_cost;
+            &sched.pool_done[..n]
+        } else {
+            &[]
+        };
+        let mut out =
+            YearOut { teams: &mut sched.year_teams[..n], cap: &mut sched.year_cap[..n], mob: &mut sched.year_mob[..n] };
+        let money = planner.next_year(s, st.v, g, st.groups, done, c.reallocates, &mut out);
+        if sched.record_teams {
+            for (gi, teams) in sched.year_teams.iter().enumerate().take(n) {
+                for p in 0..Pool::COUNT {
+                    sched.teams[gi * Pool::COUNT * h + p * h + y] = teams.0[p];
+                }
+            }
         }
-        national = group_finish.iter().take(n).copied().fold(national, f64::max);
-        let coordination = g.prices.coordination * if pending == 0 { active(y, national) } else { 1.0 };
-        bill.add_year(&g.prices, y, base * (1.0 + g.overhead) + coordination, YearMoney::default());
-        y += 1;
+        let mut cost = 0.0;
+        for (gi, (gc, finish)) in st.groups.iter().zip(group_finish.iter_mut()).enumerate().take(n) {
+            for p in Pool::ALL {
+                let pool = &mut sched.agg[gi][p];
+                if !pool.scheduled || pool.finished {
+                    continue;
+                }
+                let cap = sched.year_cap[gi][p];
+                let left = st.work[gi][p] - pool.done;
+                // Whether all its work has arrived by the year's end, and how much has.
+                let (all_in, arrived) = if pool.waits {
+                    let mut all_in = true;
+                    let mut arrived = 0.0;
+                    for (t, td) in st.strata.iter().zip(st.team_days) {
+                        if t.group == gi && td[p] > 0.0 {
+                            let share = arrived_by(t, (y + 1) as f64);
+                            all_in &= share >= 1.0;
+                            arrived += td[p] * share;
+                        }
+                    }
+                    (all_in, arrived)
+                } else {
+                    (true, 0.0)
+                };
+                let (work, share) = if all_in && cap >= left {
+                    let end = (y as f64 + if left > 0.0 { left / cap } else { 0.0 }).max(pool.arrival_end);
+                    pool.finished = true;
+                    pool.end = end;
+                    *finish = finish.max(end);
+                    pending -= 1;
+                    (left, end - y as f64)
+                } else if !all_in {
+                    // Work still to arrive: the teams do what has arrived and are paid all year.
+                    (cap.min((arrived - pool.done).max(0.0)), 1.0)
+                } else {
+                    (cap, 1.0)
+                };
+                pool.done += work;
+                // Teams paid for the share of the year they work; new teams raised for a pool with work.
+                cost += work * g.cost_per_td[p] + sched.year_teams[gi][p] * gc.fixed[p] * share + sched.year_mob[gi][p];
+            }
+        }
+        if st.unscheduled {
+            cost += unscheduled_costs(g, st.strata, st.acc, st.team_days, &sched.agg, y);
+        }
+        let ends = pending == 0 && all_arrived(st.strata, (y + 1) as f64);
+        let national = sched.agg.iter().take(n).flat_map(|p| p.values()).map(|p| p.end).fold(st.arrival_end, f64::max);
+        let coordination = g.prices.coordination * if ends { active(y, national) } else { 1.0 };
+        bill.add_year(&g.prices, y, cost * (1.0 + g.overhead) + coordination, money);
     }
-    (national, pending)
+    (group_finish.iter().take(n).copied().fold(st.arrival_end, f64::max), pending)
 }
 
-/// [`fluid_years`] when all work is there from the start: no pool waits for
-/// another, so each works alone from year 0 to its end (or the horizon),
-/// adding its cost year by year into its group's yearly costs (`costs`, two
-/// horizons long: the group's and the nation's) in pool order, the order in
-/// which [`fluid_years`] adds them; then the years are billed, until the
-/// year the last pool ends. The same values, without going through every pool
-/// every year. Returns (national finish, pools still working).
+/// The aggregate engine when all work is there from the start and money caps nothing: no
+/// pool waits for another, so each works alone from year 0 to its end (or the horizon),
+/// adding its cost year by year into its group's yearly costs (`costs`, two horizons long:
+/// the group's and the nation's) in pool order; then the years are billed, until the year the
+/// last pool ends (year 0 at least, which also pays `unscheduled`, the work no team
+/// schedules). What [`year_loop`] gives, without going through every pool every year.
+/// Returns (national finish, pools still working).
+#[allow(clippy::too_many_arguments)] // the trial's scratch, split by the borrow checker
 fn fluid_pools_in_turn(
     g: &Globals,
     fluid: &mut [FluidPool],
     costs: &mut Vec<f64>,
     discounts: &mut Discounts,
     group_finish: &mut [f64],
+    unscheduled: f64,
     Years { h, n, mut pending }: Years,
     bill: &mut ProgrammeCost,
 ) -> (f64, usize) {
     // One group adds its pools' costs straight into the national years (0 + x is x); more add
-    // each group's years to the nation's, as the planner does.
+    // each group's years to the nation's.
     let single = n == 1;
     costs.clear();
     costs.resize(if single { h } else { 2 * h }, 0.0);
     let (base, group_cost) = costs.split_at_mut(h);
-    // The year after which no pool works (the year loop's end when all end).
-    let mut years = 0;
+    // The year after which no pool works (the year loop's end when all end), year 0 at least.
+    let mut years = 1;
     for (group, finish) in fluid.chunks_exact_mut(Pool::COUNT).zip(group_finish.iter_mut()).take(n) {
         let into: &mut [f64] = if single {
             base
@@ -236,8 +354,7 @@ fn fluid_pools_in_turn(
         for pool in group.iter_mut() {
             let (worked, ends) = pool.work_years(into);
             if let Some((y, share)) = ends {
-                // No work arrives later: the group's arrival end is 0.
-                *finish = finish.max((y as f64 + share).max(0.0));
+                *finish = finish.max(y as f64 + share);
                 pending -= 1;
             }
             years = years.max(worked);
@@ -248,8 +365,11 @@ fn fluid_pools_in_turn(
             }
         }
     }
+    if let Some(first) = base.first_mut() {
+        *first += unscheduled;
+    }
     // Without every pool ending, the years run to the horizon.
-    let years = if pending == 0 { years } else { h };
+    let years = if pending == 0 { years.min(h) } else { h };
     let national = group_finish.iter().take(n).copied().fold(0.0, f64::max);
     // Each year's cost before escalation, overhead and coordination included, in place; when the
     // work ends, its last year pays coordination for the share before the end (c · 1 is c).
@@ -262,92 +382,6 @@ fn fluid_pools_in_turn(
         *b = *b * (1.0 + g.overhead) + g.prices.coordination * active(years - 1, national);
     }
     bill.add_unfunded_years(&g.prices, bases, discounts.factors(&g.prices, h));
-    (national, pending)
-}
-
-/// The aggregate engine's years with the full planner: money caps the teams
-/// (a finished pool's money goes to the others), or the teams are recorded.
-/// Returns (national finish, pools still working).
-#[allow(clippy::too_many_arguments)] // the trial's scratch, split by the borrow checker
-fn planned_years(
-    c: &Compiled<'_>,
-    g: &Globals,
-    strata: &[StratumTrial],
-    team_days: &[PerPool<f64>],
-    v: &[f64],
-    groups: &[GroupCosts],
-    sched: &mut ScheduleScratch,
-    work: &mut [PerPool<f64>],
-    group_finish: &mut [f64],
-    Years { h, n, mut pending }: Years,
-    bill: &mut ProgrammeCost,
-) -> (f64, usize) {
-    let s = c.scenario;
-    let mut planner = YearPlanner::new(s, v);
-    let mut national: f64 = 0.0;
-    let mut y = 0;
-    while y < h && pending > 0 {
-        arrivals(c, strata, team_days, sched, y, n);
-        // A pool whose work is done gets no more money: it goes to the pools still working.
-        // (Without money caps a finished pool's teams cost nothing: they are not paid, see below.)
-        let done: &[PerPool<f64>] = if c.reallocates {
-            for (done, left) in sched.pool_done.iter_mut().zip(work.iter()).take(n) {
-                for p in 0..Pool::COUNT {
-                    done.0[p] = if left.0[p] > 0.0 { f64::INFINITY } else { 0.0 };
-                }
-            }
-            &sched.pool_done[..n]
-        } else {
-            &[]
-        };
-        let mut out = YearOut {
-            teams: &mut sched.year_teams[..n],
-            cap: &mut sched.year_cap[..n],
-            mob: &mut sched.year_mob[..n],
-            spend: &mut sched.year_spend[..n],
-        };
-        let money = planner.next_year(s, v, g, groups, done, c.reallocates, &mut out);
-        if sched.record_teams {
-            for (gi, teams) in sched.year_teams.iter().enumerate().take(n) {
-                for p in 0..Pool::COUNT {
-                    sched.teams[gi * Pool::COUNT * h + p * h + y] = teams.0[p];
-                }
-            }
-        }
-        let mut base = 0.0;
-        for gi in 0..n {
-            let (left, gc) = (&mut work[gi], &groups[gi]);
-            let mut group_cost = 0.0;
-            for p in 0..Pool::COUNT {
-                if !(left.0[p] > 0.0) {
-                    continue;
-                }
-                let cap = sched.year_cap[gi].0[p];
-                let waiting = sched.year_spend_unarrived[gi].0[p];
-                let (done, share) = if waiting <= 0.0 && cap >= left.0[p] {
-                    let share = left.0[p] / cap;
-                    group_finish[gi] = group_finish[gi].max((y as f64 + share).max(sched.year_arrival_end[gi]));
-                    pending -= 1;
-                    (left.0[p], share)
-                } else if waiting > 0.0 {
-                    // Work still to arrive: the teams do what has arrived and are paid all year.
-                    (cap.min(left.0[p] - waiting).max(0.0), 1.0)
-                } else {
-                    (cap, 1.0)
-                };
-                left.0[p] -= done;
-                // Teams paid for the share of the year they work; new teams raised for a pool with work.
-                group_cost += done * g.cost_per_td.0[p]
-                    + sched.year_teams[gi].0[p] * gc.fixed.0[p] * share
-                    + sched.year_mob[gi].0[p];
-            }
-            base += group_cost;
-        }
-        national = group_finish.iter().take(n).copied().fold(national, f64::max);
-        let coordination = g.prices.coordination * if pending == 0 { active(y, national) } else { 1.0 };
-        bill.add_year(&g.prices, y, base * (1.0 + g.overhead) + coordination, money);
-        y += 1;
-    }
     (national, pending)
 }
 
@@ -427,17 +461,15 @@ pub(super) fn site_schedule_outputs(
             area_cleared_km2: (b.cleared / 1e6) as f32,
         };
     }
-    if total <= 0.0 {
-        y50 = 0.0;
-        y90 = 0.0;
-    }
+    // Release within a year is taken as even, so the interpolated years never pass the last release.
+    (y50, y90) = if total > 0.0 { (y50.min(programme_end), y90.min(programme_end)) } else { (0.0, 0.0) };
     let set = |row: &mut [f64], col: Option<usize>, value: f64| {
         if let Some(col) = col {
             row[col] = value;
         }
     };
     set(row, cols.duration, programme_end);
-    set(row, cols.share_released, if total > 0.0 { (cum / total).min(1.0) } else { 1.0 });
+    set(row, cols.share_released, if finished || total <= 0.0 { 1.0 } else { (cum / total).min(1.0) });
     set(row, cols.years_50, y50);
     set(row, cols.years_90, y90);
     set(row, cols.casualties, casualties);
@@ -472,31 +504,4 @@ fn teams_cost(c: &Compiled<'_>, scratch: &Scratch, y: usize) -> f64 {
         }
     }
     cost
-}
-
-/// Work arriving in year `y` leaves the not-yet-arrived pile: a stratum
-/// arriving over [lo, lo + span] brings the share of its work that falls in
-/// the year (all of it in the year of `lo` when the span is 0).
-fn arrive(strata: &[StratumTrial], team_days: &[PerPool<f64>], y: usize, unarrived: &mut [PerPool<f64>]) {
-    let cum = |t: &StratumTrial, at: f64| -> f64 {
-        if t.arrive_span > 0.0 {
-            ((at - t.arrive_lo) / t.arrive_span).clamp(0.0, 1.0)
-        } else if at > t.arrive_lo {
-            1.0
-        } else {
-            0.0
-        }
-    };
-    for (t, td) in strata.iter().zip(team_days) {
-        if !super::arrives_later(t) {
-            continue;
-        }
-        let share = cum(t, y as f64 + 1.0) - cum(t, y as f64);
-        if share > 0.0 {
-            for (p, td) in td.iter() {
-                let u = &mut unarrived[t.group][p];
-                *u = (*u - td * share).max(0.0);
-            }
-        }
-    }
 }

@@ -22,9 +22,10 @@ pub(super) struct PoolState {
     /// false: the pool never limits (no teams given: unlimited survey).
     pub(super) limited: bool,
     /// The end of the year holding `t` (the year's index + 1; 0 when not yet
-    /// known) and 1/capacity in that year: work that ends before the year does
-    /// is scheduled without a table look-up or a float-to-integer conversion.
+    /// known), that year's index and 1/capacity in it: work that ends before the
+    /// year does is scheduled without a table look-up or a float-to-integer conversion.
     year_end: f64,
+    year: usize,
     inv: f64,
 }
 
@@ -67,6 +68,9 @@ pub(crate) struct ScheduleScratch {
     pub(super) region_of_stratum: Vec<usize>,
     /// Each stratum's lane in a site pass.
     pub(super) lanes: Vec<Lane>,
+    /// The lanes of land arriving later, merged by arrival: (stratum, next, end) into the
+    /// sites grouped by stratum.
+    pub(super) heads: Vec<(usize, usize, usize)>,
     /// Σ area × years unreleased over all sites (m²·years).
     pub(super) area_years: f64,
     /// Effective teams per [group][pool][year].
@@ -79,10 +83,8 @@ pub(crate) struct ScheduleScratch {
     pub(super) year_teams: Vec<PerPool<f64>>,
     pub(super) year_cap: Vec<PerPool<f64>>,
     pub(super) year_mob: Vec<PerPool<f64>>,
-    pub(super) year_spend: Vec<f64>,
-    /// Aggregate engine: work per [group][pool] not arrived yet, and when each group's last work arrives.
-    pub(super) year_spend_unarrived: Vec<PerPool<f64>>,
-    pub(super) year_arrival_end: Vec<f64>,
+    /// Aggregate engine: each group's pools in the year loop.
+    pub(super) agg: Vec<PerPool<super::outcomes::AggPool>>,
     /// Per [group][pool], when its work ends (INFINITY: not known), for the funding's re-allocation.
     pub(super) pool_done: Vec<PerPool<f64>>,
     /// Aggregate engine: keep each year's teams in `teams` (for [`super::economics::plan_at_means`]).
@@ -102,6 +104,7 @@ impl ScheduleScratch {
             region_unreleased: vec![false; s.regions().len()],
             region_of_stratum: s.strata().iter().map(|st| st.region).collect(),
             lanes: vec![Lane::default(); s.strata().len()],
+            heads: Vec::with_capacity(s.strata().len()),
             area_years: 0.0,
             teams: vec![0.0; groups * Pool::COUNT * h],
             mob: vec![0.0; groups * Pool::COUNT * h],
@@ -109,9 +112,7 @@ impl ScheduleScratch {
             year_teams: vec![PerPool::default(); groups],
             year_cap: vec![PerPool::default(); groups],
             year_mob: vec![PerPool::default(); groups],
-            year_spend: vec![0.0; groups],
-            year_spend_unarrived: vec![PerPool::default(); groups],
-            year_arrival_end: vec![0.0; groups],
+            agg: vec![PerPool([super::outcomes::AggPool::default(); Pool::COUNT]); groups],
             pool_done: vec![PerPool([f64::INFINITY; Pool::COUNT]); groups],
             record_teams: false,
         }
@@ -141,12 +142,8 @@ pub(super) fn capacity_table(
         }
     }
     for y in 0..h {
-        let mut out = YearOut {
-            teams: &mut sc.year_teams[..n],
-            cap: &mut sc.year_cap[..n],
-            mob: &mut sc.year_mob[..n],
-            spend: &mut sc.year_spend[..n],
-        };
+        let mut out =
+            YearOut { teams: &mut sc.year_teams[..n], cap: &mut sc.year_cap[..n], mob: &mut sc.year_mob[..n] };
         sc.money[y] = planner.next_year(s, v, g, groups, &sc.pool_done[..n], c.reallocates, &mut out);
         for gi in 0..n {
             let base = gi * Pool::COUNT * h;
@@ -185,9 +182,20 @@ fn pool_years(table: &[f64], p: usize, h: usize) -> &[f64] {
     &table[p * h..(p + 1) * h]
 }
 
+/// Books `cost` in the year of time `t` (nothing past the horizon).
+#[inline(always)]
+fn book(bins: &mut [YearBin], t: f64, cost: f64) {
+    if t < bins.len() as f64 {
+        bins[t as usize].spending += cost;
+    }
+}
+
 /// Advances pool `k` of a group (its pools `group`, the first of them pool `gp` of the tables) by
-/// `work` team-days starting no earlier than `ready`; returns the finish time (years), or
-/// INFINITY past the horizon. The group's pools as an array: a pool's place in it needs no check.
+/// `work` team-days costing `cost` for a site ready at `ready`; returns the finish time (years),
+/// or INFINITY past the horizon, and books the cost in the years the work is done, in
+/// proportion to the team-days done in each. The group's pools as an array: a pool's place in
+/// it needs no check. Work of no team-days, or on a pool without teams, takes no time and is
+/// paid when the site is ready.
 ///
 /// The common case, work that ends within the year the pool stands in, is one
 /// multiply-add against the pool's cached year; otherwise [`advance_slow`].
@@ -195,29 +203,31 @@ fn pool_years(table: &[f64], p: usize, h: usize) -> &[f64] {
 /// year is the one holding the start (the start is at least the pool's time,
 /// and an end before the year's end means a start before it too).
 #[inline(always)]
+#[allow(clippy::too_many_arguments)] // a pool, its tables, the bins and the work: each a different thing
 pub(super) fn advance(
     group: &mut [PoolState; Pool::COUNT],
     gp: usize,
     k: usize,
     tables: (&[f64], &[f64], usize),
+    bins: &mut [YearBin],
     ready: f64,
     work: f64,
+    cost: f64,
 ) -> f64 {
     let pool = &mut group[k];
-    if !pool.limited {
+    if !pool.limited || !(work > 0.0) {
+        book(bins, ready, cost);
         return ready;
     }
     let start = if pool.t > ready { pool.t } else { ready };
-    if !(work > 0.0) {
-        return start;
-    }
     let end = start + work * pool.inv;
     if end < pool.year_end {
         pool.t = end;
+        bins[pool.year].spending += cost;
         return end;
     }
     let (cap, inv_cap, h) = tables;
-    advance_slow(pool, pool_years(cap, gp + k, h), pool_years(inv_cap, gp + k, h), start, work)
+    advance_slow(pool, pool_years(cap, gp + k, h), pool_years(inv_cap, gp + k, h), bins, start, work, cost)
 }
 
 /// [`advance`] year by year through the pool's tables (`cap[y]` team-days
@@ -225,26 +235,37 @@ pub(super) fn advance(
 /// pool's cached year.
 #[cold]
 #[inline(never)]
-fn advance_slow(pool: &mut PoolState, cap: &[f64], inv_cap: &[f64], start: f64, work: f64) -> f64 {
+fn advance_slow(
+    pool: &mut PoolState,
+    cap: &[f64],
+    inv_cap: &[f64],
+    bins: &mut [YearBin],
+    start: f64,
+    work: f64,
+    cost: f64,
+) -> f64 {
     let h = cap.len();
-    let t = walk(cap, inv_cap, start, work);
+    let t = walk(cap, inv_cap, bins, start, work, cost);
     pool.t = t;
     if t < h as f64 {
         let y = t as usize;
         pool.year_end = (y + 1) as f64;
+        pool.year = y;
         pool.inv = inv_cap[y];
     }
     t
 }
 
-/// The finish time of `work` team-days from `start` (see [`advance_slow`]).
+/// The finish time of `work` team-days costing `cost` from `start`, booking the cost year by
+/// year (see [`advance_slow`]).
 #[inline(always)]
-fn walk(cap: &[f64], inv_cap: &[f64], mut start: f64, work: f64) -> f64 {
+fn walk(cap: &[f64], inv_cap: &[f64], bins: &mut [YearBin], mut start: f64, work: f64, cost: f64) -> f64 {
     let h = cap.len();
     if start < h as f64 {
         let y = start as usize;
         let end = start + work * inv_cap[y];
         if end <= (y + 1) as f64 {
+            bins[y].spending += cost;
             return end;
         }
     }
@@ -257,8 +278,10 @@ fn walk(cap: &[f64], inv_cap: &[f64], mut start: f64, work: f64) -> f64 {
         let rate = cap[y];
         let avail = rate * ((y + 1) as f64 - start);
         if remaining <= avail && rate > 0.0 {
+            bins[y].spending += cost * (remaining / work);
             return start + remaining * inv_cap[y];
         }
+        bins[y].spending += cost * (avail / work);
         remaining -= avail;
         start = (y + 1) as f64;
     }

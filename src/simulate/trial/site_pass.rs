@@ -4,7 +4,7 @@
 use super::bill::{bits_unit, cancel_at, drawn_confirmed, site_cancelled, site_stages};
 use super::schedule::{ScheduleScratch, TIME_FIXED, TIME_FIXED_BITS, YearBin, advance};
 use super::{Scratch, StratumAcc, StratumTrial};
-use crate::model::{Pool, Stages};
+use crate::model::{PerPool, Pool, Stages};
 use crate::sampling::stream::mix64;
 use crate::simulate::compiled::{Compiled, SiteArrays};
 
@@ -79,27 +79,16 @@ fn release_into(b: &mut YearBin, a: f64, e: f64, farm: f64, frac: f64) {
 }
 
 /// Land found contaminated again after release is cleared after it; it does not delay the
-/// release. Its work joins each method's queue where the pool stands (ready at once): waiting
-/// for the site's last stage would idle the methods that finished first.
+/// release. Its work joins each method's queue where the pool stands, ready when the site
+/// arrived: waiting for the site's last stage would idle the methods that finished first.
 #[inline(always)]
-fn residual_clearance(
-    pools: &mut [super::schedule::PoolState; Pool::COUNT],
-    tables: (&[f64], &[f64], usize),
-    st: &StratumTrial,
-    gp: usize,
-    bins: &mut [YearBin],
-    residual: f64,
-    t_done: f64,
-) {
+fn residual_clearance(pass: &mut Pass<'_>, st: &StratumTrial, gp: usize, residual: f64, arrival: f64) {
     if residual > 0.0 {
-        let mut t_res = t_done;
+        let pools = &mut pass.pools[st.group];
         for &m in &st.methods[..st.n_methods as usize] {
+            let p = Pool::Clearance(m);
             let work = residual * st.rates.td_per_m2[m];
-            let t = advance(pools, gp, Pool::Clearance(m).index(), tables, 0.0, work);
-            t_res = if t > t_res { t } else { t_res };
-        }
-        if t_res < bins.len() as f64 {
-            bins[year(t_res)].spending += residual * st.var_rates.clear_cost_per_m2;
+            advance(pools, gp, p.index(), pass.tables, pass.bins, arrival, work, work * pass.cost_per_td[p]);
         }
     }
 }
@@ -109,6 +98,9 @@ fn residual_clearance(
 /// not depend on the order, the thread, or which other sites exist. A site is
 /// surveyed (NTS), then, unless cancelled, technically surveyed and cleared by
 /// each of its stratum's methods; it is released when its last stage finishes.
+/// Land known at the start is visited first; land that arrives later after it,
+/// in the order it arrives (ties in the work order), so it never holds up land
+/// that is already there.
 /// `record`: add the sites' release times to the per-site counters (false
 /// for a planning pass whose schedule is run again).
 pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, record: bool, scratch: &mut Scratch) {
@@ -132,6 +124,8 @@ struct Pass<'a> {
     sum_t: &'a mut [u64],
     released: &'a mut [u32],
     sites: &'a SiteArrays,
+    /// The variable cost of a team-day of each pool.
+    cost_per_td: PerPool<f64>,
     hf: f64,
     spread_on: bool,
 }
@@ -183,17 +177,17 @@ impl Pass<'_> {
     ) -> f64 {
         let (st, gp, hf, a) = (&lane.st, lane.gp, self.hf, s.a);
         let pools = &mut self.pools[st.group];
-        let t = advance(pools, gp, Pool::NTS.index(), self.tables, s.arrival, a * st.rates.nts_td_per_m2);
+        let cost = a * st.var_rates.nts_cost_per_m2;
+        let t =
+            advance(pools, gp, Pool::NTS.index(), self.tables, self.bins, s.arrival, a * st.rates.nts_td_per_m2, cost);
         if RESIDUAL {
             // Its residual, (a + 0)·q, differs from a·q only for a = -0, where both are zeros (not > 0).
-            residual_clearance(pools, self.tables, st, gp, self.bins, a * st.residual, t);
+            residual_clearance(self, st, gp, a * st.residual, s.arrival);
         }
         let unreleased = (if t < hf { t } else { hf }) - s.arrival;
         if t < hf {
             let y = self.release_year::<SMALL_HORIZON, RECORD>(s.i, t);
-            let b = &mut self.bins[y];
-            release_into(b, a, s.e, s.farm, t - y as f64);
-            b.spending += a * st.var_rates.nts_cost_per_m2;
+            release_into(&mut self.bins[y], a, s.e, s.farm, t - y as f64);
             if lane.max_t < t {
                 lane.max_t = t;
             }
@@ -221,57 +215,90 @@ impl Pass<'_> {
         let site = site_stages(self.sites, st, a, s.hsh, confirmed, false, self.spread_on);
         let stages = site.stages;
         let xd = stages.to_clear * site.difficulty;
-        let cost = st.var_rates.cost(&stages, xd);
         let t_nts = if confirmed {
             arrival
         } else {
-            advance(pools, gp, Pool::NTS.index(), tables, arrival, stages.suspected * st.rates.nts_td_per_m2)
+            let (work, cost) =
+                (stages.suspected * st.rates.nts_td_per_m2, stages.suspected * st.var_rates.nts_cost_per_m2);
+            advance(pools, gp, Pool::NTS.index(), tables, self.bins, arrival, work, cost)
         };
-        let t_ts = advance(pools, gp, Pool::TS.index(), tables, t_nts, stages.surveyed * st.rates.ts_td_per_m2);
+        let (work, cost) = (stages.surveyed * st.rates.ts_td_per_m2, stages.surveyed * st.var_rates.ts_cost_per_m2);
+        let t_ts = advance(pools, gp, Pool::TS.index(), tables, self.bins, t_nts, work, cost);
         let mut t_done = t_ts;
         for &m in &st.methods[..st.n_methods as usize] {
-            let t = advance(pools, gp, Pool::Clearance(m).index(), tables, t_ts, xd * st.rates.td_per_m2[m]);
+            let p = Pool::Clearance(m);
+            let work = xd * st.rates.td_per_m2[m];
+            let t = advance(pools, gp, p.index(), tables, self.bins, t_ts, work, work * self.cost_per_td[p]);
             t_done = if t > t_done { t } else { t_done };
         }
         if RESIDUAL {
-            residual_clearance(pools, tables, st, gp, self.bins, stages.residual(st.residual), t_done);
+            residual_clearance(self, st, gp, stages.residual(st.residual), arrival);
         }
         let unreleased = (if t_done < hf { t_done } else { hf }) - arrival;
         if t_done < hf {
             let y = self.release_year::<SMALL_HORIZON, RECORD>(s.i, t_done);
-            let bins = &mut *self.bins;
-            let b = &mut bins[y];
+            let b = &mut self.bins[y];
             release_into(b, a, s.e, s.farm, t_done - y as f64);
+            b.cleared += stages.to_clear;
             if lane.max_t < t_done {
                 lane.max_t = t_done;
             }
-            // Costs fall in the year each stage finishes: t_ts ≤ t_done, so a stage that ends at
-            // or after the start of t_done's year ends in it (no conversion needed).
-            b.spending += cost.clearance;
-            b.cleared += stages.to_clear;
-            let yf = y as f64;
-            if t_ts >= yf {
-                bins[y].spending += cost.ts;
-            } else if t_ts < hf {
-                bins[year(t_ts)].spending += cost.ts;
-            }
-            let t_nts_end = if t_nts < t_done { t_nts } else { t_done };
-            bins[if t_nts_end >= yf { y } else { year(t_nts_end) }].spending += cost.nts;
         } else {
             lane.unreleased = true;
-            let bins = &mut *self.bins;
-            if t_nts < hf {
-                bins[year(t_nts)].spending += cost.nts;
-            }
-            if t_ts < hf {
-                bins[year(t_ts)].spending += cost.ts;
-            }
         }
         lane.stages.add(&stages);
         lane.xd += xd;
         lane.items += stages.contaminated * lane.st.dens_per_m2;
         a * if unreleased > 0.0 { unreleased } else { 0.0 }
     }
+
+    /// A site outside the fast lane, arriving at `arrival`: its status (drawn, read or none),
+    /// whether NTS cancels it, then [`Pass::cancelled`] or [`Pass::worked`].
+    #[inline(always)]
+    fn general<const SMALL_HORIZON: bool, const RECORD: bool>(&mut self, lane: &mut Lane, s: Site) -> f64 {
+        let st = &lane.st;
+        let (confirmed, cancelled) = if lane.simple {
+            (false, lane.cancels(s.hsh))
+        } else {
+            let confirmed = match self.sites.confirmed.as_deref() {
+                Some(v) => v[s.i],
+                None => st.conf >= 1.0 || (st.conf > 0.0 && drawn_confirmed(s.hsh, st.conf)),
+            };
+            let cancel = if st.trend > 0.0 { cancel_at(st, self.sites.pos[s.i]) } else { st.cancel };
+            (confirmed, site_cancelled(s.hsh, confirmed, cancel))
+        };
+        if cancelled {
+            self.cancelled::<SMALL_HORIZON, RECORD, true>(lane, s)
+        } else {
+            self.worked::<SMALL_HORIZON, RECORD, true>(lane, s, confirmed)
+        }
+    }
+}
+
+/// The next site of the land that arrives later: the head of the lane whose head arrives first
+/// (ties: the one first in the work order). `heads` holds (stratum, next, end) positions into
+/// `by_stratum`; returns the site's place in the work order and its arrival.
+#[inline]
+fn next_arrival(
+    heads: &mut [(usize, usize, usize)],
+    lanes: &[Lane],
+    by_stratum: &[u32],
+    pos: &[f64],
+) -> Option<(usize, f64)> {
+    let mut best: Option<(usize, f64, usize)> = None;
+    for (h, &(k, next, end)) in heads.iter().enumerate() {
+        if next < end {
+            let i = by_stratum[next] as usize;
+            let st = &lanes[k].st;
+            let arrival = st.arrive_lo + st.arrive_span * pos[i];
+            if best.is_none_or(|(bi, ba, _)| arrival < ba || (arrival == ba && i < bi)) {
+                best = Some((i, arrival, h));
+            }
+        }
+    }
+    let (i, arrival, h) = best?;
+    heads[h].1 += 1;
+    Some((i, arrival))
 }
 
 /// [`site_pass`]; `SMALL_HORIZON`: release times in fixed point fit 32 bits; `RECORD`: see `record`.
@@ -284,6 +311,7 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
 ) {
     let h = c.horizon;
     let hf = h as f64;
+    let cost_per_td = scratch.cost_per_td;
     let Scratch { strata, acc, sched, site_acc, .. } = scratch;
     let ScheduleScratch {
         cap,
@@ -295,12 +323,15 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
         region_of_stratum,
         area_years,
         lanes,
+        heads,
         ..
     } = sched;
     bins.fill(YearBin::default());
     let drawn_status = sites.confirmed.is_none();
+    let mut any_later = false;
     for (lane, st) in lanes.iter_mut().zip(strata.iter()) {
         let later = super::arrives_later(st);
+        any_later |= later;
         // `!(x > 0)`: what the general path does with a confirmed share or trend of 0 (or NaN).
         let simple = drawn_status && !(st.conf > 0.0) && !(st.trend > 0.0);
         *lane = Lane {
@@ -317,9 +348,7 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
     // Every per-site slice hoisted to the same length, so indexing them needs no checks.
     let n = sites.weight.len();
     let (weight, stratum, key) = (&sites.weight[..n], &sites.stratum[..n], &sites.key[..n]);
-    let (pos, frac, exposure, agricultural) =
-        (&sites.pos[..n], &sites.frac[..n], &sites.exposure[..n], &sites.agricultural[..n]);
-    let inventory_status = sites.confirmed.as_deref().map(|v| &v[..n]);
+    let (exposure, agricultural) = (&sites.exposure[..n], &sites.agricultural[..n]);
     let (sum_t, released): (&mut [u64], &mut [u32]) =
         if RECORD { (&mut site_acc.sum_t[..n], &mut site_acc.released[..n]) } else { (&mut [], &mut []) };
     let mut pass = Pass {
@@ -329,56 +358,56 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
         sum_t,
         released,
         sites,
+        cost_per_td,
         hf,
         spread_on: sites.reduction_spread > 0.0,
     };
     let (mut exposure_at_start, mut area_at_start, mut area_years_sum) = (0.0, 0.0, 0.0);
+    // Land known at the start, in the work order.
     for i in 0..n {
         let lane = &mut lanes[stratum[i] as usize];
+        if !lane.fast && lane.later {
+            continue;
+        }
         let a = weight[i] * lane.st.area_m2;
         let hsh = mix64(noise_key ^ key[i]);
         let (e, farm) = (exposure[i] * a, agricultural[i] * a);
-        if lane.fast {
-            // Known at the start (summed in registers, written to year 0 after the loop), none
-            // confirmed, no trend, no residual: the common case, with those tests made once.
-            exposure_at_start += e;
-            area_at_start += a;
-            let s = Site { i, a, e, farm, arrival: 0.0, hsh };
-            area_years_sum += if lane.cancels(hsh) {
+        // Summed in registers, written to year 0 after the loop.
+        exposure_at_start += e;
+        area_at_start += a;
+        let s = Site { i, a, e, farm, arrival: 0.0, hsh };
+        area_years_sum += if lane.fast {
+            // None confirmed, no trend, no residual: the common case, with those tests made once.
+            if lane.cancels(hsh) {
                 pass.cancelled::<SMALL_HORIZON, RECORD, false>(lane, s)
             } else {
                 pass.worked::<SMALL_HORIZON, RECORD, false>(lane, s, false)
-            };
-            continue;
-        }
-        let st = &lane.st;
-        let (confirmed, cancelled) = if lane.simple {
-            (false, lane.cancels(hsh))
+            }
         } else {
-            let confirmed = match inventory_status {
-                Some(v) => v[i],
-                None => st.conf >= 1.0 || (st.conf > 0.0 && drawn_confirmed(hsh, st.conf)),
-            };
-            let cancel = if st.trend > 0.0 { cancel_at(st, pos[i]) } else { st.cancel };
-            (confirmed, site_cancelled(hsh, confirmed, cancel))
+            pass.general::<SMALL_HORIZON, RECORD>(lane, s)
         };
-        // The site comes into the workload at its arrival (0 for land known at the start).
-        let arrival = if lane.later { st.arrive_lo + st.arrive_span * frac[i] } else { 0.0 };
-        if !lane.later {
-            exposure_at_start += e;
-            area_at_start += a;
-        } else if arrival < hf {
-            let b = &mut pass.bins[year(arrival)];
-            b.exposure_arrived += e;
-            b.exposure_arrival_fraction += e * (arrival - year(arrival) as f64);
-            b.arrived += a;
+    }
+    // Land that arrives later, in the order it arrives.
+    if any_later && let Some(lists) = &sites.by_stratum {
+        heads.clear();
+        for (k, lane) in lanes.iter().enumerate() {
+            if lane.later {
+                heads.push((k, lists.start[k], lists.start[k + 1]));
+            }
         }
-        let s = Site { i, a, e, farm, arrival, hsh };
-        area_years_sum += if cancelled {
-            pass.cancelled::<SMALL_HORIZON, RECORD, true>(lane, s)
-        } else {
-            pass.worked::<SMALL_HORIZON, RECORD, true>(lane, s, confirmed)
-        };
+        while let Some((i, arrival)) = next_arrival(heads, lanes, &lists.sites, &sites.pos) {
+            let lane = &mut lanes[stratum[i] as usize];
+            let a = weight[i] * lane.st.area_m2;
+            let (e, farm) = (exposure[i] * a, agricultural[i] * a);
+            if arrival < hf {
+                let b = &mut pass.bins[year(arrival)];
+                b.exposure_arrived += e;
+                b.exposure_arrival_fraction += e * (arrival - year(arrival) as f64);
+                b.arrived += a;
+            }
+            let s = Site { i, a, e, farm, arrival, hsh: mix64(noise_key ^ key[i]) };
+            area_years_sum += pass.general::<SMALL_HORIZON, RECORD>(lane, s);
+        }
     }
     let bins = pass.bins;
     bins[0].exposure_arrived += exposure_at_start;
