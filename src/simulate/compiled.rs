@@ -244,8 +244,7 @@ impl<'s> Compiled<'s> {
     /// Expected cost per km² of suspected area of a stratum, at mean inputs (for
     /// priorities): the trial's own formulas evaluated at every parameter's mean.
     fn expected_cost_per_km2(&self, means: &[f64], si: usize) -> f64 {
-        let mut groups =
-            vec![trial::economics::GroupCosts::default(); self.scenario.capacity().map_or(0, |c| c.groups.len())];
+        let mut groups = vec![trial::GroupCosts::default(); self.scenario.capacity().map_or(0, |c| c.groups.len())];
         let (g, rates) = trial::rates(self.scenario, means, &mut groups);
         let mut t = trial::StratumTrial::default();
         trial::stratum_trial(self, means, &rates, &g, &groups, 0.0, si, &mut t);

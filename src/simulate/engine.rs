@@ -13,6 +13,7 @@ use super::compiled::Compiled;
 use super::config::Engine;
 use super::reference;
 use super::series::YearValues;
+pub(crate) use super::trial::SiteAcc;
 use super::trial::{Scratch, run_trial};
 use crate::sampling::stream::trial_key;
 use crate::sampling::{Correlation, Quantile, QuantileFn, UniformSource};
@@ -85,33 +86,6 @@ pub(crate) struct Batch<'a> {
     pub inputs: Vec<&'a mut [f64]>,
     /// The yearly series of these trials, row-major (trials × years), zeroed.
     pub series: &'a mut [YearValues],
-}
-
-/// Per-site counters summed over trials (integers: order-independent).
-#[derive(Clone, Debug, Default)]
-pub(crate) struct SiteAcc {
-    /// Σ release time (fixed point) over trials where the site was released, sorted order.
-    pub sum_t: Vec<u64>,
-    /// Trials in which the site was released within the horizon.
-    pub released: Vec<u32>,
-}
-
-impl SiteAcc {
-    pub(crate) fn new(n: usize) -> Self {
-        SiteAcc { sum_t: vec![0; n], released: vec![0; n] }
-    }
-    pub(crate) fn add(&mut self, o: SiteAcc) {
-        if self.sum_t.is_empty() {
-            *self = o;
-            return;
-        }
-        for (a, b) in self.sum_t.iter_mut().zip(&o.sum_t) {
-            *a += b;
-        }
-        for (a, b) in self.released.iter_mut().zip(&o.released) {
-            *a += b;
-        }
-    }
 }
 
 /// Progress reporting: called after each batch with (trials done, trials in the run).

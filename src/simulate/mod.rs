@@ -50,7 +50,7 @@ pub use site_results::SiteResults;
 /// # Errors
 /// [`crate::Error`] if the scenario cannot be compiled for the aggregate engine.
 pub fn plan_at_means(scenario: &Scenario, years: usize) -> Result<Vec<Vec<crate::model::PerPool<f64>>>> {
-    trial::economics::plan_at_means(scenario, years)
+    trial::plan_at_means(scenario, years)
 }
 
 /// Runs `f` on `pool`, or on rayon's global pool.

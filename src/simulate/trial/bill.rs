@@ -1,14 +1,103 @@
-//! The bill: areas by stage, team-days and costs, by the aggregate engine or
-//! by a pass over the sites without a schedule; and the output row.
+//! Stage 2 of a trial: the bill. Areas by stage, team-days and the cost of the work, by the
+//! aggregate engine (each stratum's expected areas) or by a pass over the sites without a
+//! schedule; and the output row's national and regional sums.
 
-use super::{Globals, Scratch, StratumAcc, StratumTrial};
+use super::params::{Globals, StratumTrial};
 use crate::model::{PerPool, StageCost, Stages};
 use crate::sampling::stream::mix64;
 use crate::simulate::compiled::{Compiled, DIFFICULTY_CELLS, SiteArrays};
 
+/// A stratum's totals in one trial.
+#[derive(Clone, Copy, Default, Debug)]
+pub(crate) struct StratumAcc {
+    /// Areas by stage, m².
+    pub stages: Stages,
+    /// Σ area to clear × team-day multiplier.
+    pub to_clear_x_difficulty: f64,
+    /// Items found.
+    pub items: f64,
+    /// Items left behind (not detected).
+    pub items_missed: f64,
+    /// Land released by survey and later found contaminated (cleared later), m².
+    pub residual: f64,
+}
+
+impl StratumAcc {
+    /// A stratum's totals from its stages, their area to clear × team-day
+    /// multipliers and the items in the land cleared: the residual land
+    /// (found contaminated again, cleared later at average difficulty, all of
+    /// it holding items) is added, and the items are split into found and
+    /// missed by the detection probability.
+    #[inline(always)]
+    pub(crate) fn new(stages: Stages, to_clear_x_difficulty: f64, items: f64, t: &StratumTrial) -> Self {
+        let residual = stages.residual(t.residual);
+        let items = items + residual * t.dens_per_m2;
+        StratumAcc {
+            stages,
+            to_clear_x_difficulty: to_clear_x_difficulty + residual,
+            items: items * t.detection,
+            items_missed: items * (1.0 - t.detection),
+            residual,
+        }
+    }
+}
+
+/// Stage 2's buffers: each stratum's totals and team-days, each region's sums.
+pub(crate) struct BillScratch {
+    pub acc: Vec<StratumAcc>,
+    /// Each stratum's team-days by pool in the trial (written with the row).
+    pub team_days: Vec<PerPool<f64>>,
+    /// Each region's sums (scenarios with more than one region).
+    regions: Vec<RegionSums>,
+}
+
+impl BillScratch {
+    pub(crate) fn new(c: &Compiled<'_>) -> Self {
+        let n = c.scenario.strata().len();
+        BillScratch {
+            acc: vec![StratumAcc::default(); n],
+            team_days: vec![PerPool::default(); n],
+            regions: vec![RegionSums::default(); c.cols.region.len()],
+        }
+    }
+
+    /// Empties the strata's totals (a site pass adds to them).
+    pub(crate) fn clear(&mut self) {
+        self.acc.fill(StratumAcc::default());
+    }
+
+    /// The aggregate engine: each stratum's expected totals given the trial's inputs.
+    pub(crate) fn aggregate_pass(&mut self, strata: &[StratumTrial]) {
+        aggregate_pass(strata, &mut self.acc);
+    }
+
+    /// The bill without a schedule (see [`bill_pass`]).
+    pub(crate) fn bill_pass(
+        &mut self,
+        sites: &SiteArrays,
+        noise_key: u64,
+        ranges: &[std::ops::Range<usize>],
+        strata: &[StratumTrial],
+    ) {
+        bill_pass(sites, noise_key, ranges, strata, &mut self.acc);
+    }
+
+    /// Writes the row's sums (see [`fill_row`]).
+    pub(crate) fn fill_row(
+        &mut self,
+        c: &Compiled<'_>,
+        g: &Globals,
+        strata: &[StratumTrial],
+        v: &[f64],
+        row: &mut [f64],
+    ) {
+        fill_row(c, g, strata, v, self, row);
+    }
+}
+
 /// The aggregate engine: each stratum's expected totals given the trial's inputs.
-pub(super) fn aggregate_pass(scratch: &mut Scratch) {
-    for (t, a) in scratch.strata.iter().zip(scratch.acc.iter_mut()) {
+fn aggregate_pass(strata: &[StratumTrial], acc: &mut [StratumAcc]) {
+    for (t, a) in strata.iter().zip(acc.iter_mut()) {
         // Sites are worked in order, so on average the cancelled fraction falls by half the trend.
         let cancel = if t.trend > 0.0 { t.cancel * (1.0 - 0.5 * t.trend) } else { t.cancel };
         let stages = Stages::release(t.area_m2, t.conf, cancel, t.reduce, t.contaminated);
@@ -101,18 +190,24 @@ enum Status {
 
 /// The bill without a schedule: sites grouped by stratum, one tight loop per
 /// stratum with the sums in registers and no data-dependent branches.
-pub(super) fn bill_pass(sites: &SiteArrays, noise_key: u64, ranges: &[std::ops::Range<usize>], scratch: &mut Scratch) {
+fn bill_pass(
+    sites: &SiteArrays,
+    noise_key: u64,
+    ranges: &[std::ops::Range<usize>],
+    strata: &[StratumTrial],
+    acc: &mut [StratumAcc],
+) {
     let spread = sites.reduction_spread > 0.0;
     for (s, range) in ranges.iter().enumerate() {
         // A copy: the loop then keeps the stratum's parameters in registers.
-        let st = scratch.strata[s];
+        let st = strata[s];
         let status = match &sites.confirmed {
             Some(_) => Status::Inventory,
             None if st.conf >= 1.0 => Status::AllConfirmed,
             None if st.conf > 0.0 => Status::Drawn,
             None => Status::AllSuspected,
         };
-        scratch.acc[s] = match (status, spread) {
+        acc[s] = match (status, spread) {
             (Status::AllSuspected, true) => bill_stratum::<0, true>(sites, range.clone(), &st, noise_key),
             (Status::AllSuspected, false) => bill_stratum::<0, false>(sites, range.clone(), &st, noise_key),
             (Status::AllConfirmed, true) => bill_stratum::<1, true>(sites, range.clone(), &st, noise_key),
@@ -192,19 +287,19 @@ pub(crate) struct RegionSums {
 }
 
 /// Writes the output row from the stratum accumulators, and keeps each stratum's team-days
-/// (`scratch.team_days`, which the year plan and the arrivals read). The sums are taken in
+/// (`team_days`, which the aggregate engine's year loop reads). The sums are taken in
 /// locals, in stratum order, and written once.
 ///
 /// # Formula
 /// costs by [`crate::model::StageRates::cost`]; overhead = o × (sum);
 /// total = (1 + o) × (sum); team-days by [`crate::model::StageRates::team_days`];
 /// cost asymmetry = total / (mines laid × cost per mine laid).
-pub(super) fn fill_row(c: &Compiled<'_>, g: &Globals, scratch: &mut Scratch, row: &mut [f64]) {
+fn fill_row(c: &Compiled<'_>, g: &Globals, strata: &[StratumTrial], v: &[f64], b: &mut BillScratch, row: &mut [f64]) {
     let cols = &c.cols;
     let s = c.scenario;
     row.fill(0.0);
     let multi_region = !cols.region.is_empty();
-    let Scratch { strata, acc, team_days, regions, v, .. } = scratch;
+    let BillScratch { acc, team_days, regions } = b;
     regions.fill(RegionSums::default());
     let mut n = Totals::default();
     for (((st, t), a), td_out) in s.strata().iter().zip(strata.iter()).zip(acc.iter()).zip(team_days.iter_mut()) {

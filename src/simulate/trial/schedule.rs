@@ -1,18 +1,44 @@
-//! The schedule: team-days available per pool and year, sites worked in order
-//! on their group's pools, and what follows from when land is released
-//! (durations, casualties, land value, the yearly series).
+//! Stage 4 of a trial (site engine): the schedule's pools. Team-days available per pool and
+//! year come from the plan; a pool serves its sites one after another ([`advance`]), booking
+//! the variable cost of the work in the years it is done; what is released goes to its year's
+//! bin ([`YearBin`]). The site pass ([`super::site_pass`]) drives them.
 
-use super::Globals;
-use super::economics::{GroupCosts, YearMoney, YearOut, YearPlanner};
-use super::site_pass::Lane;
-use crate::model::{PerPool, Pool};
-use crate::simulate::compiled::Compiled;
+use crate::model::Pool;
 
 /// Fixed-point scale of release times summed across trials (2^20 per year).
 pub(crate) const TIME_FIXED: f64 = 1_048_576.0;
+
 /// log2 of [`TIME_FIXED`]: a fixed-point time shifted right by this is its year.
 pub(super) const TIME_FIXED_BITS: u32 = 20;
+
 const _: () = assert!(TIME_FIXED == (1u64 << TIME_FIXED_BITS) as f64);
+
+/// Per-site counters summed over trials (integers: order-independent).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SiteAcc {
+    /// Σ release time (fixed point) over trials where the site was released, sorted order.
+    pub sum_t: Vec<u64>,
+    /// Trials in which the site was released within the horizon.
+    pub released: Vec<u32>,
+}
+
+impl SiteAcc {
+    pub(crate) fn new(n: usize) -> Self {
+        SiteAcc { sum_t: vec![0; n], released: vec![0; n] }
+    }
+    pub(crate) fn add(&mut self, o: SiteAcc) {
+        if self.sum_t.is_empty() {
+            *self = o;
+            return;
+        }
+        for (a, b) in self.sum_t.iter_mut().zip(&o.sum_t) {
+            *a += b;
+        }
+        for (a, b) in self.released.iter_mut().zip(&o.released) {
+            *a += b;
+        }
+    }
+}
 
 /// The schedule state of one pool of teams.
 #[derive(Clone, Copy, Default, Debug)]
@@ -27,6 +53,13 @@ pub(super) struct PoolState {
     year_end: f64,
     year: usize,
     inv: f64,
+}
+
+impl PoolState {
+    /// A pool free at the start; `limited` when it has teams.
+    pub(super) fn new(limited: bool) -> Self {
+        PoolState { limited, ..PoolState::default() }
+    }
 }
 
 /// What one year of a trial's schedule gathers (site engine).
@@ -52,128 +85,6 @@ pub(crate) struct YearBin {
     pub(super) exposure_arrival_fraction: f64,
     /// Suspected area arriving in the year, m².
     pub(super) arrived: f64,
-}
-
-/// The schedule's per-batch buffers.
-pub(crate) struct ScheduleScratch {
-    /// Team-days available per [group][pool][year].
-    pub(super) cap: Vec<f64>,
-    /// 1 / capacity, INFINITY when a year has none.
-    pub(super) inv_cap: Vec<f64>,
-    pub(super) pools: Vec<PoolState>,
-    pub(super) bins: Vec<YearBin>,
-    pub(super) region_max_t: Vec<f64>,
-    pub(super) region_unreleased: Vec<bool>,
-    /// Region of each stratum.
-    pub(super) region_of_stratum: Vec<usize>,
-    /// Each stratum's lane in a site pass.
-    pub(super) lanes: Vec<Lane>,
-    /// The lanes of land arriving later, merged by arrival: (stratum, next, end) into the
-    /// sites grouped by stratum.
-    pub(super) heads: Vec<(usize, usize, usize)>,
-    /// Σ area × years unreleased over all sites (m²·years).
-    pub(super) area_years: f64,
-    /// Effective teams per [group][pool][year].
-    pub(super) teams: Vec<f64>,
-    /// Mobilisation cost per [group][pool][year] (before escalation and overhead).
-    pub(super) mob: Vec<f64>,
-    /// Funding and planned spend per year.
-    pub(super) money: Vec<YearMoney>,
-    /// One year of the plan, per group.
-    pub(super) year_teams: Vec<PerPool<f64>>,
-    pub(super) year_cap: Vec<PerPool<f64>>,
-    pub(super) year_mob: Vec<PerPool<f64>>,
-    /// Aggregate engine: each group's pools in the year loop.
-    pub(super) agg: Vec<PerPool<super::outcomes::AggPool>>,
-    /// Per [group][pool], when its work ends (INFINITY: not known), for the funding's re-allocation.
-    pub(super) pool_done: Vec<PerPool<f64>>,
-    /// Aggregate engine: keep each year's teams in `teams` (for [`super::economics::plan_at_means`]).
-    pub(super) record_teams: bool,
-}
-
-impl ScheduleScratch {
-    pub(crate) fn new(c: &Compiled<'_>, groups: usize) -> Self {
-        let h = c.horizon.max(1);
-        let s = c.scenario;
-        ScheduleScratch {
-            cap: vec![0.0; groups * Pool::COUNT * h],
-            inv_cap: vec![0.0; groups * Pool::COUNT * h],
-            pools: vec![PoolState::default(); groups * Pool::COUNT],
-            bins: vec![YearBin::default(); h],
-            region_max_t: vec![0.0; s.regions().len()],
-            region_unreleased: vec![false; s.regions().len()],
-            region_of_stratum: s.strata().iter().map(|st| st.region).collect(),
-            lanes: vec![Lane::default(); s.strata().len()],
-            heads: Vec::with_capacity(s.strata().len()),
-            area_years: 0.0,
-            teams: vec![0.0; groups * Pool::COUNT * h],
-            mob: vec![0.0; groups * Pool::COUNT * h],
-            money: vec![YearMoney::default(); h],
-            year_teams: vec![PerPool::default(); groups],
-            year_cap: vec![PerPool::default(); groups],
-            year_mob: vec![PerPool::default(); groups],
-            agg: vec![PerPool([super::outcomes::AggPool::default(); Pool::COUNT]); groups],
-            pool_done: vec![PerPool([f64::INFINITY; Pool::COUNT]); groups],
-            record_teams: false,
-        }
-    }
-}
-
-/// Fills the [group][pool][year] capacity tables of the trial (team-days
-/// after funding and budget caps), with each year's teams, mobilisation cost
-/// and funding for the programme's bill.
-pub(super) fn capacity_table(
-    c: &Compiled<'_>,
-    v: &[f64],
-    g: &Globals,
-    groups: &[GroupCosts],
-    sc: &mut ScheduleScratch,
-) {
-    let s = c.scenario;
-    if s.capacity().is_none() {
-        return;
-    }
-    let h = c.horizon;
-    let n = groups.len();
-    let mut planner = YearPlanner::new(s, v);
-    for (gi, grp) in s.capacity().iter().flat_map(|cap| cap.groups.iter()).enumerate() {
-        for (p, pm) in grp.pools.iter() {
-            sc.pools[gi * Pool::COUNT + p.index()] = PoolState { limited: pm.is_some(), ..PoolState::default() };
-        }
-    }
-    for y in 0..h {
-        let mut out =
-            YearOut { teams: &mut sc.year_teams[..n], cap: &mut sc.year_cap[..n], mob: &mut sc.year_mob[..n] };
-        sc.money[y] = planner.next_year(s, v, g, groups, &sc.pool_done[..n], c.reallocates, &mut out);
-        for gi in 0..n {
-            let base = gi * Pool::COUNT * h;
-            for p in 0..Pool::COUNT {
-                let cap = sc.year_cap[gi].0[p];
-                let i = base + p * h + y;
-                sc.cap[i] = cap;
-                sc.inv_cap[i] = if cap > 0.0 { 1.0 / cap } else { f64::INFINITY };
-                sc.teams[i] = sc.year_teams[gi].0[p];
-                sc.mob[i] = sc.year_mob[gi].0[p];
-            }
-        }
-    }
-}
-
-/// Fills the capacity tables again after a planning pass: each pool's work
-/// ends when that pass found, and its money goes to the pools still working.
-///
-/// With more money the others finish no later (sites keep their order and
-/// every pool has at least the capacity it had), so no pool runs out of
-/// teams before its work ends.
-pub(super) fn plan_again(c: &Compiled<'_>, v: &[f64], g: &Globals, groups: &[GroupCosts], sc: &mut ScheduleScratch) {
-    let h = c.horizon as f64;
-    for (gi, done) in sc.pool_done.iter_mut().enumerate().take(groups.len()) {
-        for p in 0..Pool::COUNT {
-            let pool = &sc.pools[gi * Pool::COUNT + p];
-            done.0[p] = if pool.limited && pool.t < h { pool.t } else { f64::INFINITY };
-        }
-    }
-    capacity_table(c, v, g, groups, sc);
 }
 
 /// Pool `p`'s `h` yearly values in a [group][pool][year] table.

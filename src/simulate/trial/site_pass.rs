@@ -1,12 +1,73 @@
 //! The site engine with a schedule: sites worked in order on their group's
 //! pools, each release written to its year's bin.
 
-use super::bill::{bits_unit, cancel_at, drawn_confirmed, site_cancelled, site_stages};
-use super::schedule::{ScheduleScratch, TIME_FIXED, TIME_FIXED_BITS, YearBin, advance};
-use super::{Scratch, StratumAcc, StratumTrial};
+use super::bill::{BillScratch, StratumAcc, bits_unit, cancel_at, drawn_confirmed, site_cancelled, site_stages};
+use super::params::{Globals, StratumTrial, arrives_later};
+use super::plan::PlanTables;
+use super::schedule::{PoolState, SiteAcc, TIME_FIXED, TIME_FIXED_BITS, YearBin, advance};
 use crate::model::{PerPool, Pool, Stages};
 use crate::sampling::stream::mix64;
 use crate::simulate::compiled::{Compiled, SiteArrays};
+
+/// The schedule's per-batch buffers.
+pub(crate) struct ScheduleScratch {
+    /// Each group's pools (`Pool::COUNT` in a row).
+    pub(super) pools: Vec<PoolState>,
+    pub(super) bins: Vec<YearBin>,
+    pub(super) region_max_t: Vec<f64>,
+    pub(super) region_unreleased: Vec<bool>,
+    /// Region of each stratum.
+    pub(super) region_of_stratum: Vec<usize>,
+    /// Each stratum's lane in a site pass.
+    pub(super) lanes: Vec<Lane>,
+    /// The lanes of land arriving later, merged by arrival: (stratum, next, end) into the
+    /// sites grouped by stratum.
+    pub(super) heads: Vec<(usize, usize, usize)>,
+    /// Σ area × years unreleased over all sites (m²·years).
+    pub(super) area_years: f64,
+    /// When each group's pools end their work, for the plan made again.
+    ends: Vec<PerPool<f64>>,
+}
+
+impl ScheduleScratch {
+    pub(crate) fn new(c: &Compiled<'_>, groups: usize) -> Self {
+        let h = c.horizon.max(1);
+        let s = c.scenario;
+        ScheduleScratch {
+            pools: vec![PoolState::default(); groups * Pool::COUNT],
+            bins: vec![YearBin::default(); h],
+            region_max_t: vec![0.0; s.regions().len()],
+            region_unreleased: vec![false; s.regions().len()],
+            region_of_stratum: s.strata().iter().map(|st| st.region).collect(),
+            lanes: vec![Lane::default(); s.strata().len()],
+            heads: Vec::with_capacity(s.strata().len()),
+            area_years: 0.0,
+            ends: vec![PerPool::default(); groups],
+        }
+    }
+
+    /// Every pool free at the start, limited when its group gives it teams.
+    pub(super) fn reset_pools(&mut self, c: &Compiled<'_>) {
+        for (gi, grp) in c.scenario.capacity().iter().flat_map(|cap| cap.groups.iter()).enumerate() {
+            for (p, pm) in grp.pools.iter() {
+                self.pools[gi * Pool::COUNT + p.index()] = PoolState::new(pm.is_some());
+            }
+        }
+    }
+
+    /// When each group's pools end their work in the schedule just run (INFINITY for a pool
+    /// without teams or past the horizon).
+    pub(super) fn pool_ends(&mut self, c: &Compiled<'_>) -> &[PerPool<f64>] {
+        let h = c.horizon as f64;
+        for (gi, ends) in self.ends.iter_mut().enumerate() {
+            for p in 0..Pool::COUNT {
+                let pool = &self.pools[gi * Pool::COUNT + p];
+                ends.0[p] = if pool.limited && pool.t < h { pool.t } else { f64::INFINITY };
+            }
+        }
+        &self.ends
+    }
+}
 
 /// A stratum's parameters and running sums in a site pass, in one place so
 /// that a site finds everything its stratum holds with one look-up.
@@ -19,7 +80,7 @@ pub(crate) struct Lane {
     items: f64,
     /// Its first pool (group × pools).
     gp: usize,
-    /// Whether it arrives after the start ([`super::arrives_later`]).
+    /// Whether it arrives after the start ([`arrives_later`]).
     later: bool,
     /// The last release time of its sites, and whether some site is not released.
     max_t: f64,
@@ -103,22 +164,45 @@ fn residual_clearance(pass: &mut Pass<'_>, st: &StratumTrial, gp: usize, residua
 /// that is already there.
 /// `record`: add the sites' release times to the per-site counters (false
 /// for a planning pass whose schedule is run again).
-pub(super) fn site_pass(c: &Compiled<'_>, sites: &SiteArrays, noise_key: u64, record: bool, scratch: &mut Scratch) {
+#[allow(clippy::too_many_arguments)] // each stage's result kept apart, so what flows where shows
+pub(super) fn site_pass(
+    c: &Compiled<'_>,
+    noise_key: u64,
+    record: bool,
+    strata: &[StratumTrial],
+    g: &Globals,
+    plan: &PlanTables,
+    sched: &mut ScheduleScratch,
+    bill: &mut BillScratch,
+    site_acc: &mut SiteAcc,
+) {
+    let Some(sites) = &c.sites else { return };
+    let pass = PassIn { c, sites, noise_key, strata, cost_per_td: g.cost_per_td, plan };
     // Release times in fixed point fit 32 bits within 4095 years: the cheaper conversion, same value.
     // `record` as a constant: the per-site counters cost no test when they are not kept.
     match (c.horizon as f64 * TIME_FIXED < 4_294_967_296.0, record) {
-        (true, true) => site_loop::<true, true>(c, sites, noise_key, scratch),
-        (true, false) => site_loop::<true, false>(c, sites, noise_key, scratch),
-        (false, true) => site_loop::<false, true>(c, sites, noise_key, scratch),
-        (false, false) => site_loop::<false, false>(c, sites, noise_key, scratch),
+        (true, true) => site_loop::<true, true>(&pass, sched, &mut bill.acc, site_acc),
+        (true, false) => site_loop::<true, false>(&pass, sched, &mut bill.acc, site_acc),
+        (false, true) => site_loop::<false, true>(&pass, sched, &mut bill.acc, site_acc),
+        (false, false) => site_loop::<false, false>(&pass, sched, &mut bill.acc, site_acc),
     }
+}
+
+/// What a site pass reads: the sites, the trial's strata and costs, the plan's capacity tables.
+struct PassIn<'a> {
+    c: &'a Compiled<'a>,
+    sites: &'a SiteArrays,
+    noise_key: u64,
+    strata: &'a [StratumTrial],
+    cost_per_td: PerPool<f64>,
+    plan: &'a PlanTables,
 }
 
 /// What a site pass works on besides the lanes: the pools and their capacity tables, the year
 /// bins, the per-site counters, the sites, the horizon.
 struct Pass<'a> {
     /// Each group's pools (`Pool::COUNT` in a row).
-    pools: &'a mut [[super::schedule::PoolState; Pool::COUNT]],
+    pools: &'a mut [[PoolState; Pool::COUNT]],
     tables: (&'a [f64], &'a [f64], usize),
     bins: &'a mut [YearBin],
     sum_t: &'a mut [u64],
@@ -304,18 +388,16 @@ fn next_arrival(
 /// [`site_pass`]; `SMALL_HORIZON`: release times in fixed point fit 32 bits; `RECORD`: see `record`.
 #[inline(always)]
 fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
-    c: &Compiled<'_>,
-    sites: &SiteArrays,
-    noise_key: u64,
-    scratch: &mut Scratch,
+    input: &PassIn<'_>,
+    sched: &mut ScheduleScratch,
+    acc: &mut [StratumAcc],
+    site_acc: &mut SiteAcc,
 ) {
+    let PassIn { c, sites, noise_key, strata, cost_per_td, plan } = *input;
     let h = c.horizon;
     let hf = h as f64;
-    let cost_per_td = scratch.cost_per_td;
-    let Scratch { strata, acc, sched, site_acc, .. } = scratch;
+    sched.reset_pools(c);
     let ScheduleScratch {
-        cap,
-        inv_cap,
         pools,
         bins,
         region_max_t,
@@ -330,7 +412,7 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
     let drawn_status = sites.confirmed.is_none();
     let mut any_later = false;
     for (lane, st) in lanes.iter_mut().zip(strata.iter()) {
-        let later = super::arrives_later(st);
+        let later = arrives_later(st);
         any_later |= later;
         // `!(x > 0)`: what the general path does with a confirmed share or trend of 0 (or NaN).
         let simple = drawn_status && !(st.conf > 0.0) && !(st.trend > 0.0);
@@ -353,7 +435,7 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
         if RECORD { (&mut site_acc.sum_t[..n], &mut site_acc.released[..n]) } else { (&mut [], &mut []) };
     let mut pass = Pass {
         pools: pools.as_chunks_mut::<{ Pool::COUNT }>().0,
-        tables: (&cap[..], &inv_cap[..], h),
+        tables: (&plan.cap[..], &plan.inv_cap[..], h),
         bins: &mut bins[..h],
         sum_t,
         released,

@@ -1,11 +1,8 @@
-//! Programme economics: what a plan costs year by year.
-//!
-//! A team costs a fixed amount per team-year while its pool has work (working
-//! or idle), raising a new team costs a mobilisation amount, and the work
-//! itself costs its variable rates (per team-day, per km², per m²); national
-//! coordination costs a fixed amount per year while the programme runs.
-//! Prices escalate in real terms; funding, when given, caps (or buys) the
-//! teams of every pool year by year.
+//! Stage 3 of a trial: the yearly team plan. Each pool's planned teams year by year, scaled by
+//! what the money allows (funding, a group's own budget), with mobilisation; the same plan for
+//! both engines. The site engine reads it as tables ([`PlanTables`]); the aggregate engine asks
+//! for it a year at a time ([`YearPlanner`]); [`FluidPool`] is the plan without money in closed
+//! form for the aggregate engine's fastest path.
 //!
 //! # Formula
 //! ```text
@@ -14,76 +11,11 @@
 //! teams           E_p(y) = min(k, k_g)·P_p(y):  k_g the largest with S_g(k_g) ≤ the group's budget B_g,
 //!                 k the largest with Σ_g S_g(min(k, k_g)) + e·C ≤ funding f (at most 1 unless it drives capacity)
 //! mobilisation    M_p·max(0, E_p(y) − E_p(y−1)),  E_p(−1) = the teams in service at the start
-//! cost in year y  e(y)·[(1 + o)·(Σ_p E_p·F_p·a_p(y) + mobilisation + variable cost of the work done in y) + C·a(y)]
-//!                 a_p(y): share of year y before pool p's last work ends; a(y): before the programme ends
-//! nominal         × (1 + inflation)^(start + y − price year)
-//! present value   × (1 + r)^−(y + ½)
 //! ```
 
-use super::Globals;
+use super::params::{Globals, GroupCosts};
 use crate::model::{CapacityGroup, PerPool, Pool, Scenario};
-
-/// A capacity group's money values in one trial.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct GroupCosts {
-    /// Working days per year.
-    pub working_days: f64,
-    /// The group's own yearly budget cap.
-    pub budget: Option<f64>,
-    /// Fixed cost per team-year, by pool.
-    pub fixed: PerPool<f64>,
-    /// Cost of raising a team, by pool.
-    pub mobilisation: PerPool<f64>,
-}
-
-impl GroupCosts {
-    /// The group's values given every parameter's value.
-    pub(crate) fn new(grp: &CapacityGroup, v: &[f64]) -> Self {
-        let mut c = GroupCosts {
-            working_days: grp.working_days_per_year.get(v),
-            budget: grp.budget_per_year.map(|b| b.get(v)),
-            ..GroupCosts::default()
-        };
-        for (p, pm) in grp.pools.iter() {
-            if let Some(pm) = pm {
-                c.fixed[p] = pm.cost_per_team_year.map_or(0.0, |x| x.get(v));
-                c.mobilisation[p] = pm.mobilisation_cost_per_team.map_or(0.0, |x| x.get(v));
-            }
-        }
-        c
-    }
-
-    /// Fixed cost of a team-day of work: the team-year's fixed cost spread over the working days.
-    #[inline]
-    pub(crate) fn fixed_per_team_day(&self, p: Pool) -> f64 {
-        if self.fixed[p] > 0.0 { self.fixed[p] / self.working_days } else { 0.0 }
-    }
-}
-
-/// National money values of one trial.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Prices {
-    pub escalation: f64,
-    pub inflation: f64,
-    pub discount: f64,
-    pub coordination: f64,
-    /// Units of the second currency per unit of the scenario's.
-    pub second_currency: f64,
-}
-
-impl Prices {
-    pub(crate) fn new(s: &Scenario, v: &[f64]) -> Self {
-        let c = s.costs();
-        let get = |p: Option<crate::model::Param>| p.map_or(0.0, |p| p.get(v));
-        Prices {
-            escalation: get(c.escalation_per_year),
-            inflation: get(c.inflation_per_year),
-            discount: get(c.discount_rate),
-            coordination: get(c.coordination_per_year),
-            second_currency: c.second_currency.as_ref().map_or(0.0, |(_, p)| p.get(v)),
-        }
-    }
-}
+use crate::simulate::compiled::Compiled;
 
 /// The plan of one group's pools, year after year.
 #[derive(Clone, Copy, Debug, Default)]
@@ -439,173 +371,85 @@ pub(crate) struct YearOut<'a> {
     pub mob: &'a mut [PerPool<f64>],
 }
 
-/// A trial's programme cost, summed year by year.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct ProgrammeCost {
-    pub real: f64,
-    pub nominal: f64,
-    pub present_value: f64,
-    pub first_10_years: f64,
-    pub unspent: f64,
-    pub shortfall: f64,
-    /// The next year's escalation, inflation and discount factors, carried from year to year
-    /// (the years come in order from 0): no `powf` per year.
-    factors: [f64; 3],
+/// The plan as tables, per [group][pool][year] (the site engine looks capacity up year by
+/// year), and the aggregate engine's one year of it.
+pub(crate) struct PlanTables {
+    /// Team-days available, and 1 / that (INFINITY when a year has none).
+    pub cap: Vec<f64>,
+    pub inv_cap: Vec<f64>,
+    /// Effective teams.
+    pub teams: Vec<f64>,
+    /// Mobilisation cost (before escalation and overhead).
+    pub mob: Vec<f64>,
+    /// Funding and planned spend per year.
+    pub money: Vec<YearMoney>,
+    /// One year of the plan, per group.
+    pub year_teams: Vec<PerPool<f64>>,
+    pub year_cap: Vec<PerPool<f64>>,
+    pub year_mob: Vec<PerPool<f64>>,
+    /// Per [group][pool], when its work ends (INFINITY: not known), for the funding's re-allocation.
+    pub pool_done: Vec<PerPool<f64>>,
+    /// Aggregate engine: keep each year's teams in `teams` (for [`super::plan_at_means`]).
+    pub record_teams: bool,
 }
 
-/// The discount factors (1 + r)^−(y + ½) of the years 0, 1, ..., as
-/// [`ProgrammeCost`] carries them from year to year (the first by `powf`, each
-/// next one divided by 1 + r), kept while the rate stays the same from trial to
-/// trial: the chain of divisions is the slowest part of a year's bill.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Discounts {
-    /// The rate's bits.
-    rate: u64,
-    factors: Vec<f64>,
-}
+impl PlanTables {
+    pub(crate) fn new(c: &Compiled<'_>, groups: usize) -> Self {
+        let h = c.horizon.max(1);
+        PlanTables {
+            cap: vec![0.0; groups * Pool::COUNT * h],
+            inv_cap: vec![0.0; groups * Pool::COUNT * h],
+            teams: vec![0.0; groups * Pool::COUNT * h],
+            mob: vec![0.0; groups * Pool::COUNT * h],
+            money: vec![YearMoney::default(); h],
+            year_teams: vec![PerPool::default(); groups],
+            year_cap: vec![PerPool::default(); groups],
+            year_mob: vec![PerPool::default(); groups],
+            pool_done: vec![PerPool([f64::INFINITY; Pool::COUNT]); groups],
+            record_teams: false,
+        }
+    }
 
-impl Discounts {
-    /// The factors of the first `years` years at `prices`' discount rate.
-    pub(crate) fn factors(&mut self, prices: &Prices, years: usize) -> &[f64] {
-        if self.rate != prices.discount.to_bits() || self.factors.len() < years {
-            self.rate = prices.discount.to_bits();
-            self.factors.clear();
-            let mut d = (1.0 + prices.discount).powf(-0.5);
-            for _ in 0..years {
-                self.factors.push(d);
-                d /= 1.0 + prices.discount;
+    /// Fills the tables for the whole horizon: team-days after funding and budget caps, with
+    /// each year's teams, mobilisation cost and funding for the programme's bill. `ends`, when
+    /// known (a first schedule ran), holds when each pool's work ends: from then on it gets no
+    /// teams and its money goes to the pools still working. With more money the others finish
+    /// no later (sites keep their order and every pool has at least the capacity it had), so
+    /// no pool runs out of teams before its work ends.
+    pub(crate) fn fill(
+        &mut self,
+        c: &Compiled<'_>,
+        v: &[f64],
+        g: &Globals,
+        groups: &[GroupCosts],
+        ends: Option<&[PerPool<f64>]>,
+    ) {
+        let s = c.scenario;
+        let h = c.horizon;
+        let n = groups.len();
+        match ends {
+            Some(ends) => self.pool_done[..n].copy_from_slice(&ends[..n]),
+            None => self.pool_done.fill(PerPool([f64::INFINITY; Pool::COUNT])),
+        }
+        let mut planner = YearPlanner::new(s, v);
+        for y in 0..h {
+            let mut out = YearOut {
+                teams: &mut self.year_teams[..n],
+                cap: &mut self.year_cap[..n],
+                mob: &mut self.year_mob[..n],
+            };
+            self.money[y] = planner.next_year(s, v, g, groups, &self.pool_done[..n], c.reallocates, &mut out);
+            for gi in 0..n {
+                let base = gi * Pool::COUNT * h;
+                for p in 0..Pool::COUNT {
+                    let cap = self.year_cap[gi].0[p];
+                    let i = base + p * h + y;
+                    self.cap[i] = cap;
+                    self.inv_cap[i] = if cap > 0.0 { 1.0 / cap } else { f64::INFINITY };
+                    self.teams[i] = self.year_teams[gi].0[p];
+                    self.mob[i] = self.year_mob[gi].0[p];
+                }
             }
         }
-        &self.factors[..years]
     }
-
-    /// Year 0's factor, (1 + r)^−½, as [`Discounts::factors`] computes it.
-    pub(crate) fn first(&mut self, prices: &Prices) -> f64 {
-        self.factors(prices, 1)[0]
-    }
-}
-
-/// One year's programme cost, in the three bases.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct YearCost {
-    pub real: f64,
-    pub nominal: f64,
-    pub unspent: f64,
-    pub shortfall: f64,
-}
-
-impl ProgrammeCost {
-    /// An empty bill for a trial with these prices; `first_discount` is year 0's discount
-    /// factor, (1 + r)^−½ ([`Discounts::first`] keeps it from trial to trial).
-    pub(crate) fn new(s: &Scenario, prices: &Prices, first_discount: f64) -> Self {
-        let years_from_price_year = s.start_year().saturating_sub(s.price_year());
-        ProgrammeCost {
-            factors: [1.0, (1.0 + prices.inflation).powi(years_from_price_year), first_discount],
-            ..ProgrammeCost::default()
-        }
-    }
-
-    /// Adds year `y`'s cost before escalation (`base`, overhead included) and its funding; years
-    /// come in order from 0.
-    pub(crate) fn add_year(&mut self, prices: &Prices, y: usize, base: f64, money: YearMoney) -> YearCost {
-        let [esc, inflation, discount] = self.factors;
-        let real = base * esc;
-        let nominal = real * inflation;
-        self.real += real;
-        self.nominal += nominal;
-        self.present_value += real * discount;
-        self.factors =
-            [esc * (1.0 + prices.escalation), inflation * (1.0 + prices.inflation), discount / (1.0 + prices.discount)];
-        if y < 10 {
-            self.first_10_years += real;
-        }
-        let (unspent, shortfall) = match money.funding {
-            Some(f) => ((f - real).max(0.0), (money.planned - f).max(0.0)),
-            None => (0.0, 0.0),
-        };
-        self.unspent += unspent;
-        self.shortfall += shortfall;
-        YearCost { real, nominal, unspent, shortfall }
-    }
-}
-
-impl ProgrammeCost {
-    /// Adds the years from 0 on without funding, each year's cost before
-    /// escalation (`bases`, overhead included) in order, with the discount
-    /// factors of [`Discounts::factors`]: what [`ProgrammeCost::add_year`]
-    /// adds, year after year, kept in registers. The bill is then complete.
-    pub(crate) fn add_unfunded_years(&mut self, prices: &Prices, bases: &[f64], discounts: &[f64]) {
-        let [mut esc, mut inflation, _] = self.factors;
-        let mut b = *self;
-        for (y, (&base, &discount)) in bases.iter().zip(discounts).enumerate() {
-            let real = base * esc;
-            let nominal = real * inflation;
-            b.real += real;
-            b.nominal += nominal;
-            b.present_value += real * discount;
-            esc *= 1.0 + prices.escalation;
-            inflation *= 1.0 + prices.inflation;
-            if y < 10 {
-                b.first_10_years += real;
-            }
-        }
-        b.factors = [esc, inflation, f64::NAN];
-        *self = b;
-    }
-}
-
-/// The share of year `y` before time `t` (years since the start).
-#[inline]
-pub(crate) fn active(y: usize, t: f64) -> f64 {
-    (t - y as f64).clamp(0.0, 1.0)
-}
-
-/// Writes the programme outputs of a trial into its row.
-pub(crate) fn write_programme(
-    c: &crate::simulate::compiled::Compiled<'_>,
-    g: &Globals,
-    cost: &ProgrammeCost,
-    row: &mut [f64],
-) {
-    let cols = &c.cols;
-    let set = |row: &mut [f64], col: Option<usize>, v: f64| {
-        if let Some(col) = col {
-            row[col] = v;
-        }
-    };
-    set(row, cols.programme_cost, cost.real);
-    set(row, cols.programme_cost_nominal, cost.nominal);
-    set(row, cols.programme_cost_pv, cost.present_value);
-    set(row, cols.programme_cost_10y, cost.first_10_years);
-    set(row, cols.funding_unspent, cost.unspent);
-    set(row, cols.funding_shortfall, cost.shortfall);
-    set(row, cols.programme_cost_second, cost.real * g.prices.second_currency);
-}
-
-/// The plan's effective teams per year and group at every parameter's mean:
-/// one trial of the aggregate engine, so that a pool whose work is done has
-/// no teams and its money goes to the others, as in a run.
-///
-/// # Errors
-/// What compiling the scenario for the aggregate engine returns.
-pub(crate) fn plan_at_means(s: &Scenario, years: usize) -> crate::Result<Vec<Vec<PerPool<f64>>>> {
-    use crate::simulate::{ModelLevel, SimConfig};
-    let Some(cap) = s.capacity() else { return Ok(Vec::new()) };
-    let config = SimConfig::default().with_trials(1).with_model(ModelLevel::Aggregate);
-    let c = crate::simulate::compiled::Compiled::new(s, &config, 0)?;
-    let mut scratch = super::Scratch::new(&c);
-    scratch.v = s.params().means();
-    scratch.sched.record_teams = true;
-    let mut row = vec![0.0; c.cols.n];
-    let mut series = vec![crate::simulate::YearValues::default(); c.series_len];
-    super::run_trial(&c, 0, &mut scratch, &mut row, &mut series);
-    let h = c.horizon;
-    let teams = &scratch.sched.teams;
-    Ok((0..years.min(h))
-        .map(|y| {
-            (0..cap.groups.len())
-                .map(|gi| PerPool(std::array::from_fn(|p| teams[gi * Pool::COUNT * h + p * h + y])))
-                .collect()
-        })
-        .collect())
 }

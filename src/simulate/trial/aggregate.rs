@@ -1,15 +1,42 @@
-//! What follows from the schedule: durations, shares released, casualties,
-//! land value, the programme's bill year by year and the yearly series.
+//! Stage 4 and 5 of a trial (aggregate engine): every pool of every group works through its
+//! group's team-days as a fluid, a year at a time under the plan, and the programme's bill
+//! accrues as it does ([`year_loop`]); when all work is there from the start and money caps
+//! nothing, each pool works alone in closed form ([`fluid_pools_in_turn`]).
 
-use super::economics::{
-    Discounts, FluidPool, GroupCosts, ProgrammeCost, YearMoney, YearOut, YearPlanner, active, fluid_pools,
-    write_programme,
-};
-use super::schedule::ScheduleScratch;
-use super::{Globals, Scratch, StratumTrial};
+use super::bill::{BillScratch, StratumAcc};
+use super::params::{Globals, GroupCosts, StratumTrial, arrives_later};
+use super::plan::{FluidPool, PlanTables, YearOut, YearPlanner, fluid_pools};
+use super::programme::{Discounts, ProgrammeCost, active};
 use crate::model::{PerPool, Pool};
 use crate::simulate::compiled::Compiled;
-use crate::simulate::series::YearValues;
+
+/// The aggregate engine's buffers: its pools, each group's work and end, the closed form's pools.
+pub(crate) struct AggregateScratch {
+    pools: Vec<PerPool<AggPool>>,
+    /// Team-days of work per [group][pool].
+    work: Vec<PerPool<f64>>,
+    /// When each group ends.
+    finish: Vec<f64>,
+    /// The closed form's pools, `Pool::COUNT` per group.
+    fluid: Vec<FluidPool>,
+    /// Their yearly costs: the nation's and one group's, one horizon each.
+    fluid_costs: Vec<f64>,
+    /// The bill's discount factors.
+    discounts: Discounts,
+}
+
+impl AggregateScratch {
+    pub(crate) fn new(c: &Compiled<'_>, groups: usize) -> Self {
+        AggregateScratch {
+            pools: vec![PerPool([AggPool::default(); Pool::COUNT]); groups],
+            work: vec![PerPool::default(); groups],
+            finish: vec![0.0; groups],
+            fluid: Vec::with_capacity(groups * Pool::COUNT),
+            fluid_costs: Vec::with_capacity(2 * c.horizon),
+            discounts: Discounts::default(),
+        }
+    }
+}
 
 /// One pool of one group in the aggregate engine's year loop.
 #[derive(Clone, Copy, Debug, Default)]
@@ -30,7 +57,7 @@ pub(crate) struct AggPool {
 /// The share of a stratum that has arrived by time `at` (years from the start).
 #[inline]
 fn arrived_by(t: &StratumTrial, at: f64) -> f64 {
-    if !super::arrives_later(t) {
+    if !arrives_later(t) {
         1.0
     } else if t.arrive_span > 0.0 {
         ((at - t.arrive_lo) / t.arrive_span).clamp(0.0, 1.0)
@@ -44,7 +71,7 @@ fn arrived_by(t: &StratumTrial, at: f64) -> f64 {
 /// The share of a stratum that arrives in year `y` (land known at the start: all in year 0).
 #[inline]
 fn arriving(t: &StratumTrial, y: usize) -> f64 {
-    if super::arrives_later(t) {
+    if arrives_later(t) {
         arrived_by(t, (y + 1) as f64) - arrived_by(t, y as f64)
     } else if y == 0 {
         1.0
@@ -64,33 +91,30 @@ fn arriving(t: &StratumTrial, y: usize) -> f64 {
 /// c ≥ w; otherwise it does min(c, work arrived and not done). The group is done when
 /// all its pools are; the variable cost of a pool's work is paid as it is done; work
 /// without teams (or team-days) is done, and paid, when it arrives.
-pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Scratch, row: &mut [f64]) {
+#[allow(clippy::too_many_arguments)] // each stage's result kept apart, so what flows where shows
+pub(super) fn aggregate_years(
+    c: &Compiled<'_>,
+    g: &Globals,
+    v: &[f64],
+    strata: &[StratumTrial],
+    bill: &BillScratch,
+    groups: &[GroupCosts],
+    plan: &mut PlanTables,
+    scratch: &mut AggregateScratch,
+    row: &mut [f64],
+) -> ProgrammeCost {
     let s = c.scenario;
-    let Some(cap_model) = s.capacity() else { return };
-    let cols = &c.cols;
     let h = c.horizon;
-    let n = cap_model.groups.len();
-    let Scratch {
-        strata,
-        acc,
-        team_days,
-        v,
-        groups,
-        group_work: work,
-        group_finish,
-        sched,
-        fluid,
-        fluid_costs,
-        discounts,
-        ..
-    } = scratch;
+    let n = groups.len();
+    let cols = &c.cols;
+    let (acc, team_days) = (&bill.acc[..], &bill.team_days[..]);
+    let AggregateScratch { pools, work, finish: group_finish, fluid, fluid_costs, discounts } = scratch;
     // Work per [group][pool].
     work.fill(PerPool::default());
-    let pools = &mut sched.agg;
     pools.fill(PerPool([AggPool::default(); Pool::COUNT]));
     let mut arrival_end: f64 = 0.0;
     for (t, td) in strata.iter().zip(team_days.iter()) {
-        let later = super::arrives_later(t);
+        let later = arrives_later(t);
         for (p, td) in td.iter() {
             work[t.group][p] += td;
             if *td > 0.0 && later {
@@ -105,7 +129,7 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
     }
     let mut pending = 0;
     let mut unscheduled = false;
-    for (gi, grp) in cap_model.groups.iter().enumerate() {
+    for (gi, grp) in s.capacity().iter().flat_map(|cap| cap.groups.iter()).enumerate() {
         group_finish[gi] = 0.0;
         for (p, pm) in grp.pools.iter() {
             let scheduled = pm.is_some() && work[gi][p] > 0.0;
@@ -116,12 +140,12 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
     }
     let mut bill = ProgrammeCost::new(s, &g.prices, discounts.first(&g.prices));
     let years = Years { h, n, pending };
-    let (national, pending) = if c.reallocates || sched.record_teams || n > MAX_FLUID_GROUPS || c.has_arrivals {
+    let (national, pending) = if c.reallocates || plan.record_teams || n > MAX_FLUID_GROUPS || c.has_arrivals {
         let st = YearLoop { strata, acc, team_days, v, groups, work, unscheduled, arrival_end };
-        year_loop(c, g, &st, sched, group_finish, years, &mut bill)
+        year_loop(c, g, &st, plan, pools, group_finish, years, &mut bill)
     } else {
         fluid.resize(n * Pool::COUNT, FluidPool::default());
-        for (w, pools) in work.iter_mut().zip(sched.agg.iter()) {
+        for (w, pools) in work.iter_mut().zip(pools.iter()) {
             for (p, pool) in pools.iter() {
                 if !pool.scheduled {
                     w[p] = 0.0;
@@ -129,11 +153,10 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
             }
         }
         fluid_pools(s, v, g, groups, work, fluid);
-        let unscheduled_cost =
-            if unscheduled { unscheduled_costs(g, strata, acc, team_days, &sched.agg, 0) } else { 0.0 };
+        let unscheduled_cost = if unscheduled { unscheduled_costs(g, strata, acc, team_days, pools, 0) } else { 0.0 };
         let end =
             fluid_pools_in_turn(g, fluid, fluid_costs, discounts, group_finish, unscheduled_cost, years, &mut bill);
-        for (pools, group) in sched.agg.iter_mut().zip(fluid.chunks_exact(Pool::COUNT)) {
+        for (pools, group) in pools.iter_mut().zip(fluid.chunks_exact(Pool::COUNT)) {
             for pool in group {
                 pools.0[pool.pool].finished = !(pool.left > 0.0);
             }
@@ -142,7 +165,7 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
     };
     let finished = pending == 0 && strata.iter().all(|t| !(t.area_m2 > 0.0) || arrived_by(t, h as f64) >= 1.0);
     // A group ends when its pools do and its last land has arrived.
-    for t in strata.iter().filter(|t| t.area_m2 > 0.0 && super::arrives_later(t)) {
+    for t in strata.iter().filter(|t| t.area_m2 > 0.0 && arrives_later(t)) {
         group_finish[t.group] = group_finish[t.group].max(t.arrive_lo + t.arrive_span);
     }
     let national = if finished { group_finish.iter().take(n).copied().fold(national, f64::max) } else { f64::INFINITY };
@@ -159,11 +182,11 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
             && let Some(col) = rc.duration
         {
             let arrived = strata.iter().all(|t| t.group != gi || !(t.area_m2 > 0.0) || arrived_by(t, h as f64) >= 1.0);
-            let done = arrived && sched.agg[gi].values().all(|p| !p.scheduled || p.finished);
+            let done = arrived && pools[gi].values().all(|p| !p.scheduled || p.finished);
             row[col] = if done { group_finish[gi] } else { h as f64 };
         }
     }
-    write_programme(c, g, &bill, row);
+    bill
 }
 
 /// The variable cost of the work no team schedules that arrives in year `y`: survey without
@@ -171,7 +194,7 @@ pub(super) fn aggregate_duration(c: &Compiled<'_>, g: &Globals, scratch: &mut Sc
 fn unscheduled_costs(
     g: &Globals,
     strata: &[StratumTrial],
-    acc: &[super::StratumAcc],
+    acc: &[StratumAcc],
     team_days: &[PerPool<f64>],
     pools: &[PerPool<AggPool>],
     y: usize,
@@ -208,7 +231,7 @@ struct Years {
 /// What the year loop reads of the trial.
 struct YearLoop<'a> {
     strata: &'a [StratumTrial],
-    acc: &'a [super::StratumAcc],
+    acc: &'a [StratumAcc],
     team_days: &'a [PerPool<f64>],
     v: &'a [f64],
     groups: &'a [GroupCosts],
@@ -228,11 +251,13 @@ fn all_arrived(strata: &[StratumTrial], at: f64) -> bool {
 /// (money caps it, when given, and a finished pool's money goes to the others), until every
 /// pool has finished and all land has arrived, or the horizon. Returns (national finish,
 /// pools still working).
+#[allow(clippy::too_many_arguments)] // the trial's values and each stage's result kept apart
 fn year_loop(
     c: &Compiled<'_>,
     g: &Globals,
     st: &YearLoop<'_>,
-    sched: &mut ScheduleScratch,
+    plan: &mut PlanTables,
+    pools: &mut [PerPool<AggPool>],
     group_finish: &mut [f64],
     Years { h, n, mut pending }: Years,
     bill: &mut ProgrammeCost,
@@ -246,33 +271,33 @@ fn year_loop(
         // A pool whose work is done gets no more money: it goes to the pools still working.
         // (Without money caps a finished pool's teams cost nothing: they are not paid, see below.)
         let done: &[PerPool<f64>] = if c.reallocates {
-            for (done, pools) in sched.pool_done.iter_mut().zip(sched.agg.iter()).take(n) {
+            for (done, pools) in plan.pool_done.iter_mut().zip(pools.iter()).take(n) {
                 for p in Pool::ALL {
                     done[p] = if pools[p].scheduled && !pools[p].finished { f64::INFINITY } else { 0.0 };
                 }
             }
-            &sched.pool_done[..n]
+            &plan.pool_done[..n]
         } else {
             &[]
         };
         let mut out =
-            YearOut { teams: &mut sched.year_teams[..n], cap: &mut sched.year_cap[..n], mob: &mut sched.year_mob[..n] };
+            YearOut { teams: &mut plan.year_teams[..n], cap: &mut plan.year_cap[..n], mob: &mut plan.year_mob[..n] };
         let money = planner.next_year(s, st.v, g, st.groups, done, c.reallocates, &mut out);
-        if sched.record_teams {
-            for (gi, teams) in sched.year_teams.iter().enumerate().take(n) {
+        if plan.record_teams {
+            for (gi, teams) in plan.year_teams.iter().enumerate().take(n) {
                 for p in 0..Pool::COUNT {
-                    sched.teams[gi * Pool::COUNT * h + p * h + y] = teams.0[p];
+                    plan.teams[gi * Pool::COUNT * h + p * h + y] = teams.0[p];
                 }
             }
         }
         let mut cost = 0.0;
         for (gi, (gc, finish)) in st.groups.iter().zip(group_finish.iter_mut()).enumerate().take(n) {
             for p in Pool::ALL {
-                let pool = &mut sched.agg[gi][p];
+                let pool = &mut pools[gi][p];
                 if !pool.scheduled || pool.finished {
                     continue;
                 }
-                let cap = sched.year_cap[gi][p];
+                let cap = plan.year_cap[gi][p];
                 let left = st.work[gi][p] - pool.done;
                 // Whether all its work has arrived by the year's end, and how much has.
                 let (all_in, arrived) = if pool.waits {
@@ -304,14 +329,14 @@ fn year_loop(
                 };
                 pool.done += work;
                 // Teams paid for the share of the year they work; new teams raised for a pool with work.
-                cost += work * g.cost_per_td[p] + sched.year_teams[gi][p] * gc.fixed[p] * share + sched.year_mob[gi][p];
+                cost += work * g.cost_per_td[p] + plan.year_teams[gi][p] * gc.fixed[p] * share + plan.year_mob[gi][p];
             }
         }
         if st.unscheduled {
-            cost += unscheduled_costs(g, st.strata, st.acc, st.team_days, &sched.agg, y);
+            cost += unscheduled_costs(g, st.strata, st.acc, st.team_days, pools, y);
         }
         let ends = pending == 0 && all_arrived(st.strata, (y + 1) as f64);
-        let national = sched.agg.iter().take(n).flat_map(|p| p.values()).map(|p| p.end).fold(st.arrival_end, f64::max);
+        let national = pools.iter().take(n).flat_map(|p| p.values()).map(|p| p.end).fold(st.arrival_end, f64::max);
         let coordination = g.prices.coordination * if ends { active(y, national) } else { 1.0 };
         bill.add_year(&g.prices, y, cost * (1.0 + g.overhead) + coordination, money);
     }
@@ -383,125 +408,4 @@ fn fluid_pools_in_turn(
     }
     bill.add_unfunded_years(&g.prices, bases, discounts.factors(&g.prices, h));
     (national, pending)
-}
-
-/// Site engine with capacity: durations, shares, casualties, land value, the
-/// programme's bill and the yearly series.
-///
-/// # Formula
-/// Years to 50 % (90 %): the year the cumulative released area crosses half
-/// (nine tenths) of the total, interpolated linearly within the year; duration:
-/// the last release (the horizon when not all is released). Casualties in year
-/// y = rate × Σᵢ eᵢ·aᵢ·(time site i is unreleased within [y, y + 1)), eᵢ the
-/// site's exposed-population density relative to the average. Land value =
-/// Σ_y value per ha × farmland in use during y (ha) × (1 + ρ)^−(y + ½).
-pub(super) fn site_schedule_outputs(
-    c: &Compiled<'_>,
-    g: &Globals,
-    scratch: &Scratch,
-    row: &mut [f64],
-    series: &mut [YearValues],
-) {
-    let cols = &c.cols;
-    let s = c.scenario;
-    let v = &scratch.v;
-    let sc = &scratch.sched;
-    let h = c.horizon;
-    let hf = h as f64;
-    let total = row[cols.suspected] * 1e6;
-    let rate = s.casualty_rate().map_or(0.0, |p| p.get(v));
-    let (value_ha, discount) = s.land_value().map_or((0.0, 0.0), |l| (l.agriculture_per_ha_year.get(v), l.discount()));
-    let (mut cum, mut expo_before, mut farm_before) = (0.0, 0.0, 0.0);
-    let (mut expo_arrived, mut arrived) = (0.0, 0.0);
-    let (mut y50, mut y90) = (hf, hf);
-    let (mut casualties, mut value) = (0.0, 0.0);
-    let mut first_year = 0.0;
-    let mut disc = (1.0 + discount).powf(-0.5);
-    let finished = !sc.region_unreleased.iter().any(|&u| u);
-    let max_t = sc.region_max_t.iter().copied().fold(0.0, f64::max);
-    let programme_end = if finished { max_t } else { hf };
-    let mut bill = ProgrammeCost::new(s, &g.prices, (1.0 + g.prices.discount).powf(-0.5));
-    for (y, (b, out)) in sc.bins.iter().zip(series.iter_mut()).enumerate().take(h) {
-        let released = b.released;
-        for (target, slot) in [(0.5, &mut y50), (0.9, &mut y90)] {
-            if *slot == hf && released > 0.0 && cum + released >= target * total {
-                *slot = y as f64 + ((target * total - cum) / released).clamp(0.0, 1.0);
-            }
-        }
-        cum += released;
-        expo_arrived += b.exposure_arrived;
-        arrived += b.arrived;
-        // Exposure-weighted area unreleased during the year: what had arrived by
-        // its start or arrives in it, less what was released before or in it.
-        let area_years = (expo_arrived - b.exposure_arrival_fraction - expo_before - b.exposure_released
-            + b.exposure_fraction)
-            .max(0.0);
-        expo_before += b.exposure_released;
-        let cas = rate * area_years / 1e6;
-        casualties += cas;
-        if y == 0 {
-            first_year = cas;
-        }
-        let farm_in_use = farm_before + b.farmland_released - b.farmland_fraction;
-        farm_before += b.farmland_released;
-        value += value_ha * farm_in_use / 1e4 * disc;
-        disc /= 1.0 + discount;
-        let base = (b.spending + teams_cost(c, scratch, y)) * (1.0 + g.overhead)
-            + g.prices.coordination * active(y, programme_end);
-        let money = if (y as f64) < programme_end { sc.money[y] } else { YearMoney::default() };
-        let year = bill.add_year(&g.prices, y, base, money);
-        *out = YearValues {
-            area_released_km2: (released / 1e6) as f32,
-            spending: year.real as f32,
-            spending_nominal: year.nominal as f32,
-            funding_unspent: year.unspent as f32,
-            funding_shortfall: year.shortfall as f32,
-            area_remaining_km2: ((if c.has_arrivals { arrived } else { total } - cum).max(0.0) / 1e6) as f32,
-            casualties: cas as f32,
-            area_cleared_km2: (b.cleared / 1e6) as f32,
-        };
-    }
-    // Release within a year is taken as even, so the interpolated years never pass the last release.
-    (y50, y90) = if total > 0.0 { (y50.min(programme_end), y90.min(programme_end)) } else { (0.0, 0.0) };
-    let set = |row: &mut [f64], col: Option<usize>, value: f64| {
-        if let Some(col) = col {
-            row[col] = value;
-        }
-    };
-    set(row, cols.duration, programme_end);
-    set(row, cols.share_released, if finished || total <= 0.0 { 1.0 } else { (cum / total).min(1.0) });
-    set(row, cols.years_50, y50);
-    set(row, cols.years_90, y90);
-    set(row, cols.casualties, casualties);
-    set(row, cols.casualties_first_year, first_year);
-    set(row, cols.land_value, value);
-    set(row, cols.hazard_area_years, sc.area_years / 1e6);
-    for (r, rc) in cols.region.iter().enumerate() {
-        set(row, rc.duration, if sc.region_unreleased[r] { hf } else { sc.region_max_t[r] });
-    }
-    write_programme(c, g, &bill, row);
-}
-
-/// The teams' own cost in year `y` (before escalation and overhead): each
-/// pool's fixed cost while it has work (until its last work ends), and the
-/// cost of raising the year's new teams of pools that still work.
-fn teams_cost(c: &Compiled<'_>, scratch: &Scratch, y: usize) -> f64 {
-    let sc = &scratch.sched;
-    let h = c.horizon;
-    let mut cost = 0.0;
-    for (gi, gc) in scratch.groups.iter().enumerate() {
-        for p in 0..Pool::COUNT {
-            let pool = &sc.pools[gi * Pool::COUNT + p];
-            if !pool.limited {
-                continue;
-            }
-            let end = if pool.t.is_finite() { pool.t } else { h as f64 };
-            let share = active(y, end);
-            if share > 0.0 {
-                let i = gi * Pool::COUNT * h + p * h + y;
-                cost += sc.teams[i] * gc.fixed.0[p] * share + sc.mob[i];
-            }
-        }
-    }
-    cost
 }
