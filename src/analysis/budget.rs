@@ -10,6 +10,7 @@
 //! meeting the deadline does not fall as the budget grows; the search doubles
 //! or halves to bracket the answer, then bisects to 1 % relative precision.
 
+use super::solve::{Search, SearchError, smallest_meeting};
 use crate::error::{Error, Result};
 use crate::model::{Pool, Scenario};
 use crate::simulate::{Outcome, SimConfig, plan_at_means, simulate};
@@ -135,8 +136,15 @@ fn programme_cost(o: &Outcome) -> Summary {
 /// # Errors
 /// [`Error::InvalidValue`] for a confidence outside (0, 1), a deadline before
 /// the start year or beyond the horizon, or a scenario without capacity;
-/// [`Error::Infeasible`] when no budget up to 2⁴⁰ times the first guess meets
-/// the deadline (survey without teams or the horizon binds).
+/// [`Error::Infeasible`] when no budget up to 1,024 times the first guess (the
+/// cost of the work spread evenly over the years available) meets the
+/// deadline (survey without teams or the horizon binds).
+///
+/// The search (the one [`required_clearance_capacity`] uses too) halves or
+/// doubles from the first guess, down to 2⁻⁴⁰ times it (the answer if even
+/// that meets the deadline), then bisects to 1 % relative precision.
+///
+/// [`required_clearance_capacity`]: crate::analysis::required_clearance_capacity
 pub fn required_budget(
     scenario: &Scenario,
     config: &SimConfig,
@@ -153,55 +161,33 @@ pub fn required_budget(
     let base = simulate(scenario, config)?;
     let work = base.summary("total_cost").map_or(f64::NAN, |s| s.mean);
     let first = if work > 0.0 && work.is_finite() { work / years } else { 1e6 };
-    let mut evaluations = Vec::new();
-    let mut outcomes = Vec::new();
-    let mut eval = |b: f64| -> Result<f64> {
+    // Only the outcome of the last budget meeting the deadline is kept: the answer is the smallest one tried.
+    let mut meeting: Option<(f64, Outcome)> = None;
+    let eval = |b: f64| -> Result<f64> {
         let o = simulate(&scenario.with_budget(b)?, config)?;
         let p = probability_by(&o, years, &format!("with a yearly budget of {b:.3e}"))?;
-        evaluations.push((b, p));
-        outcomes.push((b, o));
+        if p >= confidence {
+            meeting = Some((b, o));
+        }
         Ok(p)
     };
-    let (mut lo, mut hi) = (first, first);
-    if eval(first)? >= confidence {
-        for _ in 0..40 {
-            lo = hi / 2.0;
-            if eval(lo)? < confidence {
-                break;
-            }
-            hi = lo;
-        }
-    } else {
-        let mut found = false;
-        // Up to 1,024 times the first guess, as the capacity solver.
-        for _ in 0..10 {
-            lo = hi;
-            hi *= 2.0;
-            if eval(hi)? >= confidence {
-                found = true;
-                break;
-            }
-        }
-        if !found {
+    // From 2⁻⁴⁰ to 1,024 times the first guess (1,024 as the capacity solver).
+    let (lowest, highest) = (first / 2f64.powi(40), first * 1024.0);
+    let Search { scale: hi, probability, evaluations, .. } = match smallest_meeting(
+        first, lowest, highest, confidence, eval,
+    ) {
+        Ok(search) => search,
+        Err(SearchError::NotMet { upper_limit, .. }) => {
             return Err(Error::Infeasible(format!(
-                "no yearly budget up to {hi:.3e} {} (1,024 times the cost of the work spread over the years) releases all \
-                 land by the end of {finish_by} with probability {confidence}: a pool the budget cannot buy (survey \
-                 without teams) or the schedule's horizon limits release",
+                "no yearly budget up to {upper_limit:.3e} {} (1,024 times the cost of the work spread over the years) \
+                     releases all land by the end of {finish_by} with probability {confidence}: a pool the budget cannot \
+                     buy (survey without teams) or the schedule's horizon limits release",
                 scenario.currency()
             )));
         }
-    }
-    while (hi - lo) / hi > 0.01 {
-        let mid = 0.5 * (lo + hi);
-        if eval(mid)? >= confidence {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    let probability = evaluations.iter().rev().find(|(b, _)| *b == hi).map_or(f64::NAN, |e| e.1);
-    let cost =
-        outcomes.iter().rev().find(|(b, _)| *b == hi).map_or_else(|| Summary::new(&[]), |(_, o)| programme_cost(o));
+        Err(e) => return Err(e.into_error()),
+    };
+    let cost = meeting.filter(|(b, _)| *b == hi).map_or_else(|| Summary::new(&[]), |(_, o)| programme_cost(&o));
     Ok(BudgetAnswer {
         budget_per_year: hi,
         currency: scenario.currency().to_string(),

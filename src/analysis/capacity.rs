@@ -2,6 +2,7 @@
 //! today's clearance teams that releases all land in time with a confidence,
 //! found on common random numbers.
 
+use super::solve::{Search, SearchError, smallest_meeting};
 use crate::error::{Error, Result};
 use crate::model::{Method, Pool, Scenario};
 use crate::simulate::{SimConfig, simulate};
@@ -25,7 +26,9 @@ pub struct CapacityAnswer {
     pub teams: Vec<(String, f64, f64)>,
 }
 
+/// The largest factor on today's clearance teams the search tries.
 const MAX_FACTOR: f64 = 1024.0;
+/// The smallest factor on today's clearance teams the search tries.
 const MIN_FACTOR: f64 = 1.0 / 1024.0;
 
 /// Finds the smallest scaling of the clearance capacity (teams of every
@@ -34,14 +37,18 @@ const MIN_FACTOR: f64 = 1.0 / 1024.0;
 ///
 /// Every factor is evaluated on the same random numbers (common random
 /// numbers), so the estimated probability is monotone in the factor; the
-/// search doubles (or halves) from today's capacity to bracket the answer,
-/// then bisects to 1 % relative precision.
+/// search (the one [`required_budget`] uses too) doubles (or halves) from
+/// today's capacity to bracket the answer, then bisects to 1 % relative
+/// precision. Factors from 1/1,024 to 1,024 are tried: when even 1/1,024 of
+/// today's teams meets the deadline, that is the answer.
 ///
 /// # Errors
 /// [`Error::InvalidValue`] for a confidence outside (0, 1), a deadline before
 /// the start year, or a scenario without capacity; [`Error::Infeasible`] when
 /// even 1,024 times today's clearance teams do not finish in time (survey
 /// capacity or the horizon then binds) or when every trial fails.
+///
+/// [`required_budget`]: crate::analysis::required_budget
 pub fn required_clearance_capacity(
     scenario: &Scenario,
     config: &SimConfig,
@@ -60,53 +67,22 @@ pub fn required_clearance_capacity(
     };
     check_deadline(scenario, finish_by, capacity.horizon_years)?;
     let years = f64::from(finish_by - scenario.start_year() + 1);
-    let mut evaluations = Vec::new();
-    let mut eval = |k: f64| -> Result<f64> {
+    let eval = |k: f64| -> Result<f64> {
         let o = simulate(&scenario.with_clearance_capacity_scaled(k)?, config)?;
         // A trial meets the deadline when all land is released and the last release is before it.
-        let p = crate::analysis::budget::probability_by(&o, years, &format!("at {k}× today's clearance teams"))?;
-        evaluations.push((k, p));
-        Ok(p)
+        crate::analysis::budget::probability_by(&o, years, &format!("at {k}× today's clearance teams"))
     };
-    let (mut lo, mut hi);
-    if eval(1.0)? >= confidence {
-        hi = 1.0;
-        lo = 0.5;
-        while eval(lo)? >= confidence {
-            hi = lo;
-            lo /= 2.0;
-            if lo < MIN_FACTOR {
-                break;
-            }
+    let search = match smallest_meeting(1.0, MIN_FACTOR, MAX_FACTOR, confidence, eval) {
+        Ok(search) => search,
+        Err(SearchError::NotMet { probability: p, .. }) => {
+            return Err(Error::Infeasible(format!(
+                "even {MAX_FACTOR}× today's clearance teams release all land by the end of {finish_by} with probability {p:.3}, \
+                 below {confidence}: survey capacity (NTS, TS) or the schedule's horizon limits release; \
+                 add survey teams or move the deadline"
+            )));
         }
-    } else {
-        lo = 1.0;
-        hi = 2.0;
-        loop {
-            let p = eval(hi)?;
-            if p >= confidence {
-                break;
-            }
-            lo = hi;
-            hi *= 2.0;
-            if hi > MAX_FACTOR {
-                return Err(Error::Infeasible(format!(
-                    "even {MAX_FACTOR}× today's clearance teams release all land by the end of {finish_by} with probability {p:.3}, \
-                     below {confidence}: survey capacity (NTS, TS) or the schedule's horizon limits release; \
-                     add survey teams or move the deadline"
-                )));
-            }
-        }
-    }
-    while (hi - lo) / hi > 0.01 {
-        let mid = 0.5 * (lo + hi);
-        if eval(mid)? >= confidence {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    let probability = evaluations.iter().rev().find(|(k, _)| *k == hi).map_or(f64::NAN, |e| e.1);
+        Err(e) => return Err(e.into_error()),
+    };
     let mut teams = Vec::new();
     if let Some(g) = capacity.groups.first() {
         let params = scenario.params();
@@ -116,7 +92,8 @@ pub fn required_clearance_capacity(
             }
         }
     }
-    Ok(CapacityAnswer { factor: hi, probability, finish_by, confidence, evaluations, teams })
+    let Search { scale: factor, probability, evaluations, .. } = search;
+    Ok(CapacityAnswer { factor, probability, finish_by, confidence, evaluations, teams })
 }
 
 /// A deadline must lie between the start year and the end of the horizon.

@@ -9,6 +9,7 @@ pub mod capacity;
 pub mod compare;
 pub mod convergence;
 pub mod sensitivity;
+mod solve;
 
 pub use backtest::{Backtest, BacktestRow, backtest};
 pub use budget::{BudgetAnswer, ReleaseAnswer, release_with_budget, required_budget};
