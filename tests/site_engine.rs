@@ -213,3 +213,64 @@ fn synthetic_ids_are_numbered_within_their_stratum_and_survive_serde() {
     bad["region_of"][7] = serde_json::json!(4_000_000_000u32);
     assert!(serde_json::from_value::<demine::simulate::SiteResults>(bad).is_err());
 }
+
+/// Where the engines are meant to differ (docs/MODEL.md §6): the aggregate engine's pools work in
+/// parallel as fluids, while a site goes through its stages one after another. One site of 1 km²:
+/// NTS takes 100 team-days (0.5 years for 1 team of 200 days), TS 200 (1 year), manual clearance
+/// 10,000 (5 years for 10 teams): the site engine releases it after 0.5 + 1 + 5 = 6.5 years, the
+/// aggregate engine after max(0.5, 1, 5) = 5. Cut into 200 equal sites the stages overlap and the
+/// site engine comes within the first site's survey of the aggregate answer.
+#[test]
+fn one_large_site_works_its_stages_in_turn_and_many_small_ones_approach_the_fluid() {
+    let text = |count: u32| {
+        format!(
+            r#"
+name = "stages"
+currency = "USD"
+price_year = 2025
+start_year = 2025
+[land_release]
+cancelled_fraction = 0
+reduced_fraction = 0
+contaminated_fraction = 1
+items_per_km2 = 0
+method_shares = {{ manual = 1 }}
+[survey.non_technical]
+cost_usd_per_km2 = 0
+productivity_km2_per_team_day = 0.01
+[survey.technical]
+cost_usd_per_m2 = 0
+productivity_km2_per_team_day = 0.005
+[methods.manual]
+productivity_m2_per_team_day = 100
+cost_usd_per_team_day = 0
+[costs]
+overhead_fraction = 0
+[capacity]
+working_days_per_year = 200
+horizon_years = 20
+teams.non_technical_survey = {{ initial = 1 }}
+teams.technical_survey = {{ initial = 1 }}
+teams.manual = {{ initial = 10 }}
+[sites]
+count = {count}
+size_cv = 0
+team_day_cv = 0
+reduction_spread = 0
+[[regions]]
+name = "R"
+strata = [{{ hazard = "mines", suspected_area_km2 = 1 }}]
+"#
+        )
+    };
+    let duration = |count: u32, model: ModelLevel| {
+        let s = demine::Scenario::from_toml_str(&text(count)).unwrap();
+        simulate(&s, &SimConfig::default().with_trials(2).with_model(model)).unwrap().summary("duration_years").unwrap().mean
+    };
+    assert!((duration(1, ModelLevel::Sites) - 6.5).abs() < 1e-9);
+    assert!((duration(1, ModelLevel::Aggregate) - 5.0).abs() < 1e-9);
+    // 200 sites: the last one's clearance ends 5 years after the first could start, after the first
+    // site's NTS (0.0025 years) and TS (0.005).
+    let many = duration(200, ModelLevel::Sites);
+    assert!((many - 5.0075).abs() < 1e-9, "{many}");
+}
