@@ -2,10 +2,10 @@
 //! written plainly), and invariants of the model, on random small scenarios covering every feature
 //! (`common/random_scenario.rs`).
 //!
-//! CI runs 64 cases of the equivalence and [`CASES`] of each invariant; a long run:
+//! CI runs [`CASES`] cases of each property; a long run:
 //! `PROPTEST_CASES=2000 cargo test --release --test equivalence`. A failure prints the scenario file
 //! proptest shrank to (a `Spec`'s debug form is its TOML), the model, the output, the trial and both
-//! values. Failures are not persisted to files; `PROPTEST_RNG_SEED=n` repeats a run.
+//! values. The cases are the same on every run; `PROPTEST_RNG_SEED=n` draws others.
 //!
 //! `cargo test --release --test equivalence -- --ignored --nocapture survey` lists every output
 //! and invariant that fails on some scenario, each with the smallest scenario proptest shrinks to:
@@ -20,11 +20,11 @@ use demine::simulate::{OutputDef, Series, Unit};
 use demine::{Engine, ModelLevel, Outcome, Scenario, SimConfig, simulate};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use proptest::test_runner::{TestCaseError, TestError, TestRunner};
+use proptest::test_runner::{RngSeed, TestCaseError, TestError, TestRunner};
 use random_scenario::{Spec, spec};
 
-/// Cases per invariant property (`PROPTEST_CASES` overrides every property's count).
-const CASES: u32 = 32;
+/// Cases per property (`PROPTEST_CASES` overrides it): the whole binary runs in a few seconds.
+const CASES: u32 = 256;
 /// Trials per run: a few, on a seed the case draws (the same seed on both engines and on both
 /// sides of a comparison: common random numbers).
 const TRIALS: u64 = 4;
@@ -44,14 +44,25 @@ const REL: f64 = 1e-9;
 /// unit's scale covers it. Release times agree to the ulp, so durations need nothing more.
 const FLOOR: f64 = 1e-12;
 /// Series are f32: per year, 1e-5 of the series' largest |value| in the trial (f32 keeps about
-/// 6e-8; an f64 sum rounded once to f32 differs by an ulp of f32 at most).
+/// 6e-8; an f64 sum rounded once to f32 differs by an ulp of f32 at most), plus
+/// [`SERIES_FLOOR`] of the scale of the series' unit among the outputs (the suspected area for an
+/// area series, the largest amount of money for a money series): the series of land left is a
+/// difference of totals whose residue (1e-16 km² where the other engine has 0) is no difference.
 const SERIES_REL: f64 = 1e-5;
+const SERIES_FLOOR: f64 = 1e-9;
 
-/// The property's case count: `PROPTEST_CASES` when set, else `default`. No failure files are
-/// written (the shrunk scenario is in the failure message).
+/// The property's case count: `PROPTEST_CASES` when set, else `default`. The cases are the same
+/// on every run (a fixed RNG seed, so that CI does not flake on a rare scenario) unless
+/// `PROPTEST_RNG_SEED` asks for others. No failure files are written (the shrunk scenario is in
+/// the failure message).
 fn config(default: u32) -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default);
-    ProptestConfig { cases, failure_persistence: None, max_shrink_iters: 4096, ..ProptestConfig::default() }
+    let rng_seed = if std::env::var_os("PROPTEST_RNG_SEED").is_some() {
+        ProptestConfig::default().rng_seed
+    } else {
+        RngSeed::Fixed(20_250_601)
+    };
+    ProptestConfig { cases, rng_seed, failure_persistence: None, max_shrink_iters: 4096, ..ProptestConfig::default() }
 }
 
 /// The scenario a spec writes; a spec that does not validate is a bug of the generator.
@@ -163,7 +174,8 @@ fn differences(fast: &Outcome, refr: &Outcome) -> Vec<Diff> {
         for series in Series::EVERY {
             let xa: Vec<f64> = a.iter().map(|y| f64::from(series.get(y))).collect();
             let xb: Vec<f64> = b.iter().map(|y| f64::from(series.get(y))).collect();
-            if let Some(msg) = series_difference(&xa, &xb) {
+            let floor = SERIES_FLOOR * scales.get(&series.unit()).copied().unwrap_or(0.0);
+            if let Some(msg) = series_difference(&xa, &xb, floor) {
                 let line = format!("series {} of trial {t}: {msg}", series.name());
                 out.push(Diff { what: format!("series {}", series.name()), line });
             }
@@ -199,14 +211,17 @@ fn differences(fast: &Outcome, refr: &Outcome) -> Vec<Diff> {
     out
 }
 
-/// Where one trial's yearly series differ (tolerance [`SERIES_REL`] of its largest |value|), and,
+/// Where one trial's yearly series differ (tolerance [`SERIES_REL`] of its largest |value| plus
+/// `floor`), and,
 /// when they do, whether the difference is only an amount moved across a year boundary (the
 /// cumulative sums then agree everywhere but at that boundary). Such a move still fails: the
 /// engines' release times agree to the ulp, so a release exactly on a boundary lands in the same
-/// year in both; the note only says where to look.
-fn series_difference(a: &[f64], b: &[f64]) -> Option<String> {
+/// year in both (the survey below counts runs whose only differences are such moves: none in
+/// 1,500 random scenarios, where round numbers put many releases exactly on boundaries; so
+/// cumulative sums are not needed to absorb them). The note only says where to look.
+fn series_difference(a: &[f64], b: &[f64], floor: f64) -> Option<String> {
     let top = a.iter().chain(b).filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
-    let tol = SERIES_REL * top;
+    let tol = SERIES_REL * top + floor;
     let bad: Vec<usize> =
         (0..a.len()).filter(|&y| !((a[y].is_nan() && b[y].is_nan()) || (a[y] - b[y]).abs() <= tol)).collect();
     if bad.is_empty() {
@@ -227,14 +242,14 @@ fn series_difference(a: &[f64], b: &[f64]) -> Option<String> {
     Some(format!("{}{note}", shown.join("; ")))
 }
 
-/// Runs `spec` on both engines with every model it has; fails with the differences whose `what`
-/// passes `keep` (all of them in the test; one output at a time in the survey).
-fn check_equivalence(spec: &Spec, seed: u64, keep: &dyn Fn(&str) -> bool) -> Result<(), TestCaseError> {
+/// Runs `spec` on both engines with every model it has; fails with the differences whose model and
+/// `what` pass `keep` (all of them in the test; one output of one model at a time in the survey).
+fn check_equivalence(spec: &Spec, seed: u64, keep: &dyn Fn(ModelLevel, &str) -> bool) -> Result<(), TestCaseError> {
     let s = parse(spec)?;
     for model in models(spec) {
         let fast = run(&s, model, Engine::Fast, seed)?;
         let refr = run(&s, model, Engine::Reference, seed)?;
-        let diffs: Vec<Diff> = differences(&fast, &refr).into_iter().filter(|d| keep(&d.what)).collect();
+        let diffs: Vec<Diff> = differences(&fast, &refr).into_iter().filter(|d| keep(model, &d.what)).collect();
         if !diffs.is_empty() {
             let shown: Vec<&str> = diffs.iter().take(12).map(|d| d.line.as_str()).collect();
             return Err(TestCaseError::fail(format!(
@@ -249,7 +264,7 @@ fn check_equivalence(spec: &Spec, seed: u64, keep: &dyn Fn(&str) -> bool) -> Res
 }
 
 proptest! {
-    #![proptest_config(config(64))]
+    #![proptest_config(config(CASES))]
 
     /// The default engine gives the reference's outputs: every output (national and regional) of
     /// every trial, the yearly series of every trial and the per-site results, for the aggregate and
@@ -258,14 +273,14 @@ proptest! {
     /// feature, or mishandles a boundary or a combination, shows up here with its scenario.
     #[test]
     fn fast_equals_reference(spec in spec(), seed in 0u64..1000) {
-        check_equivalence(&spec, seed, &|_| true)?;
+        check_equivalence(&spec, seed, &|_, _| true)?;
     }
 }
 
 // ------------------------------------------------------------------ invariants
 
-/// (a) on `engines`: share released in [0, 1], exactly 1 when finished before the horizon;
-/// years to 50 % <= years to 90 % <= duration.
+/// (a) on `engines`: durations (national and regional) in [0, horizon]; share released in [0, 1],
+/// exactly 1 when finished before the horizon; years to 50 % <= years to 90 % <= duration.
 fn check_release_order(spec: &Spec, seed: u64, engines: &[Engine]) -> Result<(), TestCaseError> {
     let spec = spec.with_capacity();
     let s = parse(&spec)?;
@@ -278,11 +293,26 @@ fn check_release_order(spec: &Spec, seed: u64, engines: &[Engine]) -> Result<(),
             let share = values(&o, "share_released_by_horizon");
             let y50 = o.values("years_to_50pct_released");
             let y90 = o.values("years_to_90pct_released");
+            for d in o.outputs().iter().filter(|d| d.name == "duration_years") {
+                for (t, v) in column(&o, d).iter().enumerate() {
+                    prop_assert!(
+                        (0.0..=h).contains(v),
+                        "{what}: trial {t}: {} {v} outside [0, {h}]\n{spec:?}",
+                        qualified(&o, d)
+                    );
+                }
+            }
             for t in 0..duration.len() {
                 let (d, sh) = (duration[t], share[t]);
-                prop_assert!((0.0..=1.0).contains(&sh), "{what}: trial {t}: share released {sh} outside [0, 1]\n{spec:?}");
+                prop_assert!(
+                    (0.0..=1.0).contains(&sh),
+                    "{what}: trial {t}: share released {sh} outside [0, 1]\n{spec:?}"
+                );
                 if d < h {
-                    prop_assert!(sh == 1.0, "{what}: trial {t}: finished in {d} < {h} years but share released {sh}\n{spec:?}");
+                    prop_assert!(
+                        sh == 1.0,
+                        "{what}: trial {t}: finished in {d} < {h} years but share released {sh}\n{spec:?}"
+                    );
                 }
                 if let (Some(y50), Some(y90)) = (y50, y90) {
                     prop_assert!(
@@ -456,9 +486,11 @@ fn check_aggregate_ignores_sites(spec: &Spec, seed: u64, n: [u64; 2], engines: &
 proptest! {
     #![proptest_config(config(CASES))]
 
-    /// (a) The share released by the horizon lies in [0, 1] and is exactly 1 when the programme
-    /// finishes before the horizon; the years to 50 % and 90 % released and the duration come in
-    /// that order. Reports and the "not finished" share read them so. Both engines, both models.
+    /// (a) Durations (national and regional) lie in [0, horizon] (an unfinished programme is
+    /// censored at the horizon); the share released by the horizon lies in [0, 1] and is exactly 1
+    /// when the programme finishes before the horizon; the years to 50 % and 90 % released and the
+    /// duration come in that order. Reports and the "not finished" share read them so. Both
+    /// engines, both models.
     #[test]
     fn release_shares_and_times_are_ordered(spec in spec(), seed in 0u64..1000) {
         check_release_order(&spec, seed, &ENGINES)?;
@@ -537,14 +569,29 @@ where
 /// Not a check: a worklist. Scans random scenarios for every output (or series) on which the
 /// engines differ, then shrinks a failure of each one on its own (the property "this output
 /// agrees") and prints the smallest scenario; then does the same for each invariant on each
-/// engine. `SURVEY_CASES` sets the scan (300 by default).
+/// engine. `SURVEY_CASES` sets the scan (300 by default); `SURVEY_WITHOUT=funding,late,varcost`
+/// leaves features out of every scenario (see `Spec::without`), to look past known differences;
+/// `SURVEY_INVARIANTS=0` skips the invariants.
 #[test]
 #[ignore = "a slow survey for people mending the engine; prints, never fails"]
 fn survey() {
     let scan: u32 = std::env::var("SURVEY_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
+    let without: Vec<String> = std::env::var("SURVEY_WITHOUT")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .map(String::from)
+        .collect();
+    let invariants = std::env::var("SURVEY_INVARIANTS").map_or(true, |v| v != "0");
+    let spec = move || {
+        let without = without.clone();
+        random_scenario::spec().prop_map(move |s| s.without(&without.iter().map(String::as_str).collect::<Vec<_>>()))
+    };
     let strategy = (spec(), 0u64..1000);
     let mut runner = TestRunner::new(config(scan));
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    // Runs whose only differences are series amounts moved across one year boundary.
+    let mut boundary_only = Vec::new();
     for _ in 0..scan {
         let (spec, seed) = strategy.new_tree(&mut runner).expect("a case").current();
         let Ok(s) = parse(&spec) else { continue };
@@ -552,7 +599,12 @@ fn survey() {
             let (Ok(a), Ok(b)) = (run(&s, model, Engine::Fast, seed), run(&s, model, Engine::Reference, seed)) else {
                 continue;
             };
-            let mut whats: Vec<String> = differences(&a, &b).into_iter().map(|d| format!("{model:?} {}", d.what)).collect();
+            let diffs = differences(&a, &b);
+            if !diffs.is_empty() && diffs.iter().all(|d| d.line.contains("only moved across")) {
+                boundary_only.push(format!("{model:?}: {}\n{spec:?}", diffs[0].line));
+            }
+            let mut whats: Vec<String> = diffs.into_iter().map(|d| format!("{model:?} {}", d.what)).collect();
+            whats.sort();
             whats.dedup();
             for w in whats {
                 *seen.entry(w).or_default() += 1;
@@ -563,25 +615,39 @@ fn survey() {
     for (w, n) in &seen {
         println!("{n:5}  {w}");
     }
-    let mut whats: Vec<String> = seen.keys().map(|k| k.split_once(' ').map_or(k.clone(), |(_, w)| w.to_string())).collect();
-    whats.sort();
-    whats.dedup();
-    for what in whats {
-        let found = smallest_failure(scan, (spec(), 0u64..1000), |(spec, seed)| {
-            check_equivalence(&spec, seed, &|w| w == what)
-        });
-        println!("\n== smallest scenario where {what} differs\n{}", found.unwrap_or_else(|| "(none found)".into()));
+    println!("== runs whose only differences are amounts moved across a year boundary: {}", boundary_only.len());
+    if let Some(first) = boundary_only.first() {
+        println!("{first}");
     }
-    for engine in ENGINES {
+    for key in seen.keys() {
+        let (model, what) = key.split_once(' ').expect("model and output");
+        let model = if model == "Sites" { ModelLevel::Sites } else { ModelLevel::Aggregate };
+        let found = smallest_failure(scan, (spec(), 0u64..1000), |(spec, seed)| {
+            check_equivalence(&spec, seed, &|m, w| m == model && w == what)
+        });
+        println!("\n== smallest scenario where {key} differs\n{}", found.unwrap_or_else(|| "(none found)".into()));
+    }
+    for engine in ENGINES.into_iter().filter(|_| invariants) {
         let e = [engine];
         let checks: [(&str, Option<String>); 6] = [
-            ("(a) release order", smallest_failure(scan, (spec(), 0u64..1000), |(s, seed)| check_release_order(&s, seed, &e))),
+            (
+                "(a) release order",
+                smallest_failure(scan, (spec(), 0u64..1000), |(s, seed)| check_release_order(&s, seed, &e)),
+            ),
             ("(b) amounts", smallest_failure(scan, (spec(), 0u64..1000), |(s, seed)| check_amounts(&s, seed, &e))),
-            ("(c) more is faster", smallest_failure(scan, (spec(), 0u64..1000), |(s, seed)| check_more_is_faster(&s, seed, &e))),
-            ("(d) funding cap", smallest_failure(scan, (spec(), 0u64..1000), |(s, seed)| check_funding_cap(&s, seed, &e))),
+            (
+                "(c) more is faster",
+                smallest_failure(scan, (spec(), 0u64..1000), |(s, seed)| check_more_is_faster(&s, seed, &e)),
+            ),
+            (
+                "(d) funding cap",
+                smallest_failure(scan, (spec(), 0u64..1000), |(s, seed)| check_funding_cap(&s, seed, &e)),
+            ),
             (
                 "(e) late land",
-                smallest_failure(scan, (spec(), 0u64..1000, any::<bool>()), |(s, seed, sh)| check_late_land(&s, seed, sh, &e)),
+                smallest_failure(scan, (spec(), 0u64..1000, any::<bool>()), |(s, seed, sh)| {
+                    check_late_land(&s, seed, sh, &e)
+                }),
             ),
             (
                 "(f) aggregate ignores sites",

@@ -155,7 +155,8 @@ impl Shares {
     }
 
     fn render(&self) -> String {
-        let parts: Vec<String> = self.normalised().iter().map(|(m, s)| format!("{} = {}", METHODS[*m], num(*s))).collect();
+        let parts: Vec<String> =
+            self.normalised().iter().map(|(m, s)| format!("{} = {}", METHODS[*m], num(*s))).collect();
         format!("{{ {} }}", parts.join(", "))
     }
 }
@@ -265,10 +266,7 @@ fn method() -> impl Strategy<Value = MethodSpec> {
     ];
     let detection = prop::option::weighted(
         0.3,
-        prop_oneof![
-            select(&[1.0, 0.9, 0.99, 0.5][..]).prop_map(D::Fixed),
-            Just(D::Uniform(0.8, 1.0)),
-        ],
+        prop_oneof![select(&[1.0, 0.9, 0.99, 0.5][..]).prop_map(D::Fixed), Just(D::Uniform(0.8, 1.0)),],
     );
     (prod, cost, detection).prop_map(|(prod, cost, detection)| MethodSpec { prod, cost, detection })
 }
@@ -303,14 +301,8 @@ fn costs() -> impl Strategy<Value = CostsSpec> {
         w(0.4, amount(&[0.05, 0.0, 0.03])),
         w(0.3, amount(&[0.9, 1.0, 40.0])),
     )
-        .prop_map(|(overhead, benchmark, coordination, escalation, inflation, discount, second_currency)| CostsSpec {
-            overhead,
-            benchmark,
-            coordination,
-            escalation,
-            inflation,
-            discount,
-            second_currency,
+        .prop_map(|(overhead, benchmark, coordination, escalation, inflation, discount, second_currency)| {
+            CostsSpec { overhead, benchmark, coordination, escalation, inflation, discount, second_currency }
         })
 }
 
@@ -411,7 +403,13 @@ fn table(budget_p: f64) -> impl Strategy<Value = TableSpec> {
         w(0.5, pool()),
         w(0.5, pool()),
     )
-        .prop_map(|(working_days, budget, clearance, nts, ts)| TableSpec { working_days, budget, clearance, nts, ts })
+        .prop_map(|(working_days, budget, clearance, nts, ts)| TableSpec {
+            working_days,
+            budget,
+            clearance,
+            nts,
+            ts,
+        })
 }
 
 /// Money per year. Pledge years are offsets from the start year (duplicates are dropped).
@@ -507,7 +505,13 @@ fn capacity() -> impl Strategy<Value = CapSpec> {
         table(0.15),
         prop::option::weighted(0.35, funding()),
     )
-        .prop_map(|(horizon, priority, national, table, funding)| CapSpec { horizon, priority, national, table, funding })
+        .prop_map(|(horizon, priority, national, table, funding)| CapSpec {
+            horizon,
+            priority,
+            national,
+            table,
+            funding,
+        })
 }
 
 /// A year relative to the start year (and to the horizon, known when the scenario is written).
@@ -560,9 +564,19 @@ fn when() -> impl Strategy<Value = When> {
 pub enum AreaSpec {
     Area(D),
     /// New contamination per year until a year.
-    Added { rate: D, until: When },
+    Added {
+        rate: D,
+        until: When,
+    },
     /// A barrier minefield (written as 1 km² of area when a national total rescales areas).
-    Barrier { length: D, share: Option<D>, width: D, mines_per_km: D, unit_cost: D, emplacement: Option<D> },
+    Barrier {
+        length: D,
+        share: Option<D>,
+        width: D,
+        mines_per_km: D,
+        unit_cost: D,
+        emplacement: Option<D>,
+    },
 }
 
 fn area() -> impl Strategy<Value = AreaSpec> {
@@ -620,9 +634,9 @@ pub struct RegionSpec {
 impl RegionSpec {
     /// True when some of its land may arrive after the start.
     fn has_late_land(&self, horizon: u32) -> bool {
-        self.strata.iter().any(|st| {
-            matches!(st.area, AreaSpec::Added { .. }) || st.arrives.is_some_and(|w| w.is_late(horizon))
-        })
+        self.strata
+            .iter()
+            .any(|st| matches!(st.area, AreaSpec::Added { .. }) || st.arrives.is_some_and(|w| w.is_late(horizon)))
     }
 }
 
@@ -1194,6 +1208,66 @@ impl Spec {
                 seed: None,
             },
         });
+        s
+    }
+}
+
+impl Spec {
+    /// The scenario without some features, by name (for the survey, to look past differences
+    /// already known): `funding` (funding and budgets), `late` (land arriving after the start:
+    /// `arrives_year` dropped, added land becomes 1 km² known at the start), `varcost` (no variable
+    /// cost: methods and survey cost nothing per team-day, km² or m²), `varcost_to_fixed` (no
+    /// variable cost, and every pool costs at least 100,000 a team-year, so that plans still cost
+    /// money), `barrier` (barriers become 1 km² of area), `zero_area` (an area of 0 becomes 1 km²),
+    /// `second_currency`.
+    pub fn without(&self, features: &[&str]) -> Spec {
+        let mut s = self.clone();
+        let has = |f: &str| features.contains(&f);
+        if has("funding") {
+            s = s.without_money();
+        }
+        for r in &mut s.regions {
+            for st in &mut r.strata {
+                if has("late") {
+                    st.arrives = None;
+                    if matches!(st.area, AreaSpec::Added { .. }) {
+                        st.area = AreaSpec::Area(D::Fixed(1.0));
+                    }
+                }
+                if has("barrier") && matches!(st.area, AreaSpec::Barrier { .. }) {
+                    st.area = AreaSpec::Area(D::Fixed(1.0));
+                }
+                if has("zero_area") && st.area == AreaSpec::Area(D::Fixed(0.0)) {
+                    st.area = AreaSpec::Area(D::Fixed(1.0));
+                }
+            }
+        }
+        if has("varcost") || has("varcost_to_fixed") {
+            s.nts.cost = D::Fixed(0.0);
+            s.ts.cost = D::Fixed(0.0);
+            for m in &mut s.methods {
+                m.cost = Cost::PerTeamDay(D::Fixed(0.0));
+            }
+        }
+        if has("varcost_to_fixed") {
+            // Every team is paid by the year instead, so that plans still cost money.
+            let fixed = |t: &mut TableSpec| {
+                for p in t.clearance.iter_mut().chain(t.nts.iter_mut()).chain(t.ts.iter_mut()) {
+                    p.fixed_cost = Some(p.fixed_cost.filter(|c| c.centre() > 0.0).unwrap_or(D::Fixed(100_000.0)));
+                }
+            };
+            if let Some(cap) = &mut s.capacity {
+                fixed(&mut cap.table);
+            }
+            for r in &mut s.regions {
+                if let Some(t) = &mut r.own {
+                    fixed(t);
+                }
+            }
+        }
+        if has("second_currency") {
+            s.costs.second_currency = None;
+        }
         s
     }
 }
