@@ -23,7 +23,7 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::{RngSeed, TestCaseError, TestError, TestRunner};
 use random_scenario::{Spec, spec};
 
-/// Cases per property (`PROPTEST_CASES` overrides it): the whole binary runs in a few seconds.
+/// Cases per property (`PROPTEST_CASES` overrides it): the whole binary runs in seconds.
 const CASES: u32 = 256;
 /// Trials per run: a few, on a seed the case draws (the same seed on both engines and on both
 /// sides of a comparison: common random numbers).
@@ -49,6 +49,7 @@ const FLOOR: f64 = 1e-12;
 /// area series, the largest amount of money for a money series): the series of land left is a
 /// difference of totals whose residue (1e-16 km² where the other engine has 0) is no difference.
 const SERIES_REL: f64 = 1e-5;
+/// Absolute floor of a series, as a share of its unit's scale among the outputs (see above).
 const SERIES_FLOOR: f64 = 1e-9;
 
 /// The property's case count: `PROPTEST_CASES` when set, else `default`. The cases are the same
