@@ -265,7 +265,11 @@ strata = [{{ hazard = "mines", suspected_area_km2 = 1 }}]
     };
     let duration = |count: u32, model: ModelLevel| {
         let s = demine::Scenario::from_toml_str(&text(count)).unwrap();
-        simulate(&s, &SimConfig::default().with_trials(2).with_model(model)).unwrap().summary("duration_years").unwrap().mean
+        simulate(&s, &SimConfig::default().with_trials(2).with_model(model))
+            .unwrap()
+            .summary("duration_years")
+            .unwrap()
+            .mean
     };
     assert!((duration(1, ModelLevel::Sites) - 6.5).abs() < 1e-9);
     assert!((duration(1, ModelLevel::Aggregate) - 5.0).abs() < 1e-9);

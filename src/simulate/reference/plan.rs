@@ -108,10 +108,12 @@ impl Planner {
         for g in 0..n {
             let grp = &t.groups[g];
             let scale = if money { k.min(cap[g]) } else { 1.0 };
-            // A plan that costs nothing is not scaled: money cannot buy or cap it.
+            // A plan that costs nothing is not scaled; nor is a pool that costs nothing: money can
+            // neither cap nor buy it.
             let scale = if scale.is_finite() { scale } else { 1.0 };
             for p in Pool::ALL {
-                let teams = scale * planned[g][p];
+                let free = grp.working_days * t.cost_per_td[p] + grp.fixed[p] == 0.0 && grp.mobilisation[p] == 0.0;
+                let teams = if free { planned[g][p] } else { scale * planned[g][p] };
                 out.teams[g][p] = teams;
                 out.cap[g][p] = teams * grp.working_days;
                 out.mob[g][p] = grp.mobilisation[p] * (teams - self.last[g][p]).max(0.0);

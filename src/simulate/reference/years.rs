@@ -158,7 +158,7 @@ pub(super) fn site_years(
     for year in 0..h {
         let released = y.released_km2[year];
         for (target, slot) in [(0.5, &mut y50), (0.9, &mut y90)] {
-            if *slot == hf && released > 0.0 && cum + released >= target * total_km2 {
+            if *slot == hf && released > 0.0 && cum + released >= target * total_km2 * (1.0 - 1e-12) {
                 *slot = year as f64 + ((target * total_km2 - cum) / released).clamp(0.0, 1.0);
             }
         }

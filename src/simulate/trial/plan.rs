@@ -281,8 +281,8 @@ impl YearPlanner {
     /// With money, the planned teams of every group are scaled by the largest k the money
     /// allows: a group spends (1 + o)·e·Σ_p [k·P_p·(working days·v_p + F_p) + M_p·max(0, k·P_p −
     /// E_p(y − 1))], its own budget caps its k, and all groups with coordination e·C must fit in
-    /// the year's funding (k at most 1 unless funding drives capacity). A plan that costs
-    /// nothing is not scaled.
+    /// the year's funding (k at most 1 unless funding drives capacity). A pool that costs
+    /// nothing (no fixed, variable or mobilisation cost) is not scaled.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn next_year(
         &mut self,
@@ -353,7 +353,11 @@ impl YearPlanner {
             let scale = if scale.is_finite() { scale } else { 1.0 };
             // What is raised: the effective teams above last year's (or those in service at the start).
             for p in 0..Pool::COUNT {
-                out.teams[gi].0[p] *= scale;
+                // A pool that costs nothing is not scaled: money can neither cap nor buy it.
+                let free = gc.working_days * g.cost_per_td.0[p] + gc.fixed.0[p] == 0.0 && gc.mobilisation.0[p] == 0.0;
+                if !free {
+                    out.teams[gi].0[p] *= scale;
+                }
                 out.cap[gi].0[p] = out.teams[gi].0[p] * gc.working_days;
                 out.mob[gi].0[p] = gc.mobilisation.0[p] * (out.teams[gi].0[p] - plan.effective.0[p]).max(0.0);
                 plan.effective.0[p] = out.teams[gi].0[p];

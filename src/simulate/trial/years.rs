@@ -51,7 +51,8 @@ pub(super) fn site_years(
     for (y, (b, out)) in sc.bins.iter().zip(series.iter_mut()).enumerate().take(h) {
         let released = b.released;
         for (target, slot) in [(0.5, &mut y50), (0.9, &mut y90)] {
-            if *slot == hf && released > 0.0 && cum + released >= target * total {
+            // Reached within rounding: the released area is summed site by site, the total stratum by stratum.
+            if *slot == hf && released > 0.0 && cum + released >= target * total * (1.0 - 1e-12) {
                 *slot = y as f64 + ((target * total - cum) / released).clamp(0.0, 1.0);
             }
         }
@@ -60,9 +61,10 @@ pub(super) fn site_years(
         arrived += b.arrived;
         // Exposure-weighted area unreleased during the year: what had arrived by
         // its start or arrives in it, less what was released before or in it.
-        let area_years = (expo_arrived - b.exposure_arrival_fraction - expo_before - b.exposure_released
-            + b.exposure_fraction)
-            .max(0.0);
+        let area_years =
+            expo_arrived - b.exposure_arrival_fraction - expo_before - b.exposure_released + b.exposure_fraction;
+        // A difference of sums: what is below their rounding (1e-12 of what has arrived) is none.
+        let area_years = if area_years > 1e-12 * expo_arrived { area_years } else { 0.0 };
         expo_before += b.exposure_released;
         let cas = rate * area_years / 1e6;
         casualties += cas;
