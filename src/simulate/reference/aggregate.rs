@@ -87,7 +87,8 @@ pub(super) fn run(c: &Compiled<'_>, t: &Trial, totals: &[Totals]) -> Programme {
             break;
         }
         // With money, a pool whose work is done gets no teams: its money goes to the others.
-        let plan = planner.year(s, t, |g, p| money && (!scheduled[g][p] || fluid[g][p].finished));
+        let plan = planner
+            .year(s, t, |g, p| if money && (!scheduled[g][p] || fluid[g][p].finished) { 0.0 } else { f64::INFINITY });
         let mut cost = 0.0;
         for g in 0..n {
             for p in Pool::ALL {
@@ -99,8 +100,9 @@ pub(super) fn run(c: &Compiled<'_>, t: &Trial, totals: &[Totals]) -> Programme {
                 let left = f.work - f.done;
                 let mine = t.strata.iter().enumerate().filter(|(k, st)| st.group == g && td[*k][p] > 0.0);
                 let all_in = mine.clone().all(|(_, st)| st.arrived_by((y + 1) as f64) >= 1.0);
-                let (done, share) = if all_in && cap >= left {
-                    let end = (y as f64 + if left > 0.0 { left / cap } else { 0.0 }).max(f.arrival_end);
+                // Within rounding (1e-12 of its work): what is left is a difference of sums.
+                let (done, share) = if all_in && cap >= left - 1e-12 * f.work {
+                    let end = (y as f64 + if left > 0.0 { (left / cap).min(1.0) } else { 0.0 }).max(f.arrival_end);
                     f.finished = true;
                     f.end = end;
                     pending -= 1;

@@ -55,16 +55,20 @@ impl Planner {
         p
     }
 
-    /// The next year's plan; `ended(g, p)` tells whether pool p of group g has finished its work
-    /// by the start of the year (it then gets no teams, and its money goes to the others).
-    pub(super) fn year(&mut self, s: &Scenario, t: &Trial, ended: impl Fn(usize, Pool) -> bool) -> YearPlan {
+    /// The next year's plan; `end(g, p)` tells when pool p of group g finishes its work (infinite
+    /// when not known). A pool whose work ended by the start of the year gets no teams (its money
+    /// goes to the others); one whose work ends during the year needs money for the share of the
+    /// year before its end.
+    pub(super) fn year(&mut self, s: &Scenario, t: &Trial, end: impl Fn(usize, Pool) -> f64) -> YearPlan {
         let y = self.y;
         self.y += 1;
         let n = t.groups.len();
         let mut planned = vec![PerPool::default(); n];
+        let mut active = vec![PerPool::default(); n];
         for g in 0..n {
             for p in Pool::ALL {
-                if !ended(g, p) {
+                active[g][p] = (end(g, p) - y as f64).clamp(0.0, 1.0);
+                if active[g][p] > 0.0 {
                     planned[g][p] = self.plan[g][p].min(self.ceiling[g][p]).max(0.0);
                 }
                 self.plan[g][p] *= 1.0 + self.growth[g][p];
@@ -77,7 +81,7 @@ impl Planner {
             let mut sum = 0.0;
             for p in Pool::ALL {
                 let teams = scale * planned[g][p];
-                sum += teams * (grp.working_days * t.cost_per_td[p] + grp.fixed[p])
+                sum += teams * (grp.working_days * t.cost_per_td[p] + grp.fixed[p]) * active[g][p]
                     + grp.mobilisation[p] * (teams - self.last[g][p]).max(0.0);
             }
             sum * (1.0 + t.overhead) * esc

@@ -24,7 +24,7 @@ pub(super) struct Done {
 /// The plan of every year of the horizon, given when each pool's work ends.
 fn plan_years(c: &Compiled<'_>, t: &Trial, ends: Option<&[PerPool<f64>]>) -> Vec<YearPlan> {
     let mut planner = Planner::new(c.scenario, t);
-    (0..c.horizon).map(|y| planner.year(c.scenario, t, |g, p| ends.is_some_and(|e| e[g][p] <= y as f64))).collect()
+    (0..c.horizon).map(|_| planner.year(c.scenario, t, |g, p| ends.map_or(f64::INFINITY, |e| e[g][p]))).collect()
 }
 
 /// Schedules the sites. When money caps or buys the teams, the schedule runs twice: once to
@@ -45,6 +45,9 @@ pub(super) fn run(c: &Compiled<'_>, t: &Trial, sites: &RefSites, outcomes: &[Sit
         .collect();
     schedule(c, t, sites, outcomes, plan_years(c, t, Some(&ends)))
 }
+
+/// Work within this share of a job of the room left in a year ends in that year.
+const ROUNDING: f64 = 1e-12;
 
 /// One pool of teams: when it is next free.
 struct Server {
@@ -78,8 +81,10 @@ impl Server {
             }
             let y = t as usize;
             let room = cap[y] * ((y + 1) as f64 - t);
-            if cap[y] > 0.0 && left <= room {
-                let end = t + left * (1.0 / cap[y]);
+            // Work within rounding of the year's room (1e-12 of the work) ends in the year: a
+            // remainder of rounding must not spill into a year that may have no teams.
+            if cap[y] > 0.0 && left <= room + ROUNDING * work {
+                let end = (t + left * (1.0 / cap[y])).min((y + 1) as f64);
                 spend[y] += cost * (left / work);
                 self.free = end;
                 return end;

@@ -5,7 +5,7 @@
 
 use super::bill::{BillScratch, StratumAcc};
 use super::params::{Globals, GroupCosts, StratumTrial, arrives_later};
-use super::plan::{FluidPool, PlanTables, YearOut, YearPlanner, fluid_pools};
+use super::plan::{FINISH_ROUNDING, FluidPool, PlanTables, YearOut, YearPlanner, fluid_pools};
 use super::programme::{Discounts, ProgrammeCost, active};
 use crate::model::{PerPool, Pool};
 use crate::simulate::compiled::Compiled;
@@ -314,8 +314,8 @@ fn year_loop(
                 } else {
                     (true, 0.0)
                 };
-                let (work, share) = if all_in && cap >= left {
-                    let end = (y as f64 + if left > 0.0 { left / cap } else { 0.0 }).max(pool.arrival_end);
+                let (work, share) = if all_in && cap >= left - FINISH_ROUNDING * st.work[gi][p] {
+                    let end = (y as f64 + if left > 0.0 { (left / cap).min(1.0) } else { 0.0 }).max(pool.arrival_end);
                     pool.finished = true;
                     pool.end = end;
                     *finish = finish.max(end);

@@ -48,8 +48,9 @@ impl PoolPlan {
 /// without money caps, where each pool's teams follow their own plan.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct FluidPool {
-    /// Team-days of work left (the pool takes part while this is > 0).
+    /// Team-days of work left (the pool takes part while this is > 0), and all of it.
     pub left: f64,
+    work: f64,
     /// The pool (its index in [`PerPool`]).
     pub pool: usize,
     teams: f64,
@@ -80,6 +81,7 @@ pub(crate) fn fluid_pools(
         for (p, fp) in pools.iter_mut().enumerate() {
             *fp = FluidPool {
                 left: w.0[p],
+                work: w.0[p],
                 pool: p,
                 teams: plan.teams.0[p],
                 growth: plan.growth.0[p],
@@ -95,24 +97,20 @@ pub(crate) fn fluid_pools(
 }
 
 impl FluidPool {
-    /// One year of a pool with work left (`left` > 0), `waiting` of it not arrived yet: the
-    /// plan's teams work (the operations of [`YearPlanner::next_year`] without money caps,
-    /// then of the aggregate engine's year, in their order); returns the year's cost and
-    /// `Some(share of the year worked)` when the work ends in it.
+    /// One year of a pool with work left (`left` > 0): the plan's teams work (the operations of
+    /// [`YearPlanner::next_year`] without money caps, then of the aggregate engine's year, in
+    /// their order); returns the year's cost and `Some(share of the year worked)` when the work
+    /// ends in it (its capacity covers what is left, within [`FINISH_ROUNDING`] of its work).
     #[inline(always)]
-    pub(crate) fn work_year(&mut self, waiting: f64) -> (f64, Option<f64>) {
+    pub(crate) fn work_year(&mut self) -> (f64, Option<f64>) {
         let teams = self.teams.min(self.ceiling).max(0.0);
         let cap = teams * self.working_days;
         let mob = self.mobilisation * (teams - self.effective).max(0.0);
         self.effective = teams;
         self.teams *= 1.0 + self.growth;
         let left = self.left;
-        let (done, share, ends) = if waiting <= 0.0 && cap >= left {
-            let share = left / cap;
-            (left, share, true)
-        } else if waiting > 0.0 {
-            // Work still to arrive: the teams do what has arrived and are paid all year.
-            (cap.min(left - waiting).max(0.0), 1.0, false)
+        let (done, share, ends) = if cap >= left - FINISH_ROUNDING * self.work {
+            (left, (left / cap).min(1.0), true)
         } else {
             (cap, 1.0, false)
         };
@@ -140,7 +138,7 @@ impl FluidPool {
         let h = costs.len();
         let mut y = 0;
         while y < h && self.left > 0.0 {
-            let (cost, ends) = self.work_year(0.0);
+            let (cost, ends) = self.work_year();
             costs[y] += cost;
             if let Some(share) = ends {
                 return (y + 1, Some((y, share)));
@@ -160,8 +158,8 @@ impl FluidPool {
             if !(left > 0.0) {
                 return (y, None);
             }
-            if cap >= left {
-                let share = left / cap;
+            if cap >= left - FINISH_ROUNDING * self.work {
+                let share = (left / cap).min(1.0);
                 self.left -= left;
                 *cost += left * self.cost_per_td + teams * self.fixed * share + mob;
                 return (y + 1, Some((y, share)));
@@ -172,6 +170,11 @@ impl FluidPool {
         (h, None)
     }
 }
+
+/// A pool's work is done in the year its capacity covers what is left within this share of all
+/// its work: what is left is a difference of sums, and the plan's capacity comes from a solved
+/// funding scale, so an exact comparison would let rounding move the end across a year.
+pub(crate) const FINISH_ROUNDING: f64 = 1e-12;
 
 /// What one year of the plan holds, for every group.
 #[derive(Clone, Copy, Debug, Default)]
@@ -255,8 +258,9 @@ pub(crate) struct YearPlanner {
     pub(crate) y: usize,
     /// (1 + escalation)^y, carried from year to year.
     esc: f64,
-    /// Working space: each group's spend, the breakpoints of the total.
+    /// Working space: each group's spend, the breakpoints of the total, each pool's active share.
     spends: Vec<Spend>,
+    active: Vec<PerPool<f64>>,
     knots: Vec<f64>,
 }
 
@@ -265,7 +269,14 @@ impl YearPlanner {
         let plans: Vec<PoolPlan> =
             s.capacity().map(|c| c.groups.iter().map(|grp| PoolPlan::new(grp, v)).collect()).unwrap_or_default();
         let n = plans.len();
-        YearPlanner { plans, y: 0, esc: 1.0, spends: vec![Spend::default(); n], knots: Vec::new() }
+        YearPlanner {
+            plans,
+            y: 0,
+            esc: 1.0,
+            spends: vec![Spend::default(); n],
+            active: vec![PerPool([1.0; Pool::COUNT]); n],
+            knots: Vec::new(),
+        }
     }
 
     /// This year's effective teams (`teams[g]`), team-days (`cap[g]`) and
@@ -274,13 +285,14 @@ impl YearPlanner {
     ///
     /// `done[g]` holds, per pool, the time its work ends (INFINITY when not
     /// known; an empty slice: all pools work): a pool whose work ended by the
-    /// start of the year gets no teams, so funding goes to the pools still working.
+    /// start of the year gets no teams, so funding goes to the pools still working,
+    /// and one whose work ends in the year asks money for the share of it before the end.
     /// `money_caps`: the scenario has funding or a group budget (otherwise the
     /// plan's own spend is not needed and the year is a few multiplications).
     ///
     /// With money, the planned teams of every group are scaled by the largest k the money
-    /// allows: a group spends (1 + o)·e·Σ_p [k·P_p·(working days·v_p + F_p) + M_p·max(0, k·P_p −
-    /// E_p(y − 1))], its own budget caps its k, and all groups with coordination e·C must fit in
+    /// allows: a group spends (1 + o)·e·Σ_p [k·P_p·(working days·v_p + F_p)·a_p + M_p·max(0, k·P_p −
+    /// E_p(y − 1))] (a_p the pool's share of the year before its work ends), its own budget caps its k, and all groups with coordination e·C must fit in
     /// the year's funding (k at most 1 unless funding drives capacity). A pool that costs
     /// nothing (no fixed, variable or mobilisation cost) is not scaled.
     #[allow(clippy::too_many_arguments)]
@@ -301,8 +313,10 @@ impl YearPlanner {
         for (gi, plan) in self.plans.iter_mut().enumerate() {
             let d = done.get(gi);
             for p in 0..Pool::COUNT {
-                let ended = d.is_some_and(|d| d.0[p] <= y as f64);
-                out.teams[gi].0[p] = if ended { 0.0 } else { plan.teams.0[p].min(plan.ceiling.0[p]).max(0.0) };
+                // The share of the year before the pool's work ends (1 when not known).
+                let active = d.map_or(1.0, |d| (d.0[p] - y as f64).clamp(0.0, 1.0));
+                self.active[gi].0[p] = active;
+                out.teams[gi].0[p] = if active > 0.0 { plan.teams.0[p].min(plan.ceiling.0[p]).max(0.0) } else { 0.0 };
                 plan.teams.0[p] *= 1.0 + plan.growth.0[p];
             }
         }
@@ -322,7 +336,8 @@ impl YearPlanner {
             *sp = Spend { factor, cap: f64::INFINITY, ..Spend::default() };
             for p in 0..Pool::COUNT {
                 let teams = out.teams[gi].0[p];
-                sp.unit += teams * (gc.working_days * g.cost_per_td.0[p] + gc.fixed.0[p]);
+                // A pool whose work ends in the year needs its money for the share before the end.
+                sp.unit += teams * (gc.working_days * g.cost_per_td.0[p] + gc.fixed.0[p]) * self.active[gi].0[p];
                 if gc.mobilisation.0[p] > 0.0 && teams > 0.0 {
                     sp.hinges[sp.n] = (gc.mobilisation.0[p] * teams, plan.effective.0[p] / teams);
                     sp.n += 1;

@@ -93,6 +93,9 @@ fn pool_years(table: &[f64], p: usize, h: usize) -> &[f64] {
     &table[p * h..(p + 1) * h]
 }
 
+/// Work within this share of a job of the room left in a year ends in that year.
+const WORK_ROUNDING: f64 = 1e-12;
+
 /// Books `cost` in the year of time `t` (nothing past the horizon).
 #[inline(always)]
 fn book(bins: &mut [YearBin], t: f64, cost: f64) {
@@ -188,9 +191,13 @@ fn walk(cap: &[f64], inv_cap: &[f64], bins: &mut [YearBin], mut start: f64, work
         let y = start as usize;
         let rate = cap[y];
         let avail = rate * ((y + 1) as f64 - start);
-        if remaining <= avail && rate > 0.0 {
+        // Within rounding of the year's room (1e-12 of the work): a remainder of rounding must
+        // not spill into a year that may have no teams (the plan made again gives a pool none
+        // from the year its work ended).
+        if remaining <= avail + WORK_ROUNDING * work && rate > 0.0 {
             bins[y].spending += cost * (remaining / work);
-            return start + remaining * inv_cap[y];
+            let end = start + remaining * inv_cap[y];
+            return if end < (y + 1) as f64 { end } else { (y + 1) as f64 };
         }
         bins[y].spending += cost * (avail / work);
         remaining -= avail;
