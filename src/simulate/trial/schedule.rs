@@ -53,12 +53,26 @@ pub(super) struct PoolState {
     year_end: f64,
     year: usize,
     inv: f64,
+    /// Team-days worked in the cached year whose cost is not yet booked, and the variable
+    /// cost of a team-day: the cost of a year's work is booked once, when the pool leaves
+    /// the year ([`PoolState::book`]), not job by job.
+    worked: f64,
+    cost_per_td: f64,
 }
 
 impl PoolState {
-    /// A pool free at the start; `limited` when it has teams.
-    pub(super) fn new(limited: bool) -> Self {
-        PoolState { limited, ..PoolState::default() }
+    /// A pool free at the start; `limited` when it has teams; a team-day's variable cost.
+    pub(super) fn new(limited: bool, cost_per_td: f64) -> Self {
+        PoolState { limited, cost_per_td, ..PoolState::default() }
+    }
+
+    /// Books the cost of the team-days worked in the cached year.
+    #[inline]
+    pub(super) fn book(&mut self, bins: &mut [YearBin]) {
+        if self.worked > 0.0 {
+            bins[self.year].spending += self.worked * self.cost_per_td;
+            self.worked = 0.0;
+        }
     }
 }
 
@@ -105,11 +119,12 @@ fn book(bins: &mut [YearBin], t: f64, cost: f64) {
 }
 
 /// Advances pool `k` of a group (its pools `group`, the first of them pool `gp` of the tables) by
-/// `work` team-days costing `cost` for a site ready at `ready`; returns the finish time (years),
-/// or INFINITY past the horizon, and books the cost in the years the work is done, in
-/// proportion to the team-days done in each. The group's pools as an array: a pool's place in
-/// it needs no check. Work of no team-days, or on a pool without teams, takes no time and is
-/// paid when the site is ready.
+/// `work` team-days for a site ready at `ready`; returns the finish time (years), or INFINITY past
+/// the horizon. The variable cost of the work is paid in the years it is done, in proportion to
+/// the team-days done in each (the pool keeps its current year's team-days and books them when it
+/// leaves the year). The group's pools as an array: a pool's place in it needs no check. Work of
+/// no team-days, or on a pool without teams, takes no time and `instant_cost` is paid when the
+/// site is ready.
 ///
 /// The common case, work that ends within the year the pool stands in, is one
 /// multiply-add against the pool's cached year; otherwise [`advance_slow`].
@@ -126,27 +141,27 @@ pub(super) fn advance(
     bins: &mut [YearBin],
     ready: f64,
     work: f64,
-    cost: f64,
+    instant_cost: f64,
 ) -> f64 {
     let pool = &mut group[k];
     if !pool.limited || !(work > 0.0) {
-        book(bins, ready, cost);
+        book(bins, ready, instant_cost);
         return ready;
     }
     let start = if pool.t > ready { pool.t } else { ready };
     let end = start + work * pool.inv;
     if end < pool.year_end {
         pool.t = end;
-        bins[pool.year].spending += cost;
+        pool.worked += work;
         return end;
     }
     let (cap, inv_cap, h) = tables;
-    advance_slow(pool, pool_years(cap, gp + k, h), pool_years(inv_cap, gp + k, h), bins, start, work, cost)
+    advance_slow(pool, pool_years(cap, gp + k, h), pool_years(inv_cap, gp + k, h), bins, start, work)
 }
 
 /// [`advance`] year by year through the pool's tables (`cap[y]` team-days
-/// and `inv_cap[y]` = 1/capacity, INFINITY when the year has none); sets the
-/// pool's cached year.
+/// and `inv_cap[y]` = 1/capacity, INFINITY when the year has none); books the
+/// cached year's team-days and sets the pool's cached year.
 #[cold]
 #[inline(never)]
 fn advance_slow(
@@ -156,10 +171,10 @@ fn advance_slow(
     bins: &mut [YearBin],
     start: f64,
     work: f64,
-    cost: f64,
 ) -> f64 {
+    pool.book(bins);
     let h = cap.len();
-    let t = walk(cap, inv_cap, bins, start, work, cost);
+    let t = walk(cap, inv_cap, bins, start, work, pool.cost_per_td);
     pool.t = t;
     if t < h as f64 {
         let y = t as usize;
@@ -170,16 +185,16 @@ fn advance_slow(
     t
 }
 
-/// The finish time of `work` team-days costing `cost` from `start`, booking the cost year by
-/// year (see [`advance_slow`]).
+/// The finish time of `work` team-days from `start`, booking their cost (`cost_per_td` a
+/// team-day) year by year (see [`advance_slow`]).
 #[inline(always)]
-fn walk(cap: &[f64], inv_cap: &[f64], bins: &mut [YearBin], mut start: f64, work: f64, cost: f64) -> f64 {
+fn walk(cap: &[f64], inv_cap: &[f64], bins: &mut [YearBin], mut start: f64, work: f64, cost_per_td: f64) -> f64 {
     let h = cap.len();
     if start < h as f64 {
         let y = start as usize;
         let end = start + work * inv_cap[y];
         if end <= (y + 1) as f64 {
-            bins[y].spending += cost;
+            bins[y].spending += work * cost_per_td;
             return end;
         }
     }
@@ -195,11 +210,11 @@ fn walk(cap: &[f64], inv_cap: &[f64], bins: &mut [YearBin], mut start: f64, work
         // not spill into a year that may have no teams (the plan made again gives a pool none
         // from the year its work ended).
         if remaining <= avail + WORK_ROUNDING * work && rate > 0.0 {
-            bins[y].spending += cost * (remaining / work);
+            bins[y].spending += remaining * cost_per_td;
             let end = start + remaining * inv_cap[y];
             return if end < (y + 1) as f64 { end } else { (y + 1) as f64 };
         }
-        bins[y].spending += cost * (avail / work);
+        bins[y].spending += avail * cost_per_td;
         remaining -= avail;
         start = (y + 1) as f64;
     }

@@ -47,10 +47,10 @@ impl ScheduleScratch {
     }
 
     /// Every pool free at the start, limited when its group gives it teams.
-    pub(super) fn reset_pools(&mut self, c: &Compiled<'_>) {
+    pub(super) fn reset_pools(&mut self, c: &Compiled<'_>, cost_per_td: &PerPool<f64>) {
         for (gi, grp) in c.scenario.capacity().iter().flat_map(|cap| cap.groups.iter()).enumerate() {
             for (p, pm) in grp.pools.iter() {
-                self.pools[gi * Pool::COUNT + p.index()] = PoolState::new(pm.is_some());
+                self.pools[gi * Pool::COUNT + p.index()] = PoolState::new(pm.is_some(), cost_per_td[p]);
             }
         }
     }
@@ -396,7 +396,7 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
     let PassIn { c, sites, noise_key, strata, cost_per_td, plan } = *input;
     let h = c.horizon;
     let hf = h as f64;
-    sched.reset_pools(c);
+    sched.reset_pools(c, &cost_per_td);
     let ScheduleScratch {
         pools,
         bins,
@@ -448,26 +448,31 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
     // Land known at the start, in the work order.
     for i in 0..n {
         let lane = &mut lanes[stratum[i] as usize];
-        if !lane.fast && lane.later {
-            continue;
-        }
-        let a = weight[i] * lane.st.area_m2;
-        let hsh = mix64(noise_key ^ key[i]);
-        let (e, farm) = (exposure[i] * a, agricultural[i] * a);
-        // Summed in registers, written to year 0 after the loop.
-        exposure_at_start += e;
-        area_at_start += a;
-        let s = Site { i, a, e, farm, arrival: 0.0, hsh };
-        area_years_sum += if lane.fast {
+        if lane.fast {
             // None confirmed, no trend, no residual: the common case, with those tests made once.
-            if lane.cancels(hsh) {
+            let a = weight[i] * lane.st.area_m2;
+            let hsh = mix64(noise_key ^ key[i]);
+            let (e, farm) = (exposure[i] * a, agricultural[i] * a);
+            // Summed in registers, written to year 0 after the loop.
+            exposure_at_start += e;
+            area_at_start += a;
+            let s = Site { i, a, e, farm, arrival: 0.0, hsh };
+            area_years_sum += if lane.cancels(hsh) {
                 pass.cancelled::<SMALL_HORIZON, RECORD, false>(lane, s)
             } else {
                 pass.worked::<SMALL_HORIZON, RECORD, false>(lane, s, false)
-            }
-        } else {
-            pass.general::<SMALL_HORIZON, RECORD>(lane, s)
-        };
+            };
+            continue;
+        }
+        if lane.later {
+            continue;
+        }
+        let a = weight[i] * lane.st.area_m2;
+        let (e, farm) = (exposure[i] * a, agricultural[i] * a);
+        exposure_at_start += e;
+        area_at_start += a;
+        let s = Site { i, a, e, farm, arrival: 0.0, hsh: mix64(noise_key ^ key[i]) };
+        area_years_sum += pass.general::<SMALL_HORIZON, RECORD>(lane, s);
     }
     // Land that arrives later, in the order it arrives.
     if any_later && let Some(lists) = &sites.by_stratum {
@@ -492,6 +497,10 @@ fn site_loop<const SMALL_HORIZON: bool, const RECORD: bool>(
         }
     }
     let bins = pass.bins;
+    // The cost of each pool's last year of work.
+    for pool in pass.pools.iter_mut().flatten() {
+        pool.book(bins);
+    }
     bins[0].exposure_arrived += exposure_at_start;
     bins[0].arrived += area_at_start;
     *area_years = area_years_sum;
