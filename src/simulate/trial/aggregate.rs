@@ -23,6 +23,8 @@ pub(crate) struct AggregateScratch {
     fluid_costs: Vec<f64>,
     /// The bill's discount factors.
     discounts: Discounts,
+    /// Whether each group's land has all arrived within the horizon.
+    arrived: Vec<bool>,
 }
 
 impl AggregateScratch {
@@ -34,6 +36,7 @@ impl AggregateScratch {
             fluid: Vec::with_capacity(groups * Pool::COUNT),
             fluid_costs: Vec::with_capacity(2 * c.horizon),
             discounts: Discounts::default(),
+            arrived: vec![true; groups],
         }
     }
 }
@@ -108,23 +111,33 @@ pub(super) fn aggregate_years(
     let n = groups.len();
     let cols = &c.cols;
     let (acc, team_days) = (&bill.acc[..], &bill.team_days[..]);
-    let AggregateScratch { pools, work, finish: group_finish, fluid, fluid_costs, discounts } = scratch;
+    let AggregateScratch { pools, work, finish: group_finish, fluid, fluid_costs, discounts, .. } = scratch;
     // Work per [group][pool].
     work.fill(PerPool::default());
     pools.fill(PerPool([AggPool::default(); Pool::COUNT]));
-    let mut arrival_end: f64 = 0.0;
     for (t, td) in strata.iter().zip(team_days.iter()) {
-        let later = arrives_later(t);
-        for (p, td) in td.iter() {
-            work[t.group][p] += td;
-            if *td > 0.0 && later {
-                let pool = &mut pools[t.group][p];
-                pool.waits = true;
-                pool.arrival_end = pool.arrival_end.max(t.arrive_lo + t.arrive_span);
-            }
+        for (w, td) in work[t.group].0.iter_mut().zip(td.0) {
+            *w += td;
         }
-        if later && t.area_m2 > 0.0 {
-            arrival_end = arrival_end.max(t.arrive_lo + t.arrive_span);
+    }
+    // Land that arrives later (the scenario has some): when each pool's and the nation's last
+    // work arrives, and whether each group's land has all arrived within the horizon.
+    let mut arrival_end: f64 = 0.0;
+    let arrived_in_horizon = &mut scratch.arrived;
+    arrived_in_horizon.fill(true);
+    if c.has_arrivals {
+        for (t, td) in strata.iter().zip(team_days.iter()).filter(|(t, _)| arrives_later(t)) {
+            for (p, td) in td.iter() {
+                if *td > 0.0 {
+                    let pool = &mut pools[t.group][p];
+                    pool.waits = true;
+                    pool.arrival_end = pool.arrival_end.max(t.arrive_lo + t.arrive_span);
+                }
+            }
+            if t.area_m2 > 0.0 {
+                arrival_end = arrival_end.max(t.arrive_lo + t.arrive_span);
+                arrived_in_horizon[t.group] &= arrived_by(t, h as f64) >= 1.0;
+            }
         }
     }
     let mut pending = 0;
@@ -163,10 +176,12 @@ pub(super) fn aggregate_years(
         }
         end
     };
-    let finished = pending == 0 && strata.iter().all(|t| !(t.area_m2 > 0.0) || arrived_by(t, h as f64) >= 1.0);
+    let finished = pending == 0 && arrived_in_horizon.iter().all(|a| *a);
     // A group ends when its pools do and its last land has arrived.
-    for t in strata.iter().filter(|t| t.area_m2 > 0.0 && arrives_later(t)) {
-        group_finish[t.group] = group_finish[t.group].max(t.arrive_lo + t.arrive_span);
+    if c.has_arrivals {
+        for t in strata.iter().filter(|t| t.area_m2 > 0.0 && arrives_later(t)) {
+            group_finish[t.group] = group_finish[t.group].max(t.arrive_lo + t.arrive_span);
+        }
     }
     let national = if finished { group_finish.iter().take(n).copied().fold(national, f64::max) } else { f64::INFINITY };
     let censor = |t: f64| if t.is_finite() { t } else { h as f64 };
@@ -181,8 +196,7 @@ pub(super) fn aggregate_years(
         if let (Some(rc), Some(gi)) = (cols.region.get(r), region.capacity_group)
             && let Some(col) = rc.duration
         {
-            let arrived = strata.iter().all(|t| t.group != gi || !(t.area_m2 > 0.0) || arrived_by(t, h as f64) >= 1.0);
-            let done = arrived && pools[gi].values().all(|p| !p.scheduled || p.finished);
+            let done = arrived_in_horizon[gi] && pools[gi].values().all(|p| !p.scheduled || p.finished);
             row[col] = if done { group_finish[gi] } else { h as f64 };
         }
     }
