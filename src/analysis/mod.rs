@@ -8,6 +8,8 @@ pub mod budget;
 pub mod capacity;
 pub mod compare;
 pub mod convergence;
+pub mod fit;
+pub mod scoring;
 pub mod sensitivity;
 mod solve;
 
@@ -16,4 +18,6 @@ pub use budget::{BudgetAnswer, ReleaseAnswer, release_with_budget, required_budg
 pub use capacity::{CapacityAnswer, required_clearance_capacity};
 pub use compare::{Comparison, OutputComparison, Versus, compare, compare_outcomes};
 pub use convergence::{Converged, PrecisionReached, PrecisionTarget, simulate_to_precision};
+pub use fit::{fit_forecast, observations};
+pub use scoring::{ForecastBacktest, Scores, cross_validate, score_forecast};
 pub use sensitivity::{Tornado, TornadoBar, scenario_sobol_indices, tornado};

@@ -184,9 +184,14 @@ fn run(cli: Cli) -> Result<Out, Error> {
                 (None, None) => return Err(Error::Output("give --finish-by or --per-year".into())),
             }
         }
-        Command::Backtest { records, priors, trials, seed, threads, format } => {
-            backtest(&records, priors.as_deref(), trials, seed, threads, format)?
+        Command::Backtest { records, priors, cv, simulate, trials, seed, threads, format } => {
+            if simulate {
+                backtest(&records, priors.as_deref(), trials, seed, threads, format)?
+            } else {
+                forecast_backtest(&records, priors.as_deref(), cv, format)?
+            }
         }
+        Command::Fit { records, out, priors } => fit(&records, &out, priors.as_deref())?,
         Command::Report { scenario, out, references, args } => {
             Out::Text(charts_cmd::report(&scenario, &out, &references, &args)?)
         }
@@ -232,6 +237,52 @@ fn backtest(
         f => text_or_json(f, report::backtest::backtest_table(&b), report::backtest::backtest_json(&b)),
     })
 }
+/// `demine backtest` with a fitted forecast: leave-one-country-out cross-validation (`--cv
+/// country`), or the records against the forecast a priors file carries.
+fn forecast_backtest(records: &str, priors: Option<&str>, cv: Option<args::Cv>, format: Format) -> Result<Out, Error> {
+    let recs = demine::io::programmes::read_programmes(Path::new(records))?;
+    let b = match cv {
+        Some(args::Cv::Country) => analysis::cross_validate(&recs)?,
+        None => {
+            let (file, name) = match priors {
+                Some(p) => (demine::io::read_scenario_file(Path::new(p))?, p.to_string()),
+                None => (analysis::fit::default_fitted_priors()?, "data/fitted-priors.toml".into()),
+            };
+            let Some(f) = &file.forecast else {
+                return Err(Error::InvalidValue(demine::Problem::text(
+                    "--priors",
+                    name,
+                    "has no [forecast] table: write one with `demine fit RECORDS -o FILE`, or use --simulate",
+                )));
+            };
+            let (forecast, benchmark) = f.to_model(&name)?;
+            analysis::score_forecast(&recs, &forecast, &benchmark)
+        }
+    };
+    Ok(match format {
+        Format::Csv => Out::Text(report::forecast::forecast_csv(&b)?),
+        f => text_or_json(f, report::forecast::forecast_table(&b), report::forecast::forecast_json(&b)),
+    })
+}
+
+/// `demine fit`: the forecast fitted to the records, written with the base priors to `out`.
+fn fit(records: &str, out: &Path, priors: Option<&str>) -> Result<Out, Error> {
+    let inputs: Vec<&Path> = [Some(Path::new(records)), priors.map(Path::new)].into_iter().flatten().collect();
+    demine::io::check_output_path(out, "--out", &inputs)?;
+    let path = Path::new(records);
+    let bytes = demine::io::disk::read_text(path, demine::io::Limit::PROGRAMMES)?;
+    let recs = demine::io::programmes::parse_programmes(&bytes, path)?;
+    let base = match priors {
+        Some(p) => demine::io::disk::read_text(Path::new(p), demine::io::Limit::SCENARIO)?,
+        None => analysis::backtest::PRIORS_TOML.to_string(),
+    };
+    let fingerprint = analysis::fit::fingerprint(bytes.as_bytes());
+    let (forecast, benchmark) = analysis::fit_forecast(&recs, records, &fingerprint)?;
+    let text = analysis::fit::priors_with_forecast(&base, &forecast, &benchmark)?;
+    demine::io::write_atomic(out, |w| w.write_all(text.as_bytes()))?;
+    Ok(Out::Text(report::forecast::fit_summary(&forecast, &out.display().to_string())))
+}
+
 /// `demine compare`: the plans on common random numbers, the first the baseline;
 /// `--report` also writes the comparison as HTML.
 fn compare(plans: Vec<String>, html: Option<&Path>, args: &RunArgs) -> Result<Out, Error> {

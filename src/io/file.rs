@@ -161,6 +161,9 @@ pub struct ScenarioFile {
     /// Money available per year (caps spending).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funding: Option<FundingFile>,
+    /// A forecast fitted to programme records (`demine fit`); read by `demine backtest`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<super::forecast::ForecastFile>,
 }
 
 /// Land-release parameters; every field is optional so that the same table

@@ -14,6 +14,7 @@
 
 pub mod disk;
 pub mod file;
+pub mod forecast;
 pub mod inventory;
 pub mod overrides;
 pub mod programmes;

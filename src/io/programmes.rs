@@ -57,6 +57,17 @@ pub struct ProgrammeRecord {
     pub hazards: Vec<HazardKind>,
     /// Source keys of the area figures (docs/SOURCES.md).
     pub source_release: String,
+    /// Suspected hazardous area at the start of the year, km² (optional column).
+    pub suspected_start_km2: Option<f64>,
+    /// Confirmed hazardous area at the start of the year, km² (optional column).
+    pub confirmed_start_km2: Option<f64>,
+    /// The national and international parts of the funding (optional columns).
+    pub funding_national: Option<f64>,
+    /// See `funding_national`.
+    pub funding_international: Option<f64>,
+    /// The funding is international support only: no national part given and the international
+    /// part is all of it.
+    pub international_only: bool,
 }
 
 /// Reads and validates the records.
@@ -106,6 +117,16 @@ pub fn parse_programmes(text: &str, path: &Path) -> Result<Vec<ProgrammeRecord>>
             }
         }
     }
+    let mut seen: HashMap<(String, i32), usize> = HashMap::new();
+    for r in &records {
+        if let Some(first) = seen.insert((r.country.clone(), r.year), r.line) {
+            problems.push(Problem::text(
+                format!("{file}: line {}, column {} (year)", r.line, col["year"] + 1),
+                format!("{} {}", excerpt(&r.country), r.year),
+                format!("is a second record of the same country and year (first at line {first}): counted twice it would weigh double"),
+            ));
+        }
+    }
     if records.is_empty() && problems.is_empty() {
         problems.push(Problem::text(file.clone(), "no rows", "the backtest needs at least one country-year record"));
     }
@@ -123,8 +144,8 @@ fn row(
     line: usize,
     problems: &mut Vec<Problem>,
 ) -> Option<ProgrammeRecord> {
-    let at = |name: &str| format!("{file}: line {line}, column {} ({name})", col[name] + 1);
-    let get = |name: &str| rec.get(col[name]).unwrap_or("");
+    let at = |name: &str| format!("{file}: line {line}, column {} ({name})", col.get(name).map_or(0, |c| c + 1));
+    let get = |name: &str| col.get(name).and_then(|&c| rec.get(c)).unwrap_or("");
     let before = problems.len();
     let mut number = |name: &str| -> Option<f64> {
         let s = get(name);
@@ -154,6 +175,10 @@ fn row(
     let deminers = number("deminers");
     let teams = number("teams");
     let funding = number("funding");
+    let suspected_start_km2 = number("suspected_start_km2");
+    let confirmed_start_km2 = number("confirmed_start_km2");
+    let funding_national = number("funding_national");
+    let funding_international = number("funding_international");
     let year = match get("year").parse::<i32>() {
         Ok(y) if (1900..=2200).contains(&y) => y,
         _ => {
@@ -187,6 +212,17 @@ fn row(
     if funding.is_some() && currency.is_empty() {
         problems.push(Problem::text(at("funding_currency"), "empty", "funding needs its currency"));
     }
+    contradictions(
+        &at,
+        [released_km2, cancelled_km2, reduced_km2, cleared_km2],
+        funding,
+        [funding_national, funding_international],
+        problems,
+    );
+    let international_only = match (funding, funding_national, funding_international) {
+        (Some(f), None, Some(i)) => (i - f).abs() <= 1e-9 * f,
+        _ => false,
+    };
     (problems.len() == before).then(|| ProgrammeRecord {
         line,
         country,
@@ -201,5 +237,44 @@ fn row(
         funding_currency: (!currency.is_empty()).then(|| currency.to_string()),
         hazards,
         source_release: get("source_release").to_string(),
+        suspected_start_km2,
+        confirmed_start_km2,
+        funding_national,
+        funding_international,
+        international_only,
     })
+}
+
+/// Figures of one record that cannot all be true: parts larger than their whole (released
+/// below what was cleared, or below cancelled + reduced + cleared; funding below its national and
+/// international parts, or their sum far from it). Rounding of 1 % is allowed.
+fn contradictions(
+    at: &impl Fn(&str) -> String,
+    [released, cancelled, reduced, cleared]: [Option<f64>; 4],
+    funding: Option<f64>,
+    [national, international]: [Option<f64>; 2],
+    problems: &mut Vec<Problem>,
+) {
+    let over = |part: f64, whole: f64| part > whole * 1.01 + 1e-9;
+    if let Some(rel) = released {
+        let parts: f64 = [cancelled, reduced, cleared].iter().flatten().sum();
+        if over(parts, rel) {
+            problems.push(Problem::new(
+                at("released_km2"),
+                rel,
+                format!("is less than the cancelled, reduced and cleared areas the record gives ({parts} km² in all)"),
+            ));
+        }
+    }
+    if let Some(f) = funding {
+        let parts: f64 = [national, international].iter().flatten().sum();
+        let both = national.is_some() && international.is_some();
+        if over(parts, f) || (both && over(f, parts)) {
+            problems.push(Problem::new(
+                at("funding"),
+                f,
+                format!("disagrees with its national and international parts ({parts} in all)"),
+            ));
+        }
+    }
 }

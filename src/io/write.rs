@@ -110,6 +110,8 @@ pub fn to_file(s: &Scenario) -> ScenarioFile {
             continue_last_pledge: f.continue_last_pledge,
             drives_capacity: f.drives_capacity,
         }),
+        // A fitted forecast is read from the priors file by the backtest; the scenario does not carry it.
+        forecast: None,
     }
 }
 

@@ -26,6 +26,7 @@
 mod capacity;
 mod check;
 mod correlation;
+pub mod forecast;
 mod kinds;
 pub mod land_release;
 mod methods;

@@ -12,6 +12,7 @@ pub mod backtest;
 #[cfg(feature = "charts")]
 pub mod charts;
 pub mod data;
+pub mod forecast;
 #[cfg(feature = "charts")]
 pub mod html;
 pub mod run;

@@ -4,9 +4,11 @@
 //! the `analysis` module applies these to runs.
 
 pub mod interval;
+pub mod mixed;
 pub mod paired;
 pub mod rank;
 pub mod regression;
+pub mod scores;
 pub mod sobol;
 pub mod summary;
 

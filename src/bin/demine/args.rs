@@ -22,6 +22,13 @@ pub(crate) struct Cli {
     pub(crate) command: Option<Command>,
 }
 
+/// Cross-validation schemes of the backtest.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum Cv {
+    /// Leave one country out.
+    Country,
+}
+
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub(crate) enum Format {
     Table,
@@ -161,9 +168,19 @@ pub(crate) enum Command {
     Backtest {
         /// Country-year records (CSV; data/programmes.csv documents the columns).
         records: String,
-        /// Priors scenario file (default: the shipped data/backtest-priors.toml).
+        /// Priors file: one written by `demine fit` (its forecast predicts the records; default:
+        /// the shipped data/fitted-priors.toml), or with --simulate any scenario file
+        /// (default: the shipped data/backtest-priors.toml).
         #[arg(long)]
         priors: Option<String>,
+        /// Cross-validation: `country` fits the forecast on the other countries' records and
+        /// predicts each country's in turn (leave one country out).
+        #[arg(long, value_enum)]
+        cv: Option<Cv>,
+        /// Simulate each record's programme from the priors scenario on the site engine instead
+        /// of using a fitted forecast.
+        #[arg(long)]
+        simulate: bool,
         /// Trials per record.
         #[arg(long, default_value_t = 400)]
         trials: u64,
@@ -176,6 +193,18 @@ pub(crate) enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Fit the forecast of a programme-year's release to country-year records (docs/FORECAST.md)
+    /// and write it, with its out-of-sample scores, into a priors file for `backtest --priors`.
+    Fit {
+        /// Country-year records (CSV; data/programmes.csv documents the columns).
+        records: String,
+        /// The priors file to write (the base priors with a [forecast] table).
+        #[arg(short = 'o', long = "out", value_name = "FILE")]
+        out: PathBuf,
+        /// Base priors scenario (default: the shipped data/backtest-priors.toml).
+        #[arg(long)]
+        priors: Option<String>,
     },
     /// Write a self-contained HTML report of a run: headline, charts, regions, assumptions, metadata.
     Report {
