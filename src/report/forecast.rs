@@ -183,6 +183,16 @@ pub fn fit_summary(f: &Forecast, out: &str) -> String {
         for (j, name) in crate::model::forecast::FEATURES.iter().enumerate().take(p) {
             let _ = writeln!(t, "  {name:<20} {:>+8.3} ± {:.3}", m.pooled.coef[j], m.pooled.cov[j * p + j].sqrt());
         }
+        // Funding F_int buys what F_int / s buys: δ = −b·ln s (b the slope, δ the international-only level).
+        if let (Some(b), Some(d)) = (m.pooled.coef.get(1), m.pooled.coef.get(4))
+            && *b > 0.0
+        {
+            let _ = writeln!(
+                t,
+                "  national share of the funding international-only records leave out: {:.0} %",
+                100.0 * (1.0 - (-d / b).exp())
+            );
+        }
     }
     if !f.diagnostics.is_empty() {
         let _ = writeln!(t, "\nleave-one-country-out:");
