@@ -331,3 +331,48 @@ mod tests { use super::*; use crate::stats::summary; }
         );
     }
 }
+
+/// The default engine's trial is one-way stages (docs/ARCHITECTURE.md, `src/simulate/trial/mod.rs`):
+/// each stage file may use only the stages before it (`mod.rs`, the driver, runs them all).
+const TRIAL_STAGES: &[(&str, usize)] = &[
+    ("params", 1),
+    ("bill", 2),
+    ("plan", 3),
+    ("schedule", 4),
+    ("site_pass", 5),
+    ("programme", 6),
+    ("years", 7),
+    ("aggregate", 7),
+    ("outputs", 8),
+];
+
+#[test]
+fn the_trial_stages_depend_one_way() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/simulate/trial");
+    let stage = |name: &str| TRIAL_STAGES.iter().find(|(n, _)| *n == name).map(|(_, r)| *r);
+    let mut breaches = Vec::new();
+    let mut seen = 0;
+    for (file, own) in TRIAL_STAGES {
+        let text = std::fs::read_to_string(dir.join(format!("{file}.rs"))).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for (at, _) in code.match_indices("super::") {
+                let name: String = code[at + 7..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                match stage(&name) {
+                    Some(r) if r >= *own && name != *file => breaches.push(format!(
+                        "src/simulate/trial/{file}.rs:{} uses `{name}`, a stage that is not before it",
+                        i + 1
+                    )),
+                    Some(_) => seen += 1,
+                    None if name.is_empty() || name.chars().next().is_some_and(char::is_uppercase) => {}
+                    None => breaches.push(format!(
+                        "src/simulate/trial/{file}.rs:{} uses `super::{name}`: the driver (mod.rs) is not a stage",
+                        i + 1
+                    )),
+                }
+            }
+        }
+    }
+    assert!(breaches.is_empty(), "{}", breaches.join("\n"));
+    assert!(seen >= 10, "only {seen} references between stages found: is the scan reading the files?");
+}
