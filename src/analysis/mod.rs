@@ -12,6 +12,7 @@ pub mod fit;
 pub mod scoring;
 pub mod sensitivity;
 mod solve;
+pub mod update;
 
 pub use backtest::{Backtest, BacktestRow, backtest};
 pub use budget::{BudgetAnswer, ReleaseAnswer, release_with_budget, required_budget};

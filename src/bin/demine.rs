@@ -192,6 +192,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
             }
         }
         Command::Fit { records, out, priors } => fit(&records, &out, priors.as_deref())?,
+        Command::Update { scenario, observed, out, draws, seed } => update(&scenario, &observed, &out, draws, seed)?,
         Command::Report { scenario, out, references, args } => {
             Out::Text(charts_cmd::report(&scenario, &out, &references, &args)?)
         }
@@ -281,6 +282,22 @@ fn fit(records: &str, out: &Path, priors: Option<&str>) -> Result<Out, Error> {
     let text = analysis::fit::priors_with_forecast(&base, &forecast, &benchmark)?;
     demine::io::write_atomic(out, |w| w.write_all(text.as_bytes()))?;
     Ok(Out::Text(report::forecast::fit_summary(&forecast, &out.display().to_string())))
+}
+
+/// `demine update`: the scenario conditioned on field results, written to `out`.
+fn update(scenario: &str, observed: &str, out: &Path, draws: usize, seed: u64) -> Result<Out, Error> {
+    let s = load_scenario(scenario)?;
+    let mut inputs: Vec<PathBuf> = checks::input_files(scenario, Some(&s));
+    inputs.push(PathBuf::from(observed));
+    demine::io::check_output_path(out, "--out", &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+    let path = Path::new(observed);
+    let text = demine::io::disk::read_text(path, demine::io::Limit::PROGRAMMES)?;
+    let rows = demine::io::field::parse_field(&text, path)?;
+    let fingerprint = analysis::fit::fingerprint(text.as_bytes());
+    let u = analysis::update::update(&s, &rows, observed, &fingerprint, draws, seed)?;
+    let toml = demine::io::to_toml(&u.posterior)?;
+    demine::io::write_atomic(out, |w| w.write_all(toml.as_bytes()))?;
+    Ok(Out::Text(report::run::update_summary(&u, &out.display().to_string())))
 }
 
 /// `demine compare`: the plans on common random numbers, the first the baseline;

@@ -164,6 +164,43 @@ pub struct ScenarioFile {
     /// A forecast fitted to programme records (`demine fit`); read by `demine backtest`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forecast: Option<super::forecast::ForecastFile>,
+    /// What the scenario was updated with (`demine update`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<UpdateFile>,
+}
+
+/// The `[update]` table of a posterior scenario (`demine update`).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateFile {
+    /// The field results file and the FNV-1a fingerprint of its bytes.
+    pub observed: String,
+    /// See `observed`.
+    pub fingerprint: String,
+    /// How the inputs were conditioned.
+    pub method: String,
+    /// Prior draws and the effective sample size of their weights.
+    pub draws: usize,
+    /// See `draws`.
+    pub ess: f64,
+    /// The observations used.
+    #[serde(default)]
+    pub observations: Vec<String>,
+    /// Each updated input's prior and posterior.
+    #[serde(default)]
+    pub inputs: Vec<UpdatedInputFile>,
+}
+
+/// One updated input in `[update]`.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatedInputFile {
+    /// Its path.
+    pub name: String,
+    /// Its distribution before the update, and after (the one the scenario now gives it).
+    pub prior: DistSpec,
+    /// See `prior`.
+    pub posterior: DistSpec,
 }
 
 /// Land-release parameters; every field is optional so that the same table

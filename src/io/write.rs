@@ -112,6 +112,31 @@ pub fn to_file(s: &Scenario) -> ScenarioFile {
         }),
         // A fitted forecast is read from the priors file by the backtest; the scenario does not carry it.
         forecast: None,
+        update: s.update().map(|u| UpdateFile {
+            observed: u.observed.clone(),
+            fingerprint: u.fingerprint.clone(),
+            method: u.method.clone(),
+            draws: u.draws,
+            ess: u.ess,
+            observations: u.observations.clone(),
+            inputs: u
+                .inputs
+                .iter()
+                .map(|(name, prior, posterior)| UpdatedInputFile {
+                    name: name.clone(),
+                    prior: dist_spec(prior),
+                    posterior: dist_spec(posterior),
+                })
+                .collect(),
+        }),
+    }
+}
+
+/// A distribution as the file writes it: a plain number when fixed.
+fn dist_spec(d: &crate::sampling::Dist) -> DistSpec {
+    match d.params() {
+        DistParams::Fixed { value } => DistSpec::Fixed(*value),
+        other => DistSpec::Table(other.clone()),
     }
 }
 

@@ -34,6 +34,7 @@ pub mod param;
 mod region;
 mod scenario;
 mod sites;
+pub mod update;
 
 pub use capacity::{Capacity, CapacityGroup, Funding, LandValue, PoolModel};
 pub use correlation::{CorrelationMatrix, CorrelationModel, CorrelationPair};

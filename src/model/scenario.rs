@@ -58,6 +58,7 @@ pub struct Scenario {
     pub(crate) strata: Vec<Stratum>,
     pub(crate) correlation: Option<CorrelationModel>,
     pub(crate) funding: Option<Funding>,
+    pub(crate) update: Option<super::update::UpdateRecord>,
 }
 
 impl Scenario {
@@ -170,6 +171,26 @@ impl Scenario {
     pub fn correlation(&self) -> Option<&Correlation> {
         self.correlation.as_ref().map(|c| &c.built)
     }
+    /// What the scenario was updated with (`demine update`), when it was.
+    #[must_use]
+    pub fn update(&self) -> Option<&super::update::UpdateRecord> {
+        self.update.as_ref()
+    }
+
+    /// The scenario with another description.
+    #[must_use]
+    pub fn with_description(mut self, description: &str) -> Scenario {
+        self.description = description.to_string();
+        self
+    }
+
+    /// The scenario with its update's record.
+    #[must_use]
+    pub fn with_update(mut self, record: super::update::UpdateRecord) -> Scenario {
+        self.update = Some(record);
+        self
+    }
+
     /// Money available per year, when given.
     #[must_use]
     pub fn funding(&self) -> Option<&Funding> {

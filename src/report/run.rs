@@ -280,6 +280,29 @@ pub(crate) fn csv_text(w: csv::Writer<Vec<u8>>) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| Error::Output(format!("CSV: {e}")))
 }
 
+/// Three quantiles of a distribution, as people write them.
+fn p5_p50_p95(d: &crate::sampling::Dist) -> String {
+    let q = |p: f64| super::human(d.quantile(p), crate::simulate::Unit::Ratio);
+    format!("{} / {} / {}", q(0.05), q(0.5), q(0.95))
+}
+
+/// A posterior scenario's update: what it was updated with, and each updated input's prior beside
+/// its posterior (P5 / P50 / P95).
+#[must_use]
+pub fn update_text(u: &crate::model::update::UpdateRecord) -> String {
+    let mut t = format!(
+        "updated with {} ({} observations; {})\n",
+        crate::io::disk::sanitize(&u.observed),
+        u.observations.len(),
+        crate::io::disk::sanitize(&u.method)
+    );
+    let _ = writeln!(t, "  {:<60} {:>28}    {:>28}", "input (P5 / P50 / P95)", "prior", "posterior");
+    for (name, prior, posterior) in &u.inputs {
+        let _ = writeln!(t, "  {:<60} {:>28} -> {:>28}", name, p5_p50_p95(prior), p5_p50_p95(posterior));
+    }
+    t
+}
+
 /// The lines above a run's table: what was run, how, and any warning.
 #[must_use]
 pub fn header(s: &Scenario, o: &Outcome) -> String {
@@ -314,6 +337,9 @@ pub fn header(s: &Scenario, o: &Outcome) -> String {
         h.push('\n');
     }
     h.push_str(&repairs_text(o.correlation_repairs()));
+    if let Some(u) = s.update() {
+        h.push_str(&update_text(u));
+    }
     let (examples, count) = o.failed_trials();
     if count > 0 {
         h.push_str(&format!(
@@ -361,4 +387,49 @@ pub fn validation_summary(name: &str, s: &Scenario) -> String {
 #[must_use]
 pub fn inputs_text(s: &Scenario) -> String {
     s.inputs().map(|i| format!("{:<70} {:<45} {}\n", i.name, i.label, i.dist)).collect()
+}
+
+/// What `demine update` prints: the observations used and not used, the effective sample size
+/// (with a warning when it is small), each updated input's prior and posterior.
+#[must_use]
+pub fn update_summary(u: &crate::analysis::update::Update, out: &str) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "{} observations used:", u.observations.len());
+    for o in &u.observations {
+        let _ = writeln!(t, "  {}", crate::io::disk::sanitize(&o.description));
+    }
+    if !u.unused.is_empty() {
+        let _ = writeln!(t, "{} rows not used:", u.unused.len());
+        for r in &u.unused {
+            let _ = writeln!(t, "  line {} ({}): {}", r.line, r.quantity, r.reason);
+        }
+    }
+    let _ = writeln!(
+        t,
+        "effective sample size {} of {} prior draws ({:.1} %)",
+        thousands(u.ess, 0),
+        thousands(u.draws as f64, 0),
+        100.0 * u.ess / u.draws as f64
+    );
+    if u.moved {
+        let _ = writeln!(
+            t,
+            "warning: the importance weights degenerated (ESS below a tenth of the draws: the observations sit far \
+             from the prior); the draws were resampled and moved by Metropolis steps (acceptance {:.2})",
+            u.acceptance
+        );
+    }
+    if u.ess < 100.0 {
+        let _ = writeln!(
+            t,
+            "warning: an effective sample size of {:.0} is too small to trust the weights alone; check the observations \
+             against the scenario's inputs",
+            u.ess
+        );
+    }
+    if let Some(rec) = u.posterior.update() {
+        t.push_str(&update_text(rec));
+    }
+    let _ = writeln!(t, "posterior scenario written to {}", crate::io::disk::sanitize(out));
+    t
 }

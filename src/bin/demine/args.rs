@@ -206,6 +206,24 @@ pub(crate) enum Command {
         #[arg(long)]
         priors: Option<String>,
     },
+    /// Condition a scenario's uncertain inputs on field results (data/README.md, field/; docs/UPDATE.md)
+    /// and write the posterior scenario, which records its prior and what it was updated with.
+    Update {
+        /// Scenario file or bundled name.
+        scenario: String,
+        /// Field results (CSV).
+        #[arg(long)]
+        observed: String,
+        /// The posterior scenario to write (TOML).
+        #[arg(short = 'o', long = "out", value_name = "FILE")]
+        out: PathBuf,
+        /// Prior draws.
+        #[arg(long, default_value_t = 20_000)]
+        draws: usize,
+        /// Seed of the prior draws and the moves.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Write a self-contained HTML report of a run: headline, charts, regions, assumptions, metadata.
     Report {
         /// Scenario file or bundled name.

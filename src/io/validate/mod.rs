@@ -44,6 +44,33 @@ pub(crate) fn dist_at(path: &str, spec: &DistSpec) -> std::result::Result<Dist, 
     r.map_err(|e| e.problems().into_iter().map(|p| at_path(path, spec, p)).collect())
 }
 
+/// The record of an update (`[update]`), its distributions checked.
+fn update_record(conv: &mut Conv, u: &crate::io::file::UpdateFile) -> Option<crate::model::update::UpdateRecord> {
+    let mut inputs = Vec::new();
+    for (i, input) in u.inputs.iter().enumerate() {
+        let at = format!("update.inputs[{i}]");
+        match (dist_at(&format!("{at}.prior"), &input.prior), dist_at(&format!("{at}.posterior"), &input.posterior)) {
+            (Ok(a), Ok(b)) => inputs.push((input.name.clone(), a, b)),
+            (a, b) => {
+                conv.problems.extend(a.err().unwrap_or_default());
+                conv.problems.extend(b.err().unwrap_or_default());
+            }
+        }
+    }
+    if !(u.ess.is_finite() && u.ess >= 0.0) {
+        conv.problems.push(Problem::new("update.ess", u.ess, "must be a finite number >= 0"));
+    }
+    Some(crate::model::update::UpdateRecord {
+        observed: u.observed.clone(),
+        fingerprint: u.fingerprint.clone(),
+        method: u.method.clone(),
+        draws: u.draws,
+        ess: u.ess,
+        observations: u.observations.clone(),
+        inputs,
+    })
+}
+
 impl Conv {
     fn new() -> Self {
         Conv { params: Params::default(), problems: Vec::new() }
@@ -185,6 +212,7 @@ pub fn scenario(f: ScenarioFile, base_dir: Option<&Path>, source_name: &str) -> 
         strata,
         correlation: None,
         funding,
+        update: f.update.as_ref().and_then(|u| update_record(&mut conv, u)),
     };
     if let Err(ps) = s.resolve_strata() {
         conv.problems.extend(ps);
