@@ -155,6 +155,16 @@ fn fit_measure(measure: Measure, obs: &[&Observation]) -> Result<Option<MeasureF
     }))
 }
 
+/// Fits one measure's model to the observations of that measure in `obs`; `None` when they are
+/// too few (fewer than the minimum observations or countries).
+///
+/// # Errors
+/// [`Error::Infeasible`] when the fit fails.
+pub fn fit_one(measure: Measure, obs: &[Observation]) -> Result<Option<MeasureFit>> {
+    let of: Vec<&Observation> = obs.iter().filter(|o| o.measure == measure).collect();
+    fit_measure(measure, &of)
+}
+
 /// Fits the forecast to `obs`: one model per measure with enough observations.
 ///
 /// # Errors
@@ -162,8 +172,7 @@ fn fit_measure(measure: Measure, obs: &[&Observation]) -> Result<Option<MeasureF
 pub fn fit_observations(obs: &[Observation]) -> Result<Vec<MeasureFit>> {
     let mut fits = Vec::new();
     for measure in Measure::ALL {
-        let of: Vec<&Observation> = obs.iter().filter(|o| o.measure == measure).collect();
-        if let Some(f) = fit_measure(measure, &of)? {
+        if let Some(f) = fit_one(measure, obs)? {
             fits.push(f);
         }
     }
@@ -245,6 +254,10 @@ pub fn fit_forecast(records: &[ProgrammeRecord], source: &str, fingerprint: &str
     };
     Ok((forecast, fit_benchmark(obs.iter())))
 }
+
+/// The country-year records shipped with demine (`data/programmes.csv`): the evidence the
+/// shipped priors were fitted to, and the default evidence of the completion backtest.
+pub const PROGRAMMES_CSV: &str = include_str!("../../data/programmes.csv");
 
 /// The priors shipped with demine, fitted to `data/programmes.csv` (`data/fitted-priors.toml`,
 /// written by `demine fit data/programmes.csv -o data/fitted-priors.toml`).

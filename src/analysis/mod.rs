@@ -7,6 +7,7 @@ pub mod backtest;
 pub mod budget;
 pub mod capacity;
 pub mod compare;
+pub mod completion;
 pub mod convergence;
 pub mod fit;
 pub mod scoring;

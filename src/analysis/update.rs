@@ -5,8 +5,8 @@
 //! correlations). Each observation has a likelihood given the inputs' values: a count of
 //! hazardous areas cancelled out of those surveyed is binomial in the cancelled fraction; a
 //! share of area (cancelled of surveyed, reduced of worked) is binomial with an effective number
-//! of areas; a rate (m² cleared per team-day, items per hectare, the suspected area at the end
-//! of the period) is lognormal around the scenario's value. The posterior is found by importance
+//! of areas; a rate (m² cleared per team-day, items found per hectare worked, the suspected area
+//! at the scenario's start) is lognormal around the scenario's value. The posterior is found by importance
 //! weighting of prior draws, with the effective sample size (ESS) reported; when weighting
 //! degenerates (ESS below a tenth of the draws) the draws are resampled and moved by Metropolis
 //! steps in the space of the inputs' uniforms (resample-move), where the prior is flat. Each
@@ -20,9 +20,10 @@ use crate::sampling::stream::{mix64, trial_key, unit_open};
 use crate::sampling::{Dist, DistParams};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Areas a share of area is taken to come from when the row gives no `n` (ASSUMPTION: a
-/// year's survey in a region covers tens of hazardous areas).
-pub const DEFAULT_AREAS: f64 = 50.0;
+/// The independent areas a share of area is worth when the row gives no `n` (ASSUMPTION: one
+/// programme's year covers tens of hazardous areas, but of different sizes, worked by the same
+/// teams with the same method, so its share varies like that of about five independent areas).
+pub const DEFAULT_AREAS: f64 = 5.0;
 /// Scatter of a reported rate around the programme's typical rate, sd of its logarithm
 /// (ASSUMPTION: field conditions and reporting move a year's rate by about ±30 %).
 pub const RATE_SD: f64 = 0.3;
@@ -39,7 +40,8 @@ enum Target {
     Reduced,
     /// m² a clearance team clears per day, over the scope's method mix.
     Productivity,
-    /// Items per km² of contaminated land.
+    /// Items found per hectare of land worked: items per km² of contaminated land × the share of
+    /// the land worked that holds them, / 100.
     Density,
     /// The suspected area, km².
     Suspected,
@@ -156,15 +158,16 @@ pub fn observations(s: &Scenario, rows: &[FieldRow]) -> Result<(Vec<Observation>
             let what = format!("{:.0} m² cleared per team-day ({} km² by {} team-months)", per_day, a.value, t.value);
             push(Target::Productivity, Likelihood::LogNormal { observed: per_day, sd: RATE_SD }, &[a, t], what);
         }
-        if let Some(d) = find("items_per_ha")
-            && d.value > 0.0
-        {
-            let what = format!("{} items per ha", d.value);
-            push(Target::Density, Likelihood::LogNormal { observed: d.value * 100.0, sd: RATE_SD }, &[d], what);
+        // Each report of items per hectare is a measurement of the density (several actors may
+        // report one each).
+        for d in rs.iter().filter(|r| r.quantity == "items_per_ha" && r.value > 0.0) {
+            let what = format!("{} items per ha (line {})", d.value, d.line);
+            push(Target::Density, Likelihood::LogNormal { observed: d.value, sd: RATE_SD }, &[d], what);
         }
         // The suspected area is the stock at the scenario's start: a national figure at the end of
         // the year before it, or at the start of its first year.
-        let year: Option<i32> = period.get(..4).and_then(|y| y.parse().ok());
+        // A stock is dated by a whole year only (a part of a year ends elsewhere).
+        let year: Option<i32> = (period.len() == 4).then(|| period.parse().ok()).flatten();
         for (quantity, offset) in [("suspected_km2_end", 1), ("suspected_km2_start", 0)] {
             if let Some(a) = find(quantity)
                 && a.value > 0.0
@@ -183,12 +186,14 @@ pub fn observations(s: &Scenario, rows: &[FieldRow]) -> Result<(Vec<Observation>
             line: r.line,
             quantity: r.quantity.clone(),
             reason: match r.quantity.as_str() {
-                "released_km2" | "items_destroyed" | "spending_usd" | "deminers" | "confirmed_km2_end" => {
+                "released_km2" | "items_destroyed" | "spending_usd" | "deminers" | "confirmed_km2_end"
+                | "inspected_km2" | "hazardous_areas_identified" | "hazardous_km2_identified" | "teams_active"
+                | "machines" | "spending_uah" | "needs_usd" | "intl_support_share" | "casualties" => {
                     "a flow or stock the scenario's inputs do not state directly (reported beside the update)".into()
                 }
                 "suspected_km2_end" | "suspected_km2_start" => format!(
-                    "the suspected area is the national stock at the scenario's start ({}): only a national row at \
-                     the end of the year before or the start of that year informs it",
+                    "the suspected area is the national stock at the scenario's start ({}): only a national row for a \
+                     whole year, at the end of the year before or the start of that year, informs it",
                     s.start_year()
                 ),
                 _ => "its pair is missing (cancelled with surveyed, reduced with ts_surveyed, cleared with clearance_team_months, areas cancelled with areas surveyed) or inconsistent (a part above its whole)".into(),
@@ -211,7 +216,10 @@ fn predict(s: &Scenario, o: &Observation, v: &[f64]) -> f64 {
     match o.target {
         Target::Cancelled => mean(&|k| value(s.strata()[k].release.cancelled_fraction, v)),
         Target::Reduced => mean(&|k| value(s.strata()[k].release.reduced_fraction, v)),
-        Target::Density => mean(&|k| value(s.strata()[k].release.items_per_km2, v)),
+        Target::Density => mean(&|k| {
+            let rel = &s.strata()[k].release;
+            value(rel.items_per_km2, v) * value(rel.contaminated_fraction, v) / 100.0
+        }),
         Target::Productivity => {
             // Team-days per m² over the scope's method mix, averaged by area; its inverse.
             let td = mean(&|k| {
@@ -255,7 +263,7 @@ fn reads(s: &Scenario, o: &Observation) -> Vec<Param> {
         match o.target {
             Target::Cancelled => out.push(rel.cancelled_fraction),
             Target::Reduced => out.push(rel.reduced_fraction),
-            Target::Density => out.push(rel.items_per_km2),
+            Target::Density => out.extend([rel.items_per_km2, rel.contaminated_fraction]),
             Target::Productivity => {
                 for (m, share) in rel.method_shares.iter() {
                     if *share > 0.0

@@ -9,8 +9,8 @@ use std::path::Path;
 
 const REQUIRED: [&str; 7] = ["scope", "period", "quantity", "value", "n", "unit", "source"];
 
-/// The quantities a row may report.
-pub const QUANTITIES: [&str; 16] = [
+/// The quantities a row may report (data/README.md, field/); the update uses some, lists the others.
+pub const QUANTITIES: [&str; 25] = [
     "surveyed_km2",
     "cancelled_km2",
     "ts_surveyed_km2",
@@ -27,6 +27,15 @@ pub const QUANTITIES: [&str; 16] = [
     "hazardous_areas_surveyed",
     "hazardous_areas_cancelled",
     "suspected_km2_start",
+    "inspected_km2",
+    "hazardous_areas_identified",
+    "hazardous_km2_identified",
+    "teams_active",
+    "machines",
+    "spending_uah",
+    "needs_usd",
+    "intl_support_share",
+    "casualties",
 ];
 
 /// One observation.

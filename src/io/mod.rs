@@ -12,6 +12,7 @@
 //! Bundled scenarios are compiled into the binary, so `demine run` works from
 //! any directory and `demine show NAME` prints the file to start from.
 
+pub mod completions;
 pub mod disk;
 pub mod field;
 pub mod file;

@@ -202,3 +202,104 @@ pub fn fit_summary(f: &Forecast, out: &str) -> String {
     }
     t
 }
+
+/// The completion backtest as a table: each programme's forecast finish against the year it did.
+#[must_use]
+pub fn completion_table(b: &crate::analysis::completion::CompletionBacktest) -> String {
+    let mut t = format!(
+        "completion backtest: {} forecasts of {} programmes that finished their known mined areas ({} paths each)\n\
+         each forecast from the programme's state some years before: a year's release is the fitted forecast's capacity,\n\
+         at most the end-game pace (share of the stock released a year) of the other programmes that finished\n\n",
+        b.rows.len(),
+        b.programmes,
+        thousands(b.paths as f64, 0)
+    );
+    let _ = writeln!(
+        t,
+        "{:<34} {:>5} {:>10}  {:<17} {:>6} {:>8} {:>8} {:>8} {:>8}  {:<8} {:>6}",
+        "programme", "state", "left km²", "driver", "pace", "finished", "P5", "P50", "P95", "in P5-95", "CRPS"
+    );
+    for r in &b.rows {
+        let _ = writeln!(
+            t,
+            "{:<34} {:>5} {:>10}  {:<17} {:>5.0}% {:>8} {:>8.1} {:>8.1} {:>8.1}  {:<8} {:>6.2}",
+            crate::io::disk::sanitize(&r.country),
+            r.state_year,
+            human(r.remaining_km2, Unit::Km2),
+            driver_text(r.driver.kind, r.driver.value),
+            100.0 * r.pace.mu.exp(),
+            r.observed_year,
+            r.predicted[0],
+            r.predicted[1],
+            r.predicted[2],
+            if r.inside { "yes" } else { "no" },
+            r.crps,
+        );
+    }
+    let _ = writeln!(
+        t,
+        "\ncompletion years inside P5-P95: {} of {} ({:.0} %); mean CRPS {:.2} years, 90 % interval score {:.1}",
+        b.rows.iter().filter(|r| r.inside).count(),
+        b.rows.len(),
+        100.0 * b.inside_share,
+        b.crps,
+        b.interval_score_90
+    );
+    for s in &b.skipped {
+        let _ = writeln!(t, "skipped {} {}: {}", crate::io::disk::sanitize(&s.country), s.year, s.reason);
+    }
+    t
+}
+
+/// The completion backtest as one JSON object (every row's 99 quantiles).
+#[must_use]
+pub fn completion_json(b: &crate::analysis::completion::CompletionBacktest) -> Value {
+    let mut v = json!(b);
+    if let Value::Object(m) = &mut v {
+        m.insert("schema".into(), json!(SCHEMA));
+    }
+    v
+}
+
+/// One CSV row per forecast.
+///
+/// # Errors
+/// [`crate::Error::Output`] if the CSV writer fails.
+pub fn completion_csv(b: &crate::analysis::completion::CompletionBacktest) -> crate::Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let out = |e: csv::Error| crate::Error::Output(format!("completion CSV: {e}"));
+    w.write_record([
+        "country",
+        "state_year",
+        "remaining_km2",
+        "driver",
+        "driver_value",
+        "pace_p50",
+        "finished",
+        "p5",
+        "p50",
+        "p95",
+        "inside_p5_p95",
+        "crps",
+    ])
+    .map_err(out)?;
+    for r in &b.rows {
+        w.write_record([
+            r.country.clone(),
+            r.state_year.to_string(),
+            r.remaining_km2.to_string(),
+            r.driver.kind.into(),
+            r.driver.value.to_string(),
+            r.pace.mu.exp().to_string(),
+            r.observed_year.to_string(),
+            r.predicted[0].to_string(),
+            r.predicted[1].to_string(),
+            r.predicted[2].to_string(),
+            r.inside.to_string(),
+            r.crps.to_string(),
+        ])
+        .map_err(out)?;
+    }
+    let bytes = w.into_inner().map_err(|e| crate::Error::Output(format!("completion CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| crate::Error::Output(format!("completion CSV: {e}")))
+}

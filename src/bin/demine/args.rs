@@ -166,8 +166,16 @@ pub(crate) enum Command {
     /// Predict what national programmes released from their funding or staff (one set of global
     /// priors) and compare with what they reported.
     Backtest {
-        /// Country-year records (CSV; data/programmes.csv documents the columns).
-        records: String,
+        /// Country-year records (CSV; data/programmes.csv documents the columns). With
+        /// --completion, the evidence the forecast of release is fitted to (default: the shipped
+        /// data/programmes.csv).
+        #[arg(required_unless_present = "completion")]
+        records: Option<String>,
+        /// Programmes that finished their known mined areas (CSV; data/completions.csv): forecast
+        /// each one's finish from its state some years before, with the forecast of release fitted
+        /// to RECORDS without the programme's records from then on.
+        #[arg(long, conflicts_with_all = ["priors", "cv", "simulate"])]
+        completion: Option<String>,
         /// Priors file: one written by `demine fit` (its forecast predicts the records; default:
         /// the shipped data/fitted-priors.toml), or with --simulate any scenario file
         /// (default: the shipped data/backtest-priors.toml).
