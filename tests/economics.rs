@@ -270,4 +270,20 @@ fn release_rates_match_the_inputs_and_the_totals() {
     }
     // Without staff counts the per-person rate is not reported.
     assert!(run(&scenario(&[]), ModelLevel::Aggregate).summary("released_m2_per_deminer_day").is_none());
+    // All the land cancelled by a survey without teams (no productivity given): land released
+    // with no person-days of work, so released per person-day has no denominator. It is NaN (no
+    // value), never infinite.
+    let s = scenario(&[
+        ("method_shares = { manual = 1.0 }", "method_shares = { manual = 1.0 }\ncancelled_fraction = 1"),
+        (
+            "teams.manual = { initial = 10, cost_per_team_year = 100000 }",
+            "teams.manual = { initial = 10, cost_per_team_year = 100000, staff_per_team = 10 }",
+        ),
+    ]);
+    for model in [ModelLevel::Aggregate, ModelLevel::Sites] {
+        let o = run(&s, model);
+        assert!(close(mean(&o, "cancelled_area_km2"), 1.0), "{model:?}");
+        let v = o.values("released_m2_per_deminer_day").unwrap();
+        assert!(v.iter().all(|x| x.is_nan()), "{model:?}: {v:?}");
+    }
 }

@@ -222,3 +222,31 @@ impl Benchmark {
         (r.sd > 0.0).then(|| (r.mean + driver.value().ln(), r.sd))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ratio(measure: &str, driver: &str, mean: f64, sd: f64, n: usize) -> BenchmarkRatio {
+        BenchmarkRatio { measure: measure.into(), driver: driver.into(), mean, sd, n }
+    }
+
+    #[test]
+    fn benchmark_uses_its_own_ratio_then_the_kinds_and_never_a_zero_spread() {
+        let b = Benchmark {
+            ratios: vec![
+                ratio("released", "funding", -13.0, 0.5, 3),
+                ratio("cleared", "funding", -14.0, 0.7, 2),
+                ratio("*", "funding", -13.5, 0.9, 9),
+                ratio("released", "deminers", -3.0, 0.0, 5),
+            ],
+        };
+        let (m, s) = b.predict(Measure::Released, Driver::Funding(1e6)).unwrap();
+        assert!((m - (-13.0 + 1e6f64.ln())).abs() < 1e-12 && (s - 0.5).abs() < 1e-15);
+        // Two records are too few for cleared's own ratio: the funding ratio over every measure.
+        let (m, s) = b.predict(Measure::Cleared, Driver::Funding(1e6)).unwrap();
+        assert!((m - (-13.5 + 1e6f64.ln())).abs() < 1e-12 && (s - 0.9).abs() < 1e-15);
+        assert_eq!(b.predict(Measure::Released, Driver::Deminers(100.0)), None, "a zero sd is no forecast");
+        assert_eq!(b.predict(Measure::Released, Driver::Teams(10.0)), None, "no ratio for teams");
+    }
+}

@@ -378,6 +378,20 @@ mod tests {
     }
 
     #[test]
+    fn hazard_names_and_their_aliases_parse() {
+        for (names, kind) in [
+            (["mines", "Mine", " landmines "], HazardKind::Mines),
+            (["cluster-munitions", "CMR", "cluster"], HazardKind::ClusterMunitions),
+            (["uxo", "ERW", "battle-area"], HazardKind::Uxo),
+        ] {
+            for n in names {
+                assert_eq!(HazardKind::parse(n), Some(kind), "{n}");
+            }
+        }
+        assert_eq!(HazardKind::parse("ied"), None);
+    }
+
+    #[test]
     fn per_method_arrays_are_indexed_by_method() {
         let mut a = PerMethod::from_fn(|m| m.index() as f64);
         a[Method::Mechanical] += 10.0;
