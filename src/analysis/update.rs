@@ -189,7 +189,7 @@ pub fn observations(s: &Scenario, rows: &[FieldRow]) -> Result<(Vec<Observation>
                 "released_km2" | "items_destroyed" | "spending_usd" | "deminers" | "confirmed_km2_end"
                 | "inspected_km2" | "hazardous_areas_identified" | "hazardous_km2_identified" | "teams_active"
                 | "machines" | "spending_uah" | "needs_usd" | "intl_support_share" | "casualties" => {
-                    "a flow or stock the scenario's inputs do not state directly (reported beside the update)".into()
+                    "a flow or stock the scenario's inputs do not state directly (it would need the simulated year as its likelihood; not used)".into()
                 }
                 "suspected_km2_end" | "suspected_km2_start" => format!(
                     "the suspected area is the national stock at the scenario's start ({}): only a national row for a \

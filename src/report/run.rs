@@ -399,9 +399,22 @@ pub fn update_summary(u: &crate::analysis::update::Update, out: &str) -> String 
         let _ = writeln!(t, "  {}", crate::io::disk::sanitize(&o.description));
     }
     if !u.unused.is_empty() {
+        // One line per reason, with the rows (line and quantity) it applies to.
         let _ = writeln!(t, "{} rows not used:", u.unused.len());
+        let mut reasons: Vec<&str> = Vec::new();
         for r in &u.unused {
-            let _ = writeln!(t, "  line {} ({}): {}", r.line, r.quantity, r.reason);
+            if !reasons.contains(&r.reason.as_str()) {
+                reasons.push(&r.reason);
+            }
+        }
+        for reason in reasons {
+            let rows: Vec<String> = u
+                .unused
+                .iter()
+                .filter(|r| r.reason == reason)
+                .map(|r| format!("{} ({})", r.line, r.quantity))
+                .collect();
+            let _ = writeln!(t, "  {reason}:\n    lines {}", rows.join(", "));
         }
     }
     let _ = writeln!(

@@ -210,3 +210,21 @@ pub fn histogram_of(o: &Outcome, output: &str) -> Result<String> {
     let title = format!("{}: {label}, {} trials", o.scenario_name(), o.trials());
     histogram(&title, &label, &scale, &[(o.scenario_name(), values)], None)
 }
+
+/// An updated input's prior and posterior as two S-curves (their exact CDFs, drawn from 999
+/// quantiles each), P5, P50, P80 and P95 marked.
+///
+/// # Errors
+/// As [`s_curve`].
+pub fn prior_posterior(input: &str, prior: &crate::Dist, posterior: &crate::Dist) -> Result<String> {
+    let quantiles = |d: &crate::Dist| -> Vec<f64> { (1..1000).map(|i| d.quantile(f64::from(i) / 1000.0)).collect() };
+    let (a, b) = (quantiles(prior), quantiles(posterior));
+    let title = format!("{input}: prior and posterior");
+    s_curve(
+        &title,
+        input,
+        &Scale::plain("as in the scenario"),
+        &[("prior", &a), ("posterior (field results)", &b)],
+        &[],
+    )
+}

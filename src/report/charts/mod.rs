@@ -26,7 +26,7 @@ mod distribution;
 mod yearly;
 
 pub use bars::{Bar, bars, region_bars_of, sobol_bars, tornado};
-pub use distribution::{histogram, histogram_of, s_curve, s_curve_of};
+pub use distribution::{histogram, histogram_of, prior_posterior, s_curve, s_curve_of};
 pub use yearly::{FanBand, fan_chart, fan_chart_of};
 
 use plotters::prelude::*;

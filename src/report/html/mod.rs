@@ -80,6 +80,26 @@ pub fn run_report(s: &Scenario, o: &Outcome, opts: &ReportOptions) -> Result<Str
             p.figure(&charts::region_bars_of(o, output)?, &format!("{output} by region: P50 with P5-P95."));
         }
     }
+    if let Some(u) = s.update() {
+        p.heading(2, "Updated with field results");
+        p.paragraph(&format!(
+            "The uncertain inputs below were conditioned on {} ({} observations; {}). Each chart shows the \
+             input before (prior) and after (posterior).",
+            u.observed,
+            u.observations.len(),
+            u.method
+        ));
+        p.raw(&format!(
+            "<ul>{}</ul>",
+            u.observations.iter().map(|o| format!("<li>{}</li>", escape(o))).collect::<String>()
+        ));
+        for (input, prior, posterior) in &u.inputs {
+            p.figure(
+                &charts::prior_posterior(input, prior, posterior)?,
+                &format!("{input}: the prior and the posterior, cumulative probability."),
+            );
+        }
+    }
     p.heading(2, "By region");
     p.raw(&region_table(o));
     p.heading(2, "Assumptions");

@@ -23,6 +23,12 @@ pub fn source_notes(text: &str, inputs: &[String]) -> Vec<Option<String>> {
                 .iter()
                 .filter(|s| s.path.is_empty() || input == &s.path || input.starts_with(&format!("{}.", s.path)))
                 .max_by_key(|s| s.path.len())?;
+            if input == &sec.path {
+                // The input is a table of its own (`[land_release.cancelled_fraction]` with
+                // `dist = ...` lines): the note is beside or above its header.
+                let header = sec.lines.start.checked_sub(1)?;
+                return trailing_comment(lines[header]).or_else(|| comment_above(&lines, header));
+            }
             let rest = if sec.path.is_empty() { input.as_str() } else { &input[sec.path.len() + 1..] };
             let segs: Vec<&str> = rest.split('.').map(|s| s.split('[').next().unwrap_or(s)).collect();
             let last = *segs.last()?;
@@ -147,6 +153,11 @@ name = \"B\"
 strata = [{ hazard = \"mines\", suspected_area_km2 = 20 }]   # [B-SURVEY]
 [regions.capacity]
 teams.manual = { initial = 3 }   # B's teams
+# The stock at the start [STOCK]
+[suspected_area_km2]
+dist = \"pert\"
+[methods.manual.cost]   # its own table
+dist = \"fixed\"
 ";
         let inputs: Vec<String> = [
             "land_release.cancelled_fraction",
@@ -156,6 +167,8 @@ teams.manual = { initial = 3 }   # B's teams
             "regions[1].capacity.teams.manual.initial",
             "regions[0].strata[0].suspected_area_km2",
             "methods.manual.productivity",
+            "suspected_area_km2",
+            "methods.manual.cost",
         ]
         .iter()
         .map(|s| (*s).to_string())
@@ -168,5 +181,7 @@ teams.manual = { initial = 3 }   # B's teams
         assert_eq!(n[4].as_deref(), Some("B's teams"));
         assert_eq!(n[5], None);
         assert_eq!(n[6], None);
+        assert_eq!(n[7].as_deref(), Some("The stock at the start [STOCK]"));
+        assert_eq!(n[8].as_deref(), Some("its own table"));
     }
 }

@@ -68,3 +68,30 @@ fn dates_are_civil() {
     assert_eq!(d.len(), 10);
     assert!(d.starts_with("20"), "{d}");
 }
+
+#[test]
+fn an_updated_scenario_shows_each_inputs_prior_and_posterior() {
+    let record = crate::model::update::UpdateRecord {
+        observed: "field.csv".into(),
+        fingerprint: "0".into(),
+        method: "importance weighting".into(),
+        draws: 1000,
+        ess: 500.0,
+        observations: vec!["national 2024: 2 of 10 <areas> cancelled".into()],
+        inputs: vec![(
+            "land_release.cancelled_fraction".into(),
+            crate::Dist::pert(0.6, 0.8, 0.95).unwrap(),
+            crate::Dist::beta(3.0, 6.0, 0.6, 0.95).unwrap(),
+        )],
+    };
+    let s = load_scenario("ukraine").unwrap().with_update(record);
+    let o = simulate(&s, &SimConfig::default().with_trials(100).with_seed(1)).unwrap();
+    let plain = run_report(&load_scenario("ukraine").unwrap(), &o, &ReportOptions::default()).unwrap();
+    let html = run_report(&s, &o, &ReportOptions::default()).unwrap();
+    assert!(!plain.contains("Updated with field results"));
+    assert!(html.contains("Updated with field results") && html.contains("field.csv"));
+    assert!(html.contains("2 of 10 &lt;areas&gt; cancelled"), "observations are listed, escaped");
+    assert_eq!(html.matches("<figure").count(), plain.matches("<figure").count() + 1);
+    assert!(html.contains("land_release.cancelled_fraction: prior and posterior"));
+    assert!(html.contains("posterior (field results)"));
+}
