@@ -34,10 +34,12 @@ from ._analysis import (
     Comparison,
     ReleaseAnswer,
     Sensitivity,
+    Update,
     budget,
     capacity,
     compare,
     sensitivity,
+    update,
 )
 from ._errors import DemineError, InfeasibleError, Problem, ScenarioError, UnknownNameError
 from ._outcome import SERIES, Outcome, run
@@ -66,6 +68,7 @@ __all__ = [
     "ScenarioError",
     "Sensitivity",
     "UnknownNameError",
+    "Update",
     "budget",
     "bundled",
     "capacity",
@@ -74,4 +77,5 @@ __all__ = [
     "run",
     "sensitivity",
     "toml_value",
+    "update",
 ]

@@ -9,6 +9,7 @@ NumPy arrays without pandas) and ``raw``: the command line's JSON (schema
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Union
 
@@ -104,6 +105,61 @@ class Sensitivity:
     sobol: Any
     notes: List[str]
     raw: Dict[str, Any] = field(repr=False)
+
+
+@dataclass
+class Update:
+    """A scenario's uncertain inputs conditioned on field results (as ``demine update``).
+
+    ``posterior`` is an ordinary scenario that records what it was updated with (run it, write it
+    with ``to_toml``). ``table`` has one row per updated input: ``input``, the prior's and the
+    posterior's ``p5, p50, p95``. ``ess`` is the effective sample size of the importance weights
+    over ``draws`` prior draws; ``moved`` says they degenerated and the draws were resampled and
+    moved by Metropolis steps.
+    """
+
+    posterior: Scenario
+    table: Any
+    ess: float
+    draws: int
+    moved: bool
+    observations: List[str]
+    unused: List[Dict[str, Any]]
+    raw: Dict[str, Any] = field(repr=False)
+
+
+def update(
+    scenario: Union[Scenario, str],
+    observed: Union[str, "os.PathLike[str]"],
+    draws: int = 20_000,
+    seed: int = 42,
+) -> Update:
+    """Conditions ``scenario``'s uncertain inputs on the field results in the CSV file ``observed``
+    (``data/README.md``, ``field/``), as ``demine update SCENARIO --observed FILE`` does.
+
+    Raises:
+        ScenarioError: a bad row (named by line and column) or a bad ``draws``.
+        InfeasibleError: no row the scenario can use.
+    """
+    s = _scenario(scenario)
+    text, native = _demine.update(s._native, os.fspath(observed), int(draws), int(seed))
+    raw = json.loads(text)
+    cols: Dict[str, List[Any]] = {k: [] for k in ("input", "prior_p5", "prior_p50", "prior_p95", "posterior_p5", "posterior_p50", "posterior_p95")}
+    for i in raw["inputs"]:
+        cols["input"].append(i["input"])
+        for side in ("prior", "posterior"):
+            for k, v in zip(("p5", "p50", "p95"), i[side]):
+                cols[f"{side}_{k}"].append(number(v))
+    return Update(
+        posterior=Scenario(native),
+        table=frame(cols),
+        ess=float(raw["ess"]),
+        draws=int(raw["draws"]),
+        moved=bool(raw["moved"]),
+        observations=[o["description"] for o in raw["observations"]],
+        unused=list(raw["unused"]),
+        raw=raw,
+    )
 
 
 def _names(plans: Sequence[Union[Scenario, Outcome]], names: Optional[Sequence[str]]) -> List[str]:

@@ -126,3 +126,25 @@ pub(crate) fn sensitivity(
     })?;
     Ok((text(py, &json)?, Outcome { inner: outcome }))
 }
+
+/// Conditions `scenario`'s uncertain inputs on the field results in the CSV file `observed`
+/// (as `demine update`): `(update JSON, the posterior scenario)`.
+#[pyfunction]
+pub(crate) fn update(
+    py: Python<'_>,
+    scenario: PyRef<'_, Scenario>,
+    observed: String,
+    draws: usize,
+    seed: u64,
+) -> PyResult<(String, Scenario)> {
+    let s = &scenario.inner;
+    let (json, posterior) = detached(py, || {
+        let path = std::path::Path::new(&observed);
+        let bytes = demine::io::disk::read_text(path, demine::io::Limit::PROGRAMMES)?;
+        let rows = demine::io::field::parse_field(&bytes, path)?;
+        let fingerprint = analysis::fit::fingerprint(bytes.as_bytes());
+        let u = analysis::update::update(s, &rows, &observed, &fingerprint, draws, seed)?;
+        Ok((report::run::update_json(&u), u.posterior))
+    })?;
+    Ok((text(py, &json)?, Scenario { inner: posterior }))
+}

@@ -54,6 +54,7 @@ fn _demine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analysis::capacity, m)?)?;
     m.add_function(wrap_pyfunction!(analysis::budget, m)?)?;
     m.add_function(wrap_pyfunction!(analysis::sensitivity, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::update, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 import json
 import math
+import pathlib
 import subprocess
 
 import pytest
@@ -59,3 +60,25 @@ def test_sensitivity_tornado_and_sobol(ukraine):
     assert top["first_ci95_low"] <= top["first_ci95_high"] and 0 < top["total"] <= 1.5
     with pytest.raises(demine.UnknownNameError):
         demine.sensitivity(ukraine, outputs=["no_such_output"], sobol_n=0, **FAST)
+
+
+def test_update_matches_the_cli(cli, tmp_path):
+    field = str(pathlib.Path(__file__).resolve().parents[2] / "data" / "field" / "ukraine-2024.csv")
+    u = demine.update("ukraine-2024", field, draws=2000, seed=3)
+    out = tmp_path / "post.toml"
+    printed = subprocess.run(
+        [cli, "update", "ukraine-2024", "--observed", field, "-o", str(out), "--draws", "2000",
+         "--seed", "3"], check=True, capture_output=True, text=True).stdout
+    # The same posterior as the command line's, and it records what it was updated with.
+    assert u.posterior.to_toml() == out.read_text()
+    assert "[update]" in out.read_text() and "ukraine-2024.csv" in out.read_text()
+    assert f"effective sample size {u.ess:,.0f} of 2,000" in printed
+    t = u.table.set_index("input")
+    assert "land_release.cancelled_fraction" in t.index
+    for side in ("prior", "posterior"):
+        assert (t[f"{side}_p5"] <= t[f"{side}_p50"]).all() and (t[f"{side}_p50"] <= t[f"{side}_p95"]).all()
+    assert len(u.observations) >= 1 and all("line" in r and "reason" in r for r in u.unused)
+    o = demine.run(u.posterior, trials=100, seed=1, model="aggregate")
+    assert o.trials == 100 and "total_cost" in o.outputs
+    with pytest.raises(demine.ScenarioError):
+        demine.update("ukraine-2024", field, draws=10)

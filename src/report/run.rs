@@ -303,6 +303,30 @@ pub fn update_text(u: &crate::model::update::UpdateRecord) -> String {
     t
 }
 
+/// An update as one JSON object: each updated input's prior and posterior (P5, P50, P95 of the
+/// distributions written, and of the weighted draws), the observations used, the rows not used,
+/// the effective sample size and whether the draws were moved.
+#[must_use]
+pub fn update_json(u: &crate::analysis::update::Update) -> Value {
+    let q = |d: &crate::Dist| json!([d.quantile(0.05), d.quantile(0.5), d.quantile(0.95)]);
+    json!({
+        "schema": SCHEMA,
+        "scenario": u.posterior.name(),
+        "draws": u.draws,
+        "ess": u.ess,
+        "moved": u.moved,
+        "acceptance": if u.moved { json!(u.acceptance) } else { Value::Null },
+        "inputs": u.inputs.iter().map(|i| json!({
+            "input": i.name,
+            "prior": q(&i.prior),
+            "posterior": q(&i.posterior),
+            "posterior_draws": i.posterior_draws,
+        })).collect::<Vec<_>>(),
+        "observations": u.observations.iter().map(|o| json!({"description": o.description, "lines": o.lines})).collect::<Vec<_>>(),
+        "unused": u.unused,
+    })
+}
+
 /// The lines above a run's table: what was run, how, and any warning.
 #[must_use]
 pub fn header(s: &Scenario, o: &Outcome) -> String {
