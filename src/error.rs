@@ -157,6 +157,11 @@ pub enum Error {
         limit_bytes: u128,
     },
 
+    /// The operation was stopped by its observer ([`crate::observe`]) before it finished; it gives
+    /// no result and wrote nothing.
+    #[error("cancelled: stopped on request before the work was finished; nothing was written")]
+    Cancelled,
+
     /// A run that does not fit in memory: its sites alone would exceed the
     /// memory limit (`limit_bytes`), or an allocation failed (`limit_bytes` is `None`).
     #[error("{}", out_of_memory(what, *bytes, *limit_bytes))]

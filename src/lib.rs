@@ -83,6 +83,7 @@ pub mod analysis;
 pub mod error;
 pub mod io;
 pub mod model;
+pub mod observe;
 pub mod report;
 pub mod sampling;
 pub mod simulate;

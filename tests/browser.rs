@@ -25,6 +25,7 @@ fn the_ukraine_report_renders_in_headless_chromium() {
         source_text: demine::io::bundled("ukraine").map(|b| b.toml.to_string()),
         date: None,
         overrides: Vec::new(),
+        command: None,
     };
     let html = run_report(&s, &o, &opts).unwrap();
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");

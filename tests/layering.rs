@@ -33,6 +33,7 @@ use std::path::{Path, PathBuf};
 /// Modules of the same rank (`io`, `simulate`) are siblings and may not use each other.
 const LAYERS: &[(&str, usize)] = &[
     ("error", 0),
+    ("observe", 1),
     ("sampling", 1),
     ("stats", 2),
     ("model", 3),
@@ -223,7 +224,7 @@ mod checker {
         let text = "//! Stats.\n\nuse crate::error::Error;\nuse crate::sampling::Dist;\n\nfn f() {\n    let r = crate::simulate::Run::new();\n}\n";
         assert_eq!(
             messages("stats/x.rs", text),
-            ["src/stats/x.rs:7 imports crate::simulate: stats may use only error, sampling"]
+            ["src/stats/x.rs:7 imports crate::simulate: stats may use only error, observe, sampling"]
         );
     }
 
@@ -232,8 +233,10 @@ mod checker {
         let text = "use crate::{\n    error::{Error, Result},\n    model::{Scenario, kinds::{Method}},\n    simulate::Run,\n};\n";
         assert_eq!(
             messages("io/validate/sites.rs", text),
-            ["src/io/validate/sites.rs:4 imports crate::simulate: io may use only error, sampling, stats, model \
-              (io and simulate are siblings)"]
+            [
+                "src/io/validate/sites.rs:4 imports crate::simulate: io may use only error, observe, sampling, stats, model \
+              (io and simulate are siblings)"
+            ]
         );
     }
 
@@ -246,10 +249,10 @@ mod checker {
         assert_eq!(
             messages("model/a.rs", text),
             [
-                "src/model/a.rs:1 imports crate::Run (re-exported from simulate): model may use only error, sampling, stats",
-                "src/model/a.rs:2 imports super::super::report: model may use only error, sampling, stats",
-                "src/model/a.rs:3 imports $crate::analysis: model may use only error, sampling, stats",
-                "src/model/a.rs:5 imports super::super::io: model may use only error, sampling, stats",
+                "src/model/a.rs:1 imports crate::Run (re-exported from simulate): model may use only error, observe, sampling, stats",
+                "src/model/a.rs:2 imports super::super::report: model may use only error, observe, sampling, stats",
+                "src/model/a.rs:3 imports $crate::analysis: model may use only error, observe, sampling, stats",
+                "src/model/a.rs:5 imports super::super::io: model may use only error, observe, sampling, stats",
             ]
         );
         // An inline module adds a level: inside `mod tests { }` of src/model/mod.rs, `super::super` is the root.
@@ -258,8 +261,8 @@ mod checker {
         assert_eq!(
             messages("model/mod.rs", text),
             [
-                "src/model/mod.rs:4 imports super::super::io: model may use only error, sampling, stats",
-                "src/model/mod.rs:7 imports super::io: model may use only error, sampling, stats",
+                "src/model/mod.rs:4 imports super::super::io: model may use only error, observe, sampling, stats",
+                "src/model/mod.rs:7 imports super::io: model may use only error, observe, sampling, stats",
             ]
         );
     }

@@ -124,8 +124,11 @@ fn compare_takes_overrides_per_plan() {
     let base = ["--trials", "300", "--model", "aggregate", "--format", "json"];
     let v =
         json(&[&["compare", "ukraine", "ukraine", "--set", "2:capacity.teams.manual.initial=940"][..], &base].concat());
-    assert_eq!(v["plans"][0], "ukraine");
-    assert_eq!(v["plans"][1], "ukraine [capacity.teams.manual.initial=940]");
+    // Two plans of one scenario are told apart by their letters; what each is, overrides included,
+    // is in `sources` (never in a plan's name).
+    assert_eq!(v["plans"][0], "ukraine (A)");
+    assert_eq!(v["plans"][1], "ukraine (B)");
+    assert_eq!(v["sources"][1], "ukraine [capacity.teams.manual.initial=940]");
     let dur = v["outputs"].as_array().unwrap().iter().find(|o| o["name"] == "duration_years").unwrap();
     assert!(dur["versus_baseline"][0]["mean"].as_f64().unwrap() < 0.0, "{dur}");
     // An unnumbered override applies to every plan: nothing differs.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 from . import _demine
 from ._outcome import Outcome, _config, _scenario
@@ -185,12 +185,16 @@ def compare(
     threads: Optional[int] = None,
     model: Optional[str] = None,
     names: Optional[Sequence[str]] = None,
+    progress: Optional[Callable[[str, int, int], Any]] = None,
 ) -> Comparison:
     """Compares two or more plans with the first, on common random numbers (as ``demine compare``).
 
     ``plans`` are scenarios (run here with ``trials`` and ``seed``) or outcomes
     already run with one seed and trial count. ``names`` label the plans
     (default: the scenarios' names).
+
+    ``progress(stage, done, total)``, when given, is called about 20 times a second as the
+    work moves (as :func:`run`); Ctrl-C stops it within about a second with ``KeyboardInterrupt``.
 
     Raises:
         ScenarioError: fewer than two plans, or outcomes whose trials do not pair.
@@ -203,7 +207,8 @@ def compare(
     else:
         scenarios = [_scenario(p) for p in plans]  # type: ignore[arg-type]
         labels = _names(scenarios, names)
-        text, natives = _demine.compare([s._native for s in scenarios], labels, _config(trials, seed, sampler, threads, model))
+        config = _config(trials, seed, sampler, threads, model)
+        text, natives = _demine.compare([s._native for s in scenarios], labels, config, progress)
         outcomes = [Outcome(n) for n in natives]
     raw = json.loads(text)
     return Comparison(
@@ -251,9 +256,13 @@ def capacity(
     sampler: Optional[str] = None,
     threads: Optional[int] = None,
     model: Optional[str] = None,
+    progress: Optional[Callable[[str, int, int], Any]] = None,
 ) -> CapacityAnswer:
     """The smallest scaling of today's clearance teams that releases all suspected land
     by the end of ``finish_by`` with probability at least ``confidence`` (as ``demine capacity``).
+
+    ``progress(stage, done, total)``, when given, is called about 20 times a second as the
+    work moves (as :func:`run`); Ctrl-C stops it within about a second with ``KeyboardInterrupt``.
 
     Raises:
         ScenarioError: a confidence outside (0, 1), a deadline before the start or
@@ -261,7 +270,8 @@ def capacity(
         InfeasibleError: no factor up to 1,024 meets the deadline.
     """
     s = _scenario(scenario)
-    raw = json.loads(_demine.capacity(s._native, finish_by, confidence, _config(trials, seed, sampler, threads, model)))
+    config = _config(trials, seed, sampler, threads, model)
+    raw = json.loads(_demine.capacity(s._native, finish_by, confidence, config, progress))
     ev = raw["evaluations"]
     teams = raw["teams"]
     return CapacityAnswer(
@@ -298,6 +308,7 @@ def budget(
     sampler: Optional[str] = None,
     threads: Optional[int] = None,
     model: Optional[str] = None,
+    progress: Optional[Callable[[str, int, int], Any]] = None,
 ) -> Union[BudgetAnswer, ReleaseAnswer]:
     """The yearly budget a deadline needs, or what a yearly budget gives (as ``demine budget``).
 
@@ -307,12 +318,16 @@ def budget(
       - ``per_year``: a constant yearly budget (price year's money) → :class:`ReleaseAnswer`
         (release year and programme cost).
 
+    ``progress(stage, done, total)``, when given, is called about 20 times a second as the
+    work moves (as :func:`run`); Ctrl-C stops it within about a second with ``KeyboardInterrupt``.
+
     Raises:
         ScenarioError: both or neither given, a bad confidence or deadline, no capacity.
         InfeasibleError: no budget meets the deadline.
     """
     s = _scenario(scenario)
-    text = _demine.budget(s._native, finish_by, per_year, confidence, _config(trials, seed, sampler, threads, model))
+    config = _config(trials, seed, sampler, threads, model)
+    text = _demine.budget(s._native, finish_by, per_year, confidence, config, progress)
     raw = json.loads(text)
     if finish_by is not None:
         ev = raw["evaluations"]
@@ -350,6 +365,7 @@ def sensitivity(
     sampler: Optional[str] = None,
     threads: Optional[int] = None,
     model: Optional[str] = None,
+    progress: Optional[Callable[[str, int, int], Any]] = None,
 ) -> Sensitivity:
     """Tornado data and Sobol indices of ``outputs`` (default: total cost, duration
     and casualties where present), as ``demine sensitivity`` computes them.
@@ -358,13 +374,16 @@ def sensitivity(
     otherwise; the Sobol indices use a Saltelli design of ``sobol_n`` base rows
     (``sobol_n·(k + 2)`` runs for ``k`` inputs; 0 skips them).
 
+    ``progress(stage, done, total)``, when given, is called about 20 times a second as the
+    work moves (as :func:`run`); Ctrl-C stops it within about a second with ``KeyboardInterrupt``.
+
     Raises:
         UnknownNameError: an unknown output.
         ScenarioError: a Sobol design too small or too large for memory.
     """
     s = _scenario(scenario)
     text, native = _demine.sensitivity(
-        s._native, list(outputs or []), int(sobol_n), _config(trials, seed, sampler, threads, model)
+        s._native, list(outputs or []), int(sobol_n), _config(trials, seed, sampler, threads, model), progress
     )
     raw = json.loads(text)
     tor: Dict[str, List[Any]] = {k: [] for k in ("output", "input", "label", "spearman", "src", "contribution")}

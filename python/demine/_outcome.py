@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -306,6 +306,7 @@ def run(
     sampler: Optional[str] = None,
     threads: Optional[int] = None,
     model: Optional[str] = None,
+    progress: Optional[Callable[[str, int, int], Any]] = None,
 ) -> Outcome:
     """Runs a scenario and returns its :class:`Outcome`.
 
@@ -321,10 +322,16 @@ def run(
         sampler: ``"mc"``, ``"lhs"`` or ``"sobol"`` (default: the scenario's).
         threads: worker threads (default: every core). The GIL is released while it runs.
         model: ``"aggregate"`` or ``"sites"`` (default: sites when the scenario has them).
+        progress: called as ``progress(stage, done, total)`` about 20 times a second
+            while trials finish (``done`` of ``total`` trials of the current stage);
+            an exception it raises stops the run and is raised here.
+
+    Ctrl-C stops the run within about a second with ``KeyboardInterrupt`` (the
+    work stops between batches of trials; nothing partial is returned).
 
     Raises:
         ScenarioError: an invalid setting (``problems`` name it).
         UnknownNameError: an unknown sampler or model.
     """
     s = _scenario(scenario)
-    return Outcome(_demine.run(s._native, _config(trials, seed, sampler, threads, model)))
+    return Outcome(_demine.run(s._native, _config(trials, seed, sampler, threads, model), progress))

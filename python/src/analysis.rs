@@ -2,7 +2,7 @@
 //! sensitivity. Each answers with the CLI's JSON text (schema `demine/3`),
 //! which the Python layer turns into frames and small result objects.
 
-use crate::errors::{detached, to_py};
+use crate::errors::{detached, to_py, watched};
 use crate::outcome::Outcome;
 use crate::scenario::Scenario;
 use demine::{Sampler, analysis, report};
@@ -24,18 +24,26 @@ fn text(py: Python<'_>, v: &serde_json::Value) -> PyResult<String> {
 /// Runs every plan on common random numbers and compares them with the first:
 /// `(comparison JSON, outcomes)`.
 #[pyfunction]
+#[pyo3(signature = (plans, names, config_args, progress = None))]
 pub(crate) fn compare(
     py: Python<'_>,
     plans: Vec<PyRef<'_, Scenario>>,
     names: Vec<String>,
     config_args: ConfigArgs,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<(String, Vec<Outcome>)> {
-    let config = config(py, config_args)?;
+    let mut config = config(py, config_args)?;
     let scenarios: Vec<&demine::Scenario> = plans.iter().map(|p| &p.inner).collect();
-    let (json, outcomes) = detached(py, || {
-        let outcomes = scenarios.iter().map(|s| demine::simulate(s, &config)).collect::<demine::Result<Vec<_>>>()?;
-        let mut c = analysis::compare_outcomes(&outcomes)?;
-        c.plans = names;
+    let (json, outcomes) = watched(py, progress.as_ref(), move |observer| {
+        config.observer = observer;
+        let n = scenarios.len();
+        let mut outcomes = Vec::with_capacity(n);
+        for (i, s) in scenarios.iter().enumerate() {
+            config.observer.stage(&format!("plan {} of {n}", i + 1), config.trials);
+            outcomes.push(demine::simulate(s, &config)?);
+        }
+        let sources = vec![String::new(); n];
+        let c = analysis::compare_outcomes(&outcomes)?.with_names(names, sources)?;
         Ok((report::analysis::comparison_json(&c), outcomes))
     })?;
     Ok((text(py, &json)?, outcomes.into_iter().map(|inner| Outcome { inner }).collect()))
@@ -50,8 +58,8 @@ pub(crate) fn compare_outcomes(
 ) -> PyResult<String> {
     let parts: Vec<demine::Outcome> = outcomes.iter().map(|o| o.inner.clone()).collect();
     let json = detached(py, || {
-        let mut c = analysis::compare_outcomes(&parts)?;
-        c.plans = names;
+        let sources = vec![String::new(); parts.len()];
+        let c = analysis::compare_outcomes(&parts)?.with_names(names, sources)?;
         Ok(report::analysis::comparison_json(&c))
     })?;
     text(py, &json)
@@ -60,16 +68,19 @@ pub(crate) fn compare_outcomes(
 /// The smallest scaling of clearance teams that releases all land by the end
 /// of `finish_by` with probability `confidence` (JSON).
 #[pyfunction]
+#[pyo3(signature = (scenario, finish_by, confidence, config_args, progress = None))]
 pub(crate) fn capacity(
     py: Python<'_>,
     scenario: PyRef<'_, Scenario>,
     finish_by: i32,
     confidence: f64,
     config_args: ConfigArgs,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<String> {
-    let config = config(py, config_args)?;
+    let mut config = config(py, config_args)?;
     let s = &scenario.inner;
-    let json = detached(py, || {
+    let json = watched(py, progress.as_ref(), move |observer| {
+        config.observer = observer;
         let a = analysis::required_clearance_capacity(s, &config, finish_by, confidence)?;
         Ok(report::analysis::capacity_json(&a))
     })?;
@@ -78,7 +89,7 @@ pub(crate) fn capacity(
 
 /// The yearly budget a deadline needs (`finish_by`), or what a yearly budget gives (`per_year`) (JSON).
 #[pyfunction]
-#[pyo3(signature = (scenario, finish_by, per_year, confidence, config_args))]
+#[pyo3(signature = (scenario, finish_by, per_year, confidence, config_args, progress = None))]
 pub(crate) fn budget(
     py: Python<'_>,
     scenario: PyRef<'_, Scenario>,
@@ -86,10 +97,13 @@ pub(crate) fn budget(
     per_year: Option<f64>,
     confidence: f64,
     config_args: ConfigArgs,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<String> {
-    let config = config(py, config_args)?;
+    let mut config = config(py, config_args)?;
     let s = &scenario.inner;
-    let json = detached(py, || match (finish_by, per_year) {
+    let json = watched(py, progress.as_ref(), move |observer| {
+        config.observer = observer;
+        match (finish_by, per_year) {
         (Some(year), None) => {
             analysis::required_budget(s, &config, year, confidence).map(|a| report::analysis::budget_json(&a))
         }
@@ -99,6 +113,7 @@ pub(crate) fn budget(
             "both or neither",
             "give exactly one: a deadline year (finish_by) or a yearly budget (per_year)",
         ))),
+        }
     })?;
     text(py, &json)
 }
@@ -106,17 +121,20 @@ pub(crate) fn budget(
 /// Tornado data and Sobol indices, as the CLI's `sensitivity` computes them:
 /// `(JSON, the main run's outcome)`. The main run uses Latin hypercube unless a sampler is given.
 #[pyfunction]
+#[pyo3(signature = (scenario, outputs, sobol_n, config_args, progress = None))]
 pub(crate) fn sensitivity(
     py: Python<'_>,
     scenario: PyRef<'_, Scenario>,
     outputs: Vec<String>,
     sobol_n: u64,
     config_args: ConfigArgs,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<(String, Outcome)> {
     let mut config = config(py, config_args)?;
     config.sampler = config.sampler.or(Some(Sampler::LatinHypercube));
     let s = &scenario.inner;
-    let (json, outcome) = detached(py, || {
+    let (json, outcome) = watched(py, progress.as_ref(), move |observer| {
+        config.observer = observer;
         let a = analysis::sensitivity::analyse(s, &config, &outputs, sobol_n)?;
         let mut v = report::analysis::sensitivity_json(s, &config, sobol_n, &a.tornados, &a.sobol);
         if let (Some(note), serde_json::Value::Object(m)) = (&a.note, &mut v) {

@@ -42,3 +42,63 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
 pub(crate) fn detached<T: Send>(py: Python<'_>, f: impl FnOnce() -> demine::Result<T> + Send) -> PyResult<T> {
     py.detach(f).map_err(|e| to_py(py, e))
 }
+
+/// Runs `f` on a thread of its own with the GIL released, watching it from this one: every 50 ms
+/// this thread checks for signals (Ctrl-C) and calls `progress(stage, done, total)` when the work
+/// has moved. A signal's exception (KeyboardInterrupt) or the callback's own exception asks the
+/// work to stop through its observer ([`demine::observe`]): it stops within a batch of trials and
+/// that exception is raised, about a second or less after Ctrl-C however long the work.
+pub(crate) fn watched<T: Send>(
+    py: Python<'_>,
+    progress: Option<&Py<PyAny>>,
+    f: impl FnOnce(demine::observe::Observer) -> demine::Result<T> + Send,
+) -> PyResult<T> {
+    use demine::observe::{Monitor, Observer};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    let monitor = Arc::new(Monitor::new());
+    let observer = Observer::new(monitor.clone());
+    let mut raised: Option<PyErr> = None;
+    let outcome = std::thread::scope(|scope| {
+        let work = scope.spawn(move || f(observer));
+        let mut last = None;
+        loop {
+            py.detach(|| {
+                let t0 = Instant::now();
+                while !work.is_finished() && t0.elapsed() < Duration::from_millis(50) {
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+            });
+            if work.is_finished() {
+                break;
+            }
+            if raised.is_some() {
+                continue;
+            }
+            if let Err(e) = py.check_signals() {
+                monitor.request_stop();
+                raised = Some(e);
+                continue;
+            }
+            if let Some(cb) = progress {
+                let s = monitor.snapshot();
+                let now = (s.stages, s.done, s.total);
+                if last != Some(now) {
+                    last = Some(now);
+                    if let Err(e) = cb.call1(py, (s.stage, s.done, s.total)) {
+                        monitor.request_stop();
+                        raised = Some(e);
+                    }
+                }
+            }
+        }
+        work.join()
+    });
+    if let Some(e) = raised {
+        return Err(e);
+    }
+    match outcome {
+        Ok(r) => r.map_err(|e| to_py(py, e)),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}

@@ -1,7 +1,7 @@
 //! `demine._demine.Outcome` and `run`: per-trial values as NumPy arrays,
 //! summaries as plain tuples, pickling as postcard bytes, merging of trial ranges.
 
-use crate::errors::{detached, to_py};
+use crate::errors::{detached, to_py, watched};
 use crate::scenario::Scenario;
 use demine::simulate::Series;
 use numpy::PyArray1;
@@ -239,14 +239,21 @@ impl Outcome {
     }
 }
 
-/// Runs `config_args`' trials of `scenario`, with the GIL released.
+/// Runs `config_args`' trials of `scenario`, with the GIL released; `progress(stage, done, total)`
+/// is called as trials finish, and Ctrl-C stops the run (see [`crate::errors::watched`]).
 #[pyfunction]
+#[pyo3(signature = (scenario, config_args, progress = None))]
 pub(crate) fn run(
     py: Python<'_>,
     scenario: PyRef<'_, Scenario>,
     config_args: crate::analysis::ConfigArgs,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Outcome> {
-    let config = crate::analysis::config(py, config_args)?;
+    let mut config = crate::analysis::config(py, config_args)?;
     let s = &scenario.inner;
-    detached(py, || demine::simulate(s, &config)).map(|inner| Outcome { inner })
+    watched(py, progress.as_ref(), move |observer| {
+        config.observer = observer;
+        demine::simulate(s, &config)
+    })
+    .map(|inner| Outcome { inner })
 }

@@ -45,6 +45,20 @@ pub struct BudgetAnswer {
     pub teams: Vec<YearTeams>,
     /// The programme cost at that budget (price year's money).
     pub programme_cost: Summary,
+    /// Trials behind each probability.
+    pub trials: u64,
+    /// 95 % Wilson interval of `probability` (its Monte Carlo error with `trials` trials).
+    pub probability_ci95: [f64; 2],
+    /// The budgets between which the answer lies given the trials' Monte Carlo error: the largest
+    /// budget tried whose probability's 95 % interval lies wholly below the confidence, and the
+    /// smallest whose interval lies wholly above it (NaN where no budget tried is that clear).
+    pub budget_range: [f64; 2],
+    /// Whether more trials could change the answer: the probability's interval at the answer
+    /// contains the confidence asked for (true almost always near the threshold; `budget_range`
+    /// says by how much).
+    pub more_trials_could_change_it: bool,
+    /// Plain sentences on what the answer assumes (a scenario whose funding caps teams, ...).
+    pub notes: Vec<String>,
 }
 
 /// The answer of [`release_with_budget`].
@@ -158,12 +172,16 @@ pub fn required_budget(
     crate::analysis::capacity::check_deadline(scenario, finish_by, horizon)?;
     let years = f64::from(finish_by - scenario.start_year() + 1);
     // First guess: the cost of the work spread evenly over the years available.
+    config.observer.stage("the cost of the work", config.trials);
     let base = simulate(scenario, config)?;
     let work = base.summary("total_cost").map_or(f64::NAN, |s| s.mean);
     let first = if work > 0.0 && work.is_finite() { work / years } else { 1e6 };
     // Only the outcome of the last budget meeting the deadline is kept: the answer is the smallest one tried.
     let mut meeting: Option<(f64, Outcome)> = None;
+    let mut tried = 0;
     let eval = |b: f64| -> Result<f64> {
+        tried += 1;
+        config.observer.stage(&format!("budget {tried}: {b:.3e} a year"), config.trials);
         let o = simulate(&scenario.with_budget(b)?, config)?;
         let p = probability_by(&o, years, &format!("with a yearly budget of {b:.3e}"))?;
         if p >= confidence {
@@ -188,6 +206,22 @@ pub fn required_budget(
         Err(e) => return Err(e.into_error()),
     };
     let cost = meeting.filter(|(b, _)| *b == hi).map_or_else(|| Summary::new(&[]), |(_, o)| programme_cost(&o));
+    let trials = config.trials;
+    let ci = |p: f64| {
+        crate::stats::interval::wilson_interval((p * trials as f64).round() as u64, trials, 0.95)
+            .unwrap_or([f64::NAN; 2])
+    };
+    let probability_ci95 = ci(probability);
+    let below = evaluations.iter().filter(|&&(_, p)| ci(p)[1] < confidence).map(|e| e.0).fold(f64::NAN, f64::max);
+    let above = evaluations.iter().filter(|&&(_, p)| ci(p)[0] > confidence).map(|e| e.0).fold(f64::NAN, f64::min);
+    let mut notes = Vec::new();
+    if scenario.funding().is_some_and(|f| !f.drives_capacity) {
+        notes.push(
+            "The scenario's [funding] caps its planned teams; here that funding is replaced by the budget, which \
+             buys as many teams as it pays for."
+                .to_string(),
+        );
+    }
     Ok(BudgetAnswer {
         budget_per_year: hi,
         currency: scenario.currency().to_string(),
@@ -197,6 +231,11 @@ pub fn required_budget(
         evaluations,
         teams: teams_bought(scenario, hi, years as usize)?,
         programme_cost: cost,
+        trials,
+        probability_ci95,
+        budget_range: [below, above],
+        more_trials_could_change_it: probability_ci95[0] <= confidence,
+        notes,
     })
 }
 

@@ -67,7 +67,10 @@ pub fn required_clearance_capacity(
     };
     check_deadline(scenario, finish_by, capacity.horizon_years)?;
     let years = f64::from(finish_by - scenario.start_year() + 1);
+    let mut tried = 0;
     let eval = |k: f64| -> Result<f64> {
+        tried += 1;
+        config.observer.stage(&format!("capacity {tried}: {k:.2}x the teams"), config.trials);
         let o = simulate(&scenario.with_clearance_capacity_scaled(k)?, config)?;
         // A trial meets the deadline when all land is released and the last release is before it.
         crate::analysis::budget::probability_by(&o, years, &format!("at {k}× today's clearance teams"))

@@ -57,6 +57,10 @@ pub struct TornadoBar {
     pub src: f64,
     /// Share of Σρ² (contribution to variance, rank-based).
     pub contribution: f64,
+    /// Whether ρ is distinguishable from zero: |ρ| > 1.96/√(n − 1), the 95 % band of a rank
+    /// correlation with `n` trials when the input has no effect (its null distribution is close
+    /// to normal with that sd). An input inside the band is not shown as a driver.
+    pub significant: bool,
 }
 
 /// Tornado data for one output, bars sorted by |ρ| (largest first).
@@ -113,6 +117,7 @@ pub fn tornado(o: &Outcome, output: &str) -> Result<Tornado> {
     let rho: Vec<f64> = xs.iter().map(|x| spearman(x, &yv)).map(|r| if r.is_nan() { 0.0 } else { r }).collect();
     let (src, r2) = standardized_regression(&xs, &yv);
     let total: f64 = rho.iter().map(|r| r * r).sum();
+    let band = noise_band(yv.len());
     let mut bars: Vec<TornadoBar> = (0..k)
         .map(|i| TornadoBar {
             input: o.input_names()[i].clone(),
@@ -120,10 +125,17 @@ pub fn tornado(o: &Outcome, output: &str) -> Result<Tornado> {
             spearman: rho[i],
             src: src[i],
             contribution: if total > 0.0 { rho[i] * rho[i] / total } else { 0.0 },
+            significant: rho[i].abs() > band,
         })
         .collect();
     bars.sort_by(|a, b| b.spearman.abs().total_cmp(&a.spearman.abs()));
     Ok(Tornado { output: output.to_string(), src_r2: r2, bars, warnings: tornado_warnings(o, &yv, y.len(), r2) })
+}
+
+/// The 95 % band of a Spearman correlation with `n` pairs under no association: 1.96/√(n − 1).
+#[must_use]
+pub fn noise_band(n: usize) -> f64 {
+    if n < 3 { f64::INFINITY } else { 1.959_964 / ((n - 1) as f64).sqrt() }
 }
 
 fn tornado_warnings(o: &Outcome, yv: &[f64], trials: usize, r2: f64) -> Vec<String> {
@@ -223,6 +235,7 @@ pub fn scenario_sobol_indices(
     let key_b = |r: usize| trial_key(config.seed ^ 0x5A17_E112, r as u64);
     let keys: Vec<u64> =
         (0..blocks * nn).map(|t| if t / nn == 1 || t / nn == k + 2 { key_b(t % nn) } else { key_a(t % nn) }).collect();
+    config.observer.stage(&format!("Sobol design ({} runs)", keys.len()), keys.len() as u64);
     run.add_input_rows(&x, &keys)?;
     let mut input_names: Vec<String> = scenario.inputs().map(|i| i.name.clone()).collect();
     if sites {
@@ -322,6 +335,7 @@ pub fn analyse(scenario: &Scenario, config: &SimConfig, outputs: &[String], sobo
     if uncertain && sobol_n > 0 {
         check_sobol_design(scenario, &config, sobol_n, replicates)?;
     }
+    config.observer.stage("trials for the tornado", config.trials);
     let outcome = crate::simulate(scenario, &config)?;
     outcome.check_some_trial_succeeded()?;
     let outputs = if outputs.is_empty() { default_outputs(&outcome) } else { outputs.to_vec() };

@@ -25,7 +25,7 @@ mod args;
 #[path = "demine/charts_cmd.rs"]
 mod charts_cmd;
 
-use args::{Cli, Command, Format, Progress, RunArgs};
+use args::{Cli, Command, Format, RunArgs};
 
 /// What a command prints: text (a table or CSV) or one JSON value.
 enum Out {
@@ -96,10 +96,7 @@ fn run_scenario(
             let json = serde_json::json!({ "target": t.relative, "reached": c.reached, "rounds": c.rounds, "outputs": c.precision });
             (c.outcome, Some((text, json)))
         }
-        None => {
-            let progress = Progress::new(config.trials);
-            (demine::simulate_with_progress(&s, &config, Some(&|d, t| progress.update(d, t)))?, None)
-        }
+        None => (demine::simulate(&s, &config)?, None),
     };
     some_trial_succeeded(&outcome)?;
     files.write(&outcome)?;
@@ -153,7 +150,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
         Command::Sensitivity { scenario, outputs, sobol_n, top, report, args } => {
             sensitivity(&scenario, outputs, sobol_n, top, report.as_deref(), &args)?
         }
-        Command::Compare { plans, report, args } => compare(plans, report.as_deref(), &args)?,
+        Command::Compare { plans, names, report, args } => compare(plans, &names, report.as_deref(), &args)?,
         Command::Budget { scenario, finish_by, confidence, per_year, args } => {
             if let Some(y) = finish_by {
                 check_year("--finish-by", y)?;
@@ -164,7 +161,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
                 (Some(year), _) => {
                     let a = analysis::required_budget(&s, &config, year, confidence)?;
                     match args.format {
-                        Format::Csv => Out::Text(report::analysis::teams_csv(&a.teams)?),
+                        Format::Csv => Out::Text(report::analysis::budget_csv(&a)?),
                         f => text_or_json(
                             f,
                             report::analysis::budget_table(&s, &config, &a),
@@ -175,7 +172,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
                 (None, Some(b)) => {
                     let a = analysis::release_with_budget(&s, &config, b)?;
                     match args.format {
-                        Format::Csv => Out::Text(report::analysis::teams_csv(&a.teams)?),
+                        Format::Csv => Out::Text(report::analysis::release_csv(&a)?),
                         f => {
                             text_or_json(f, report::analysis::release_table(&s, &a), report::analysis::release_json(&a))
                         }
@@ -196,6 +193,18 @@ fn run(cli: Cli) -> Result<Out, Error> {
         Command::Update { scenario, observed, out, draws, seed } => update(&scenario, &observed, &out, draws, seed)?,
         Command::Report { scenario, out, references, args } => {
             Out::Text(charts_cmd::report(&scenario, &out, &references, &args)?)
+        }
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "demine", &mut buf);
+            Out::Text(String::from_utf8_lossy(&buf).into_owned())
+        }
+        Command::Manpage => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut buf)
+                .map_err(|e| Error::Output(format!("manual page: {e}")))?;
+            Out::Text(String::from_utf8_lossy(&buf).into_owned())
         }
         Command::Plot { scenario, chart, output, series, out, references, args } => {
             Out::Text(charts_cmd::plot(&scenario, chart, &output, series.as_deref(), &out, &references, &args)?)
@@ -336,7 +345,21 @@ fn update(scenario: &str, observed: &str, out: &Path, draws: usize, seed: u64) -
 
 /// `demine compare`: the plans on common random numbers, the first the baseline;
 /// `--report` also writes the comparison as HTML.
-fn compare(plans: Vec<String>, html: Option<&Path>, args: &RunArgs) -> Result<Out, Error> {
+fn compare(plans: Vec<String>, names: &[String], html: Option<&Path>, args: &RunArgs) -> Result<Out, Error> {
+    if names.len() > plans.len() {
+        return Err(Error::InvalidValue(demine::Problem::text(
+            "--name",
+            names[plans.len()].as_str(),
+            format!("{} names for {} plans: give at most one name per plan", names.len(), plans.len()),
+        )));
+    }
+    if let Some(bad) = names.iter().find(|n| n.trim().is_empty()) {
+        return Err(Error::InvalidValue(demine::Problem::text(
+            "--name",
+            bad.as_str(),
+            "a plan's name must not be empty",
+        )));
+    }
     for p in &plans {
         checks::check_output(html, "--report", p, None)?;
     }
@@ -347,25 +370,48 @@ fn compare(plans: Vec<String>, html: Option<&Path>, args: &RunArgs) -> Result<Ou
         checks::check_output(html, "--report", p, Some(sc))?;
     }
     let config = args.config()?;
-    let total = config.trials * scenarios.len() as u64;
-    let progress = Progress::new(total);
     let mut outcomes = Vec::new();
     for (i, sc) in scenarios.iter().enumerate() {
-        let done = i as u64 * config.trials;
-        let o = demine::simulate_with_progress(sc, &config, Some(&|d, _| progress.update(done + d, total)))?;
+        config.observer.stage(&format!("plan {} of {n}", i + 1), config.trials);
+        let o = demine::simulate(sc, &config)?;
         some_trial_succeeded(&o)?;
         outcomes.push(o);
     }
-    let mut c = analysis::compare_outcomes(&outcomes)?;
-    c.plans = args.plan_labels(&plans)?;
+    let c =
+        analysis::compare_outcomes(&outcomes)?.with_names(plan_names(names, &scenarios), args.plan_labels(&plans)?)?;
     if let Some(path) = html {
-        let page = report::html::comparison_report(&c, &outcomes)?;
+        let opts = report::html::ReportOptions {
+            source_text: charts_cmd::source_text(&plans[0]),
+            command: Some(args::command_line()),
+            ..Default::default()
+        };
+        let page = report::html::comparison_report(&c, &scenarios, &outcomes, &opts)?;
         demine::io::write_atomic(path, |w| w.write_all(page.as_bytes()))?;
     }
     Ok(match args.format {
         Format::Csv => Out::Text(report::analysis::comparison_csv(&c)?),
         f => text_or_json(f, report::analysis::comparison_table(&c), report::analysis::comparison_json(&c)),
     })
+}
+
+/// The plans' names: the one given with `--name`, else the scenario's own; a name that two plans
+/// share gets the plan's letter ("ukraine (B)"), so every plan's name is its own.
+fn plan_names(names: &[String], scenarios: &[demine::Scenario]) -> Vec<String> {
+    let base: Vec<String> = scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, s)| names.get(i).cloned().unwrap_or_else(|| s.name().to_string()))
+        .collect();
+    base.iter()
+        .enumerate()
+        .map(|(i, n)| {
+            if base.iter().filter(|m| *m == n).count() > 1 {
+                format!("{n} ({})", analysis::compare::plan_letter(i))
+            } else {
+                n.clone()
+            }
+        })
+        .collect()
 }
 
 /// Exit status when standard output was closed by its reader: output was lost.
@@ -390,8 +436,12 @@ fn sensitivity(
     let analysis::sensitivity::Sensitivity { tornados, sobol, .. } =
         analysis::sensitivity::analyse(&s, &config, &outputs, sobol_n)?;
     if let Some(path) = html {
-        let label = |name: &str| s.param(name).map_or_else(|| name.to_string(), |p| p.label.clone());
-        let page = report::html::sensitivity_report(s.name(), &tornados, &sobol, &label)?;
+        let opts = report::html::ReportOptions {
+            source_text: charts_cmd::source_text(scenario),
+            command: Some(args::command_line()),
+            ..Default::default()
+        };
+        let page = report::html::sensitivity_report(&s, &tornados, &sobol, &opts)?;
         demine::io::write_atomic(path, |w| w.write_all(page.as_bytes()))?;
     }
     Ok(match args.format {
@@ -452,6 +502,8 @@ fn main() -> ExitCode {
     let _ = writeln!(std::io::stderr(), "error: {}", terminal_safe(&error.to_string()));
     match error {
         Error::Output(_) | Error::Infeasible(_) => ExitCode::from(1),
+        // As a shell reports a command stopped by SIGINT.
+        Error::Cancelled => ExitCode::from(130),
         _ => ExitCode::from(2),
     }
 }

@@ -1,6 +1,7 @@
 //! Reports of the analyses: plan comparisons, the capacity solver, sensitivity.
 
 use super::{SCHEMA, human, thousands};
+use crate::analysis::compare::plan_letter;
 use crate::analysis::{BudgetAnswer, CapacityAnswer, Comparison, ReleaseAnswer, Tornado};
 use crate::model::Scenario;
 use crate::simulate::SimConfig;
@@ -33,7 +34,12 @@ pub fn sensitivity_table(
     for (k, tor) in tornados.iter().enumerate() {
         t.push_str(&format!("\n== {} ==\ntornado (linear fit R² = {:.2})\n", tor.output, tor.src_r2));
         t.push_str(&format!("  {:<48} {:>8} {:>8} {:>13}\n", "input", "Spearman", "SRC", "contribution"));
+        let mut noise = 0;
         for b in tor.bars.iter().take(top) {
+            if !b.significant {
+                noise += 1;
+                continue;
+            }
             t.push_str(&format!(
                 "  {:<48} {:>8.3} {:>8.3} {:>12.1}%\n",
                 truncate(&b.label, 48),
@@ -41,6 +47,18 @@ pub fn sensitivity_table(
                 b.src,
                 100.0 * b.contribution
             ));
+        }
+        let rest = tor.bars.iter().filter(|b| !b.significant).count();
+        if rest > 0 {
+            let _ = writeln!(
+                t,
+                "  ({rest} input(s) left out{}: their rank correlation is within the noise band of zero, \
+                 |ρ| ≤ {:.3} for {} trials; they do not drive {})",
+                if noise > 0 { ", some among the strongest listed" } else { "" },
+                crate::analysis::sensitivity::noise_band(config.trials as usize),
+                thousands(config.trials as f64, 0),
+                tor.output
+            );
         }
         for wmsg in &tor.warnings {
             t.push_str(&format!("  warning: {wmsg}\n"));
@@ -88,13 +106,19 @@ fn truncate(s: &str, n: usize) -> String {
 #[must_use]
 pub fn comparison_table(c: &Comparison) -> String {
     let mut t = format!(
-        "plans on common random numbers ({} trials, seed {}); baseline A = {}\n",
+        "plans on common random numbers ({} trials, seed {}); the first, A, is the baseline\n",
         thousands(c.trials as f64, 0),
         c.seed,
-        c.plans[0]
     );
-    for (i, p) in c.plans.iter().enumerate().skip(1) {
-        t.push_str(&format!("plan {} = {p}\n", (b'A' + i as u8) as char));
+    for (i, p) in c.plans.iter().enumerate() {
+        let _ = write!(t, "plan {} = {p}", plan_letter(i));
+        match c.sources.get(i) {
+            // What the plan is, when its name does not already say it (a name of the user's own, overrides).
+            Some(src) if !src.is_empty() && !p.starts_with(src.as_str()) => {
+                let _ = writeln!(t, " ({src})");
+            }
+            _ => t.push('\n'),
+        }
     }
     t.push('\n');
     let mut rows = vec![vec![
@@ -109,7 +133,7 @@ pub fn comparison_table(c: &Comparison) -> String {
     ]];
     for o in &c.outputs {
         for (i, s) in o.plans.iter().enumerate() {
-            let letter = ((b'A' + i as u8) as char).to_string();
+            let letter = plan_letter(i);
             let unit = o.unit_kind;
             let (diff, ci, pb) = if i == 0 {
                 (String::new(), String::new(), String::new())
@@ -118,13 +142,7 @@ pub fn comparison_table(c: &Comparison) -> String {
                 (
                     human(d.mean, unit),
                     format!("{} – {}", human(d.ci95[0], unit), human(d.ci95[1], unit)),
-                    if d.se == 0.0 && d.mean == 0.0 {
-                        "same".into()
-                    } else if d.prob_better.is_nan() {
-                        "–".into()
-                    } else {
-                        format!("{:.1} %", 100.0 * d.prob_better)
-                    },
+                    d.better_text(),
                 )
             };
             rows.push(vec![
@@ -235,6 +253,29 @@ pub fn budget_table(s: &Scenario, config: &SimConfig, a: &BudgetAnswer) -> Strin
         human(a.programme_cost.p50(), Unit::Money),
         human(a.programme_cost.p80(), Unit::Money),
     );
+    let _ = write!(
+        t,
+        "P = {:.3} has a 95 % interval of {:.3} – {:.3} with {} trials",
+        a.probability,
+        a.probability_ci95[0],
+        a.probability_ci95[1],
+        thousands(a.trials as f64, 0)
+    );
+    let [lo, hi] = a.budget_range;
+    let money = |v: f64| if v.is_finite() { human(v, Unit::Money) } else { "?".into() };
+    if a.more_trials_could_change_it {
+        let _ = writeln!(
+            t,
+            ": more trials could change the answer; within this Monte Carlo error it lies between {} and {} a year",
+            money(lo),
+            money(hi)
+        );
+    } else {
+        t.push_str(": more trials would not move it below the confidence asked for\n");
+    }
+    for n in &a.notes {
+        let _ = writeln!(t, "{n}");
+    }
     t.push_str(&teams_text(&a.teams));
     t.push_str("\nbudget per year   P(all released by the deadline)\n");
     let mut ev = a.evaluations.clone();
@@ -345,17 +386,63 @@ pub fn release_json(a: &ReleaseAnswer) -> Value {
     v
 }
 
-/// The teams a budget buys as CSV: `year, pool, teams`.
+/// `budget --finish-by` as one long CSV table (`quantity, year, pool, value, unit`): the answer
+/// (the yearly budget, its probability and interval, the programme cost) with empty year and pool,
+/// then the teams it buys, one row per year and pool.
 ///
 /// # Errors
-/// [`crate::Error::Output`] if the CSV writer fails.
-pub fn teams_csv(teams: &[crate::analysis::budget::YearTeams]) -> crate::Result<String> {
+/// [`crate::Error::Output`] if the CSV cannot be written.
+pub fn budget_csv(a: &BudgetAnswer) -> crate::Result<String> {
+    let c = a.currency.as_str();
+    let rows = [
+        ("budget_per_year", a.budget_per_year, c),
+        ("budget_per_year_low", a.budget_range[0], c),
+        ("budget_per_year_high", a.budget_range[1], c),
+        ("finish_by", f64::from(a.finish_by), "year"),
+        ("confidence", a.confidence, "share"),
+        ("probability", a.probability, "share"),
+        ("probability_ci95_low", a.probability_ci95[0], "share"),
+        ("probability_ci95_high", a.probability_ci95[1], "share"),
+        ("trials", a.trials as f64, "trials"),
+        ("programme_cost_p50", a.programme_cost.p50(), c),
+        ("programme_cost_p80", a.programme_cost.p80(), c),
+    ];
+    answer_csv(&rows, &a.teams)
+}
+
+/// `budget --per-year` as one long CSV table, as [`budget_csv`]: the budget, the release year's
+/// P5/P50/P80/P95, the share finished and the programme cost, then the teams.
+///
+/// # Errors
+/// [`crate::Error::Output`] if the CSV cannot be written.
+pub fn release_csv(a: &ReleaseAnswer) -> crate::Result<String> {
+    let c = a.currency.as_str();
+    let r = &a.release_year.percentiles;
+    let rows = [
+        ("budget_per_year", a.budget_per_year, c),
+        ("release_year_p5", r[0], "year"),
+        ("release_year_p50", r[3], "year"),
+        ("release_year_p80", r[5], "year"),
+        ("release_year_p95", r[7], "year"),
+        ("finished_share", a.finished_share, "share"),
+        ("horizon_end_year", f64::from(a.horizon_end_year), "year"),
+        ("programme_cost_p50", a.programme_cost.p50(), c),
+        ("programme_cost_p80", a.programme_cost.p80(), c),
+    ];
+    answer_csv(&rows, &a.teams)
+}
+
+fn answer_csv(rows: &[(&str, f64, &str)], teams: &[crate::analysis::budget::YearTeams]) -> crate::Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let bad = |e: csv::Error| crate::Error::Output(format!("CSV: {e}"));
-    w.write_record(["year", "pool", "teams"]).map_err(bad)?;
+    w.write_record(["quantity", "year", "pool", "value", "unit"]).map_err(bad)?;
+    for (q, v, unit) in rows {
+        let v = if v.is_finite() { v.to_string() } else { String::new() };
+        w.write_record([*q, "", "", v.as_str(), *unit]).map_err(bad)?;
+    }
     for y in teams {
         for (pool, n) in &y.teams {
-            w.write_record([y.year.to_string(), pool.clone(), n.to_string()]).map_err(bad)?;
+            w.write_record(["teams", &y.year.to_string(), pool, &n.to_string(), "teams"]).map_err(bad)?;
         }
     }
     super::run::csv_text(w)

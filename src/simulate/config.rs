@@ -115,6 +115,10 @@ pub struct SimConfig {
     /// Which implementation computes the trials (the default engine unless asked).
     #[serde(default)]
     pub engine: Engine,
+    /// Who is told of progress and may ask the run to stop ([`crate::observe`]); none by default.
+    /// It never changes results, and two configs compare equal whatever their observers.
+    #[serde(skip)]
+    pub observer: crate::observe::Observer,
 }
 
 impl Default for SimConfig {
@@ -129,6 +133,7 @@ impl Default for SimConfig {
             memory_limit_bytes: 8 << 30,
             first_trial: 0,
             engine: Engine::Fast,
+            observer: crate::observe::Observer::default(),
         }
     }
 }
@@ -174,6 +179,12 @@ impl SimConfig {
     #[must_use]
     pub fn with_first_trial(mut self, first: u64) -> Self {
         self.first_trial = first;
+        self
+    }
+    /// Sets the observer told of progress, which may ask the run to stop ([`crate::observe`]).
+    #[must_use]
+    pub fn with_observer(mut self, observer: std::sync::Arc<dyn crate::observe::Observe>) -> Self {
+        self.observer = crate::observe::Observer::new(observer);
         self
     }
     /// Sets the engine (see [`Engine`]).

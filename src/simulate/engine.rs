@@ -96,9 +96,11 @@ pub(crate) fn batch_size(c: &Compiled<'_>) -> u64 {
     if c.sites.is_some() { 8 } else { 512 }
 }
 
-/// Progress reporting across rounds: `f(before + done in this round, total)`.
+/// Progress reporting across rounds: `f(before + done in this round, total)` and the observer's
+/// `progress`; the observer's stop request is read before each batch.
 pub(crate) struct Progress<'a> {
-    pub f: ProgressFn<'a>,
+    pub f: Option<ProgressFn<'a>>,
+    pub observer: &'a crate::observe::Observer,
     pub before: u64,
     pub total: u64,
 }
@@ -111,7 +113,7 @@ pub(crate) fn run<P: InputProvider>(
     c: &Compiled<'_>,
     provider: &P,
     batches: Vec<Batch<'_>>,
-    progress: Option<&Progress<'_>>,
+    progress: &Progress<'_>,
 ) -> (SiteAcc, bool) {
     let n_out = c.cols.n;
     let k = c.quantiles.len();
@@ -128,6 +130,10 @@ pub(crate) fn run<P: InputProvider>(
     let slots: Vec<Mutex<Option<(Scratch, Block)>>> = (0..workers).map(|_| Mutex::new(None)).collect();
     let spill: Mutex<Vec<SiteAcc>> = Mutex::new(Vec::new());
     batches.into_par_iter().for_each(|mut batch| {
+        // A stop request skips the batches not yet started; the caller returns `Cancelled`.
+        if progress.observer.stop_requested() {
+            return;
+        }
         let slot = &slots[rayon::current_thread_index().unwrap_or(0) % workers];
         // A worker runs one batch at a time; should its slot be busy all the same, the batch gets a
         // scratch of its own whose counters are kept aside.
@@ -177,11 +183,12 @@ pub(crate) fn run<P: InputProvider>(
         if let Some((scratch, _)) = own {
             spill.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(scratch.site_acc);
         }
-        if let Some(p) = progress {
-            let m = batch.len as u64;
-            let d = done.fetch_add(m, Ordering::Relaxed) + m;
-            (p.f)(p.before + d, p.total);
+        let m = batch.len as u64;
+        let d = done.fetch_add(m, Ordering::Relaxed) + m;
+        if let Some(f) = progress.f {
+            f(progress.before + d, progress.total);
         }
+        progress.observer.progress(progress.before + d, progress.total);
     });
     let spilled = spill.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut total = SiteAcc::default();

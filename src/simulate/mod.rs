@@ -70,7 +70,9 @@ fn write_trials<P: engine::InputProvider>(
     provider: &P,
     n: u64,
     progress: Option<ProgressFn<'_>>,
+    observer: &crate::observe::Observer,
 ) -> Result<()> {
+    observer.check()?;
     let m = b.grow(c, n)?;
     let start = usize::try_from(b.trials()).unwrap_or(usize::MAX); // the first new row
     let per = usize::try_from(engine::batch_size(c)).unwrap_or(1);
@@ -81,8 +83,13 @@ fn write_trials<P: engine::InputProvider>(
     while done < m {
         let len = round.min(m - done);
         let batches = b.batches(c.series_len, start + done, len, per);
-        let report = progress.map(|p| engine::Progress { f: p, before: done as u64, total: n });
-        let (round_acc, finite) = install(pool, || engine::run(c, provider, batches, report.as_ref()));
+        let report = engine::Progress { f: progress, observer, before: done as u64, total: n };
+        let (round_acc, finite) = install(pool, || engine::run(c, provider, batches, &report));
+        if observer.stop_requested() {
+            // Some batches of the round were skipped: the round is not whole, so none of it is kept.
+            b.rollback(c.series_len);
+            return Err(Error::Cancelled);
+        }
         acc.add(round_acc);
         all_finite &= finite;
         done += len;
@@ -182,6 +189,7 @@ pub struct Run<'s> {
     b: Builder,
     pool: Option<rayon::ThreadPool>,
     memory_limit: u64,
+    observer: crate::observe::Observer,
 }
 
 impl<'s> Run<'s> {
@@ -231,7 +239,7 @@ impl<'s> Run<'s> {
         // Set-up (the quantile tables are built in parallel) on the run's threads.
         let c = install(pool.as_ref(), || Compiled::new(scenario, config, trials))?;
         let b = Builder::new(&c, 0, config.first_trial);
-        Ok(Run { c, b, pool, memory_limit: config.memory_limit_bytes })
+        Ok(Run { c, b, pool, memory_limit: config.memory_limit_bytes, observer: config.observer.clone() })
     }
 
     /// Every output's definition, national ones first.
@@ -303,7 +311,9 @@ impl<'s> Run<'s> {
     ///
     /// # Errors
     /// [`Error::TooManyTrials`] when they would not fit in the memory limit (nothing is run);
-    /// [`Error::OutOfMemory`] when their columns cannot be allocated (nothing is run).
+    /// [`Error::OutOfMemory`] when their columns cannot be allocated (nothing is run);
+    /// [`Error::Cancelled`] when the config's observer asked to stop (see [`crate::observe`]; the
+    /// trials of the cancelled round are dropped, those of earlier calls kept).
     pub fn add_trials(&mut self, n: u64, progress: Option<ProgressFn<'_>>) -> Result<()> {
         self.ensure_room(n)?;
         let start = self.next_trial()?;
@@ -318,7 +328,7 @@ impl<'s> Run<'s> {
             correlation: c.correlation,
             seed: c.seed,
         };
-        write_trials(c, &mut self.b, self.pool.as_ref(), &provider, n, progress)
+        write_trials(c, &mut self.b, self.pool.as_ref(), &provider, n, progress, &self.observer)
     }
 
     /// Evaluates given input vectors (`rows`: one value per uncertain input,
@@ -329,7 +339,8 @@ impl<'s> Run<'s> {
     /// # Errors
     /// [`Error::InvalidValue`] when `rows` is not a whole number of rows of
     /// the input count or `site_keys` has another length; [`Error::TooManyTrials`]
-    /// when they would not fit in memory.
+    /// when they would not fit in memory; [`Error::Cancelled`] when the config's observer asked to
+    /// stop (the rows of the cancelled round are dropped).
     pub fn add_input_rows(&mut self, rows: &[f64], site_keys: &[u64]) -> Result<()> {
         let k = self.c.quantiles.len();
         let n = rows.len().checked_div(k).unwrap_or(site_keys.len());
@@ -342,7 +353,7 @@ impl<'s> Run<'s> {
         }
         self.ensure_room(n as u64)?;
         let provider = GivenInputs { rows, k, keys: site_keys, first: self.next_trial()? };
-        write_trials(&self.c, &mut self.b, self.pool.as_ref(), &provider, n as u64, None)
+        write_trials(&self.c, &mut self.b, self.pool.as_ref(), &provider, n as u64, None, &self.observer)
     }
 
     /// Maps a row of probabilities (one per input) to the inputs' values.

@@ -160,6 +160,16 @@ impl Builder {
 
     /// Records `more` trials written through [`Builder::grow`]'s batches, their site counters,
     /// and whether the engine found every output it checks finite in them.
+    /// Drops rows grown by [`Self::grow`] and not committed (a cancelled round): the builder is as
+    /// it was before.
+    pub(crate) fn rollback(&mut self, sl: usize) {
+        let t = usize::try_from(self.trials).unwrap_or(usize::MAX);
+        for col in self.columns.iter_mut().chain(self.inputs.iter_mut()) {
+            col.truncate(t);
+        }
+        self.series.truncate(t.saturating_mul(sl));
+    }
+
     pub(crate) fn commit(&mut self, more: u64, acc: SiteAcc, all_finite: bool) {
         self.trials += more;
         self.acc.add(acc);

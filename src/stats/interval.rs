@@ -166,3 +166,39 @@ pub fn student_t_quantile(df: f64, p: f64) -> f64 {
     let y = beta_quantile(0.5, 0.5 * df, 2.0 * p - 1.0);
     (df * y / (1.0 - y)).sqrt()
 }
+
+/// The Wilson score interval of a proportion: `successes` of `n` at two-sided confidence `level`
+/// (Wilson 1927). Unlike the normal approximation it stays within [0, 1] and is not degenerate at 0
+/// or `n` successes. `None` for `n` = 0 or a level outside (0, 1).
+#[must_use]
+pub fn wilson_interval(successes: u64, n: u64, level: f64) -> Option<[f64; 2]> {
+    if n == 0 || !(level > 0.0 && level < 1.0) || successes > n {
+        return None;
+    }
+    let z = crate::sampling::dist::std_normal_quantile(0.5 + level / 2.0);
+    let nf = n as f64;
+    let p = successes as f64 / nf;
+    let z2 = z * z;
+    let centre = (p + z2 / (2.0 * nf)) / (1.0 + z2 / nf);
+    let half = z / (1.0 + z2 / nf) * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt();
+    // At 0 or n successes the bound is exactly 0 or 1 (the formula leaves rounding dust).
+    let lo = if successes == 0 { 0.0 } else { (centre - half).max(0.0) };
+    let hi = if successes == n { 1.0 } else { (centre + half).min(1.0) };
+    Some([lo, hi])
+}
+
+#[cfg(test)]
+mod wilson_tests {
+    use super::wilson_interval;
+
+    #[test]
+    fn wilson_matches_the_closed_form_and_stays_in_the_unit_interval() {
+        // 8 of 10 at 95 %: Wilson's interval is [0.4902, 0.9433] (z = 1.95996).
+        let [lo, hi] = wilson_interval(8, 10, 0.95).unwrap();
+        assert!((lo - 0.4902).abs() < 1e-4 && (hi - 0.9433).abs() < 1e-4, "{lo} {hi}");
+        let [lo, hi] = wilson_interval(0, 20, 0.95).unwrap();
+        assert!(lo == 0.0 && hi > 0.1 && hi < 0.2, "{lo} {hi}");
+        assert!(wilson_interval(1, 0, 0.95).is_none() && wilson_interval(3, 2, 0.95).is_none());
+        assert!(wilson_interval(1, 2, 1.0).is_none());
+    }
+}

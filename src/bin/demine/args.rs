@@ -140,6 +140,10 @@ pub(crate) enum Command {
         /// Two or more scenario files or bundled names.
         #[arg(num_args = 2.., required = true)]
         plans: Vec<String>,
+        /// A plan's name in tables, charts, JSON and CSV, in the order of the plans (repeat it, one
+        /// per plan); a plan without one is called by its scenario's own name.
+        #[arg(long = "name", value_name = "NAME")]
+        names: Vec<String>,
         /// Also write the comparison as a self-contained HTML report (overlaid S-curves, paired differences).
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
@@ -245,6 +249,13 @@ pub(crate) enum Command {
         #[command(flatten)]
         args: RunArgs,
     },
+    /// Print a shell completion script: `demine completions bash > ~/.local/share/bash-completion/completions/demine`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `demine manpage > demine.1; man ./demine.1`.
+    Manpage,
     /// Draw one chart of a run as SVG.
     Plot {
         /// Scenario file or bundled name.
@@ -350,11 +361,14 @@ impl RunArgs {
         if !(self.max_memory_gb > 0.0 && self.max_memory_gb.is_finite()) {
             return Err(Error::invalid("--max-memory-gb", self.max_memory_gb, "must be > 0"));
         }
-        Ok(c.with_memory_limit_bytes((self.max_memory_gb * (1u64 << 30) as f64) as u64))
+        // Every long command reports through the config's observer: a bar on a terminal, nothing when piped.
+        Ok(c.with_memory_limit_bytes((self.max_memory_gb * (1u64 << 30) as f64) as u64)
+            .with_observer(std::sync::Arc::new(Progress::new())))
     }
 }
 
-/// A progress bar on stderr, drawn only when stderr is a terminal and the run lasts over a second.
+/// A progress bar on stderr, drawn only when stderr is a terminal and the work lasts over a second:
+/// the CLI's observer ([`demine::observe`]) for every long command.
 pub(crate) struct Progress {
     bar: ProgressBar,
     start: Instant,
@@ -362,20 +376,31 @@ pub(crate) struct Progress {
 }
 
 impl Progress {
-    pub(crate) fn new(total: u64) -> Self {
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {pos}/{len} trials [{bar:40}] {percent}% ETA {eta}")
-        {
+    pub(crate) fn new() -> Self {
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {pos}/{len} [{bar:30}] {percent}% ETA {eta}") {
             bar.set_style(style.progress_chars("=> "));
         }
         Progress { bar, start: Instant::now(), tty: std::io::stderr().is_terminal() }
     }
-    pub(crate) fn update(&self, done: u64, total: u64) {
-        self.bar.set_length(total);
-        self.bar.set_position(done);
+    fn show_when_due(&self) {
         if self.tty && self.bar.is_hidden() && self.start.elapsed() > Duration::from_secs(1) {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }
+    }
+}
+
+impl demine::observe::Observe for Progress {
+    fn stage(&self, name: &str, total: u64) {
+        self.bar.set_message(name.to_string());
+        self.bar.set_length(total);
+        self.bar.set_position(0);
+        self.show_when_due();
+    }
+    fn progress(&self, done: u64, total: u64) {
+        self.bar.set_length(total);
+        self.bar.set_position(done);
+        self.show_when_due();
     }
 }
 
@@ -383,4 +408,18 @@ impl Drop for Progress {
     fn drop(&mut self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// This process's command line as a shell would take it back (`demine` and each argument, quoted
+/// where it holds anything but letters, digits and `_./:=@%+,-`): the reports print it as the
+/// command that reproduces them.
+pub(crate) fn command_line() -> String {
+    let quote = |a: String| {
+        if !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || "_./:=@%+,-".contains(c)) {
+            a
+        } else {
+            format!("'{}'", a.replace('\'', r"'\''"))
+        }
+    };
+    std::iter::once("demine".to_string()).chain(std::env::args().skip(1).map(quote)).collect::<Vec<_>>().join(" ")
 }

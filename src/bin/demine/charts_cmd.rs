@@ -10,6 +10,7 @@ use demine::simulate::Series;
 use demine::{Error, simulate};
 
 use super::RunArgs;
+use super::args::command_line;
 
 /// Which chart `demine plot` draws.
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
@@ -50,7 +51,7 @@ pub(crate) fn references(specs: &[String]) -> Result<Vec<Reference>, Error> {
 }
 
 /// The scenario file's text: the file itself, or the bundled scenario's.
-fn source_text(scenario: &str) -> Option<String> {
+pub(crate) fn source_text(scenario: &str) -> Option<String> {
     if Path::new(scenario).is_file() {
         std::fs::read_to_string(scenario).ok()
     } else {
@@ -78,8 +79,13 @@ pub(crate) fn report(scenario: &str, out: &Path, refs: &[String], args: &RunArgs
     let s = args.load(scenario)?;
     check_out(out, scenario, Some(&s))?;
     let o = simulate(&s, &config)?;
-    let opts =
-        ReportOptions { references, source_text: source_text(scenario), date: None, overrides: args.set.clone() };
+    let opts = ReportOptions {
+        references,
+        source_text: source_text(scenario),
+        date: None,
+        overrides: args.set.clone(),
+        command: Some(command_line()),
+    };
     let html = run_report(&s, &o, &opts)?;
     write_whole(out, &html)?;
     Ok(format!("wrote {} ({} KiB)\n", out.display(), html.len().div_ceil(1024)))

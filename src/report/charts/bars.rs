@@ -111,9 +111,11 @@ pub fn bars(title: &str, x_label: &str, scale: &Scale, series: &[&str], rows: &[
 /// As [`bars`]; [`Error::InvalidValue`] when the tornado has no bar (no
 /// uncertain input).
 pub fn tornado(t: &Tornado, max_bars: usize) -> Result<String> {
+    // Inputs whose correlation is within the noise band of zero are not drivers: left out.
     let rows: Vec<Bar> = t
         .bars
         .iter()
+        .filter(|b| b.significant)
         .take(max_bars.max(1))
         .map(|b| Bar { label: b.label.clone(), values: vec![b.spearman], intervals: vec![None] })
         .collect();

@@ -35,6 +35,9 @@ pub struct ReportOptions {
     pub date: Option<String>,
     /// The overrides applied to the scenario file (`PATH=VALUE`), shown with the command that reproduces the report.
     pub overrides: Vec<String>,
+    /// The command that reproduces the report, as it was run (the CLI passes its own command line);
+    /// none: a `demine report` command is built from the run's settings.
+    pub command: Option<String>,
 }
 
 /// The HTML report of one run of `s`.
@@ -67,7 +70,7 @@ pub fn run_report(s: &Scenario, o: &Outcome, opts: &ReportOptions) -> Result<Str
     }
     if s.inputs().len() > 0
         && let Ok(t) = crate::analysis::sensitivity::tornado(o, "total_cost")
-        && !t.bars.is_empty()
+        && t.bars.iter().any(|b| b.significant)
     {
         p.figure(
             &charts::tornado(&t, 12)?,
@@ -228,7 +231,7 @@ fn region_table(o: &Outcome) -> String {
 }
 
 /// Every uncertain input: path, label, distribution, the scenario file's note.
-fn assumptions_table(s: &Scenario, source: Option<&str>) -> String {
+pub(super) fn assumptions_table(s: &Scenario, source: Option<&str>) -> String {
     let notes = source.map(|text| source_notes(text, &s.inputs().map(|i| i.name.clone()).collect::<Vec<_>>()));
     let mut t = String::from(
         "<table class=\"assumptions\"><thead><tr><th>input</th><th>distribution</th><th>note in the scenario file</th></tr></thead><tbody>",
@@ -250,40 +253,49 @@ fn assumptions_table(s: &Scenario, source: Option<&str>) -> String {
 
 /// The run's metadata: enough to reproduce it.
 fn metadata(s: &Scenario, o: &Outcome, opts: &ReportOptions) -> Result<String> {
+    let sets: String = opts.overrides.iter().map(|o| format!(" --set '{o}'")).collect();
+    let command = opts.command.clone().unwrap_or_else(|| {
+        format!(
+            "demine report {} --trials {} --seed {} --sampler {}{sets} -o report.html",
+            s.name(),
+            o.trials(),
+            o.seed(),
+            o.sampler()
+        )
+    });
+    let rows = vec![
+        ("demine version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+        ("scenario".into(), s.name().to_string()),
+        ("scenario content hash".into(), content_hash(s)?),
+        ("seed".into(), o.seed().to_string()),
+        ("trials".into(), o.trials().to_string()),
+        ("sampler".into(), o.sampler().to_string()),
+        ("model".into(), o.model().name().to_string()),
+        ("date".into(), opts.date.as_deref().map_or_else(today_utc, str::to_string)),
+        ("command".into(), command),
+    ];
+    Ok(meta_table(&rows))
+}
+
+/// A scenario's content hash as the reports print it.
+pub(super) fn content_hash(s: &Scenario) -> Result<String> {
     let canonical = crate::io::to_toml(s)?;
     let hash = crate::sampling::stream::name_key(&canonical);
-    let date = opts.date.as_deref().map_or_else(today_utc, str::to_string);
-    let sets: String = opts.overrides.iter().map(|o| format!(" --set '{o}'")).collect();
-    let rows = [
-        ("demine version", env!("CARGO_PKG_VERSION").to_string()),
-        ("scenario", s.name().to_string()),
-        ("scenario content hash", format!("{hash:016x} (FNV-1a 64, mixed, of the scenario as demine reads it)")),
-        ("seed", o.seed().to_string()),
-        ("trials", o.trials().to_string()),
-        ("sampler", o.sampler().to_string()),
-        ("model", o.model().name().to_string()),
-        ("date", date),
-        (
-            "command",
-            format!(
-                "demine report {} --trials {} --seed {} --sampler {}{sets}",
-                s.name(),
-                o.trials(),
-                o.seed(),
-                o.sampler()
-            ),
-        ),
-    ];
+    Ok(format!("{hash:016x} (FNV-1a 64, mixed, of the scenario as demine reads it)"))
+}
+
+/// Rows of (what, value) as the reports' metadata table.
+pub(super) fn meta_table(rows: &[(String, String)]) -> String {
     let mut t = String::from("<table class=\"meta\"><tbody>");
     for (k, v) in rows {
-        let _ = write!(t, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
+        let _ = write!(t, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(v));
     }
     t.push_str("</tbody></table>");
-    Ok(t)
+    t
 }
 
 /// Today's date in UTC, `YYYY-MM-DD` (civil-from-days, proleptic Gregorian).
-fn today_utc() -> String {
+pub(super) fn today_utc() -> String {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let z = (secs / 86_400) as i64 + 719_468;
     let era = z.div_euclid(146_097);

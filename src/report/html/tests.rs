@@ -14,6 +14,7 @@ fn the_ukraine_report_has_every_part_and_no_external_request() {
         source_text: source,
         date: Some("2026-11-28".into()),
         overrides: vec!["capacity.teams.manual.initial=940".into()],
+        command: None,
     };
     let html = run_report(&s, &o, &opts).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
