@@ -151,9 +151,11 @@ fn a_budget_that_is_exactly_enough_finishes_exactly_on_time() {
     assert!((a.budget_per_year / 1e6 - 1.0).abs() < 0.011, "{}", a.budget_per_year);
     assert_eq!(a.teams[0].teams[0].0, "manual");
     assert!((a.teams[0].teams[0].1 - 10.0).abs() < 0.11, "{:?}", a.teams[0]);
-    // And the converse: that budget releases the land in the course of 2029, the deadline's year.
+    // And the converse: that budget releases the land at the end of 2029 (calendar time 2030.0),
+    // the deadline's year.
     let r = release_with_budget(&scenario(&[]), &config, 1e6).unwrap();
-    assert!(close(r.release_year.p50(), 2029.0), "{:?}", r.release_year);
+    assert!(close(r.release_year.p50(), 2030.0), "{:?}", r.release_year);
+    assert_eq!(r.start_year, 2025);
     assert_eq!(r.horizon_end_year, 2025 + 100 - 1);
 }
 

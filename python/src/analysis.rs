@@ -104,15 +104,15 @@ pub(crate) fn budget(
     let json = watched(py, progress.as_ref(), move |observer| {
         config.observer = observer;
         match (finish_by, per_year) {
-        (Some(year), None) => {
-            analysis::required_budget(s, &config, year, confidence).map(|a| report::analysis::budget_json(&a))
-        }
-        (None, Some(b)) => analysis::release_with_budget(s, &config, b).map(|a| report::analysis::release_json(&a)),
-        _ => Err(demine::Error::InvalidValue(demine::Problem::text(
-            "finish_by/per_year",
-            "both or neither",
-            "give exactly one: a deadline year (finish_by) or a yearly budget (per_year)",
-        ))),
+            (Some(year), None) => {
+                analysis::required_budget(s, &config, year, confidence).map(|a| report::analysis::budget_json(&a))
+            }
+            (None, Some(b)) => analysis::release_with_budget(s, &config, b).map(|a| report::analysis::release_json(&a)),
+            _ => Err(demine::Error::InvalidValue(demine::Problem::text(
+                "finish_by/per_year",
+                "both or neither",
+                "give exactly one: a deadline year (finish_by) or a yearly budget (per_year)",
+            ))),
         }
     })?;
     text(py, &json)

@@ -40,7 +40,43 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
 
 /// Runs `f` with the GIL released and maps its error.
 pub(crate) fn detached<T: Send>(py: Python<'_>, f: impl FnOnce() -> demine::Result<T> + Send) -> PyResult<T> {
-    py.detach(f).map_err(|e| to_py(py, e))
+    py.detach(|| in_this_process(f)).map_err(|e| to_py(py, e))
+}
+
+/// Runs `f` with the GIL released, in this process's pool (see [`in_this_process`]).
+pub(crate) fn released<T: Send>(py: Python<'_>, f: impl FnOnce() -> T + Send) -> T {
+    py.detach(|| in_this_process(f))
+}
+
+/// The process that imported the module; set at import.
+pub(crate) static IMPORTED_IN: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+
+/// Runs `f` where its parallel work can run. In the process that imported demine that is rayon's
+/// global pool. In a child forked after a run (`os.fork`, `ProcessPoolExecutor` with the fork
+/// start method) the global pool's threads do not exist (fork copies only the calling thread) and
+/// work sent to them would wait forever: the child gets a pool of its own, built once.
+fn in_this_process<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    use std::sync::{Arc, Mutex, PoisonError};
+    static CHILD_POOL: Mutex<Option<(u32, Arc<rayon::ThreadPool>)>> = Mutex::new(None);
+    let pid = std::process::id();
+    if IMPORTED_IN.get().is_none_or(|p| *p == pid) {
+        return f();
+    }
+    let pool = {
+        let mut slot = CHILD_POOL.lock().unwrap_or_else(PoisonError::into_inner);
+        match slot.as_ref() {
+            Some((p, pool)) if *p == pid => Some(Arc::clone(pool)),
+            _ => {
+                let built = rayon::ThreadPoolBuilder::new().build().ok().map(Arc::new);
+                *slot = built.as_ref().map(|b| (pid, Arc::clone(b)));
+                built
+            }
+        }
+    };
+    match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
 }
 
 /// Runs `f` on a thread of its own with the GIL released, watching it from this one: every 50 ms
@@ -60,7 +96,7 @@ pub(crate) fn watched<T: Send>(
     let observer = Observer::new(monitor.clone());
     let mut raised: Option<PyErr> = None;
     let outcome = std::thread::scope(|scope| {
-        let work = scope.spawn(move || f(observer));
+        let work = scope.spawn(move || in_this_process(move || f(observer)));
         let mut last = None;
         loop {
             py.detach(|| {

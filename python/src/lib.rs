@@ -45,6 +45,7 @@ fn bundled() -> Vec<(&'static str, &'static str)> {
 /// The native module `demine._demine`.
 #[pymodule]
 fn _demine(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let _ = errors::IMPORTED_IN.set(std::process::id());
     m.add_class::<scenario::Scenario>()?;
     m.add_class::<outcome::Outcome>()?;
     m.add_function(wrap_pyfunction!(bundled, m)?)?;

@@ -1,7 +1,7 @@
 //! `demine._demine.Outcome` and `run`: per-trial values as NumPy arrays,
 //! summaries as plain tuples, pickling as postcard bytes, merging of trial ranges.
 
-use crate::errors::{detached, to_py, watched};
+use crate::errors::{detached, released, to_py, watched};
 use crate::scenario::Scenario;
 use demine::simulate::Series;
 use numpy::PyArray1;
@@ -116,25 +116,27 @@ impl Outcome {
     /// Every output's summary (computed once, with the GIL released).
     fn summaries(&self, py: Python<'_>) -> Vec<SummaryRow> {
         let o = &self.inner;
-        py.detach(|| o.summaries().count());
-        o.summaries()
-            .map(|(d, s)| {
-                (
-                    d.name.clone(),
-                    d.region.map(|r| o.region_names()[r].clone()),
-                    d.unit.clone(),
-                    s.n,
-                    s.mean,
-                    s.sd,
-                    s.se,
-                    s.min,
-                    s.max,
-                    s.percentiles.to_vec(),
-                    s.mean_ci95,
-                    s.percentile_ci95.to_vec(),
-                )
-            })
-            .collect()
+        // Computed and read with the GIL released, on this process's pool (a forked child's own).
+        released(py, || {
+            o.summaries()
+                .map(|(d, s)| {
+                    (
+                        d.name.clone(),
+                        d.region.map(|r| o.region_names()[r].clone()),
+                        d.unit.clone(),
+                        s.n,
+                        s.mean,
+                        s.sd,
+                        s.se,
+                        s.min,
+                        s.max,
+                        s.percentiles.to_vec(),
+                        s.mean_ci95,
+                        s.percentile_ci95.to_vec(),
+                    )
+                })
+                .collect()
+        })
     }
     /// Per-trial values of an output (NaN for failed trials), national or of `region`.
     #[pyo3(signature = (name, region=None))]
@@ -177,7 +179,7 @@ impl Outcome {
             return Err(to_py(py, demine::Error::Unknown { field: "series".into(), name: series.into(), known }));
         };
         let o = &self.inner;
-        let fan = py.detach(|| o.fan_chart(s));
+        let fan = released(py, || o.fan_chart(s));
         let years = (0..fan.len()).map(|y| o.start_year() + y as i32).collect();
         let band = |k: usize| PyArray1::from_vec(py, fan.iter().map(|b| b[k]).collect());
         Ok((years, band(0), band(1), band(2)))
@@ -216,7 +218,7 @@ impl Outcome {
     /// The run as the CLI's JSON text (`demine run --format json`).
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
         let o = &self.inner;
-        let v = py.detach(|| demine::report::to_json(o));
+        let v = released(py, || demine::report::to_json(o));
         serde_json::to_string(&v).map_err(|e| to_py(py, demine::Error::Output(e.to_string())))
     }
     /// The outcome as bytes (for pickling).

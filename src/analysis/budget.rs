@@ -68,8 +68,12 @@ pub struct ReleaseAnswer {
     pub budget_per_year: f64,
     /// Its currency.
     pub currency: String,
-    /// The calendar year all land is released, across trials (censored at the horizon).
+    /// When all land is released, across trials, in calendar time: 2026.5 is mid-2026, so the
+    /// calendar year of the release is `ceil(t) − 1` (2041.0, the first instant of 2041, is the end
+    /// of 2040). Never before the start year; censored at the horizon's end.
     pub release_year: Summary,
+    /// The scenario's first year.
+    pub start_year: i32,
     /// Share of trials that release all land within the horizon.
     pub finished_share: f64,
     /// The last calendar year of the horizon: a release year at or past it means "not released
@@ -91,11 +95,11 @@ fn check_capacity(scenario: &Scenario) -> Result<u32> {
     })
 }
 
-/// Release year per trial: the calendar year in whose course the last land is released (a
-/// duration of exactly 16 years from January 2025 ends with 2040), as a fraction.
+/// Release time per trial in calendar time: the start year plus the duration (a duration of
+/// exactly 16 years from January 2025 ends at 2041.0, the end of 2040).
 fn release_years(o: &Outcome) -> Result<Vec<f64>> {
     let d = o.values("duration_years").ok_or_else(|| o.unknown_output("duration_years"))?;
-    Ok(d.iter().map(|d| f64::from(o.start_year()) - 1.0 + d).collect())
+    Ok(d.iter().map(|d| f64::from(o.start_year()) + d).collect())
 }
 
 /// Errs when every trial of `o` failed: no probability or percentile can be read from it.
@@ -253,6 +257,7 @@ pub fn release_with_budget(scenario: &Scenario, config: &SimConfig, per_year: f6
         budget_per_year: per_year,
         currency: scenario.currency().to_string(),
         release_year: Summary::new(&years),
+        start_year: scenario.start_year(),
         finished_share: 1.0 - o.not_finished_share(),
         horizon_end_year: scenario.start_year() + horizon as i32 - 1,
         programme_cost: programme_cost(&o),

@@ -49,11 +49,31 @@ struct DataFiles {
 }
 
 impl DataFiles {
-    /// Each path can take an output file and is none of the run's inputs.
+    /// The companion file `--samples FILE` also writes: `FILE.units.csv`.
+    fn units_path(samples: &Path) -> PathBuf {
+        let mut units = samples.as_os_str().to_owned();
+        units.push(".units.csv");
+        PathBuf::from(units)
+    }
+
+    /// Each path can take an output file and is none of the run's inputs (the `--samples`
+    /// companion included), and no two outputs are one file.
     fn check(&self, scenario: &str, s: Option<&demine::Scenario>) -> Result<(), Error> {
         check_sites_csv(self.sites_csv.as_deref(), scenario, s)?;
         checks::check_output(self.samples.as_deref(), "--samples", scenario, s)?;
-        checks::check_output(self.series.as_deref(), "--series", scenario, s)
+        let units = self.samples.as_deref().map(Self::units_path);
+        checks::check_output(units.as_deref(), "--samples (its companion FILE.units.csv)", scenario, s)?;
+        checks::check_output(self.series.as_deref(), "--series", scenario, s)?;
+        let outputs: Vec<(&str, &Path)> = [
+            ("--sites-csv", self.sites_csv.as_deref()),
+            ("--samples", self.samples.as_deref()),
+            ("--samples (its companion FILE.units.csv)", units.as_deref()),
+            ("--series", self.series.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, p)| p.map(|p| (flag, p)))
+        .collect();
+        checks::distinct_outputs(&outputs)
     }
 
     /// Writes each file whole or not at all.
@@ -66,9 +86,7 @@ impl DataFiles {
         }
         if let Some(p) = &self.samples {
             put(p, report::samples_csv(o)?)?;
-            let mut units = p.clone().into_os_string();
-            units.push(".units.csv");
-            put(std::path::Path::new(&units), report::samples_units_csv(o)?)?;
+            put(&Self::units_path(p), report::samples_units_csv(o)?)?;
         }
         if let Some(p) = &self.series {
             put(p, report::series_csv(o)?)?;

@@ -76,6 +76,11 @@ impl LandValue {
     }
 }
 
+/// The most funding that drives capacity can scale the planned teams by: a billion times. Beyond
+/// it more money changes nothing a plan can show (the work ends within the first days), and
+/// larger scales would overflow the cost sums (`budget --per-year 1e300`).
+pub const MAX_FUNDING_SCALE: f64 = 1e9;
+
 /// Money available per year for the whole programme.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Funding {

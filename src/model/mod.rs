@@ -36,7 +36,7 @@ mod scenario;
 mod sites;
 pub mod update;
 
-pub use capacity::{Capacity, CapacityGroup, Funding, LandValue, PoolModel};
+pub use capacity::{Capacity, CapacityGroup, Funding, LandValue, MAX_FUNDING_SCALE, PoolModel};
 pub use correlation::{CorrelationMatrix, CorrelationModel, CorrelationPair};
 pub use kinds::{HazardKind, LandUse, Method, PerMethod, PerPool, Pool, Priority, Survey};
 pub use land_release::{LandRelease, ResolvedRelease, StageCost, StageRates, Stages, SurveyRates};

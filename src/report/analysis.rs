@@ -296,7 +296,8 @@ pub fn release_table(s: &Scenario, a: &ReleaseAnswer) -> String {
         if a.finished_share < q {
             format!("not within the horizon ({p}; horizon ends {})", a.horizon_end_year)
         } else {
-            format!("{:.0} ({p})", v.ceil())
+            // The calendar year in whose course the last land is released, never before the start.
+            format!("{:.0} ({p})", (v.ceil() - 1.0).max(f64::from(a.start_year)))
         }
     };
     let mut t = format!(

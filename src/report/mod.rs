@@ -43,6 +43,10 @@ pub fn thousands(v: f64, decimals: usize) -> String {
             "-inf".into()
         };
     }
+    // Beyond a quadrillion, digits stop meaning anything to a reader: scientific form.
+    if v.abs() >= 1e15 {
+        return format!("{v:.3e}");
+    }
     let s = format!("{:.*}", decimals, v.abs());
     let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(a, b)| (a, b));
     let mut out = String::new();
@@ -72,7 +76,9 @@ pub fn human(v: f64, unit: Unit) -> String {
     match unit {
         Unit::Money | Unit::SecondMoney => {
             let a = v.abs();
-            if a >= 1e9 {
+            if a >= 1e15 {
+                format!("{v:.3e}")
+            } else if a >= 1e9 {
                 format!("{} bn", thousands(v / 1e9, 2))
             } else if a >= 1e6 {
                 format!("{} m", thousands(v / 1e6, 1))

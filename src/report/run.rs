@@ -144,8 +144,15 @@ pub fn to_table(o: &Outcome) -> String {
         push(&mut rows, d.name.clone(), d, s);
     }
     let national = rows.len();
-    for (r, region) in o.region_names().iter().enumerate() {
-        for (d, s) in o.summaries().filter(|(d, _)| d.region == Some(r)) {
+    // One pass over the outputs, grouped by region (a pass per region would be quadratic in regions).
+    let mut by_region: Vec<Vec<(&OutputDef, &Summary)>> = vec![Vec::new(); o.region_names().len()];
+    for (d, s) in o.summaries() {
+        if let Some(r) = d.region {
+            by_region[r].push((d, s));
+        }
+    }
+    for (region, outputs) in o.region_names().iter().zip(by_region) {
+        for (d, s) in outputs {
             push(&mut rows, format!("{region}: {}", d.name), d, s);
         }
     }

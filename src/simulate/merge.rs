@@ -216,8 +216,38 @@ impl<'de> Deserialize<'de> for Outcome {
         if w.columns.len() != w.defs.len() || w.columns.iter().chain(&w.inputs).any(|c| c.len() != n) {
             return Err(D::Error::custom("an outcome's columns must hold one value per trial and output"));
         }
-        if w.inputs.len() != w.input_names.len() || (n > 0 && !w.series.len().is_multiple_of(n)) {
-            return Err(D::Error::custom("an outcome's inputs and series must match its trials"));
+        if w.inputs.len() != w.input_names.len() || w.input_labels.len() != w.input_names.len() {
+            return Err(D::Error::custom("an outcome's inputs must hold one column and one label per input"));
+        }
+        // Site runs keep every trial's yearly series over the horizon; aggregate runs keep none.
+        let years = if w.model == ModelLevel::Sites { w.horizon } else { 0 };
+        if Some(w.series.len()) != n.checked_mul(years) {
+            return Err(D::Error::custom(format!(
+                "an outcome's yearly series must hold {} trials x {years} years (the horizon), not {} values",
+                w.trials,
+                w.series.len()
+            )));
+        }
+        if !(1900..=2200).contains(&w.start_year) || w.horizon > 10_000 {
+            return Err(D::Error::custom(format!(
+                "an outcome's start year ({}) must lie in 1900-2200 and its horizon ({} years) be at most 10,000",
+                w.start_year, w.horizon
+            )));
+        }
+        let end = w.first_trial.checked_add(w.trials);
+        if w.failed_count > w.trials
+            || w.failed.len() as u64 > w.failed_count
+            || w.failed.iter().any(|f| end.is_none_or(|e| f.trial < w.first_trial || f.trial >= e))
+        {
+            return Err(D::Error::custom(format!(
+                "an outcome's failed trials ({} counted, {} listed) must be at most its {} trials and among them",
+                w.failed_count,
+                w.failed.len(),
+                w.trials
+            )));
+        }
+        if w.defs.iter().any(|d| d.3.is_some_and(|r| r >= w.region_names.len())) {
+            return Err(D::Error::custom("an outcome's regional outputs must name one of its regions"));
         }
         let n_cols = w.columns.len();
         let (sites, site_counts) = match w.sites {

@@ -53,6 +53,28 @@ pub fn plan_at_means(scenario: &Scenario, years: usize) -> Result<Vec<Vec<crate:
     trial::plan_at_means(scenario, years)
 }
 
+/// The thread pool of `n` workers, built once per process and thread count and kept: a solver
+/// that runs many simulations with `--threads 1000` starts its threads once, not once a step.
+/// Keyed by process id too, so a forked child builds its own (its parent's threads are not there).
+fn pool_of(n: usize) -> Result<std::sync::Arc<rayon::ThreadPool>> {
+    use std::sync::{Arc, Mutex, PoisonError};
+    static POOLS: Mutex<Vec<(u32, usize, Arc<rayon::ThreadPool>)>> = Mutex::new(Vec::new());
+    let pid = std::process::id();
+    let mut pools = POOLS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, _, p)) = pools.iter().find(|(id, k, _)| *id == pid && *k == n) {
+        return Ok(Arc::clone(p));
+    }
+    let pool = Arc::new(
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| Error::Output(format!("cannot start {n} threads: {e}")))?,
+    );
+    pools.retain(|(id, ..)| *id == pid);
+    pools.push((pid, n, Arc::clone(&pool)));
+    Ok(pool)
+}
+
 /// Runs `f` on `pool`, or on rayon's global pool.
 fn install<T: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> T + Send) -> T {
     match pool {
@@ -187,7 +209,7 @@ pub fn peak_memory_bytes() -> Option<u64> {
 pub struct Run<'s> {
     c: Compiled<'s>,
     b: Builder,
-    pool: Option<rayon::ThreadPool>,
+    pool: Option<std::sync::Arc<rayon::ThreadPool>>,
     memory_limit: u64,
     observer: crate::observe::Observer,
 }
@@ -213,12 +235,7 @@ impl<'s> Run<'s> {
             Some(t) if t > MAX_THREADS => {
                 return Err(Error::invalid("threads", t as f64, format!("must be at most {MAX_THREADS}")));
             }
-            Some(n) => Some(
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(n)
-                    .build()
-                    .map_err(|e| Error::Output(format!("cannot start {n} threads: {e}")))?,
-            ),
+            Some(n) => Some(pool_of(n)?),
         };
         let sampler = config.sampler.unwrap_or(scenario.sampler());
         if config.first_trial > 0 && sampler == Sampler::LatinHypercube {
@@ -237,7 +254,7 @@ impl<'s> Run<'s> {
             ));
         }
         // Set-up (the quantile tables are built in parallel) on the run's threads.
-        let c = install(pool.as_ref(), || Compiled::new(scenario, config, trials))?;
+        let c = install(pool.as_deref(), || Compiled::new(scenario, config, trials))?;
         let b = Builder::new(&c, 0, config.first_trial);
         Ok(Run { c, b, pool, memory_limit: config.memory_limit_bytes, observer: config.observer.clone() })
     }
@@ -328,7 +345,7 @@ impl<'s> Run<'s> {
             correlation: c.correlation,
             seed: c.seed,
         };
-        write_trials(c, &mut self.b, self.pool.as_ref(), &provider, n, progress, &self.observer)
+        write_trials(c, &mut self.b, self.pool.as_deref(), &provider, n, progress, &self.observer)
     }
 
     /// Evaluates given input vectors (`rows`: one value per uncertain input,
@@ -353,7 +370,7 @@ impl<'s> Run<'s> {
         }
         self.ensure_room(n as u64)?;
         let provider = GivenInputs { rows, k, keys: site_keys, first: self.next_trial()? };
-        write_trials(&self.c, &mut self.b, self.pool.as_ref(), &provider, n as u64, None, &self.observer)
+        write_trials(&self.c, &mut self.b, self.pool.as_deref(), &provider, n as u64, None, &self.observer)
     }
 
     /// Maps a row of probabilities (one per input) to the inputs' values.
@@ -385,6 +402,6 @@ impl<'s> Run<'s> {
     #[must_use]
     pub fn finish(self) -> Outcome {
         let Run { c, b, pool, .. } = self;
-        install(pool.as_ref(), || b.finish(&c))
+        install(pool.as_deref(), || b.finish(&c))
     }
 }

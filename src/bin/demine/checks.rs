@@ -89,6 +89,27 @@ pub(crate) fn check_output(
     demine::io::check_output_path(path, flag, &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())
 }
 
+/// Errs when two of a command's outputs (flag, path) are one file: the later would silently
+/// replace the earlier. Paths are compared made absolute (`a.csv` and `./a.csv` are one) and, where
+/// both exist, by the file they name (a link and its target are one).
+pub(crate) fn distinct_outputs(outputs: &[(&str, &Path)]) -> Result<(), Error> {
+    let same = |a: &Path, b: &Path| {
+        let abs = |p: &Path| std::path::absolute(p).map(|p| p.components().collect::<PathBuf>()).ok();
+        abs(a).is_some_and(|x| Some(x) == abs(b))
+            || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+    };
+    for (i, (flag, path)) in outputs.iter().enumerate() {
+        if let Some((first, _)) = outputs[..i].iter().find(|(_, p)| same(p, path)) {
+            return Err(Error::InvalidValue(demine::Problem::text(
+                *flag,
+                path.display().to_string(),
+                format!("is also the output of {first}: give each output its own path (one would replace the other)"),
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Escapes control characters (ANSI escapes from a file's content among them) in
 /// a message for the terminal, keeping line breaks.
 pub(crate) fn terminal_safe(text: &str) -> String {
@@ -97,15 +118,28 @@ pub(crate) fn terminal_safe(text: &str) -> String {
 
 /// Whether standard output was closed when demine started (`demine ... >&-`).
 ///
-/// The Rust runtime reopens a closed standard stream on `/dev/null`, read-write;
-/// a shell redirection `>/dev/null` opens it write-only. Linux only (elsewhere: false).
+/// The Rust runtime reopens a closed standard stream on `/dev/null` before `main`, read-write,
+/// exactly as a caller that opens `/dev/null` read-write on purpose (Python's
+/// `subprocess.DEVNULL`, systemd's `StandardOutput=null`, `1<>/dev/null`); so the descriptor is
+/// read by a constructor that runs before the runtime does. Linux only (elsewhere: false).
 pub(crate) fn stdout_was_closed() -> bool {
-    let is_null = std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == Path::new("/dev/null"));
-    is_null
-        && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
-            info.lines()
-                .find_map(|l| l.strip_prefix("flags:"))
-                .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
-                .is_some_and(|flags| flags & 0o3 == 0o2)
-        })
+    STDOUT_CLOSED_AT_START.load(std::sync::atomic::Ordering::Relaxed)
 }
+
+static STDOUT_CLOSED_AT_START: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Notes whether descriptor 1 is open, before the runtime's start-up reopens closed ones: a closed
+/// descriptor has no `/proc/self/fd/1` (when `/proc` itself is there to ask).
+#[cfg(target_os = "linux")]
+extern "C" fn note_closed_stdout() {
+    let proc_here = std::fs::metadata("/proc/self/fd").is_ok();
+    let closed = proc_here && std::fs::symlink_metadata("/proc/self/fd/1").is_err();
+    STDOUT_CLOSED_AT_START.store(closed, std::sync::atomic::Ordering::Relaxed);
+}
+
+// SAFETY: a function pointer in `.init_array` is called once by the loader before `main`, with no
+// arguments, as the ELF ABI specifies; the function only reads /proc and stores an atomic.
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static NOTE_CLOSED_STDOUT: extern "C" fn() = note_closed_stdout;

@@ -212,10 +212,17 @@ fn region_table(o: &Outcome) -> String {
         let _ = write!(t, "<th>{} P50 [P5, P95]</th>", escape(&c.replace('_', " ")));
     }
     t.push_str("</tr></thead><tbody>");
-    for r in o.region_names() {
+    // The columns' summaries by region, found in one pass (a search per region would be quadratic).
+    let mut cells: Vec<[Option<&crate::stats::Summary>; 4]> = vec![[None; 4]; o.region_names().len()];
+    for (d, s) in o.summaries() {
+        if let (Some(r), Some(k)) = (d.region, cols.iter().position(|c| *c == d.name)) {
+            cells[r][k] = Some(s);
+        }
+    }
+    for (r, row) in o.region_names().iter().zip(&cells) {
         let _ = write!(t, "<tr><td>{}</td>", escape(r));
-        for c in cols {
-            match (o.region_summary(r, c), o.outputs().iter().find(|d| d.name == c)) {
+        for (c, cell) in cols.iter().zip(row) {
+            match (*cell, o.outputs().iter().find(|d| d.name == *c)) {
                 (Some(s), Some(d)) => {
                     let u = d.output.unit();
                     let p = s.percentiles;

@@ -98,7 +98,11 @@ impl Planner {
         let k = match funding {
             Some(f) => {
                 let k = largest(|k| (0..n).map(|g| spend(g, k.min(cap[g]))).sum::<f64>() + coordination <= f);
-                if s.funding().is_some_and(|f| f.drives_capacity) { k } else { k.min(1.0) }
+                if s.funding().is_some_and(|f| f.drives_capacity) {
+                    k.min(crate::model::MAX_FUNDING_SCALE)
+                } else {
+                    k.min(1.0)
+                }
             }
             None => 1.0,
         };

@@ -355,7 +355,7 @@ impl YearPlanner {
         let funding = s.funding().and_then(|f| f.in_year(v, s.start_year(), y));
         let k = match funding {
             Some(f) if s.funding().is_some_and(|f| f.drives_capacity) => {
-                largest_scale(&self.spends, coordination, f, &mut self.knots)
+                largest_scale(&self.spends, coordination, f, &mut self.knots).min(crate::model::MAX_FUNDING_SCALE)
             }
             Some(f) => {
                 let at_one = self.spends.iter().map(|sp| sp.at(1.0)).sum::<f64>() + coordination;
