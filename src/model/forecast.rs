@@ -227,6 +227,15 @@ impl Benchmark {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_coefficient_prior_is_stated_per_feature() {
+        let (mean, sd) = coefficient_prior();
+        assert_eq!((mean.len(), sd.len()), (FEATURES.len(), FEATURES.len()));
+        // Release in proportion to size (slope 1 ± 0.5); the level 0 ± 5; every other effect 0 ± 1.
+        assert_eq!(mean, [0.0, 1.0, 0.0, 0.0, 0.0]);
+        assert_eq!(sd, [5.0, 0.5, 1.0, 1.0, 1.0]);
+    }
+
     fn ratio(measure: &str, driver: &str, mean: f64, sd: f64, n: usize) -> BenchmarkRatio {
         BenchmarkRatio { measure: measure.into(), driver: driver.into(), mean, sd, n }
     }

@@ -301,6 +301,24 @@ mod tests {
     use crate::{ModelLevel, SimConfig, simulate};
 
     #[test]
+    fn a_trial_with_a_non_finite_output_is_counted_and_listed_as_failed() {
+        let s = crate::io::load_scenario("ukraine-2024").unwrap();
+        let config = SimConfig::default().with_model(ModelLevel::Aggregate);
+        let mut run = crate::Run::new(&s, &config).unwrap();
+        let k = run.input_quantiles().len();
+        // Three rows at the inputs' medians, the middle one with NaN inputs: only it fails.
+        let mut row = Vec::new();
+        run.quantiles_into(&vec![0.5; k], &mut row);
+        let rows: Vec<f64> = [row.clone(), vec![f64::NAN; k], row].concat();
+        run.add_input_rows(&rows, &[1, 2, 3]).unwrap();
+        let o = run.finish();
+        let (failed, count) = o.failed_trials();
+        assert_eq!(count, 1);
+        assert_eq!(failed.iter().map(|f| f.trial).collect::<Vec<_>>(), [1]);
+        assert!(o.values("total_cost").unwrap()[0].is_finite());
+    }
+
+    #[test]
     fn a_summary_is_computed_only_for_the_output_asked_for() {
         let s = crate::io::load_scenario("ukraine-2024").unwrap();
         let o = simulate(&s, &SimConfig::default().with_trials(200).with_model(ModelLevel::Aggregate)).unwrap();
