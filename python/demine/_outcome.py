@@ -215,6 +215,10 @@ class Outcome:
             ScenarioError: parts of different scenarios, seeds or samplers, or
                 ranges with a gap or an overlap.
         """
+        parts = list(parts)
+        for i, p in enumerate(parts):
+            if not isinstance(p, Outcome):
+                raise TypeError(f"parts[{i}]: {type(p).__name__} is not an Outcome (merge joins outcomes of demine.run)")
         natives = sorted((p._native for p in parts), key=lambda n: n.first_trial)
         return Outcome(_demine.Outcome.merge(natives))
 
@@ -268,6 +272,9 @@ def _summary_columns(rows: Sequence[Any], all_intervals: bool) -> Dict[str, Any]
     return cols
 
 
+_U64_MAX = 2**64 - 1
+
+
 def _config(
     trials: Union[int, range], seed: int, sampler: Optional[str], threads: Optional[int], model: Optional[str]
 ) -> Tuple[int, int, int, Optional[str], Optional[int], Optional[str]]:
@@ -284,8 +291,12 @@ def _config(
         count, first = int(trials), 0
     else:
         raise TypeError(f"trials must be an int or a range, not {type(trials).__name__}")
+    if count > _U64_MAX or first > _U64_MAX - count:
+        raise ValueError(f"trials: {trials!r} is invalid: the last trial's number must fit in 64 bits (below 2**64)")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed: {seed!r} is invalid: must be an integer >= 0")
+    if seed > _U64_MAX:
+        raise ValueError(f"seed: {seed!r} is invalid: must be below 2**64")
     if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
         raise ValueError(f"threads: {threads!r} is invalid: must be an integer >= 1 (or None for every core)")
     return (count, first, int(seed), sampler, threads, model)

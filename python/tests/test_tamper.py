@@ -32,3 +32,13 @@ def test_truncated_bytes_are_named():
     o = demine.run(demine.load("ukraine-2024"), trials=5, seed=1, model="aggregate")
     with pytest.raises(demine.DemineError, match="not an outcome pickled by this version of demine"):
         demine.Outcome.from_bytes(o.to_bytes()[:-3])
+
+
+def test_wrong_arguments_name_themselves(ukraine):
+    with pytest.raises(ValueError, match="^trials: "):
+        demine.run(ukraine, trials=10**30)
+    with pytest.raises(ValueError, match="^seed: "):
+        demine.run(ukraine, trials=10, seed=2**64)
+    o = demine.run(ukraine.copy(), trials=10, seed=1, model="aggregate")
+    with pytest.raises(TypeError, match=r"parts\[1\]: str is not an Outcome"):
+        demine.Outcome.merge([o, "x"])

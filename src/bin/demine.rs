@@ -76,6 +76,25 @@ impl DataFiles {
         checks::distinct_outputs(&outputs)
     }
 
+    /// `--series` needs yearly series: a site-level run with a schedule (capacity and sites). The
+    /// aggregate engine keeps none, and an empty file would pass for an answer.
+    fn check_series(&self, s: &demine::Scenario, model: Option<demine::ModelLevel>) -> Result<(), Error> {
+        let Some(p) = &self.series else { return Ok(()) };
+        let sites = s.sites().is_some() && model != Some(demine::ModelLevel::Aggregate);
+        if sites && s.capacity().is_some() {
+            return Ok(());
+        }
+        Err(Error::InvalidValue(demine::Problem::text(
+            "--series",
+            p.display().to_string(),
+            if sites {
+                "needs yearly series, which only a run with capacity (a schedule) has; this scenario has none"
+            } else {
+                "needs yearly series, which only the site engine keeps (a scenario with sites, without --model aggregate)"
+            },
+        )))
+    }
+
     /// Writes each file whole or not at all.
     fn write(&self, o: &demine::Outcome) -> Result<(), Error> {
         let put = |path: &std::path::Path, text: String| {
@@ -107,6 +126,7 @@ fn run_scenario(
     files.check(scenario, None)?;
     let s = args.load(scenario)?;
     files.check(scenario, Some(&s))?;
+    files.check_series(&s, config.model)?;
     let (outcome, converged) = match target {
         Some(t) => {
             let c = analysis::simulate_to_precision(&s, &config, t)?;
@@ -492,7 +512,22 @@ fn report_peak((scenario, args): (String, RunArgs)) {
     let _ = writeln!(std::io::stderr(), "memory: estimate {} bytes, peak {} bytes", show(estimate), show(peak));
 }
 
+/// On SIGINT or SIGTERM: remove the temporary files of writes in progress (the previous files stay
+/// as they were) and exit with 128 + the signal, as a shell reports a command it stopped.
+fn clean_up_on_signals() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) {
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                demine::io::remove_unfinished_writes();
+                std::process::exit(128 + signal);
+            }
+        });
+    }
+}
+
 fn main() -> ExitCode {
+    clean_up_on_signals();
     let cli = Cli::parse();
     if stdout_was_closed() {
         let _ = writeln!(std::io::stderr(), "error: standard output is closed; nothing was run or written");
@@ -500,7 +535,9 @@ fn main() -> ExitCode {
     }
     let peak = peak_request(&cli);
     let text = run(cli).and_then(|out| match out {
-        Out::Text(t) => Ok(t),
+        // A scenario's name, a region's or a backtest country's may carry terminal escapes (ESC,
+        // OSC, BEL): tables and CSV print them escaped, as errors do. (JSON escapes them itself.)
+        Out::Text(t) => Ok(checks::printable(&t)),
         Out::Json(v) => serde_json::to_string_pretty(&v).map(|t| t + "\n").map_err(|e| Error::Output(e.to_string())),
     });
     if let Some(request) = peak {

@@ -232,6 +232,29 @@ fn parent_dir(path: &Path) -> &Path {
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// A new, uniquely named file next to `target`.
+/// Temporary files [`write_atomic`] has created and not yet renamed into place or removed.
+static UNFINISHED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn unfinished() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    UNFINISHED.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Set by [`remove_unfinished_writes`]: no write renames into place after it.
+static ABANDONED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Removes every temporary file a [`write_atomic`] in progress has created, and makes every
+/// write still running (or started later) fail instead of renaming into place: for a program
+/// about to exit on a signal (SIGINT, SIGTERM), so that an interrupted write leaves neither a
+/// partial file nor a hidden temporary one. Returns how many were removed. The previous files
+/// are untouched.
+pub fn remove_unfinished_writes() -> usize {
+    let mut list = unfinished();
+    ABANDONED.store(true, Ordering::SeqCst);
+    let n = list.iter().filter(|p| fs::remove_file(p).is_ok()).count();
+    list.clear();
+    n
+}
+
 fn create_temp(target: &Path) -> io::Result<(PathBuf, File)> {
     let name = target.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
     let dir = parent_dir(target);
@@ -239,8 +262,12 @@ fn create_temp(target: &Path) -> io::Result<(PathBuf, File)> {
     loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let tmp = dir.join(format!(".{name}.{}-{n}-{nanos}.tmp", std::process::id()));
+        let mut list = unfinished();
         match OpenOptions::new().write(true).create_new(true).open(&tmp) {
-            Ok(f) => return Ok((tmp, f)),
+            Ok(f) => {
+                list.push(tmp.clone());
+                return Ok((tmp, f));
+            }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e),
         }
@@ -293,10 +320,20 @@ where
         let capped = w.into_inner().map_err(io::IntoInnerError::into_error)?;
         capped.inner.sync_all()?;
         drop(capped);
-        fs::rename(&tmp, &target)
+        // Renamed and struck off the list under one lock: a signal's clean-up sees either the
+        // temporary file (and removes it) or the finished file (and leaves it).
+        let mut list = unfinished();
+        if ABANDONED.load(Ordering::SeqCst) {
+            return Err(io::Error::new(io::ErrorKind::Interrupted, "stopped by a signal before the file was complete"));
+        }
+        fs::rename(&tmp, &target)?;
+        list.retain(|p| p != &tmp);
+        Ok(())
     })();
     if let Err(e) = result {
+        let mut list = unfinished();
         let _ = fs::remove_file(&tmp);
+        list.retain(|p| p != &tmp);
         return Err(fail(e));
     }
     // Make the rename itself durable (best effort: not every platform can sync a directory).

@@ -23,7 +23,7 @@ pub mod programmes;
 pub mod validate;
 pub mod write;
 
-pub use disk::{Limit, check_output_path, write_atomic};
+pub use disk::{Limit, check_output_path, remove_unfinished_writes, write_atomic};
 pub use overrides::{Override, apply_overrides};
 
 use crate::error::{Error, Result};

@@ -21,7 +21,28 @@ impl Scenario {
         self.check_capacity_coverage(&mut problems);
         self.check_inventory_areas(&mut problems);
         self.check_area_sizes(&mut problems);
+        self.check_added_land(&mut problems);
         problems
+    }
+
+    /// Land added year by year must keep arriving after the start: an `until_year` at or before
+    /// the start year (its whole range, for an uncertain one) adds nothing, silently.
+    fn check_added_land(&self, problems: &mut Vec<Problem>) {
+        for st in &self.strata {
+            if let StratumArea::Added { until_year, .. } = st.area {
+                let (_, latest) = self.params.support(until_year);
+                if latest <= f64::from(self.start_year) {
+                    problems.push(Problem::new(
+                        format!("{}.until_year", st.path),
+                        latest,
+                        format!(
+                            "must come after the start year ({}): new contamination that stops by then adds no land",
+                            self.start_year
+                        ),
+                    ));
+                }
+            }
+        }
     }
 
     /// Every stratum's mean suspected area (and the national one) is finite and

@@ -458,8 +458,12 @@ impl Outcome {
     /// The probability that a national output is at most `threshold` (e.g. staying within a budget).
     ///
     /// # Errors
-    /// [`Error::Unknown`] for an unknown output.
+    /// [`Error::Unknown`] for an unknown output; [`Error::InvalidValue`] for a NaN threshold (no
+    /// value is at most NaN, so 0 would pass for an answer).
     pub fn probability_at_most(&self, name: &str, threshold: f64) -> Result<f64> {
+        if threshold.is_nan() {
+            return Err(Error::invalid("threshold", threshold, "must be a number (not NaN)"));
+        }
         let v = self.values(name).ok_or_else(|| self.unknown_output(name))?;
         let ok: Vec<&f64> = v.iter().filter(|x| x.is_finite()).collect();
         Ok(ok.iter().filter(|x| ***x <= threshold).count() as f64 / ok.len().max(1) as f64)

@@ -110,6 +110,17 @@ pub(crate) fn distinct_outputs(outputs: &[(&str, &Path)]) -> Result<(), Error> {
     Ok(())
 }
 
+/// Escapes control characters other than line breaks and tabs (the layout of tables, CSV and
+/// completion scripts), so that no text from a file reaches the terminal as a command.
+pub(crate) fn printable(text: &str) -> String {
+    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return text.to_string();
+    }
+    text.chars()
+        .flat_map(|c| if c.is_control() && c != '\n' && c != '\t' { c.escape_debug().collect() } else { vec![c] })
+        .collect()
+}
+
 /// Escapes control characters (ANSI escapes from a file's content among them) in
 /// a message for the terminal, keeping line breaks.
 pub(crate) fn terminal_safe(text: &str) -> String {

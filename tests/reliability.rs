@@ -1,0 +1,174 @@
+//! Reliability, second pass (issue 24): nothing overwritten, nothing silently wrong. Each case
+//! names what it reproduces; the messages are pinned.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_demine");
+
+fn dir(name: &str) -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("reliability-{name}"));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn demine(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(BIN).args(args).current_dir(cwd).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+fn small(d: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    std::fs::copy(root.join("district.toml"), d.join("district.toml")).unwrap();
+    for f in std::fs::read_dir(&root).unwrap().flatten() {
+        if f.file_name().to_string_lossy().starts_with("district") {
+            std::fs::copy(f.path(), d.join(f.file_name())).unwrap();
+        }
+    }
+    d.join("district.toml")
+}
+
+#[test]
+fn outputs_that_are_one_file_or_an_input_are_refused_before_the_run() {
+    let d = dir("outputs");
+    small(&d);
+    let (code, _, err) =
+        demine(&d, &["run", "district.toml", "--trials", "10", "--samples", "s.csv", "--series", "s.csv"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--series: s.csv is invalid: is also the output of --samples"), "{err}");
+    let (code, _, err) =
+        demine(&d, &["run", "district.toml", "--trials", "10", "--series", "s.csv.units.csv", "--samples", "s.csv"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is also the output of --samples (its companion FILE.units.csv)"), "{err}");
+    // A scenario named like the companion of --samples is an input: never overwritten.
+    std::fs::copy(d.join("district.toml"), d.join("x.csv.units.csv")).unwrap();
+    let before = std::fs::read(d.join("x.csv.units.csv")).unwrap();
+    let (code, _, err) = demine(&d, &["run", "x.csv.units.csv", "--trials", "10", "--samples", "x.csv"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--samples (its companion FILE.units.csv)") && err.contains("is also an input"), "{err}");
+    assert_eq!(std::fs::read(d.join("x.csv.units.csv")).unwrap(), before);
+    assert!(!d.join("x.csv").exists());
+}
+
+#[test]
+fn series_from_the_aggregate_engine_are_refused_not_written_empty() {
+    let d = dir("series");
+    let (code, _, err) =
+        demine(&d, &["run", "ukraine-2024", "--model", "aggregate", "--trials", "10", "--series", "y.csv"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--series: y.csv is invalid: needs yearly series, which only the site engine keeps"), "{err}");
+    assert!(!d.join("y.csv").exists());
+}
+
+#[test]
+fn a_huge_budget_releases_in_the_start_year_and_prints_in_scientific_form() {
+    let d = dir("budget");
+    let (code, text, err) =
+        demine(&d, &["budget", "ukraine-2024", "--per-year", "1e300", "--trials", "50", "--model", "aggregate"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(text.contains("with 1.000e300 USD a year"), "{text}");
+    assert!(text.contains("released by 2024 (P50)"), "{text}");
+    let (_, json, _) = demine(
+        &d,
+        &[
+            "budget",
+            "ukraine-2024",
+            "--per-year",
+            "1e300",
+            "--trials",
+            "50",
+            "--model",
+            "aggregate",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(v["release_year"]["min"].as_f64().unwrap() >= 2024.0, "{}", v["release_year"]);
+    assert_eq!(v["finished_share"].as_f64(), Some(1.0));
+}
+
+#[test]
+fn added_land_that_stops_before_the_start_is_refused() {
+    let d = dir("until");
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/ukraine-war-continues.toml"))
+            .unwrap();
+    let start = text.lines().find_map(|l| l.strip_prefix("start_year = ")).unwrap().trim().to_string();
+    let given = r#"until_year = { dist = "pert", min = 2026, mode = 2027, max = 2030 }"#;
+    assert!(text.contains(given), "the bundled file changed: update this test");
+    let bad = text.replace(given, "until_year = 2020");
+    std::fs::write(d.join("w.toml"), bad).unwrap();
+    let (code, _, err) = demine(&d, &["validate", "w.toml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&format!("until_year: 2020 is invalid: must come after the start year ({start})")), "{err}");
+}
+
+#[test]
+fn a_nan_threshold_is_an_error_not_a_probability_of_zero() {
+    let s = demine::io::load_scenario("ukraine-2024").unwrap();
+    let o =
+        demine::simulate(&s, &demine::SimConfig::default().with_trials(20).with_model(demine::ModelLevel::Aggregate))
+            .unwrap();
+    let e = o.probability_at_most("total_cost", f64::NAN).unwrap_err().to_string();
+    assert!(e.starts_with("threshold: NaN is invalid: must be a number"), "{e}");
+    assert!((o.probability_at_most("total_cost", f64::INFINITY).unwrap() - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn terminal_escapes_in_a_scenario_name_are_printed_escaped() {
+    let d = dir("escapes");
+    let path = small(&d);
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "name = \"district\"",
+        "name = \"dis\\u001b]0;owned\\u0007trict\"",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    for format in ["table", "csv"] {
+        let (code, out, err) =
+            demine(&d, &["run", "district.toml", "--trials", "10", "--model", "aggregate", "--format", format]);
+        assert_eq!(code, 0, "{err}");
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{format}: a raw escape reached stdout");
+    }
+}
+
+#[test]
+fn sigterm_during_a_write_leaves_no_temporary_and_no_partial_file() {
+    let d = dir("signal");
+    // About 30 MB of samples: the write takes long enough to be caught in the middle.
+    let mut child = Command::new(BIN)
+        .args(["run", "ukraine-2024", "--trials", "300000", "--model", "aggregate", "--samples", "big.csv"])
+        .current_dir(&d)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let tmp =
+        |d: &Path| std::fs::read_dir(d).unwrap().flatten().any(|e| e.file_name().to_string_lossy().ends_with(".tmp"));
+    let t0 = Instant::now();
+    while !tmp(&d) && t0.elapsed() < Duration::from_secs(120) {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    if !tmp(&d) {
+        // The machine wrote it all before we looked: nothing to interrupt; the file is whole.
+        let _ = child.wait();
+        assert!(d.join("big.csv").exists());
+        return;
+    }
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(128 + 15), "exit status after SIGTERM");
+    assert!(!tmp(&d), "a temporary file was left behind");
+    assert!(!d.join("big.csv").exists(), "a partial file was left behind");
+}
