@@ -172,3 +172,25 @@ fn sigterm_during_a_write_leaves_no_temporary_and_no_partial_file() {
     assert!(!tmp(&d), "a temporary file was left behind");
     assert!(!d.join("big.csv").exists(), "a partial file was left behind");
 }
+
+#[test]
+fn input_rows_outside_an_inputs_support_are_refused() {
+    let s = demine::io::load_scenario("ukraine-2024").unwrap();
+    let config = demine::SimConfig::default().with_model(demine::ModelLevel::Aggregate);
+    let mut run = demine::Run::new(&s, &config).unwrap();
+    let k = run.input_quantiles().len();
+    let mut row = Vec::new();
+    run.quantiles_into(&vec![0.5; k], &mut row);
+    let names: Vec<String> = s.inputs().map(|i| i.name.clone()).collect();
+    let j = names.iter().position(|n| n.ends_with("fraction")).expect("a fraction among the inputs");
+    let mut bad = row.clone();
+    bad[j] = 1.5;
+    let e = run.add_input_rows(&[row.clone(), bad].concat(), &[1, 2]).unwrap_err().to_string();
+    assert!(
+        e.starts_with(&format!("rows[1][{j}] ({}): 1.5 is invalid: must lie in the input's support", names[j])),
+        "{e}"
+    );
+    assert_eq!(run.trials(), 0, "nothing is run");
+    run.add_input_rows(&row, &[1]).unwrap();
+    assert_eq!(run.trials(), 1);
+}

@@ -7,7 +7,7 @@ import math
 import numbers
 import os
 import re
-from typing import Any, List, NamedTuple, Union
+from typing import Any, List, NamedTuple, Optional, Union
 
 import numpy as np
 
@@ -27,7 +27,7 @@ class Input(NamedTuple):
     """Its distribution, e.g. ``PERT(0.5, 0.7, 0.9)``."""
 
 
-def toml_value(value: Any) -> str:
+def toml_value(value: Any, _open: Optional[set] = None) -> str:
     """``value`` written in TOML syntax, as a scenario file would write it.
 
     ``bool``, ``int``, ``float`` (``nan`` and ``inf`` included), ``str``, dicts
@@ -36,7 +36,17 @@ def toml_value(value: Any) -> str:
 
     Raises:
         TypeError: for ``None`` or any other type (TOML has no null).
+        ValueError: a list or dict that contains itself (it has no finite TOML form).
     """
+    if isinstance(value, (dict, list, tuple)):
+        _open = set() if _open is None else _open
+        if id(value) in _open:
+            raise ValueError(f"value: a {type(value).__name__} that contains itself has no TOML form")
+        _open.add(id(value))
+        try:
+            return _toml_container(value, _open)
+        finally:
+            _open.discard(id(value))
     if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
     if isinstance(value, numbers.Integral):
@@ -51,17 +61,20 @@ def toml_value(value: Any) -> str:
     if isinstance(value, str):
         # JSON's escapes (\", \\, \n, \t, \uXXXX for control characters) are all valid in a TOML basic string.
         return json.dumps(value, ensure_ascii=False)
+    raise TypeError(f"cannot write {type(value).__name__} ({value!r}) as a TOML value")
+
+
+def _toml_container(value: Any, _open: set) -> str:
+    """A dict as an inline table, a list or tuple as an array (see :func:`toml_value`)."""
     if isinstance(value, dict):
         items = []
         for k, v in value.items():
             if not isinstance(k, str):
                 raise TypeError(f"table keys must be strings, not {type(k).__name__} ({k!r})")
             key = k if _BARE_KEY.match(k) else json.dumps(k, ensure_ascii=False)
-            items.append(f"{key} = {toml_value(v)}")
+            items.append(f"{key} = {toml_value(v, _open)}")
         return "{" + ", ".join(items) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {type(value).__name__} ({value!r}) as a TOML value")
+    return "[" + ", ".join(toml_value(v, _open) for v in value) + "]"
 
 
 class Scenario:
@@ -137,13 +150,26 @@ class Scenario:
             ScenarioError: a value that breaks a rule, an index out of range, a
                 path into a value (``problems`` name the field).
             TypeError: a value that has no TOML form (``None``, an object).
+            ValueError: a list or dict that contains itself.
+            RuntimeError: the scenario is being run in another thread (edit a :meth:`copy`).
         """
-        self._native.set_value(path, toml_value(value))
+        self._set(path, toml_value(value))
+
+    def _set(self, path: str, text: str) -> None:
+        try:
+            self._native.set_value(path, text)
+        except RuntimeError as e:
+            if "borrow" not in str(e):
+                raise
+            raise RuntimeError(
+                "scenario: in use by a computation in another thread (run, compare, ...); "
+                "edit a copy() of it, or wait until the computation returns"
+            ) from None
 
     def set_toml(self, path: str, text: str) -> None:
         """Sets a field to a value written in TOML syntax (``'{dist="pert",min=0.5,mode=0.7,max=0.9}'``),
         exactly as ``demine run --set path=text`` does (a bare word is taken as a string)."""
-        self._native.set_value(path, text)
+        self._set(path, text)
 
     def copy(self) -> "Scenario":
         """An independent copy (edit it without changing this one)."""

@@ -42,3 +42,35 @@ def test_wrong_arguments_name_themselves(ukraine):
     o = demine.run(ukraine.copy(), trials=10, seed=1, model="aggregate")
     with pytest.raises(TypeError, match=r"parts\[1\]: str is not an Outcome"):
         demine.Outcome.merge([o, "x"])
+
+
+def test_a_value_that_contains_itself_is_a_value_error(ukraine):
+    s = ukraine.copy()
+    a = [1.0]
+    a.append(a)
+    with pytest.raises(ValueError, match="contains itself"):
+        s.set("capacity.teams.manual.initial", a)
+    assert s == ukraine, "a refused edit leaves the scenario unchanged"
+
+
+def test_editing_a_scenario_while_it_runs_is_a_clear_error():
+    import threading
+
+    s = demine.load("ukraine")
+    started = threading.Event()
+    errors = []
+
+    def progress(stage, done, total):
+        started.set()
+
+    t = threading.Thread(target=lambda: demine.run(s, trials=3_000, seed=1, threads=1, progress=progress))
+    t.start()
+    try:
+        assert started.wait(60), "the run reported no progress"
+        try:
+            s.set("capacity.teams.manual.initial", 900)
+        except RuntimeError as e:
+            errors.append(str(e))
+    finally:
+        t.join()
+    assert errors and "in use by a computation in another thread" in errors[0], errors

@@ -310,7 +310,9 @@ mod tests {
         let mut row = Vec::new();
         run.quantiles_into(&vec![0.5; k], &mut row);
         let rows: Vec<f64> = [row.clone(), vec![f64::NAN; k], row].concat();
-        run.add_input_rows(&rows, &[1, 2, 3]).unwrap();
+        let e = run.add_input_rows(&rows, &[1, 2, 3]).unwrap_err().to_string();
+        assert!(e.starts_with("rows[1][0] ("), "{e}");
+        run.add_input_rows_unchecked(&rows, &[1, 2, 3]).unwrap();
         let o = run.finish();
         let (failed, count) = o.failed_trials();
         assert_eq!(count, 1);

@@ -355,10 +355,30 @@ impl<'s> Run<'s> {
     ///
     /// # Errors
     /// [`Error::InvalidValue`] when `rows` is not a whole number of rows of
-    /// the input count or `site_keys` has another length; [`Error::TooManyTrials`]
-    /// when they would not fit in memory; [`Error::Cancelled`] when the config's observer asked to
-    /// stop (the rows of the cancelled round are dropped).
+    /// the input count or `site_keys` has another length, or a value lies outside its input's
+    /// support (a negative productivity, a fraction above 1, a NaN: nothing is run);
+    /// [`Error::TooManyTrials`] when they would not fit in memory; [`Error::Cancelled`] when the
+    /// config's observer asked to stop (the rows of the cancelled round are dropped).
     pub fn add_input_rows(&mut self, rows: &[f64], site_keys: &[u64]) -> Result<()> {
+        let k = self.c.quantiles.len().max(1);
+        let defs: Vec<_> = self.c.scenario.inputs().collect();
+        for (j, (x, def)) in rows.iter().zip(defs.iter().cycle()).enumerate() {
+            let (lo, hi) = def.dist.support();
+            // A design's quantiles may round a hair past a bounded support's ends.
+            let slack = 1e-9 * (lo.abs().max(hi.abs()).min(f64::MAX) + 1.0);
+            if !(*x >= lo - slack && *x <= hi + slack) {
+                return Err(Error::InvalidValue(crate::Problem::text(
+                    format!("rows[{}][{}] ({})", j / k, j % k, def.name),
+                    x.to_string(),
+                    format!("must lie in the input's support [{lo}, {hi}] ({})", def.dist),
+                )));
+            }
+        }
+        self.add_input_rows_unchecked(rows, site_keys)
+    }
+
+    /// [`Run::add_input_rows`] without the support check (tests feed values no input can take).
+    pub(crate) fn add_input_rows_unchecked(&mut self, rows: &[f64], site_keys: &[u64]) -> Result<()> {
         let k = self.c.quantiles.len();
         let n = rows.len().checked_div(k).unwrap_or(site_keys.len());
         if !rows.len().is_multiple_of(k.max(1)) || site_keys.len() != n {

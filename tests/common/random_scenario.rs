@@ -998,6 +998,14 @@ impl Spec {
             AreaSpec::Area(a) => f.push(format!("suspected_area_km2 = {}", a.render())),
             AreaSpec::Added { rate, until } => {
                 f.push(format!("added_km2_per_year = {}", rate.render()));
+                // New contamination must go on past the start (a scenario rule): an `until` at or
+                // before it becomes the year after the start.
+                let until = match *until {
+                    When::Offset(o) => When::Offset(o.max(1)),
+                    When::Horizon(0) => When::Offset(1),
+                    When::Uncertain(a, b) => When::Uncertain(a, b.max(1)),
+                    other => other,
+                };
                 f.push(format!("until_year = {}", until.render(start, h)));
             }
             AreaSpec::Barrier { .. } if self.national_area.is_some() => f.push("suspected_area_km2 = 1".to_string()),
