@@ -194,3 +194,18 @@ fn input_rows_outside_an_inputs_support_are_refused() {
     run.add_input_rows(&row, &[1]).unwrap();
     assert_eq!(run.trials(), 1);
 }
+
+#[test]
+fn a_programme_larger_than_its_land_is_skipped_not_predicted_as_zero() {
+    let d = dir("backtest-large");
+    let records = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/programmes.csv")).unwrap();
+    let header = records.lines().next().unwrap();
+    let row = records.lines().find(|l| l.starts_with("Croatia,2004,")).unwrap();
+    assert!(row.contains(",52000000,USD,"), "the shipped record changed: update this test");
+    std::fs::write(d.join("big.csv"), format!("{header}\n{}\n", row.replace(",52000000,USD,", ",5000000000,USD,")))
+        .unwrap();
+    let (code, out, err) = demine(&d, &["backtest", "big.csv", "--simulate", "--trials", "100"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("skipped 1 records:"), "{out}");
+    assert!(out.contains("Croatia 2004: at this size the programme releases all the land the priors give it"), "{out}");
+}

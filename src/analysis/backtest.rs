@@ -155,6 +155,25 @@ pub fn backtest(records: &[ProgrammeRecord], priors: &ScenarioFile, config: &Sim
                 cost.push(f64::from(y.spending) / a);
             }
         }
+        // Said, not printed as 0 km² or n/a: a horizon that ends before the scored year, or a
+        // programme so large that it releases all the land the priors give it before that year.
+        if area.is_empty() {
+            skipped.push(skip(&format!(
+                "the priors' horizon ends before the programme's year {} (the year compared): nothing to compare",
+                YEAR + 1
+            )));
+            continue;
+        }
+        let finished = o.values("duration_years").map_or(0, |d| d.iter().filter(|&&d| d <= YEAR as f64).count());
+        if 2 * finished > area.len() {
+            skipped.push(skip(&format!(
+                "at this size the programme releases all the land the priors give it before its year {} in {:.0} % of \
+                 trials: the year compared would release 0 km², which says nothing of the record",
+                YEAR + 1,
+                100.0 * finished as f64 / area.len() as f64
+            )));
+            continue;
+        }
         let s = Summary::new(&area);
         let c = Summary::new(&cost);
         let predicted_km2 = [s.percentiles[0], s.p50(), s.percentiles[7]];
