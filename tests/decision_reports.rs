@@ -159,3 +159,17 @@ fn shell_completion_and_a_manual_page() {
     let (ok, man, _) = demine(&["manpage"]);
     assert!(ok && man.contains(".TH demine 1") && man.contains("compare"), "{man}");
 }
+
+#[test]
+fn every_missing_section_is_named_at_once() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("missing-sections");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("m.toml");
+    std::fs::write(&path, "name = \"x\"\ncurrency = \"USD\"\n").unwrap();
+    let (ok, _, err) = demine(&["validate", path.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("6 problems found"), "{err}");
+    for key in ["price_year", "start_year", "land_release", "survey", "costs", "regions"] {
+        assert!(err.contains(&format!("  - {key}: missing is invalid: a scenario must give it")), "{key}: {err}");
+    }
+}

@@ -185,9 +185,43 @@ pub fn parse_toml(text: &str, path: &Path) -> Result<ScenarioFile> {
         });
     }
     toml::from_str(text).map_err(|e| {
+        // serde stops at the first missing field: name every missing top-level one at once.
+        if let Some(missing) = missing_top_level(text) {
+            return Error::InvalidScenario { source_name: path.display().to_string(), problems: missing };
+        }
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
         Error::Parse { path: path.to_path_buf(), line, column, message: disk::sanitize(e.message().trim()) }
     })
+}
+
+/// The keys and tables every scenario file gives, in file order.
+const REQUIRED: [(&str, &str); 8] = [
+    ("name", "a key"),
+    ("currency", "a key"),
+    ("price_year", "a key"),
+    ("start_year", "a key"),
+    ("land_release", "a table, [land_release]"),
+    ("survey", "a table, [survey.non_technical] and [survey.technical]"),
+    ("costs", "a table, [costs]"),
+    ("regions", "a list of tables, [[regions]]"),
+];
+
+/// Every required top-level key or table that `text` (valid TOML) lacks, or `None` when it has
+/// them all or is not a TOML table at all.
+fn missing_top_level(text: &str) -> Option<Vec<crate::Problem>> {
+    let table = text.parse::<toml::Table>().ok()?;
+    let missing: Vec<crate::Problem> = REQUIRED
+        .iter()
+        .filter(|(k, _)| !table.contains_key(*k))
+        .map(|(k, what)| {
+            crate::Problem::text(
+                *k,
+                "missing",
+                format!("a scenario must give it ({what}); `demine show ukraine` prints a complete scenario"),
+            )
+        })
+        .collect();
+    (!missing.is_empty()).then_some(missing)
 }
 
 /// Parses JSON scenario text.
