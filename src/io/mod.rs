@@ -186,7 +186,7 @@ pub fn parse_toml(text: &str, path: &Path) -> Result<ScenarioFile> {
     }
     toml::from_str(text).map_err(|e| {
         // serde stops at the first missing field: name every missing top-level one at once.
-        if let Some(missing) = missing_top_level(text) {
+        if let Some(missing) = e.message().starts_with("missing field").then(|| missing_top_level(text)).flatten() {
             return Error::InvalidScenario { source_name: path.display().to_string(), problems: missing };
         }
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
