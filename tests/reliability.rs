@@ -209,3 +209,14 @@ fn a_programme_larger_than_its_land_is_skipped_not_predicted_as_zero() {
     assert!(out.contains("skipped 1 records:"), "{out}");
     assert!(out.contains("Croatia 2004: at this size the programme releases all the land the priors give it"), "{out}");
 }
+
+#[test]
+fn a_file_that_shadows_a_bundled_name_says_it_is_read() {
+    let d = dir("shadow");
+    std::fs::copy(small(&d), d.join("ukraine-2024")).unwrap();
+    let (code, _, err) = demine(&d, &["run", "ukraine-2024", "--trials", "10", "--model", "aggregate"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("note: reading the file ./ukraine-2024, not the bundled scenario ukraine-2024"), "{err}");
+    let (_, _, err) = demine(&dir("no-shadow"), &["run", "ukraine-2024", "--trials", "10", "--model", "aggregate"]);
+    assert!(!err.contains("note: reading the file"), "{err}");
+}

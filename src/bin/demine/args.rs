@@ -5,7 +5,7 @@ use demine::io::{Override, load_scenario};
 use demine::model::Priority;
 use demine::{Engine, Error, ModelLevel, Problem, Sampler, Scenario, SimConfig};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -301,6 +301,14 @@ impl RunArgs {
 
     /// Loads `scenario` with the `--set` overrides of plan `(n, of)` of `compare` (n from 1).
     pub(crate) fn load_plan(&self, scenario: &str, plan: Option<(usize, usize)>) -> Result<Scenario, Error> {
+        // A file here named like a bundled scenario is read instead of it: say so.
+        if demine::io::bundled(scenario).is_some() && std::path::Path::new(scenario).is_file() {
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: reading the file ./{0}, not the bundled scenario {0} (move the file to use the bundled one)",
+                super::checks::printable(scenario)
+            );
+        }
         let s = load_scenario(scenario)?;
         let overrides = self.overrides(plan)?;
         demine::io::apply_overrides(&s, &overrides)
