@@ -11,7 +11,7 @@
 #[path = "demine/checks.rs"]
 mod checks;
 
-use checks::{check_sites_csv, check_year, precision_target, some_trial_succeeded, stdout_was_closed, terminal_safe};
+use checks::{check_year, precision_target, some_trial_succeeded, stdout_was_closed, terminal_safe};
 use clap::Parser;
 use demine::analysis::{self, PrecisionTarget};
 use demine::io::{BUNDLED, bundled, load_scenario};
@@ -24,6 +24,9 @@ use std::process::ExitCode;
 mod args;
 #[path = "demine/charts_cmd.rs"]
 mod charts_cmd;
+#[path = "demine/data_files.rs"]
+mod data_files;
+use data_files::DataFiles;
 
 use args::{Cli, Command, Format, RunArgs};
 
@@ -38,79 +41,6 @@ fn text_or_json(format: Format, text: String, json: serde_json::Value) -> Out {
     match format {
         Format::Json => Out::Json(json),
         _ => Out::Text(text),
-    }
-}
-
-/// The data files a `run` writes beside its table.
-struct DataFiles {
-    sites_csv: Option<PathBuf>,
-    samples: Option<PathBuf>,
-    series: Option<PathBuf>,
-}
-
-impl DataFiles {
-    /// The companion file `--samples FILE` also writes: `FILE.units.csv`.
-    fn units_path(samples: &Path) -> PathBuf {
-        let mut units = samples.as_os_str().to_owned();
-        units.push(".units.csv");
-        PathBuf::from(units)
-    }
-
-    /// Each path can take an output file and is none of the run's inputs (the `--samples`
-    /// companion included), and no two outputs are one file.
-    fn check(&self, scenario: &str, s: Option<&demine::Scenario>) -> Result<(), Error> {
-        check_sites_csv(self.sites_csv.as_deref(), scenario, s)?;
-        checks::check_output(self.samples.as_deref(), "--samples", scenario, s)?;
-        let units = self.samples.as_deref().map(Self::units_path);
-        checks::check_output(units.as_deref(), "--samples (its companion FILE.units.csv)", scenario, s)?;
-        checks::check_output(self.series.as_deref(), "--series", scenario, s)?;
-        let outputs: Vec<(&str, &Path)> = [
-            ("--sites-csv", self.sites_csv.as_deref()),
-            ("--samples", self.samples.as_deref()),
-            ("--samples (its companion FILE.units.csv)", units.as_deref()),
-            ("--series", self.series.as_deref()),
-        ]
-        .into_iter()
-        .filter_map(|(flag, p)| p.map(|p| (flag, p)))
-        .collect();
-        checks::distinct_outputs(&outputs)
-    }
-
-    /// `--series` needs yearly series: a site-level run with a schedule (capacity and sites). The
-    /// aggregate engine keeps none, and an empty file would pass for an answer.
-    fn check_series(&self, s: &demine::Scenario, model: Option<demine::ModelLevel>) -> Result<(), Error> {
-        let Some(p) = &self.series else { return Ok(()) };
-        let sites = s.sites().is_some() && model != Some(demine::ModelLevel::Aggregate);
-        if sites && s.capacity().is_some() {
-            return Ok(());
-        }
-        Err(Error::InvalidValue(demine::Problem::text(
-            "--series",
-            p.display().to_string(),
-            if sites {
-                "needs yearly series, which only a run with capacity (a schedule) has; this scenario has none"
-            } else {
-                "needs yearly series, which only the site engine keeps (a scenario with sites, without --model aggregate)"
-            },
-        )))
-    }
-
-    /// Writes each file whole or not at all.
-    fn write(&self, o: &demine::Outcome) -> Result<(), Error> {
-        let put = |path: &std::path::Path, text: String| {
-            demine::io::write_atomic(path, |w| w.write_all(text.as_bytes())).map_err(|e| Error::Output(e.to_string()))
-        };
-        if let Some(p) = &self.sites_csv {
-            put(p, report::sites_csv(o)?)?;
-        }
-        if let Some(p) = &self.samples {
-            put(p, report::samples_csv(o)?)?;
-            put(&Self::units_path(p), report::samples_units_csv(o)?)?;
-        }
-        if let Some(p) = &self.series {
-            put(p, report::series_csv(o)?)?;
-        }
-        Ok(())
     }
 }
 

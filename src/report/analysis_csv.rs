@@ -1,9 +1,9 @@
 //! The analyses as CSV: a comparison, the capacity solver's evaluations, a
-//! sensitivity analysis (re-exported by [`super::analysis`]).
+//! sensitivity analysis, the budget's answers (re-exported by [`super::analysis`]).
 
-use crate::analysis::CapacityAnswer;
 use crate::analysis::compare::Comparison;
 use crate::analysis::sensitivity::Tornado;
+use crate::analysis::{BudgetAnswer, CapacityAnswer, ReleaseAnswer};
 use crate::stats::SobolIndices;
 
 /// A comparison as CSV: one row per output and plan (`output, unit, plan, mean,
@@ -94,6 +94,68 @@ pub fn sensitivity_csv(tornados: &[Tornado], sobol: &[SobolIndices]) -> crate::R
                 None => rec.extend(std::iter::repeat_n(String::new(), 6)),
             }
             w.write_record(&rec).map_err(bad)?;
+        }
+    }
+    super::run::csv_text(w)
+}
+
+/// `budget --finish-by` as one long CSV table (`quantity, year, pool, value, unit`): the answer
+/// (the yearly budget, its probability and interval, the programme cost) with empty year and pool,
+/// then the teams it buys, one row per year and pool.
+///
+/// # Errors
+/// [`crate::Error::Output`] if the CSV cannot be written.
+pub fn budget_csv(a: &BudgetAnswer) -> crate::Result<String> {
+    let c = a.currency.as_str();
+    let rows = [
+        ("budget_per_year", a.budget_per_year, c),
+        ("budget_per_year_low", a.budget_range[0], c),
+        ("budget_per_year_high", a.budget_range[1], c),
+        ("finish_by", f64::from(a.finish_by), "year"),
+        ("confidence", a.confidence, "share"),
+        ("probability", a.probability, "share"),
+        ("probability_ci95_low", a.probability_ci95[0], "share"),
+        ("probability_ci95_high", a.probability_ci95[1], "share"),
+        ("trials", a.trials as f64, "trials"),
+        ("programme_cost_p50", a.programme_cost.p50(), c),
+        ("programme_cost_p80", a.programme_cost.p80(), c),
+    ];
+    answer_csv(&rows, &a.teams)
+}
+
+/// `budget --per-year` as one long CSV table, as [`budget_csv`]: the budget, the release year's
+/// P5/P50/P80/P95, the share finished and the programme cost, then the teams.
+///
+/// # Errors
+/// [`crate::Error::Output`] if the CSV cannot be written.
+pub fn release_csv(a: &ReleaseAnswer) -> crate::Result<String> {
+    let c = a.currency.as_str();
+    let r = &a.release_year.percentiles;
+    let rows = [
+        ("budget_per_year", a.budget_per_year, c),
+        ("release_year_p5", r[0], "year"),
+        ("release_year_p50", r[3], "year"),
+        ("release_year_p80", r[5], "year"),
+        ("release_year_p95", r[7], "year"),
+        ("finished_share", a.finished_share, "share"),
+        ("horizon_end_year", f64::from(a.horizon_end_year), "year"),
+        ("programme_cost_p50", a.programme_cost.p50(), c),
+        ("programme_cost_p80", a.programme_cost.p80(), c),
+    ];
+    answer_csv(&rows, &a.teams)
+}
+
+fn answer_csv(rows: &[(&str, f64, &str)], teams: &[crate::analysis::budget::YearTeams]) -> crate::Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let bad = |e: csv::Error| crate::Error::Output(format!("CSV: {e}"));
+    w.write_record(["quantity", "year", "pool", "value", "unit"]).map_err(bad)?;
+    for (q, v, unit) in rows {
+        let v = if v.is_finite() { v.to_string() } else { String::new() };
+        w.write_record([*q, "", "", v.as_str(), *unit]).map_err(bad)?;
+    }
+    for y in teams {
+        for (pool, n) in &y.teams {
+            w.write_record(["teams", &y.year.to_string(), pool, &n.to_string(), "teams"]).map_err(bad)?;
         }
     }
     super::run::csv_text(w)

@@ -15,6 +15,7 @@
 //! # Ok::<(), demine::Error>(())
 //! ```
 
+mod builder;
 pub(crate) mod columns;
 pub(crate) mod compiled;
 pub mod config;
@@ -32,11 +33,11 @@ pub(crate) mod trial;
 use crate::error::{Error, Result};
 use crate::model::Scenario;
 use crate::sampling::{Quantile, QuantileFn, Sampler, UniformSource};
+use builder::Builder;
 use compiled::Compiled;
 pub use config::{Engine, ModelLevel, SimConfig};
 pub use engine::ProgressFn;
 use engine::{GivenInputs, SampledInputs};
-use outcome::Builder;
 pub use outcome::{FailedTrial, Outcome};
 pub use outputs::{Better, Output, OutputDef, Unit};
 pub use series::{Series, YearValues};
