@@ -78,7 +78,11 @@ fn comparison_and_sensitivity_reports_render_in_headless_chromium() {
             assert!(html.contains("the plans overlaid") && html.contains("minus ukraine, trial by trial"));
             assert!(html.contains("P(ukraine-war-continues better)"));
         } else {
-            assert!(html.contains("What drives total cost") && html.contains("Sobol indices of total_cost"));
+            assert!(
+                html.contains("What drives the cost of the work")
+                    && html.contains("Sobol indices of the cost of the work")
+            );
+            assert!(!html.contains("total_cost&lt;") && !html.contains(">total cost<"), "outputs in words");
         }
     }
 }

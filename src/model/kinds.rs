@@ -19,7 +19,7 @@ macro_rules! closed_enum {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)?
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal | $label:literal ),+ $(,)?
         }
     ) => {
         $(#[$meta])*
@@ -46,6 +46,12 @@ macro_rules! closed_enum {
                 self as usize
             }
 
+            /// The name in people's words, for reports, charts and captions.
+            #[must_use]
+            pub const fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
             /// The variant with this file name.
             #[must_use]
             pub fn from_name(s: &str) -> Option<Self> {
@@ -65,11 +71,11 @@ closed_enum! {
     /// Kind of explosive-ordnance contamination in a hazard stratum.
     pub enum HazardKind {
         /// Anti-personnel and anti-tank mines.
-        Mines = "mines",
+        Mines = "mines" | "mines",
         /// Cluster munition remnants (CMR).
-        ClusterMunitions = "cluster_munitions",
+        ClusterMunitions = "cluster_munitions" | "cluster munition remnants",
         /// Unexploded and abandoned ordnance (battle area).
-        Uxo = "uxo",
+        Uxo = "uxo" | "unexploded ordnance",
     }
 }
 
@@ -98,13 +104,13 @@ closed_enum! {
     /// A clearance method.
     pub enum Method {
         /// Deminers with detectors and prodders.
-        Manual = "manual",
+        Manual = "manual" | "manual clearance",
         /// Flails, tillers, armoured machines.
-        Mechanical = "mechanical",
+        Mechanical = "mechanical" | "mechanical clearance",
         /// Mine detection dogs (MDD).
-        MineDetectionDogs = "mine_detection_dogs",
+        MineDetectionDogs = "mine_detection_dogs" | "mine detection dogs",
         /// Battle area clearance (BAC) for UXO-only land.
-        BattleAreaClearance = "battle_area_clearance",
+        BattleAreaClearance = "battle_area_clearance" | "battle area clearance",
     }
 }
 
@@ -112,9 +118,9 @@ closed_enum! {
     /// A survey stage of land release.
     pub enum Survey {
         /// Non-technical survey: cancels land with no evidence of contamination.
-        NonTechnical = "non_technical_survey",
+        NonTechnical = "non_technical_survey" | "non-technical survey",
         /// Technical survey: reduces land proven clean, confirms the rest.
-        Technical = "technical_survey",
+        Technical = "technical_survey" | "technical survey",
     }
 }
 
@@ -157,6 +163,15 @@ impl Pool {
         match self {
             Pool::Survey(s) => s.name(),
             Pool::Clearance(m) => m.name(),
+        }
+    }
+
+    /// The pool in people's words (`mine detection dogs`, `technical survey`).
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Pool::Survey(s) => s.label(),
+            Pool::Clearance(m) => m.label(),
         }
     }
 
@@ -266,13 +281,13 @@ closed_enum! {
     /// The order in which sites are worked.
     pub enum Priority {
         /// Inventory order (or its `priority` column, lowest first).
-        AsGiven = "as_given",
+        AsGiven = "as_given" | "in the order given",
         /// Highest exposed-population density first (casualty risk per km²).
-        CasualtyRisk = "casualty_risk",
+        CasualtyRisk = "casualty_risk" | "highest casualty risk first",
         /// Highest farmland value per expected dollar of work first.
-        ValuePerCost = "value_per_cost",
+        ValuePerCost = "value_per_cost" | "most land value per cost first",
         /// Smallest sites first (quick wins).
-        SmallestFirst = "smallest_first",
+        SmallestFirst = "smallest_first" | "smallest first",
     }
 }
 
@@ -324,17 +339,17 @@ closed_enum! {
     /// Land use of a hazardous area.
     pub enum LandUse {
         /// Farmland (arable, pasture): has an output value per hectare.
-        Agriculture = "agriculture",
+        Agriculture = "agriculture" | "agriculture",
         /// Forest.
-        Forest = "forest",
+        Forest = "forest" | "forest",
         /// Housing and settlements.
-        Residential = "residential",
+        Residential = "residential" | "residential",
         /// Roads, power, water, industry.
-        Infrastructure = "infrastructure",
+        Infrastructure = "infrastructure" | "infrastructure",
         /// Rivers, lakes, coastal water.
-        Water = "water",
+        Water = "water" | "water",
         /// Anything else.
-        Other = "other",
+        Other = "other" | "other",
     }
 }
 

@@ -31,9 +31,17 @@ pub fn sensitivity_table(
     for note in sensitivity_notes(s, sobol_n, tornados) {
         t.push_str(&format!("note: {note}\n"));
     }
+    // The input column is as wide as the longest label shown (labels are never cut), 48 at least.
+    let shown = tornados.iter().flat_map(|tor| tor.bars.iter().take(top).map(|b| b.label.chars().count()));
+    let sobol_shown = sobol.iter().flat_map(|sb| {
+        let mut order: Vec<usize> = (0..sb.inputs.len()).collect();
+        order.sort_by(|&a, &b| sb.total[b].total_cmp(&sb.total[a]));
+        order.into_iter().take(top).map(|i| label(&sb.inputs[i]).chars().count()).collect::<Vec<_>>()
+    });
+    let w = shown.chain(sobol_shown).fold(48, usize::max);
     for (k, tor) in tornados.iter().enumerate() {
         t.push_str(&format!("\n== {} ==\ntornado (linear fit R² = {:.2})\n", tor.output, tor.src_r2));
-        t.push_str(&format!("  {:<48} {:>8} {:>8} {:>13}\n", "input", "Spearman", "SRC", "contribution"));
+        t.push_str(&format!("  {:<w$} {:>8} {:>8} {:>13}\n", "input", "Spearman", "SRC", "contribution"));
         let mut noise = 0;
         for b in tor.bars.iter().take(top) {
             if !b.significant {
@@ -41,8 +49,8 @@ pub fn sensitivity_table(
                 continue;
             }
             t.push_str(&format!(
-                "  {:<48} {:>8.3} {:>8.3} {:>12.1}%\n",
-                truncate(&b.label, 48),
+                "  {:<w$} {:>8.3} {:>8.3} {:>12.1}%\n",
+                b.label,
                 b.spearman,
                 b.src,
                 100.0 * b.contribution
@@ -70,13 +78,13 @@ pub fn sensitivity_table(
                 sb.n as usize * (sb.inputs.len() + 2),
                 sb.replicates
             ));
-            t.push_str(&format!("  {:<48} {:>22} {:>22}\n", "input", "first-order S", "total ST"));
+            t.push_str(&format!("  {:<w$} {:>22} {:>22}\n", "input", "first-order S", "total ST"));
             let mut order: Vec<usize> = (0..sb.inputs.len()).collect();
             order.sort_by(|&a, &b| sb.total[b].total_cmp(&sb.total[a]));
             for &i in order.iter().take(top) {
                 t.push_str(&format!(
-                    "  {:<48} {:>6.3} [{:>6.3}, {:>6.3}] {:>6.3} [{:>6.3}, {:>6.3}]\n",
-                    truncate(&label(&sb.inputs[i]), 48),
+                    "  {:<w$} {:>6.3} [{:>6.3}, {:>6.3}] {:>6.3} [{:>6.3}, {:>6.3}]\n",
+                    label(&sb.inputs[i]),
                     sb.first[i],
                     sb.first_ci[i][0],
                     sb.first_ci[i][1],
@@ -96,10 +104,6 @@ pub fn sensitivity_table(
         }
     }
     t
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
 }
 
 /// Plans side by side, with each plan's paired difference from the baseline.

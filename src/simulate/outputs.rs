@@ -157,6 +157,55 @@ pub enum Output {
 }
 
 impl Output {
+    /// Every output of the catalogue: team-days once per pool.
+    pub fn every() -> impl Iterator<Item = Output> {
+        const FIXED: [Output; 36] = [
+            Output::SuspectedArea,
+            Output::CancelledArea,
+            Output::ReducedArea,
+            Output::ClearedArea,
+            Output::CostNts,
+            Output::CostTs,
+            Output::CostClearance,
+            Output::CostOverhead,
+            Output::TotalCost,
+            Output::ItemsFound,
+            Output::ItemBasedCost,
+            Output::MinesLaid,
+            Output::LayingCost,
+            Output::CostAsymmetry,
+            Output::Duration,
+            Output::ShareReleased,
+            Output::YearsTo50,
+            Output::YearsTo90,
+            Output::Casualties,
+            Output::CasualtiesFirstYear,
+            Output::LandValue,
+            Output::ProgrammeCost,
+            Output::ProgrammeCostNominal,
+            Output::ProgrammeCostPv,
+            Output::ProgrammeCost10y,
+            Output::FundingUnspent,
+            Output::FundingShortfall,
+            Output::ProgrammeCostSecond,
+            Output::TotalCostSecond,
+            Output::ItemsMissedPerKm2,
+            Output::ResidualArea,
+            Output::HazardAreaYears,
+            Output::CancelledPerNtsTeamYear,
+            Output::ReducedPerTsTeamYear,
+            Output::ClearedPerClearanceTeamYear,
+            Output::ReleasedPerDeminerDay,
+        ];
+        FIXED.into_iter().chain(Pool::ALL.into_iter().map(Output::TeamDays))
+    }
+
+    /// The output named `name` ([`Output::name`]), if the catalogue has one.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Output> {
+        Output::every().find(|o| o.name() == name)
+    }
+
     /// The output's name in tables, JSON and CSV.
     #[must_use]
     pub fn name(self) -> String {
@@ -286,6 +335,53 @@ impl Output {
         }
     }
 
+    /// The output in people's words, for reports, charts and captions
+    /// ("area cleared", "cost of the work"); its [`Output::name`] stays the
+    /// key of tables, JSON, CSV and `--output`.
+    #[must_use]
+    pub fn label(self) -> String {
+        let fixed = match self {
+            Output::TeamDays(p) => return format!("team-days of {}", p.label()),
+            Output::SuspectedArea => "suspected area",
+            Output::CancelledArea => "area cancelled by non-technical survey",
+            Output::ReducedArea => "area reduced by technical survey",
+            Output::ClearedArea => "area cleared",
+            Output::CostNts => "cost of non-technical survey",
+            Output::CostTs => "cost of technical survey",
+            Output::CostClearance => "cost of clearance",
+            Output::CostOverhead => "overhead",
+            Output::TotalCost => "cost of the work",
+            Output::ItemsFound => "items found",
+            Output::ItemBasedCost => "items found at a benchmark cost per item",
+            Output::MinesLaid => "mines laid",
+            Output::LayingCost => "cost of laying the mines",
+            Output::CostAsymmetry => "clearing cost per unit of laying cost",
+            Output::Duration => "years to release all land",
+            Output::ShareReleased => "land released within the horizon",
+            Output::YearsTo50 => "years to release half the land",
+            Output::YearsTo90 => "years to release 90 % of the land",
+            Output::Casualties => "casualties over the horizon",
+            Output::CasualtiesFirstYear => "casualties in the first year",
+            Output::LandValue => "value of farmland returned",
+            Output::ProgrammeCost => "programme cost",
+            Output::ProgrammeCostNominal => "programme cost in each year's money",
+            Output::ProgrammeCostPv => "programme cost, present value",
+            Output::ProgrammeCost10y => "programme cost of the first 10 years",
+            Output::FundingUnspent => "funding left unspent",
+            Output::FundingShortfall => "spending beyond the funding",
+            Output::ProgrammeCostSecond => "programme cost, second currency",
+            Output::TotalCostSecond => "cost of the work, second currency",
+            Output::ItemsMissedPerKm2 => "items left behind",
+            Output::ResidualArea => "land released by survey, cleared later",
+            Output::HazardAreaYears => "suspected area × years it waits",
+            Output::CancelledPerNtsTeamYear => "area cancelled per non-technical survey team-year",
+            Output::ReducedPerTsTeamYear => "area reduced per technical survey team-year",
+            Output::ClearedPerClearanceTeamYear => "area cleared per clearance team-year",
+            Output::ReleasedPerDeminerDay => "area released per deminer-day",
+        };
+        fixed.to_string()
+    }
+
     /// A one-line description.
     #[must_use]
     pub fn description(self) -> &'static str {
@@ -388,6 +484,18 @@ impl OutputDef {
     pub fn description(&self) -> &'static str {
         self.output.description()
     }
+    /// The unit as printed beside a figure: shares are shown in %, so their unit is `%`.
+    #[must_use]
+    pub fn unit_shown(&self) -> &str {
+        if self.output.unit() == Unit::Share { "%" } else { &self.unit }
+    }
+    /// The output in people's words with its unit, as charts and reports
+    /// label it: `area cleared (km²)`, `cost of the work (USD)`, `land
+    /// released within the horizon (%)`.
+    #[must_use]
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.output.label(), self.unit_shown())
+    }
 }
 
 #[cfg(test)]
@@ -406,5 +514,69 @@ mod tests {
         assert_eq!(Output::TeamDays(Pool::Clearance(Method::Manual)).name(), "team_days_manual");
         assert_eq!(Output::TotalCost.unit().label("EUR"), "EUR");
         assert_eq!(Output::ClearedArea.unit().label("EUR"), "km²");
+    }
+
+    #[test]
+    fn labels_are_words_with_one_unit() {
+        // The list is complete: a new variant missing from it fails here.
+        let complete = |o: Output| match o {
+            Output::SuspectedArea
+            | Output::CancelledArea
+            | Output::ReducedArea
+            | Output::ClearedArea
+            | Output::TeamDays(_)
+            | Output::CostNts
+            | Output::CostTs
+            | Output::CostClearance
+            | Output::CostOverhead
+            | Output::TotalCost
+            | Output::ItemsFound
+            | Output::ItemBasedCost
+            | Output::MinesLaid
+            | Output::LayingCost
+            | Output::CostAsymmetry
+            | Output::Duration
+            | Output::ShareReleased
+            | Output::YearsTo50
+            | Output::YearsTo90
+            | Output::Casualties
+            | Output::CasualtiesFirstYear
+            | Output::LandValue
+            | Output::ProgrammeCost
+            | Output::ProgrammeCostNominal
+            | Output::ProgrammeCostPv
+            | Output::ProgrammeCost10y
+            | Output::FundingUnspent
+            | Output::FundingShortfall
+            | Output::ProgrammeCostSecond
+            | Output::TotalCostSecond
+            | Output::ItemsMissedPerKm2
+            | Output::ResidualArea
+            | Output::HazardAreaYears
+            | Output::CancelledPerNtsTeamYear
+            | Output::ReducedPerTsTeamYear
+            | Output::ClearedPerClearanceTeamYear
+            | Output::ReleasedPerDeminerDay => 1,
+        };
+        assert_eq!(Output::every().map(complete).sum::<usize>(), 36 + Pool::COUNT);
+        let mut names: Vec<String> = Output::every().map(Output::name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), 36 + Pool::COUNT, "names are unique");
+        let every: Vec<Output> = Output::every().collect();
+        for o in every {
+            assert_eq!(Output::from_name(&o.name()), Some(o));
+            let l = o.label();
+            // No code names: no underscores, no unit spelt into the words ("km2", "pct").
+            assert!(!l.contains('_') && !l.contains("km2") && !l.contains("pct"), "{o}: {l}");
+        }
+        assert_eq!(
+            Output::TeamDays(Pool::Clearance(Method::MineDetectionDogs)).label(),
+            "team-days of mine detection dogs"
+        );
+        let def = |output, unit: &str| OutputDef { output, name: output.name(), unit: unit.into(), region: None };
+        assert_eq!(def(Output::ClearedArea, "km²").label(), "area cleared (km²)");
+        assert_eq!(def(Output::ShareReleased, "share").label(), "land released within the horizon (%)");
+        assert_eq!(def(Output::TotalCost, "USD").label(), "cost of the work (USD)");
     }
 }

@@ -84,6 +84,21 @@ impl Series {
         }
     }
 
+    /// The series in people's words, for charts and captions (its unit apart).
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Series::AreaReleasedKm2 => "area released",
+            Series::Spending => "spending",
+            Series::SpendingNominal => "spending in each year's money",
+            Series::FundingUnspent => "funding left unspent",
+            Series::FundingShortfall => "spending beyond the funding",
+            Series::HazardousAreaRemainingKm2 => "hazardous area remaining",
+            Series::Casualties => "casualties",
+            Series::AreaClearedKm2 => "area cleared",
+        }
+    }
+
     /// Its unit.
     #[must_use]
     pub fn unit(self) -> Unit {

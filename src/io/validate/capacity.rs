@@ -40,14 +40,19 @@ pub(crate) fn table(conv: &mut Conv, path: &str, name: &str, f: &CapacityFile) -
     let mut pools = PerPool::default();
     for (pool, pf) in &f.teams {
         let pp = format!("{path}.teams.{pool}");
-        let label = format!("{lp}{pool} teams");
+        let label = format!("{lp}{} teams", pool.label());
         let initial =
             conv.param(&format!("{pp}.initial"), &format!("{label}, initial"), &pf.initial, Rule::NonNegative);
         let growth_per_year = match &pf.growth_per_year {
-            Some(g) => conv.param(&format!("{pp}.growth_per_year"), &format!("{label}, growth"), g, Rule::Growth),
-            None => {
-                conv.default_param(&format!("{pp}.growth_per_year"), &format!("{label}, growth"), 0.0, Rule::Growth)
+            Some(g) => {
+                conv.param(&format!("{pp}.growth_per_year"), &format!("{label}, growth per year"), g, Rule::Growth)
             }
+            None => conv.default_param(
+                &format!("{pp}.growth_per_year"),
+                &format!("{label}, growth per year"),
+                0.0,
+                Rule::Growth,
+            ),
         };
         let ceiling = conv.opt(&format!("{pp}.ceiling"), &format!("{label}, ceiling"), &pf.ceiling, Rule::NonNegative);
         let cost_per_team_year = conv.opt(

@@ -105,7 +105,10 @@ pub(crate) fn national_and_hazards(
         0.0,
         Rule::Fraction,
     );
-    let hazards =
-        f.hazards.iter().map(|(k, lf)| (*k, level(conv, &format!("hazards.{k}"), &format!("{k}: "), lf))).collect();
+    let hazards = f
+        .hazards
+        .iter()
+        .map(|(k, lf)| (*k, level(conv, &format!("hazards.{k}"), &format!("{}: ", k.label()), lf)))
+        .collect();
     (national, hazards)
 }

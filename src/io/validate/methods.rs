@@ -16,18 +16,23 @@ pub(crate) fn methods(
         let productivity = match (&mf.productivity_m2_per_team_day, &mf.productivity_m2_per_member_day, &mf.team_size) {
             (Some(p), None, None) => Productivity::PerTeamDay(conv.param(
                 &format!("{mp}.productivity_m2_per_team_day"),
-                &format!("{m}: m² per team-day"),
+                &format!("{}: m² per team-day", m.label()),
                 p,
                 Rule::Positive,
             )),
             (None, Some(r), Some(s)) => Productivity::PerMemberDay {
                 rate: conv.param(
                     &format!("{mp}.productivity_m2_per_member_day"),
-                    &format!("{m}: m² per member-day"),
+                    &format!("{}: m² per member-day", m.label()),
                     r,
                     Rule::Positive,
                 ),
-                team_size: conv.param(&format!("{mp}.team_size"), &format!("{m}: team size"), s, Rule::Positive),
+                team_size: conv.param(
+                    &format!("{mp}.team_size"),
+                    &format!("{}: team size", m.label()),
+                    s,
+                    Rule::Positive,
+                ),
             },
             _ => {
                 conv.problems.push(Problem::text(
@@ -46,13 +51,13 @@ pub(crate) fn methods(
         let cost = match (&mf.cost_usd_per_team_day, &mf.cost_usd_per_m2) {
             (Some(c), None) => MethodCost::PerTeamDay(conv.param(
                 &format!("{mp}.cost_usd_per_team_day"),
-                &format!("{m}: cost per team-day"),
+                &format!("{}: cost per team-day", m.label()),
                 c,
                 Rule::NonNegative,
             )),
             (None, Some(c)) => MethodCost::PerM2(conv.param(
                 &format!("{mp}.cost_usd_per_m2"),
-                &format!("{m}: cost per m²"),
+                &format!("{}: cost per m²", m.label()),
                 c,
                 Rule::NonNegative,
             )),
@@ -72,7 +77,7 @@ pub(crate) fn methods(
         };
         let detection_probability = conv.opt(
             &format!("{mp}.detection_probability"),
-            &format!("{m}: detection probability"),
+            &format!("{}: detection probability", m.label()),
             &mf.detection_probability,
             Rule::Fraction,
         );

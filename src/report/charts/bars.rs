@@ -4,9 +4,10 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{PALETTE, SIZE, Scale, draw_err, fonts, frame, legend, padded, tick};
+use super::{PALETTE, SIZE, Scale, draw_err, fonts, frame, legend, padded, tick, wrap};
 use crate::analysis::sensitivity::Tornado;
 use crate::error::{Error, Result};
+use crate::report::output_label;
 use crate::simulate::Outcome;
 use crate::stats::SobolIndices;
 
@@ -42,12 +43,20 @@ pub fn bars(title: &str, x_label: &str, scale: &Scale, series: &[&str], rows: &[
     let (lo, hi) = all.filter(|v| v.is_finite()).fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
     let n = rows.len();
     let k = series.len() as f64;
-    let height = SIZE.1.max(110 + 26 * n as u32 * series.len().max(1) as u32);
+    // Long labels wrap onto lines of 32 characters (240 pixels at 14 px); a row is tall enough for
+    // its bars and for the longest label's lines.
+    let labels: Vec<Vec<String>> = rows.iter().map(|b| wrap(&b.label, 32)).collect();
+    let lines = labels.iter().map(Vec::len).max().unwrap_or(1) as u32;
+    let row_px = (26 * series.len() as u32).max(16 * lines + 8);
+    // Below the last row, room for the legend (one line per series) so that it covers no bar.
+    let legend_px = if series.len() > 1 { 24 * series.len() as u32 + 12 } else { 0 };
+    let height = SIZE.1.max(110 + row_px * n as u32 + legend_px);
+    let below = f64::from(legend_px) / f64::from(row_px);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (SIZE.0, height)).into_drawing_area();
         let axis = fonts().1;
-        let mut chart = frame(&root, title, 240, padded(lo / d, hi / d, 0.05), 0.0..n as f64)?;
+        let mut chart = frame(&root, title, 250, padded(lo / d, hi / d, 0.05), -below..n as f64)?;
         chart
             .configure_mesh()
             .x_desc(format!("{x_label} ({})", scale.suffix))
@@ -87,14 +96,13 @@ pub fn bars(title: &str, x_label: &str, scale: &Scale, series: &[&str], rows: &[
             .draw_series([PathElement::new(vec![(0.0, 0.0), (0.0, n as f64)], BLACK.stroke_width(1))])
             .map_err(draw_err)?;
         let label_style = axis.clone().pos(Pos::new(HPos::Right, VPos::Center));
-        for (i, b) in rows.iter().enumerate() {
+        for (i, l) in labels.iter().enumerate() {
             let (x, y) = chart.backend_coord(&(padded(lo / d, hi / d, 0.05).start, (n - 1 - i) as f64 + 0.5));
-            let text: String = if b.label.chars().count() > 36 {
-                b.label.chars().take(35).chain(['…']).collect()
-            } else {
-                b.label.clone()
-            };
-            root.draw(&Text::new(text, (x - 8, y), label_style.clone())).map_err(draw_err)?;
+            let top = y - 8 * (l.len() as i32 - 1);
+            for (j, line) in l.iter().enumerate() {
+                root.draw(&Text::new(line.clone(), (x - 8, top + 16 * j as i32), label_style.clone()))
+                    .map_err(draw_err)?;
+            }
         }
         if series.len() > 1 {
             legend(&mut chart, SeriesLabelPosition::LowerRight)?;
@@ -119,7 +127,7 @@ pub fn tornado(t: &Tornado, max_bars: usize) -> Result<String> {
         .take(max_bars.max(1))
         .map(|b| Bar { label: b.label.clone(), values: vec![b.spearman], intervals: vec![None] })
         .collect();
-    let title = format!("What drives {}: rank correlation with each input", t.output.replace('_', " "));
+    let title = format!("What drives the {}: rank correlation with each input", output_label(&t.output));
     bars(&title, "Spearman ρ", &Scale::plain("-1 to 1"), &["Spearman ρ"], &rows)
 }
 
@@ -141,7 +149,7 @@ pub fn sobol_bars(s: &SobolIndices, labels: &dyn Fn(&str) -> String, max_bars: u
             intervals: vec![s.first_ci.get(i).copied(), s.total_ci.get(i).copied()],
         })
         .collect();
-    let title = format!("Sobol indices of {} (N = {})", s.output.replace('_', " "), s.n);
+    let title = format!("Sobol indices of the {} (N = {})", output_label(&s.output), s.n);
     bars(&title, "share of variance", &Scale::plain("0 to 1"), &["first order Sᵢ", "total Sₜᵢ"], &rows)
 }
 
@@ -157,14 +165,14 @@ pub fn region_bars_of(o: &Outcome, output: &str) -> Result<String> {
         let Some(s) = o.region_summary(r, output) else { continue };
         let p = s.percentiles;
         rows.push(Bar { label: r.clone(), values: vec![s.p50()], intervals: vec![Some([p[0], p[7]])] });
-        unit =
-            unit.or_else(|| o.outputs().iter().find(|d| d.name == output).map(|d| (d.output.unit(), d.unit.clone())));
+        unit = unit.or_else(|| {
+            o.outputs().iter().find(|d| d.name == output).map(|d| (d.output.unit(), d.unit.clone(), d.output.label()))
+        });
     }
-    let Some((unit, text)) = unit else {
+    let Some((unit, text, label)) = unit else {
         return Err(Error::invalid("--output", f64::NAN, format!("'{output}' is not a regional output of this run")));
     };
     let max = rows.iter().filter_map(|b| b.intervals[0]).map(|i| i[1]).fold(0.0, f64::max);
     let scale = Scale::for_unit(unit, &text, max);
-    let label = output.replace('_', " ");
     bars(&format!("{}: {label} by region, P50 and P5-P95", o.scenario_name()), &label, &scale, &["P50"], &rows)
 }

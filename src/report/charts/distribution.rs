@@ -3,7 +3,10 @@
 
 use plotters::prelude::*;
 
-use super::{PALETTE, Reference, SIZE, Scale, draw_err, fonts, frame, legend, padded, sorted_finite, tick};
+use super::{
+    PALETTE, Reference, SIZE, Scale, draw_err, fonts, frame, legend, padded, sorted_finite, text_width, tick,
+    view_range,
+};
 use crate::error::{Error, Problem, Result};
 use crate::simulate::Outcome;
 use crate::stats::summary::quantile_sorted;
@@ -26,16 +29,22 @@ pub fn s_curve(
     refs: &[Reference],
 ) -> Result<String> {
     let sorted: Vec<(&str, Vec<f64>)> = plans.iter().map(|(n, v)| (*n, sorted_finite(v))).collect();
-    let (lo, hi) = bounds(sorted.iter().map(|(_, v)| v.as_slice()), refs)?;
+    let sets: Vec<&[f64]> = sorted.iter().map(|(_, v)| v.as_slice()).collect();
+    let ref_values: Vec<f64> = refs.iter().map(|r| r.value).collect();
+    let Some((lo, hi, cut)) = view_range(&sets, &ref_values) else {
+        return Err(Error::invalid("values", f64::NAN, "a chart needs at least one finite value"));
+    };
     let d = scale.divisor;
+    let x_range = padded(lo / d, hi / d, 0.03);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         let axis = fonts().1;
-        let mut chart = frame(&root, title, 62, padded(lo / d, hi / d, 0.03), 0.0..1.0)?;
+        let mut chart = frame(&root, title, 62, x_range.clone(), 0.0..1.0)?;
+        let cut = cut.map_or(String::new(), |c| format!("; {c}"));
         chart
             .configure_mesh()
-            .x_desc(format!("{x_label} ({})", scale.suffix))
+            .x_desc(format!("{x_label} ({}){cut}", scale.suffix))
             .y_desc("probability of at most x")
             .x_label_formatter(&|v| tick(*v))
             .y_label_formatter(&|v| format!("{:.0} %", v * 100.0))
@@ -44,6 +53,10 @@ pub fn s_curve(
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(draw_err)?;
+        // The percentile labels of every plan, placed so that none overlaps another.
+        let mut placed: Vec<[f64; 4]> = Vec::new();
+        // A mark several plans share (the same value at the same point) is labelled once.
+        let mut labelled: Vec<(String, (i32, i32))> = Vec::new();
         for (k, (name, v)) in sorted.iter().enumerate() {
             if v.is_empty() {
                 continue;
@@ -56,6 +69,7 @@ pub fn s_curve(
                 .enumerate()
                 .filter(|(i, _)| i % step == 0 || *i + 1 == v.len())
                 .map(|(i, x)| (x / d, (i + 1) as f64 / n))
+                .filter(|(x, _)| x_range.contains(x))
                 .collect();
             chart
                 .draw_series(LineSeries::new(pts, color.stroke_width(2)))
@@ -65,8 +79,14 @@ pub fn s_curve(
             for (p, label) in MARKS {
                 let q = quantile_sorted(v, p) / d;
                 chart.draw_series([Circle::new((q, p), 4, color.filled())]).map_err(draw_err)?;
-                chart
-                    .draw_series([Text::new(format!("{label} {}", tick(q)), (q, p), axis.clone())])
+                let text = format!("{label} {}", tick(q));
+                let (x, y) = chart.backend_coord(&(q, p));
+                if labelled.iter().any(|(t, (a, b))| *t == text && (a - x).abs() <= 2 && (b - y).abs() <= 2) {
+                    continue;
+                }
+                labelled.push((text.clone(), (x, y)));
+                let (bx, by) = free_spot(&mut placed, &text, (f64::from(x), f64::from(y)), f64::from(SIZE.0));
+                root.draw(&Text::new(text, (bx as i32, by as i32), axis.clone().color(&color.mix(0.95))))
                     .map_err(draw_err)?;
             }
         }
@@ -100,7 +120,10 @@ pub fn histogram(
     bins: Option<usize>,
 ) -> Result<String> {
     let sorted: Vec<(&str, Vec<f64>)> = plans.iter().map(|(n, v)| (*n, sorted_finite(v))).collect();
-    let (lo, hi) = bounds(sorted.iter().map(|(_, v)| v.as_slice()), &[])?;
+    let sets: Vec<&[f64]> = sorted.iter().map(|(_, v)| v.as_slice()).collect();
+    let Some((lo, hi, cut)) = view_range(&sets, &[]) else {
+        return Err(Error::invalid("values", f64::NAN, "a chart needs at least one finite value"));
+    };
     let n_max = sorted.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
     let bins = match bins {
         Some(0) => return Err(Error::invalid("bins", 0.0, "a histogram needs at least one bin")),
@@ -113,7 +136,8 @@ pub fn histogram(
         .iter()
         .map(|(_, v)| {
             let mut c = vec![0.0; bins];
-            for x in v {
+            // Trials beyond a cut axis are not drawn (the axis label counts them).
+            for x in v.iter().filter(|x| (lo..=hi).contains(*x)) {
                 let b = (((x - lo) / width) as usize).min(bins - 1);
                 c[b] += 1.0;
             }
@@ -126,10 +150,12 @@ pub fn histogram(
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         let axis = fonts().1;
-        let mut chart = frame(&root, title, 62, padded(lo / d, (lo + width * bins as f64) / d, 0.02), 0.0..top * 1.1)?;
+        // Headroom above the tallest bar for the legend.
+        let mut chart = frame(&root, title, 62, padded(lo / d, (lo + width * bins as f64) / d, 0.02), 0.0..top * 1.3)?;
+        let cut = cut.map_or(String::new(), |c| format!("; {c}"));
         chart
             .configure_mesh()
-            .x_desc(format!("{x_label} ({})", scale.suffix))
+            .x_desc(format!("{x_label} ({}){cut}", scale.suffix))
             .y_desc("share of trials")
             .x_label_formatter(&|v| tick(*v))
             .y_label_formatter(&|v| format!("{:.0} %", v * 100.0))
@@ -157,23 +183,25 @@ pub fn histogram(
     Ok(svg)
 }
 
-/// The range of every finite value and reference.
-fn bounds<'a>(sets: impl Iterator<Item = &'a [f64]>, refs: &[Reference]) -> Result<(f64, f64)> {
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for v in sets {
-        if let (Some(a), Some(b)) = (v.first(), v.last()) {
-            lo = lo.min(*a);
-            hi = hi.max(*b);
+/// Where a label of `text` near the point `at` (pixels) overlaps none of the
+/// `placed` boxes: right of the point, else left, shifted up or down in steps
+/// of a line; the chosen box is added to `placed`. Returns the text's top-left.
+fn free_spot(placed: &mut Vec<[f64; 4]>, text: &str, at: (f64, f64), width: f64) -> (f64, f64) {
+    let (w, h) = (text_width(text, 14.0), 16.0);
+    let fits = |b: &[f64; 4]| placed.iter().all(|p| b[2] <= p[0] || b[0] >= p[2] || b[3] <= p[1] || b[1] >= p[3]);
+    let mut choice = [at.0 + 6.0, at.1 - h, at.0 + 6.0 + w, at.1];
+    'search: for step in 0..12 {
+        let dy = if step % 2 == 0 { -(f64::from(step / 2)) * h } else { f64::from(step / 2 + 1) * h };
+        for x0 in [at.0 + 6.0, at.0 - 6.0 - w] {
+            let b = [x0, at.1 - h + dy, x0 + w, at.1 + dy];
+            if b[0] >= 0.0 && b[2] <= width && fits(&b) {
+                choice = b;
+                break 'search;
+            }
         }
     }
-    if !lo.is_finite() {
-        return Err(Error::invalid("values", f64::NAN, "a chart needs at least one finite value"));
-    }
-    for r in refs.iter().filter(|r| r.value.is_finite()) {
-        lo = lo.min(r.value);
-        hi = hi.max(r.value);
-    }
-    Ok((lo, hi))
+    placed.push(choice);
+    (choice[0], choice[1])
 }
 
 /// The output's values, label and scale in `o`.
@@ -188,7 +216,7 @@ fn output_of<'a>(o: &'a Outcome, output: &str) -> Result<(&'a [f64], String, Sca
     let values = o.values(output).unwrap_or(&[]);
     let max = sorted_finite(values).last().copied().unwrap_or(0.0);
     let scale = Scale::for_unit(def.output.unit(), &def.unit, max);
-    Ok((values, output.replace('_', " "), scale))
+    Ok((values, def.output.label(), scale))
 }
 
 /// [`s_curve`] of one output of a run, titled with the scenario's name.

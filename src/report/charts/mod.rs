@@ -134,6 +134,58 @@ pub(crate) fn tick(v: f64) -> String {
     if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
 }
 
+/// Words broken into lines of at most `width` characters (a word longer than
+/// that gets a line of its own, whole): long labels wrap, never cut.
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= width => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
+/// The width in pixels of `text` at `size` pixels, estimated for a sans-serif
+/// font (0.6 em per character, on the wide side): used to keep labels apart.
+pub(crate) fn text_width(text: &str, size: f64) -> f64 {
+    text.chars().count() as f64 * size * 0.6
+}
+
+/// The x range a distribution chart shows: all values, unless a long tail
+/// would squeeze the body into a corner; then from the P0.5 to the P99.5 of
+/// the sets (and every reference), with a note saying how many trials lie
+/// beyond. `sets` are sorted.
+pub(crate) fn view_range(sets: &[&[f64]], refs: &[f64]) -> Option<(f64, f64, Option<String>)> {
+    use crate::stats::summary::quantile_sorted;
+    let sets: Vec<&[f64]> = sets.iter().copied().filter(|v| !v.is_empty()).collect();
+    let lo = sets.iter().map(|v| v[0]).fold(f64::INFINITY, f64::min);
+    let hi = sets.iter().map(|v| v[v.len() - 1]).fold(f64::NEG_INFINITY, f64::max);
+    if !lo.is_finite() || !hi.is_finite() {
+        return None;
+    }
+    let body_lo = sets.iter().map(|v| quantile_sorted(v, 0.005)).fold(f64::INFINITY, f64::min);
+    let body_hi = sets.iter().map(|v| quantile_sorted(v, 0.995)).fold(f64::NEG_INFINITY, f64::max);
+    let finite_refs = refs.iter().copied().filter(|r| r.is_finite());
+    let (ref_lo, ref_hi) = finite_refs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), r| (a.min(r), b.max(r)));
+    let body = body_hi - body_lo;
+    // The tails take more than half the axis: cut them.
+    if body > 0.0 && (hi - lo) > 2.0 * body {
+        let (a, b) = (body_lo.min(ref_lo), body_hi.max(ref_hi));
+        let beyond: usize = sets.iter().map(|v| v.iter().filter(|x| **x < a || **x > b).count()).sum();
+        let note = (beyond > 0).then(|| format!("axis shows P0.5 to P99.5; {beyond} trials lie beyond"));
+        return Some((a, b, note));
+    }
+    Some((lo.min(ref_lo), hi.max(ref_hi), None))
+}
+
 /// The finite values of a slice, sorted.
 pub(crate) fn sorted_finite(v: &[f64]) -> Vec<f64> {
     let mut s: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
@@ -161,6 +213,8 @@ pub(crate) fn frame<'a, 'b>(
     ChartBuilder::on(root)
         .caption(title, fonts().0)
         .margin(12)
+        // Room for half of the last tick label, centred on the axis's end.
+        .margin_right(40)
         .x_label_area_size(46)
         .y_label_area_size(y_area)
         .build_cartesian_2d(x, y)

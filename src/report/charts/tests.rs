@@ -109,3 +109,95 @@ fn money_scales_to_millions_and_billions() {
     assert_eq!(Scale::for_unit(Unit::Money, "EUR", 3e6).divisor, 1e6);
     assert_eq!(Scale::for_unit(Unit::Km2, "km²", 3e9).divisor, 1.0);
 }
+
+/// The boxes (x, y, width) of every `<text>` of `svg`, with its content.
+fn text_boxes(svg: &str) -> Vec<(String, f64, f64)> {
+    let doc = roxmltree::Document::parse(svg).expect("well-formed");
+    doc.descendants()
+        .filter(|n| n.tag_name().name() == "text")
+        .map(|n| {
+            let num = |a: &str| n.attribute(a).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
+            (n.text().unwrap_or("").trim().to_string(), num("x"), num("y"))
+        })
+        .collect()
+}
+
+#[test]
+fn long_bar_labels_wrap_whole() {
+    let long = "manual clearance teams, fixed cost per team-year while the team exists";
+    let rows = vec![
+        Bar { label: long.into(), values: vec![0.4], intervals: vec![None] },
+        Bar { label: "short".into(), values: vec![-0.2], intervals: vec![None] },
+    ];
+    let svg = bars("t", "ρ", &Scale::plain("-1 to 1"), &["ρ"], &rows).unwrap();
+    let (texts, _) = parse(&svg);
+    // Every word of the label is drawn, none cut with an ellipsis.
+    let drawn: String = texts.join(" ");
+    for w in long.split_whitespace() {
+        assert!(drawn.contains(w), "{w} missing in {texts:?}");
+    }
+    assert!(!drawn.contains('…'), "{texts:?}");
+    assert_eq!(wrap(long, 32), ["manual clearance teams, fixed", "cost per team-year while the", "team exists"]);
+    assert_eq!(wrap("", 10), [""]);
+}
+
+#[test]
+fn percentile_labels_of_several_plans_do_not_overlap() {
+    // Three plans whose percentiles lie close together: their labels would sit on each other.
+    let plans: Vec<Vec<f64>> =
+        (0..3).map(|k| (0..1000).map(|i| 30e9 + f64::from(i) * 1e7 + f64::from(k) * 5e7).collect()).collect();
+    let named: Vec<(&str, &[f64])> = ["A", "B", "C"].iter().copied().zip(plans.iter().map(Vec::as_slice)).collect();
+    let scale = Scale::for_unit(crate::simulate::Unit::Money, "USD", 45e9);
+    let svg = s_curve("t", "cost", &scale, &named, &[]).unwrap();
+    let marks: Vec<(String, f64, f64)> =
+        text_boxes(&svg).into_iter().filter(|(t, ..)| t.starts_with('P') && t.contains(' ')).collect();
+    assert_eq!(marks.len(), 12, "{marks:?}");
+    for (i, a) in marks.iter().enumerate() {
+        for b in &marks[i + 1..] {
+            let (wa, wb) = (text_width(&a.0, 14.0), text_width(&b.0, 14.0));
+            let apart = a.1 + wa <= b.1 || b.1 + wb <= a.1 || (a.2 - b.2).abs() >= 16.0;
+            assert!(apart, "{a:?} overlaps {b:?}");
+        }
+    }
+    // A mark the plans share is labelled once.
+    let same = s_curve("t", "cost", &scale, &[("A", &plans[0]), ("B", &plans[0])], &[]).unwrap();
+    assert_eq!(text_boxes(&same).iter().filter(|(t, ..)| t.starts_with("P50 ")).count(), 1);
+}
+
+#[test]
+fn a_long_tail_does_not_squeeze_the_axis() {
+    // 997 trials between 10 and 20, three at 1,000: the axis shows the body and says what it left out.
+    let mut v: Vec<f64> = (0..997).map(|i| 10.0 + f64::from(i) / 99.6).collect();
+    v.extend([1000.0; 3]);
+    let (lo, hi, note) = view_range(&[&v], &[]).unwrap();
+    assert!(lo >= 10.0 && hi < 21.0, "{lo} {hi}");
+    // The note counts every trial outside the axis: the three far ones and the few beyond the body's quantiles.
+    let beyond = v.iter().filter(|x| **x < lo || **x > hi).count();
+    assert!((3..=12).contains(&beyond), "{beyond}");
+    assert_eq!(note, Some(format!("axis shows P0.5 to P99.5; {beyond} trials lie beyond")));
+    // A reference outside the body is kept in view.
+    let (_, hi, _) = view_range(&[&v], &[50.0]).unwrap();
+    assert_eq!(hi, 50.0);
+    // Without a long tail, everything.
+    let w: Vec<f64> = (0..100).map(f64::from).collect();
+    assert_eq!(view_range(&[&w], &[]).unwrap(), (0.0, 99.0, None));
+    let svg = s_curve("t", "x", &Scale::plain("u"), &[("a", &v)], &[]).unwrap();
+    let (texts, _) = parse(&svg);
+    has(&texts, &format!("{beyond} trials lie beyond"));
+    assert!(!texts.iter().any(|t| t.contains("NaN")), "{texts:?}");
+}
+
+#[test]
+fn the_last_tick_label_stays_inside_the_figure() {
+    let v: Vec<f64> = (0..1000).map(|i| f64::from(i) * 1e8).collect();
+    let scale = Scale::for_unit(crate::simulate::Unit::Money, "USD", 1e11);
+    for svg in [
+        s_curve("t", "cost", &scale, &[("a", &v)], &[]).unwrap(),
+        histogram("t", "cost", &scale, &[("a", &v)], None).unwrap(),
+    ] {
+        for (t, x, _) in text_boxes(&svg) {
+            // Tick labels are centred on x: half their width must fit.
+            assert!(x + text_width(&t, 14.0) / 2.0 <= f64::from(SIZE.0), "{t} at {x}");
+        }
+    }
+}

@@ -40,7 +40,7 @@ pub fn fan_chart(title: &str, y_label: &str, scale: &Scale, bands: &[FanBand]) -
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         let axis = fonts().1;
         let mut chart =
-            frame(&root, title, 62, x(first) - 0.5..x(last) + 0.5, bottom..(top * 1.08).max(bottom + 1e-9))?;
+            frame(&root, title, 62, x(first) - 0.5..x(last) + 0.5, bottom..(top * 1.25).max(bottom + 1e-9))?; // headroom: the legend
         chart
             .configure_mesh()
             .x_desc("year")
@@ -73,7 +73,8 @@ pub fn fan_chart(title: &str, y_label: &str, scale: &Scale, bands: &[FanBand]) -
 }
 
 /// The fan-chart bands of a yearly series across a run's finished trials, up
-/// to the last year in which the P90 is not zero (at least 5 years).
+/// to the last year in which the P90 is above 1 % of its peak, and a year
+/// more (at least 5 years).
 #[must_use]
 pub fn bands_of(o: &Outcome, series: Series) -> Vec<FanBand> {
     let h = o.horizon_years();
@@ -92,7 +93,10 @@ pub fn bands_of(o: &Outcome, series: Series) -> Vec<FanBand> {
             FanBand { year: o.start_year() + y as i32, q }
         })
         .collect();
-    let keep = bands.iter().rposition(|b| b.q[4] > 0.0).map_or(0, |i| i + 2).clamp(5.min(h), h);
+    // The years shown end where the P90 has fallen below 1 % of its peak: a long tail of a few
+    // trials would otherwise squeeze the years that matter into the left of the chart.
+    let peak = bands.iter().map(|b| b.q[4]).filter(|v| v.is_finite()).fold(0.0, f64::max);
+    let keep = bands.iter().rposition(|b| b.q[4] > 0.01 * peak).map_or(0, |i| i + 2).clamp(5.min(h), h);
     bands.truncate(keep);
     bands
 }
@@ -114,7 +118,7 @@ pub fn fan_chart_of(o: &Outcome, series: Series) -> Result<String> {
     let unit = series.unit();
     let max = bands.iter().map(|b| b.q[4]).fold(0.0, f64::max);
     let scale = Scale::for_unit(unit, &unit.label(o.currency()), max);
-    let label = series.name().replace('_', " ").replace(" km2", "");
+    let label = series.label();
     let title = format!("{}: {label} per year, across trials", o.scenario_name());
-    fan_chart(&title, &label, &scale, &bands)
+    fan_chart(&title, label, &scale, &bands)
 }

@@ -8,7 +8,7 @@ use crate::analysis::sensitivity::Tornado;
 use crate::error::Result;
 use crate::model::Scenario;
 use crate::report::charts::{self, Scale};
-use crate::report::human;
+use crate::report::{human, output_label};
 use crate::simulate::Outcome;
 use crate::stats::SobolIndices;
 
@@ -70,7 +70,7 @@ pub fn comparison_report(
         }
         let max = values.iter().flat_map(|v| v.iter()).copied().filter(|v| v.is_finite()).fold(0.0, f64::max);
         let scale = Scale::for_unit(oc.unit_kind, &oc.unit, max);
-        let label = name.replace('_', " ");
+        let label = output_label(name);
         let plans: Vec<(&str, &[f64])> = c.plans.iter().map(String::as_str).zip(values.iter().copied()).collect();
         p.figure(
             &charts::s_curve(&format!("{label}: the plans overlaid"), &label, &scale, &plans, &[])?,
@@ -189,7 +189,14 @@ fn comparison_table(c: &Comparison) -> String {
     t.push_str("</tr></thead><tbody>");
     for o in &c.outputs {
         let u = o.unit_kind;
-        let _ = write!(t, "<tr><td>{}</td><td>{}</td>", escape(&o.name), escape(&o.unit));
+        let unit = if o.unit_kind == crate::simulate::Unit::Share { "%" } else { o.unit.as_str() };
+        let _ = write!(
+            t,
+            "<tr><td title=\"{}\">{}</td><td>{}</td>",
+            escape(&o.name),
+            escape(&output_label(&o.name)),
+            escape(unit)
+        );
         for (k, s) in o.plans.iter().enumerate() {
             let pc = s.percentiles;
             let _ = write!(t, "<td>{} [{}, {}]</td>", human(pc[3], u), human(pc[0], u), human(pc[7], u));
@@ -240,7 +247,8 @@ pub fn sensitivity_report(
             .map(|b| format!("{} (ρ = {:.2})", b.label, b.spearman))
             .collect();
         if !top.is_empty() {
-            let _ = write!(headline, "{} is driven most by {}. ", t.output.replace('_', " "), top.join(", then "));
+            let what = output_label(&t.output);
+            let _ = write!(headline, "The {what} is driven most by {}. ", top.join(", then "));
         }
     }
     if !headline.is_empty() {
@@ -250,14 +258,15 @@ pub fn sensitivity_report(
         p.paragraph("No uncertain input: every value in the scenario is fixed, so nothing drives the spread.");
     }
     for t in tornados {
-        p.heading(2, &t.output.replace('_', " "));
+        let what = output_label(&t.output);
+        p.heading(2, &what);
         for w in &t.warnings {
             p.paragraph(&format!("Note: {w}"));
         }
         if t.bars.iter().any(|b| b.significant) {
             p.figure(
                 &charts::tornado(t, 12)?,
-                &format!("Spearman rank correlation of each input with {} (the 12 strongest).", t.output),
+                &format!("Spearman rank correlation of each input with the {what} (the 12 strongest)."),
             );
         }
         if let Some(s) = sobol.iter().find(|s| s.output == t.output) {
@@ -267,8 +276,8 @@ pub fn sensitivity_report(
             p.figure(
                 &charts::sobol_bars(s, &label, 12)?,
                 &format!(
-                    "Sobol indices of {} with 95 % intervals from {} replicate designs: first order (alone) and total (with interactions).",
-                    s.output, s.replicates
+                    "Sobol indices of the {what} with 95 % intervals from {} replicate designs: first order (alone) and total (with interactions).",
+                    s.replicates
                 ),
             );
         }

@@ -19,7 +19,7 @@ pub use page::{Page, escape};
 use std::fmt::Write as _;
 
 use super::charts::{self, Reference};
-use super::human;
+use super::{dist_in_words, human, output_label};
 use crate::error::Result;
 use crate::model::Scenario;
 use crate::simulate::{Outcome, Series, Unit};
@@ -50,7 +50,11 @@ pub fn run_report(s: &Scenario, o: &Outcome, opts: &ReportOptions) -> Result<Str
     p.paragraph(s.description());
     p.heading(2, "The answer");
     p.raw(&format!("<p class=\"headline\">{}</p>", escape(&headline(s, o))));
-    p.raw(&key_figures(o));
+    p.heading(2, "Key figures");
+    p.raw(&key_figures(s, o));
+    for note in reading_notes(s, o) {
+        p.paragraph(&note);
+    }
     p.heading(2, "Charts");
     for (output, refs) in [("total_cost", opts.references.as_slice()), ("programme_cost", &[][..])] {
         if o.summary(output).is_some() {
@@ -64,7 +68,8 @@ pub fn run_report(s: &Scenario, o: &Outcome, opts: &ReportOptions) -> Result<Str
         for series in [Series::AreaReleasedKm2, Series::HazardousAreaRemainingKm2, Series::Spending, Series::Casualties]
         {
             if let Ok(svg) = charts::fan_chart_of(o, series) {
-                p.figure(&svg, &format!("{}: P10-P90 and P25-P75 bands and the P50, year by year.", series.name()));
+                let what = series.label();
+                p.figure(&svg, &format!("{what}: P10-P90 and P25-P75 bands and the P50, year by year."));
             }
         }
     }
@@ -80,7 +85,8 @@ pub fn run_report(s: &Scenario, o: &Outcome, opts: &ReportOptions) -> Result<Str
     }
     for output in ["cleared_area_km2", "total_cost", "duration_years"] {
         if o.region_names().len() > 1 && o.region_summary(&o.region_names()[0], output).is_some() {
-            p.figure(&charts::region_bars_of(o, output)?, &format!("{output} by region: P50 with P5-P95."));
+            let what = output_label(output);
+            p.figure(&charts::region_bars_of(o, output)?, &format!("{what} by region: P50 with P5-P95."));
         }
     }
     if let Some(u) = s.update() {
@@ -97,9 +103,10 @@ pub fn run_report(s: &Scenario, o: &Outcome, opts: &ReportOptions) -> Result<Str
             u.observations.iter().map(|o| format!("<li>{}</li>", escape(o))).collect::<String>()
         ));
         for (input, prior, posterior) in &u.inputs {
+            let label = s.inputs().find(|i| i.name == *input).map_or_else(|| input.clone(), |i| i.label.clone());
             p.figure(
-                &charts::prior_posterior(input, prior, posterior)?,
-                &format!("{input}: the prior and the posterior, cumulative probability."),
+                &charts::prior_posterior(&label, prior, posterior)?,
+                &format!("{label}: the prior and the posterior, cumulative probability."),
             );
         }
     }
@@ -113,13 +120,19 @@ pub fn run_report(s: &Scenario, o: &Outcome, opts: &ReportOptions) -> Result<Str
     p.raw(&assumptions_table(s, opts.source_text.as_deref()));
     p.heading(2, "Reproduce this report");
     p.raw(&metadata(s, o, opts)?);
+    p.heading(2, "Appendix: every output");
+    p.paragraph(
+        "Every national output of the run, in words, with the name it has in the JSON, CSV and `demine run` \
+         tables below it.",
+    );
+    p.raw(&all_outputs(o));
     Ok(p.finish())
 }
 
 fn caption_cdf(output: &str) -> String {
     format!(
         "{}: probability that it is at most the value on the x axis, with P5, P50, P80 and P95 marked.",
-        output.replace('_', " ")
+        output_label(output)
     )
 }
 
@@ -182,8 +195,115 @@ fn headline(s: &Scenario, o: &Outcome) -> String {
     h
 }
 
-/// The key national outputs as a table: P5, P50, P80, P95.
-fn key_figures(o: &Outcome) -> String {
+/// The few figures a decision maker asks for, P50 with P80 and the P5-P95 range: land to clear,
+/// the cost of the work, the programme's cost in all and per year, the years to 50, 90 and 100 %,
+/// casualties.
+fn key_figures(s: &Scenario, o: &Outcome) -> String {
+    let cur = s.currency();
+    let figure = |name: &str| {
+        let (sm, d) = (o.summary(name)?, o.outputs().iter().find(|d| d.name == name)?);
+        let p = sm.percentiles;
+        Some(([p[3], p[5], p[0], p[7]], d.output.unit()))
+    };
+    let price = format!("{cur} of {}", s.price_year());
+    let rows: Vec<(String, [f64; 4], Unit)> = [
+        ("land that really needs clearing (km²)".to_string(), figure("cleared_area_km2")),
+        (format!("cost of the work ({price})"), figure("total_cost")),
+        (format!("programme cost ({price})"), figure("programme_cost")),
+        (
+            format!("programme cost per year while it runs ({price})"),
+            programme_cost_per_year(o).map(|q| (q, Unit::Money)),
+        ),
+        ("years to release half the suspected land".into(), figure("years_to_50pct_released")),
+        ("years to release 90 % of it".into(), figure("years_to_90pct_released")),
+        ("years to release all of it".into(), figure("duration_years")),
+        (format!("casualties while land waits, over {} years", o.horizon_years()), figure("casualties_over_horizon")),
+        ("casualties in the first year".into(), figure("casualties_first_year")),
+    ]
+    .into_iter()
+    .filter_map(|(label, f)| f.map(|(q, u)| (label, q, u)))
+    .collect();
+    let mut t = String::from(
+        "<table class=\"figures key\"><thead><tr><th></th><th>most likely (P50)</th><th>planning figure (P80)</th>\
+         <th>range (P5 to P95)</th></tr></thead><tbody>",
+    );
+    for (label, [p50, p80, p5, p95], u) in rows {
+        let _ = write!(
+            t,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} to {}</td></tr>",
+            escape(&label),
+            human(p50, u),
+            human(p80, u),
+            human(p5, u),
+            human(p95, u)
+        );
+    }
+    t.push_str("</tbody></table>");
+    t
+}
+
+/// The programme's cost divided by the years it runs, trial by trial (at least one year): P50,
+/// P80, P5 and P95.
+fn programme_cost_per_year(o: &Outcome) -> Option<[f64; 4]> {
+    let (cost, years) = (o.values("programme_cost")?, o.values("duration_years")?);
+    let mut v: Vec<f64> = cost.iter().zip(years).map(|(c, y)| c / y.max(1.0)).filter(|v| v.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let q = |p| crate::stats::summary::quantile_sorted(&v, p);
+    Some([q(0.5), q(0.8), q(0.05), q(0.95)])
+}
+
+/// What the reader needs to read the figures right: trials that stop at the horizon, money that
+/// caps the teams, and why the programme can cost less than its work.
+fn reading_notes(s: &Scenario, o: &Outcome) -> Vec<String> {
+    let mut notes = Vec::new();
+    let h = o.horizon_years();
+    let nf = o.not_finished_share();
+    if nf > 0.0 {
+        notes.push(format!(
+            "Trials stop at the horizon: in {:.1} % of trials some land is still suspected after {h} years. Their \
+             years to release all land are counted as {h}, so the upper figures of that row are lower bounds.",
+            100.0 * nf
+        ));
+    }
+    let capped =
+        o.values("funding_shortfall").map(|v| v.iter().filter(|x| **x > 0.0).count() as f64 / v.len().max(1) as f64);
+    if let Some(share) = capped.filter(|c| *c > 0.0) {
+        notes.push(format!(
+            "Money caps the teams: in {:.1} % of trials the plan would spend more than the funding, so it fields only \
+             the teams the money buys and the work takes longer (see spending beyond the funding in the appendix).",
+            100.0 * share
+        ));
+    }
+    if let (Some(work), Some(programme)) = (o.summary("total_cost"), o.summary("programme_cost"))
+        && programme.p50() < work.p50()
+    {
+        let mut why = vec![
+            "the cost of the work prices every team-day at a full team-day cost, while the programme pays its \
+             teams by the year, so teams that work more days a year than the costing assumed cost less per day"
+                .to_string(),
+        ];
+        if nf > 0.0 {
+            why.push(format!("the programme pays nothing for the land left after {h} years"));
+        }
+        if capped.is_some_and(|c| c > 0.0) {
+            why.push("the funding caps what it spends".into());
+        }
+        notes.push(format!(
+            "Why the programme can look cheaper than its work (P50 {cur} {} against {cur} {}): {}.",
+            human(programme.p50(), Unit::Money),
+            human(work.p50(), Unit::Money),
+            why.join("; "),
+            cur = s.currency()
+        ));
+    }
+    notes
+}
+
+/// Every national output in words, its code name beneath: P5, P50, P80, P95.
+fn all_outputs(o: &Outcome) -> String {
     let mut t = String::from(
         "<table class=\"figures\"><thead><tr><th>output</th><th>unit</th><th>P5</th><th>P50</th><th>P80</th><th>P95</th></tr></thead><tbody>",
     );
@@ -191,9 +311,11 @@ fn key_figures(o: &Outcome) -> String {
         let u = d.output.unit();
         let _ = write!(
             t,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td title=\"{}\">{}<br><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(d.description()),
+            escape(&d.output.label()),
             escape(&d.name),
-            escape(&d.unit),
+            escape(d.unit_shown()),
             human(s.percentiles[0], u),
             human(s.percentiles[3], u),
             human(s.percentiles[5], u),
@@ -209,7 +331,8 @@ fn region_table(o: &Outcome) -> String {
     let cols = ["suspected_area_km2", "cleared_area_km2", "total_cost", "duration_years"];
     let mut t = String::from("<table class=\"regions\"><thead><tr><th>region</th>");
     for c in cols {
-        let _ = write!(t, "<th>{} P50 [P5, P95]</th>", escape(&c.replace('_', " ")));
+        let unit = o.outputs().iter().find(|d| d.name == c).map_or("", |d| d.unit_shown());
+        let _ = write!(t, "<th title=\"{c}\">{} ({}), P50 [P5, P95]</th>", escape(&output_label(c)), escape(unit));
     }
     t.push_str("</tr></thead><tbody>");
     // The columns' summaries by region, found in one pass (a search per region would be quadratic).
@@ -250,7 +373,7 @@ pub(super) fn assumptions_table(s: &Scenario, source: Option<&str>) -> String {
             "<tr><td>{}<br><code>{}</code></td><td>{}</td><td>{}</td></tr>",
             escape(&i.label),
             escape(&i.name),
-            escape(&i.dist.to_string()),
+            escape(&dist_in_words(&i.dist)),
             escape(&note)
         );
     }

@@ -18,9 +18,17 @@ fn the_ukraine_report_has_every_part_and_no_external_request() {
     };
     let html = run_report(&s, &o, &opts).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
-    for part in
-        ["The answer", "really needs clearing", "at P80", "Charts", "By region", "Assumptions", "Reproduce this report"]
-    {
+    for part in [
+        "The answer",
+        "really needs clearing",
+        "at P80",
+        "Key figures",
+        "Charts",
+        "By region",
+        "Assumptions",
+        "Reproduce this report",
+        "Appendix: every output",
+    ] {
         assert!(html.contains(part), "no {part:?}");
     }
     // S-curves of the work and the programme, the histogram, four fan charts, the tornado, three region bars
@@ -28,13 +36,23 @@ fn the_ukraine_report_has_every_part_and_no_external_request() {
     assert_eq!(figures, 2 + 1 + 4 + 1 + 3, "{figures} figures");
     assert_eq!(html.matches("<svg").count(), figures);
     assert!(html.contains("World Bank RDNA3"));
-    // every uncertain input is listed, with the file's notes where it has one
-    assert_eq!(
-        html.matches("<tr><td>").count()
-            - o.region_names().len()
-            - o.summaries().filter(|(d, _)| d.region.is_none()).count(),
-        s.inputs().len()
-    );
+    // Nine key figures for decision makers; every national output in the appendix, in words with
+    // its code name beneath.
+    let key = html.split("<table class=\"figures key\">").nth(1).and_then(|t| t.split("</table>").next()).unwrap();
+    assert_eq!(key.matches("<tr><td>").count(), 9, "{key}");
+    for words in
+        ["land that really needs clearing (km²)", "programme cost per year while it runs", "years to release all of it"]
+    {
+        assert!(key.contains(words), "no {words:?} in {key}");
+    }
+    let national = o.summaries().filter(|(d, _)| d.region.is_none()).count();
+    assert_eq!(html.matches("<tr><td title=").count(), national);
+    assert!(html.contains("area cleared<br><code>cleared_area_km2</code>"));
+    assert!(!html.contains("cleared area km2"), "no code name in words");
+    // every uncertain input is listed, with the file's notes where it has one, its distribution in words
+    assert_eq!(html.matches("<tr><td>").count() - o.region_names().len() - 9, s.inputs().len());
+    assert!(html.contains("lognormal, median 600, P5-P95 180 to 2,000"));
+    assert!(html.contains("PERT, most likely 139,000, from 129,000 to 145,000"));
     assert!(html.contains("[MOD-UA-2024-OUTCOMES]") || html.contains("ASSUMPTION"), "notes from the file");
     // metadata
     for m in [
@@ -93,6 +111,6 @@ fn an_updated_scenario_shows_each_inputs_prior_and_posterior() {
     assert!(html.contains("Updated with field results") && html.contains("field.csv"));
     assert!(html.contains("2 of 10 &lt;areas&gt; cancelled"), "observations are listed, escaped");
     assert_eq!(html.matches("<figure").count(), plain.matches("<figure").count() + 1);
-    assert!(html.contains("land_release.cancelled_fraction: prior and posterior"));
+    assert!(html.contains("NTS cancelled fraction: prior and posterior"));
     assert!(html.contains("posterior (field results)"));
 }
