@@ -238,7 +238,7 @@ pub fn parse_json(text: &str, path: &Path) -> Result<ScenarioFile> {
 }
 
 /// 1-based line and column of a byte offset (clamped to the text).
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;

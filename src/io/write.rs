@@ -82,7 +82,13 @@ pub fn to_file(s: &Scenario) -> ScenarioFile {
             let mut f =
                 SitesFile { reduction_spread: m.reduction_spread, team_day_cv: m.team_day_cv, ..SitesFile::default() };
             match &m.source {
-                SiteSource::Inventory(inv) => f.inventory = Some(inv.given_path.clone()),
+                SiteSource::Inventory(inv) => {
+                    f.inventory = Some(inv.given_path.clone());
+                    // The mapping as read (from the scenario or its mapping file), written inline.
+                    f.columns.clone_from(&inv.mapping.columns);
+                    f.values.clone_from(&inv.mapping.values);
+                    f.area_unit.clone_from(&inv.mapping.area_unit);
+                }
                 SiteSource::Synthetic { count, size_cv, seed, population_cv } => {
                     f.count = Some(*count);
                     f.size_cv = *size_cv;

@@ -25,6 +25,30 @@ impl Scenario {
         problems
     }
 
+    /// What a scenario allows but its author likely did not mean, in words (empty when nothing):
+    /// a region with no site in the scenario's inventory (its strata then have no land to work on).
+    /// The CLI prints each as a warning when it reads the scenario, `validate` included.
+    #[must_use]
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if let Some(SiteSource::Inventory(inv)) = self.sites.as_ref().map(|s| &s.source) {
+            let mut has_sites = vec![false; self.regions.len()];
+            for site in &inv.sites {
+                if let Some(h) = has_sites.get_mut(site.region) {
+                    *h = true;
+                }
+            }
+            for (region, _) in self.regions.iter().zip(&has_sites).filter(|(_, h)| !**h) {
+                warnings.push(format!(
+                    "region '{}' has no site in the inventory {}: the site engine has none of its land to work on \
+                     (add its hazardous areas to the inventory, or remove the region)",
+                    region.name, inv.given_path
+                ));
+            }
+        }
+        warnings
+    }
+
     /// Land added year by year must keep arriving after the start: an `until_year` at or before
     /// the start year (its whole range, for an uncertain one) adds nothing, silently.
     fn check_added_land(&self, problems: &mut Vec<Problem>) {

@@ -88,13 +88,43 @@ impl Default for HazardKind {
 }
 
 impl HazardKind {
-    /// Parses a name (case-insensitive; `cmr` and `erw` are accepted aliases).
+    /// Parses a name (case-insensitive, spaces and hyphens read as `_`), with the
+    /// common words of IMSMA exports as aliases (`AP Mine`, `AT Mine`, `CMR`,
+    /// `Submunition`, `UXO`, `ERW`, `AXO` ...; docs/SCENARIOS.md lists them).
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
-            "mines" | "mine" | "landmines" => Some(HazardKind::Mines),
-            "cluster_munitions" | "cmr" | "cluster" => Some(HazardKind::ClusterMunitions),
-            "uxo" | "erw" | "battle_area" => Some(HazardKind::Uxo),
+        match s.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+            "mines"
+            | "mine"
+            | "landmines"
+            | "landmine"
+            | "ap_mine"
+            | "ap_mines"
+            | "at_mine"
+            | "at_mines"
+            | "anti_personnel_mine"
+            | "anti_personnel_mines"
+            | "anti_tank_mine"
+            | "anti_tank_mines"
+            | "mixed_mines"
+            | "minefield" => Some(HazardKind::Mines),
+            "cluster_munitions"
+            | "cmr"
+            | "cluster"
+            | "cluster_munition"
+            | "cluster_munition_remnants"
+            | "submunition"
+            | "submunitions"
+            | "cluster_strike" => Some(HazardKind::ClusterMunitions),
+            "uxo"
+            | "erw"
+            | "battle_area"
+            | "unexploded_ordnance"
+            | "axo"
+            | "abandoned_explosive_ordnance"
+            | "explosive_remnants_of_war"
+            | "battle_area_clearance"
+            | "bac" => Some(HazardKind::Uxo),
             _ => None,
         }
     }
@@ -362,15 +392,22 @@ impl Default for LandUse {
 }
 
 impl LandUse {
-    /// Parses a name (case-insensitive; `farmland`, `agricultural` accepted).
+    /// Parses a name (case-insensitive, spaces and hyphens read as `_`), with the
+    /// common words of IMSMA exports as aliases (`Agricultural`, `Grazing`,
+    /// `Woodland`, `Housing`, `Road`, `Water body` ...; docs/SCENARIOS.md lists them).
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "agriculture" | "agricultural" | "farmland" | "farm" => Some(LandUse::Agriculture),
-            "forest" => Some(LandUse::Forest),
-            "residential" | "settlement" => Some(LandUse::Residential),
-            "infrastructure" => Some(LandUse::Infrastructure),
-            "water" => Some(LandUse::Water),
+        match s.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+            "agriculture" | "agricultural" | "farmland" | "farm" | "agricultural_land" | "arable" | "arable_land"
+            | "cropland" | "grazing" | "grazing_land" | "pasture" | "orchard" => Some(LandUse::Agriculture),
+            "forest" | "forestry" | "woodland" | "forest_land" | "woods" => Some(LandUse::Forest),
+            "residential" | "settlement" | "housing" | "village" | "urban" | "residential_area" => {
+                Some(LandUse::Residential)
+            }
+            "infrastructure" | "road" | "roads" | "railway" | "industrial" | "power_line" | "utilities" => {
+                Some(LandUse::Infrastructure)
+            }
+            "water" | "water_body" | "river" | "lake" | "waterway" | "canal" => Some(LandUse::Water),
             "other" | "" => Some(LandUse::Other),
             _ => None,
         }

@@ -44,4 +44,4 @@ pub use methods::{Costs, MethodCost, MethodModel, Productivity, SurveyModel};
 pub use param::{Param, ParamDef, Params, Rule};
 pub use region::{Region, Stratum, StratumArea};
 pub use scenario::Scenario;
-pub use sites::{Inventory, SiteRecord, SiteSource, SitesModel};
+pub use sites::{Inventory, InventoryMapping, SiteRecord, SiteSource, SitesModel};

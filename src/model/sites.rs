@@ -1,7 +1,35 @@
 //! The site-level model: an inventory of hazardous areas, or synthetic sites.
 
 use super::kinds::LandUse;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+/// How an inventory export (IMSMA or a national database) maps onto demine's
+/// columns and values: `[sites.columns]`, `[sites.values.COLUMN]` and
+/// `sites.area_unit` in a scenario, or the same keys at the top of the TOML
+/// file `sites.mapping` names (docs/SCENARIOS.md "Inventories").
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InventoryMapping {
+    /// demine's column → the export's column name (`area_m2 = "Calculated Area"`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub columns: BTreeMap<String, String>,
+    /// For a column (`hazard`): the export's value → demine's (`"AP Mine" = "mines"`), matched
+    /// whole, ignoring case and surrounding spaces.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
+    /// The unit of the area column: `m2` (the default), `ha` or `km2`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_unit: Option<String>,
+}
+
+impl InventoryMapping {
+    /// True when it maps nothing (demine's own columns and values).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty() && self.values.is_empty() && self.area_unit.is_none()
+    }
+}
 
 /// One hazardous area of an inventory.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,6 +63,8 @@ pub struct Inventory {
     pub sites: Vec<SiteRecord>,
     /// Total area per stratum, m².
     pub stratum_totals_m2: Vec<f64>,
+    /// How the file's columns and values were mapped onto demine's (empty: none).
+    pub mapping: InventoryMapping,
 }
 
 impl Inventory {

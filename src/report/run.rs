@@ -402,8 +402,9 @@ pub fn precision_text(c: &crate::analysis::Converged, target: f64) -> String {
 /// The one-line summary of a valid scenario (and any correlation repairs).
 #[must_use]
 pub fn validation_summary(name: &str, s: &Scenario) -> String {
+    let warnings: String = s.warnings().iter().map(|w| format!("warning: {w}\n")).collect();
     format!(
-        "{}: valid: {} regions, {} strata, {} uncertain inputs, expected suspected area {} km²{}\n{}",
+        "{}: valid: {} regions, {} strata, {} uncertain inputs, expected suspected area {} km²{}\n{warnings}{}",
         name,
         s.regions().len(),
         s.strata().len(),

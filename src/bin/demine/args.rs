@@ -310,6 +310,9 @@ impl RunArgs {
             );
         }
         let s = load_scenario(scenario)?;
+        for w in s.warnings() {
+            let _ = writeln!(std::io::stderr(), "warning: {}", super::checks::printable(&w));
+        }
         let overrides = self.overrides(plan)?;
         demine::io::apply_overrides(&s, &overrides)
     }

@@ -364,6 +364,19 @@ pub struct SitesFile {
     /// CSV inventory, relative to the scenario file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory: Option<String>,
+    /// A TOML file (relative to the scenario file) mapping the inventory's columns and values onto
+    /// demine's: `[columns]`, `[values.COLUMN]`, `area_unit`; or give them here, below.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<String>,
+    /// demine's column → the inventory's column name.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub columns: std::collections::BTreeMap<String, String>,
+    /// For a column: the inventory's value → demine's.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub values: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// The unit of the inventory's area column: `m2` (default), `ha` or `km2`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_unit: Option<String>,
     /// Number of synthetic sites, split between strata by expected area.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u64>,

@@ -5,7 +5,7 @@ use super::Conv;
 use crate::error::{Problem, Result};
 use crate::io::file::SitesFile;
 use crate::io::inventory;
-use crate::model::{Scenario, SiteSource, SitesModel, StratumArea};
+use crate::model::{InventoryMapping, Scenario, SiteSource, SitesModel, StratumArea};
 use std::path::Path;
 
 /// The most synthetic sites a scenario may ask for (`sites.count`, each
@@ -32,13 +32,28 @@ pub(crate) fn sites(
         conv.fixed_fraction("sites.reduction_spread", v);
     }
     conv.in_range("sites.team_day_cv", f.team_day_cv, 0.0, 5.0, "must lie in [0, 5]");
+    let has_mapping = f.mapping.is_some() || !f.columns.is_empty() || !f.values.is_empty() || f.area_unit.is_some();
+    if has_mapping && f.inventory.is_none() {
+        conv.problems.push(Problem::text(
+            "sites.mapping",
+            "given",
+            "maps an inventory's columns and values: it needs `inventory` (a CSV file)",
+        ));
+    }
     let source = match (&f.inventory, f.count) {
         (Some(given), None) => {
             let full = match base_dir {
                 Some(b) => b.join(given),
                 None => Path::new(given).to_path_buf(),
             };
-            let inv = inventory::read_inventory(&full, given, &s.regions, &s.strata)?;
+            let Some(mapping) = mapping(conv, f, base_dir, s)? else {
+                return Ok(Some(SitesModel {
+                    source: SiteSource::Synthetic { count: 1, size_cv: None, seed: None, population_cv: None },
+                    reduction_spread: f.reduction_spread,
+                    team_day_cv: f.team_day_cv,
+                }));
+            };
+            let inv = inventory::read_inventory(&full, given, &s.regions, &s.strata, &mapping)?;
             for (si, st) in s.strata.iter_mut().enumerate() {
                 if let StratumArea::Inventory(_) = st.area {
                     st.area = StratumArea::Inventory(inv.stratum_area_m2(si) / 1e6);
@@ -72,4 +87,46 @@ pub(crate) fn sites(
         }
     };
     Ok(Some(SitesModel { source, reduction_spread: f.reduction_spread, team_day_cv: f.team_day_cv }))
+}
+
+/// The inventory's mapping: `[sites.columns]`, `[sites.values.*]` and `sites.area_unit`, or the TOML
+/// file `sites.mapping` names (not both). `None` when it has problems (recorded in `conv`).
+///
+/// # Errors
+/// The mapping file's own errors: unreadable, too large, not TOML of the mapping's keys.
+fn mapping(conv: &mut Conv, f: &SitesFile, base_dir: Option<&Path>, s: &Scenario) -> Result<Option<InventoryMapping>> {
+    let inline =
+        InventoryMapping { columns: f.columns.clone(), values: f.values.clone(), area_unit: f.area_unit.clone() };
+    let (m, at) = match &f.mapping {
+        None => (inline, "sites".to_string()),
+        Some(_) if !inline.is_empty() => {
+            conv.problems.push(Problem::text(
+                "sites.mapping",
+                "given with sites.columns, sites.values or sites.area_unit",
+                "give the mapping in one place: the file, or the [sites] table",
+            ));
+            return Ok(None);
+        }
+        Some(given) => {
+            let full = base_dir.map_or_else(|| Path::new(given).to_path_buf(), |b| b.join(given));
+            let text = crate::io::disk::read_text(&full, crate::io::disk::Limit::SCENARIO)?;
+            let m = toml::from_str::<InventoryMapping>(&text).map_err(|e| {
+                let (line, column) = e.span().map_or((1, 1), |r| crate::io::line_col(&text, r.start));
+                crate::Error::Parse {
+                    path: full.clone(),
+                    line,
+                    column,
+                    message: crate::io::disk::sanitize(e.message()),
+                }
+            })?;
+            (m, full.display().to_string())
+        }
+    };
+    let problems = inventory::check_mapping(&m, &at, &s.regions);
+    if problems.is_empty() {
+        Ok(Some(m))
+    } else {
+        conv.problems.extend(problems);
+        Ok(None)
+    }
 }
