@@ -13,7 +13,7 @@ The same pattern runs unchanged on a cluster: submit ``task`` to Dask
 range writing ``pickle.dumps(outcome)`` to a file), then merge the parts.
 
     pip install ./python pandas                  # from the repository's root
-    python python/examples/distributed.py --trials 10000 --chunk 2500 --workers 2
+    python python/examples/process_pool.py --trials 10000 --chunk 2500 --workers 2
 """
 
 import argparse
