@@ -134,6 +134,9 @@ fn run(t: &Transcript) -> Result<(), String> {
 
 #[test]
 fn the_documented_commands_print_what_the_docs_show() {
+    // Documented commands write to target/ (docs/UPDATE.md); with CARGO_TARGET_DIR elsewhere it
+    // may not exist in the checkout.
+    std::fs::create_dir_all(root().join("target")).unwrap();
     let only = std::env::var("DEMINE_DOCS_ONLY").ok();
     let mut all = Vec::new();
     for path in documents() {

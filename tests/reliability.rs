@@ -220,3 +220,154 @@ fn a_file_that_shadows_a_bundled_name_says_it_is_read() {
     let (_, _, err) = demine(&dir("no-shadow"), &["run", "ukraine-2024", "--trials", "10", "--model", "aggregate"]);
     assert!(!err.contains("note: reading the file"), "{err}");
 }
+
+#[test]
+fn messages_name_the_culprit_and_cut_what_they_quote() {
+    let d = dir("messages");
+    small(&d);
+    // An index with more digits than any list can hold says so.
+    let (code, _, err) =
+        demine(&d, &["run", "district.toml", "--trials", "10", "--set", "regions[99999999999999999999].name=x"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("an index is larger than the list"), "{err}");
+    // Among several --set, only the one the problem is about is named, its value cut to 40 characters.
+    let long = format!("name={}", "x".repeat(100));
+    let (code, _, err) = demine(
+        &d,
+        &[
+            "run",
+            "district.toml",
+            "--trials",
+            "10",
+            "--set",
+            &long,
+            "--set",
+            "capacity.teams.manual.initial=-5",
+            "--set",
+            "costs.overhead_fraction=0.1",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("district with capacity.teams.manual.initial=-5: 1 problem found"), "{err}");
+    assert!(!err.contains("xxxxxxxxxx") && !err.contains("overhead_fraction"), "{err}");
+    let (_, _, err) =
+        demine(&d, &["run", "district.toml", "--trials", "10", "--set", &format!("start_year={}", "9".repeat(80))]);
+    assert!(!err.contains(&"9".repeat(41)), "values quoted in errors are cut: {err}");
+    // --watch names itself.
+    let (code, _, err) =
+        demine(&d, &["run", "district.toml", "--precision", "5%", "--max-trials", "2000", "--watch", "nonsense"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--watch: 'nonsense' is unknown"), "{err}");
+    // --sites-csv with the aggregate engine is a flag error, before the run.
+    let (code, _, err) =
+        demine(&d, &["run", "district.toml", "--trials", "10", "--model", "aggregate", "--sites-csv", "s.csv"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--sites-csv: s.csv is invalid: needs per-site results, which only the site engine keeps"),
+        "{err}"
+    );
+    assert!(!d.join("s.csv").exists());
+}
+
+#[test]
+fn an_unterminated_quote_in_a_csv_is_named_where_it_opens() {
+    let d = dir("quote");
+    let scenario = small(&d);
+    let csv = d.join("district-sites.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    std::fs::write(&csv, text.replacen("N-2,North", "N-2,\"North", 1)).unwrap();
+    let (code, _, err) = demine(&d, &["validate", scenario.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(
+            "district-sites.csv: line 3, column 2: '\"' is invalid: opens a quoted field that is never closed"
+        ),
+        "{err}"
+    );
+    // Quotes that close, and doubled quotes inside them, are fine.
+    std::fs::write(&csv, text.replacen("N-2,North", "\"N-2 \"\"x\"\"\",\"North\"", 1)).unwrap();
+    let (code, out, err) = demine(&d, &["validate", scenario.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    // A file read as an inventory is quoted once, cut, with every missing column in one problem.
+    std::fs::write(&csv, format!("{}\n", "y".repeat(5000))).unwrap();
+    let (_, _, err) = demine(&d, &["validate", scenario.to_str().unwrap()]);
+    assert_eq!(err.matches("header [").count(), 1, "{err}");
+    assert!(err.contains("the columns `id`, `region`, `status`"), "{err}");
+    assert!(!err.contains(&"y".repeat(41)), "{err}");
+}
+
+#[test]
+fn land_arriving_after_the_deadline_is_said() {
+    let (code, out, err) = demine(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["budget", "ukraine-war-continues", "--finish-by", "2030", "--trials", "100"],
+    );
+    assert_eq!(code, 0, "{err}");
+    // The returned land's arrival year is uniform on [2027, 2032]: after the end of 2030 with probability 0.2.
+    assert!(
+        out.contains(
+            "Land arrives after the deadline (regions[7].strata[1].arrives_year in 20 % of trials): no budget releases \
+             it before it arrives, so at most 80 % of trials can finish by the end of 2030."
+        ),
+        "{out}"
+    );
+    let (_, out, _) = demine(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["budget", "ukraine-war-continues", "--finish-by", "2040", "--trials", "100"],
+    );
+    assert!(!out.contains("Land arrives after the deadline"), "{out}");
+}
+
+#[test]
+fn a_driver_given_as_zero_is_named_for_that_record_only() {
+    let d = dir("zero-driver");
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/programmes.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let cols: Vec<&str> = header.split(',').collect();
+    let col = |name: &str| cols.iter().position(|c| *c == name).unwrap();
+    // Two records of the file with their funding removed: one with 0 deminers, one with 500.
+    let mut out = vec![header.to_string()];
+    for (k, line) in lines.filter(|l| !l.contains('"')).take(2).enumerate() {
+        let mut f: Vec<String> = line.split(',').map(str::to_string).collect();
+        for c in ["funding", "funding_national", "funding_international", "teams"] {
+            f[col(c)].clear();
+        }
+        f[col("deminers")] = if k == 0 { "0".into() } else { "500".into() };
+        out.push(f.join(","));
+    }
+    std::fs::write(d.join("p.csv"), out.join("\n") + "\n").unwrap();
+    let (code, stdout, err) = demine(&d, &["backtest", "p.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(stdout.matches("deminers 0: a driver must be > 0").count(), 1, "{stdout}");
+    assert!(!stdout.contains("no funding in US$, deminers or teams reported"), "{stdout}");
+}
+
+#[test]
+fn every_correlation_problem_at_once_named_by_its_place_in_the_file() {
+    let d = dir("correlation");
+    let scenario = small(&d);
+    let mut text = std::fs::read_to_string(&scenario).unwrap();
+    text.push_str(
+        r#"
+[correlation]
+pairs = [
+  { inputs = ["land_release.cancelled_fraction", "land_release.reduced_fraction", "x"], rank_correlation = 0.5 },
+  { inputs = ["land_release.reduced_fraction", "land_release.reduced_fraction"], rank_correlation = 0.5 },
+  { inputs = ["land_release.cancelled_fraction", "nope"], rank_correlation = 1.5 },
+]
+"#,
+    );
+    std::fs::write(&scenario, text).unwrap();
+    let (code, _, err) = demine(&d, &["validate", "district.toml"]);
+    assert_eq!(code, 2, "{err}");
+    for want in [
+        "4 problems found",
+        "correlation.pairs[0].inputs: 3 names is invalid: must name exactly two inputs",
+        "correlation.pairs[1].inputs: land_release.reduced_fraction is invalid: an input cannot be correlated with itself",
+        "correlation.pairs[2].inputs[1]: nope is invalid: is not an uncertain input",
+        "correlation.pairs[2].rank_correlation: 1.5 is invalid: a correlation must lie in [-1, 1]",
+    ] {
+        assert!(err.contains(want), "no {want:?} in\n{err}");
+    }
+}

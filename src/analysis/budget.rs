@@ -218,7 +218,7 @@ pub fn required_budget(
     let probability_ci95 = ci(probability);
     let below = evaluations.iter().filter(|&&(_, p)| ci(p)[1] < confidence).map(|e| e.0).fold(f64::NAN, f64::max);
     let above = evaluations.iter().filter(|&&(_, p)| ci(p)[0] > confidence).map(|e| e.0).fold(f64::NAN, f64::min);
-    let mut notes = Vec::new();
+    let mut notes = late_land_notes(scenario, finish_by, "budget");
     if scenario.funding().is_some_and(|f| !f.drives_capacity) {
         notes.push(
             "The scenario's [funding] caps its planned teams; here that funding is replaced by the budget, which \
@@ -263,4 +263,20 @@ pub fn release_with_budget(scenario: &Scenario, config: &SimConfig, per_year: f6
         programme_cost: programme_cost(&o),
         teams: teams_bought(scenario, per_year, 10)?,
     })
+}
+
+/// A note when land arrives after the deadline: no `remedy` (a budget, a number of teams) releases
+/// land before it arrives, so the confidence the trials can reach is capped. Empty when all land
+/// arrives by then.
+#[must_use]
+pub fn late_land_notes(scenario: &Scenario, finish_by: i32, remedy: &str) -> Vec<String> {
+    let late = scenario.land_arriving_after(f64::from(finish_by) + 1.0);
+    let Some(worst) = late.iter().map(|(_, p)| *p).reduce(f64::max) else { return Vec::new() };
+    let list: Vec<String> = late.iter().map(|(path, p)| format!("{path} in {:.0} % of trials", 100.0 * p)).collect();
+    vec![format!(
+        "Land arrives after the deadline ({}): no {remedy} releases it before it arrives, so at most {:.0} % of \
+         trials can finish by the end of {finish_by}.",
+        list.join(", "),
+        100.0 * (1.0 - worst)
+    )]
 }

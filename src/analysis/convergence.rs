@@ -133,7 +133,7 @@ pub fn simulate_to_precision(scenario: &Scenario, config: &SimConfig, target: &P
     } else {
         target.outputs.clone()
     };
-    let idx: Vec<usize> = watched.iter().map(|name| run.output_index(name, "--output")).collect::<Result<_>>()?;
+    let idx: Vec<usize> = watched.iter().map(|name| run.output_index(name, "--watch")).collect::<Result<_>>()?;
     let mut rounds = Vec::new();
     let mut next = first;
     loop {

@@ -79,7 +79,22 @@ pub fn observations(records: &[ProgrammeRecord]) -> (Vec<Observation>, Vec<Unuse
     for r in records {
         let skip = |reason: &str| Unused { country: r.country.clone(), year: r.year, reason: reason.into() };
         let Some(driver) = driver(r) else {
-            unused.push(skip("no funding in US$, deminers or teams reported"));
+            // Say what the record has: a driver given as 0 is not a missing one.
+            let zeros: Vec<String> = [("funding", r.funding), ("deminers", r.deminers), ("teams", r.teams)]
+                .into_iter()
+                .filter(|(_, v)| *v == Some(0.0))
+                .map(|(name, _)| format!("{name} 0"))
+                .collect();
+            let foreign = r.funding.filter(|f| *f > 0.0).and(r.funding_currency.clone()).filter(|c| c != "USD");
+            let reason = match (zeros.is_empty(), foreign) {
+                (false, _) => format!(
+                    "{}: a driver must be > 0, and no other (funding in US$, deminers or teams) is reported",
+                    zeros.join(", ")
+                ),
+                (true, Some(c)) => format!("funding in {c}, not US$, and no deminers or teams reported"),
+                (true, None) => "no funding in US$, deminers or teams reported".to_string(),
+            };
+            unused.push(skip(&reason));
             continue;
         };
         let covariates = Covariates {

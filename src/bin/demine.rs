@@ -56,7 +56,7 @@ fn run_scenario(
     files.check(scenario, None)?;
     let s = args.load(scenario)?;
     files.check(scenario, Some(&s))?;
-    files.check_series(&s, config.model)?;
+    files.check_needs_schedule(&s, config.model)?;
     let (outcome, converged) = match target {
         Some(t) => {
             let c = analysis::simulate_to_precision(&s, &config, t)?;

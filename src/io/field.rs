@@ -77,7 +77,7 @@ pub fn read_field(path: &Path) -> Result<Vec<FieldRow>> {
 pub fn parse_field(text: &str, path: &Path) -> Result<Vec<FieldRow>> {
     let file = path.display().to_string();
     let mut problems = Vec::new();
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut rdr = super::inventory::csv_reader(text, &file)?;
     let header = rdr
         .headers()
         .map_err(|e| Error::Parse { path: path.to_path_buf(), line: 1, column: 1, message: sanitize(&e.to_string()) })?

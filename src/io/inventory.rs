@@ -148,7 +148,7 @@ pub fn parse_inventory(
 ) -> Result<Inventory> {
     let file = path.display().to_string();
     let mut problems = Vec::new();
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut rdr = csv_reader(text, &file)?;
     let header = match rdr.headers() {
         Ok(h) => mapped_header(h, mapping, &file, &mut problems),
         Err(e) => {
@@ -275,16 +275,83 @@ pub(crate) fn header_columns(
             col.insert(name, i);
         }
     }
-    for name in required {
-        if !col.contains_key(*name) {
-            problems.push(Problem::text(
-                format!("{file}: line 1"),
-                format!("header [{}]", excerpt(&header.iter().collect::<Vec<_>>().join(", "))),
-                format!("the column `{name}` is missing; required: {}", required.join(", ")),
-            ));
-        }
+    // Every missing column in one problem: the header is quoted once (cut), not once per column.
+    let missing: Vec<String> = required.iter().filter(|n| !col.contains_key(**n)).map(|n| format!("`{n}`")).collect();
+    if !missing.is_empty() {
+        let what = if missing.len() == 1 {
+            format!("the column {} is missing", missing[0])
+        } else {
+            format!("the columns {} are missing", missing.join(", "))
+        };
+        problems.push(Problem::text(
+            format!("{file}: line 1"),
+            format!("header [{}]", excerpt(&header.iter().collect::<Vec<_>>().join(", "))),
+            format!("{what}; required: {}", required.join(", ")),
+        ));
     }
     col
+}
+
+/// A reader of CSV `text` (named `file` in messages) as every table demine reads is read: header
+/// first, fields trimmed, rows of any length (each reader names a short row). A quote that opens a
+/// field and is never closed would make the rest of the file one field: it is refused here, with
+/// the line and column where it opens.
+///
+/// # Errors
+/// [`Error::InvalidScenario`] naming the unclosed quote.
+pub(crate) fn csv_reader<'a>(text: &'a str, file: &str) -> Result<csv::Reader<&'a [u8]>> {
+    if let Some((line, column)) = unclosed_quote(text) {
+        return Err(Error::InvalidScenario {
+            source_name: file.to_string(),
+            problems: vec![Problem::text(
+                format!("{file}: line {line}, column {column}"),
+                "'\"'",
+                "opens a quoted field that is never closed, so the rest of the file would be one field: \
+                 close it (a quote inside a quoted field is written twice, \"\")",
+            )],
+        });
+    }
+    Ok(csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes()))
+}
+
+/// Where a quoted field opens that no quote closes: (line, column), both from 1. A quote opens a
+/// field only at its start (after spaces); inside a quoted field `""` is a quote.
+pub(crate) fn unclosed_quote(text: &str) -> Option<(u64, usize)> {
+    let (mut line, mut column) = (1u64, 1usize);
+    let mut at_field_start = true;
+    let mut open: Option<(u64, usize)> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if open.is_some() {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                }
+                '"' => open = None,
+                '\n' => line += 1,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' if at_field_start => {
+                open = Some((line, column));
+                at_field_start = false;
+            }
+            ',' => {
+                column += 1;
+                at_field_start = true;
+            }
+            '\n' => {
+                line += 1;
+                column = 1;
+                at_field_start = true;
+            }
+            ' ' | '\t' | '\r' => {}
+            _ => at_field_start = false,
+        }
+    }
+    open
 }
 
 /// Line numbers of CSV records from their byte offsets, counting `\r\n`, `\n`

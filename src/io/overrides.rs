@@ -63,7 +63,7 @@ impl FromStr for Override {
             }
             _ => Err(Error::InvalidValue(Problem::text(
                 "--set",
-                text,
+                super::disk::excerpt(text),
                 "must be PATH=VALUE, e.g. capacity.teams.manual.initial=940 (the paths are listed by `demine inputs`)",
             ))),
         }
@@ -96,12 +96,32 @@ pub fn apply_overrides(scenario: &Scenario, overrides: &[Override]) -> Result<Sc
                     parse_file(one).err().map(|m| (o, m))
                 })
                 .map_or_else(|| (&overrides[0], message), |(o, m)| (o, m));
-            return Err(Error::InvalidValue(Problem::text(&culprit.0.path, &culprit.0.value, culprit.1)));
+            let value = super::disk::excerpt(&culprit.0.value);
+            return Err(Error::InvalidValue(Problem::text(&culprit.0.path, value, culprit.1)));
         }
     };
-    let list: Vec<String> = overrides.iter().map(|o| format!("{}={}", o.path, o.value)).collect();
-    let source = format!("{} with {}", scenario.name(), list.join(" "));
-    validate::scenario(file, inventory_base(scenario).as_deref(), &source)
+    let shown = |os: &[&Override]| -> String {
+        let list: Vec<String> = os.iter().map(|o| format!("{}={}", o.path, super::disk::excerpt(&o.value))).collect();
+        format!("{} with {}", scenario.name(), list.join(" "))
+    };
+    let all: Vec<&Override> = overrides.iter().collect();
+    validate::scenario(file, inventory_base(scenario).as_deref(), &shown(&all)).map_err(|e| match e {
+        // Among many overrides, name the ones the problems are about (all of them when none is).
+        Error::InvalidScenario { problems, source_name } => {
+            let touches = |o: &&Override| {
+                problems.iter().any(|p| {
+                    let field = p.field.as_str();
+                    field == o.path
+                        || field.starts_with(&format!("{}.", o.path))
+                        || o.path.starts_with(&format!("{field}."))
+                })
+            };
+            let culprits: Vec<&Override> = all.iter().copied().filter(touches).collect();
+            let source_name = if culprits.is_empty() { source_name } else { shown(&culprits) };
+            Error::InvalidScenario { source_name, problems }
+        }
+        other => other,
+    })
 }
 
 /// The document as a scenario file, or the parser's message.
@@ -148,7 +168,7 @@ fn parse_value(path: &str, text: &str) -> Result<toml::Value> {
     }
     Err(Error::InvalidValue(Problem::text(
         path,
-        text,
+        super::disk::excerpt(text),
         "must be a value in the scenario file's TOML syntax (a number, \"text\", [list] or {inline table})",
     )))
 }
@@ -161,7 +181,7 @@ struct Step<'a> {
 
 /// Splits `regions[0].strata[1].barrier` into steps.
 fn steps(path: &str) -> Result<Vec<Step<'_>>> {
-    let bad = |rule: &str| Error::InvalidValue(Problem::text("path", path, rule));
+    let bad = |rule: &str| Error::InvalidValue(Problem::text("path", super::disk::excerpt(path), rule));
     if path.is_empty() {
         return Err(bad("must not be empty"));
     }
@@ -175,7 +195,15 @@ fn steps(path: &str) -> Result<Vec<Step<'_>>> {
             let mut rest = rest;
             while let Some(r) = rest.strip_prefix('[') {
                 let (num, tail) = r.split_once(']').ok_or_else(|| bad("has a '[' without its ']'"))?;
-                indices.push(num.parse::<usize>().map_err(|_| bad("an index must be a whole number >= 0"))?);
+                let all_digits = !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit());
+                indices.push(num.parse::<usize>().map_err(|_| {
+                    // Digits too many for any index: the list cannot be that long.
+                    bad(if all_digits {
+                        "an index is larger than the list (and than any list demine reads)"
+                    } else {
+                        "an index must be a whole number >= 0"
+                    })
+                })?);
                 rest = tail;
             }
             if rest.is_empty() { Ok(Step { key, indices }) } else { Err(bad("has text after an index")) }

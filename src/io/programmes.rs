@@ -88,7 +88,7 @@ pub fn read_programmes(path: &Path) -> Result<Vec<ProgrammeRecord>> {
 pub fn parse_programmes(text: &str, path: &Path) -> Result<Vec<ProgrammeRecord>> {
     let file = path.display().to_string();
     let mut problems = Vec::new();
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut rdr = super::inventory::csv_reader(text, &file)?;
     let header = rdr
         .headers()
         .map_err(|e| Error::Parse { path: path.to_path_buf(), line: 1, column: 1, message: sanitize(&e.to_string()) })?

@@ -49,6 +49,29 @@ impl Scenario {
         warnings
     }
 
+    /// The land that arrives after calendar time `t` (a deadline's end: `2031.0` for "by the end
+    /// of 2030"), with the probability that it does: each stratum whose `arrives_year` can lie
+    /// after `t`, and each whose new contamination (`until_year`) can go on after it. No budget
+    /// or team releases land before it arrives.
+    #[must_use]
+    pub fn land_arriving_after(&self, t: f64) -> Vec<(String, f64)> {
+        let after = |p: Param| {
+            let d = &self.params.def(p).dist;
+            1.0 - d.cdf(t)
+        };
+        let mut late = Vec::new();
+        for s in &self.strata {
+            if let Some(p) = s.arrives_year {
+                late.push((format!("{}.arrives_year", s.path), after(p)));
+            }
+            if let StratumArea::Added { until_year, .. } = s.area {
+                late.push((format!("{}.until_year", s.path), after(until_year)));
+            }
+        }
+        late.retain(|(_, p)| *p > 0.0);
+        late
+    }
+
     /// Land added year by year must keep arriving after the start: an `until_year` at or before
     /// the start year (its whole range, for an uncertain one) adds nothing, silently.
     fn check_added_land(&self, problems: &mut Vec<Problem>) {

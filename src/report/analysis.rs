@@ -266,13 +266,22 @@ pub fn budget_table(s: &Scenario, config: &SimConfig, a: &BudgetAnswer) -> Strin
         thousands(a.trials as f64, 0)
     );
     let [lo, hi] = a.budget_range;
-    let money = |v: f64| if v.is_finite() { human(v, Unit::Money) } else { "?".into() };
+    // An end that no budget tried settles is said in words.
+    let end = |v: f64, words: &str, pick: fn(f64, f64) -> f64| {
+        if v.is_finite() {
+            return human(v, Unit::Money);
+        }
+        let tried = a.evaluations.iter().map(|e| e.0).reduce(pick);
+        format!("{words} ({})", tried.map_or("none".into(), |m| human(m, Unit::Money)))
+    };
     if a.more_trials_could_change_it {
+        let (lo, hi) = (
+            end(lo, "below the smallest budget tried", f64::min),
+            end(hi, "beyond the largest budget tried", f64::max),
+        );
         let _ = writeln!(
             t,
-            ": more trials could change the answer; within this Monte Carlo error it lies between {} and {} a year",
-            money(lo),
-            money(hi)
+            ": more trials could change the answer; within this Monte Carlo error it lies between {lo} and {hi} a year"
         );
     } else {
         t.push_str(": more trials would not move it below the confidence asked for\n");
@@ -408,6 +417,9 @@ pub fn capacity_table(s: &Scenario, config: &SimConfig, a: &CapacityAnswer) -> S
         th(config.trials as f64, 0),
         config.seed
     );
+    for note in crate::analysis::budget::late_land_notes(s, a.finish_by, "number of teams") {
+        let _ = writeln!(t, "{note}\n");
+    }
     let _ = writeln!(
         t,
         "{:<24} {:>14} {:>14} {:>14} {:>14}",

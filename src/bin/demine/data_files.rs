@@ -41,21 +41,32 @@ impl DataFiles {
         checks::distinct_outputs(&outputs)
     }
 
-    /// `--series` needs yearly series: a site-level run with a schedule (capacity and sites). The
-    /// aggregate engine keeps none, and an empty file would pass for an answer.
-    pub(crate) fn check_series(&self, s: &demine::Scenario, model: Option<demine::ModelLevel>) -> Result<(), Error> {
-        let Some(p) = &self.series else { return Ok(()) };
+    /// `--series` needs yearly series and `--sites-csv` per-site results: a site-level run with a
+    /// schedule (capacity and sites). The aggregate engine keeps neither, and an empty file would
+    /// pass for an answer: refused before the run, as a flag error.
+    pub(crate) fn check_needs_schedule(
+        &self,
+        s: &demine::Scenario,
+        model: Option<demine::ModelLevel>,
+    ) -> Result<(), Error> {
         let sites = s.sites().is_some() && model != Some(demine::ModelLevel::Aggregate);
         if sites && s.capacity().is_some() {
             return Ok(());
         }
+        let wanted =
+            [("--series", &self.series, "yearly series"), ("--sites-csv", &self.sites_csv, "per-site results")];
+        let Some((flag, p, what)) = wanted.into_iter().find_map(|(f, p, w)| p.as_ref().map(|p| (f, p, w))) else {
+            return Ok(());
+        };
         Err(Error::InvalidValue(demine::Problem::text(
-            "--series",
+            flag,
             p.display().to_string(),
             if sites {
-                "needs yearly series, which only a run with capacity (a schedule) has; this scenario has none"
+                format!("needs {what}, which only a run with capacity (a schedule) has; this scenario has none")
             } else {
-                "needs yearly series, which only the site engine keeps (a scenario with sites, without --model aggregate)"
+                format!(
+                    "needs {what}, which only the site engine keeps (a scenario with sites, without --model aggregate)"
+                )
             },
         )))
     }
