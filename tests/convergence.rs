@@ -64,7 +64,7 @@ fn precision_and_output_names_are_validated() {
     assert!(PrecisionTarget::new(f64::NAN).is_err());
     let t = PrecisionTarget::new(0.1).unwrap().with_outputs(vec!["bogus".into()]);
     let e = simulate_to_precision(&uncertain(), &SimConfig::default(), &t).unwrap_err().to_string();
-    assert!(e.starts_with("--output: 'bogus' is unknown; known: suspected_area_km2"), "{e}");
+    assert!(e.starts_with("--watch: 'bogus' is unknown; known: suspected_area_km2"), "{e}");
 }
 
 #[test]

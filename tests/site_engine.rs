@@ -186,7 +186,7 @@ fn inventory_errors_name_file_line_and_column() {
     );
     assert!(e.contains("regions[1].strata[0].suspected_area_km2: 3.5 is invalid: disagrees with the inventory, whose sites in this stratum add up to 1 km² (tolerance 0.5 %)"), "{e}");
     let e = inventory_error("id,region,hazard\n", "");
-    assert!(e.contains("the column `status` is missing"), "{e}");
+    assert!(e.contains("the columns `status`, `area_m2`, `land_use`, `population` are missing"), "{e}");
 }
 
 #[test]

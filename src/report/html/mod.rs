@@ -264,7 +264,8 @@ fn reading_notes(s: &Scenario, o: &Outcome) -> Vec<String> {
     if nf > 0.0 {
         notes.push(format!(
             "Trials stop at the horizon: in {:.1} % of trials some land is still suspected after {h} years. Their \
-             years to release all land are counted as {h}, so the upper figures of that row are lower bounds.",
+             years to release the land are counted as {h}, so the upper figures of the years rows can be lower \
+             bounds.",
             100.0 * nf
         ));
     }
