@@ -12,6 +12,7 @@ figcaption { font-size: 0.9em; color: #444; margin-top: 0.3em; }
 table { border-collapse: collapse; width: 100%; font-size: 0.85em; margin: 0.8em 0; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.4em; text-align: left; vertical-align: top; }
 table.figures td:nth-child(n+3), table.regions td:nth-child(n+2) { text-align: right; white-space: nowrap; }
+table.key td:nth-child(n+2), table.key th:nth-child(n+2) { text-align: right; }
 table.compare { font-size: 0.75em; table-layout: fixed; word-wrap: break-word; }
 table.compare td:first-child { word-break: break-all; }
 code { font-size: 0.85em; color: #555; word-break: break-all; }
