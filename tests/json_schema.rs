@@ -80,3 +80,15 @@ fn every_command_s_json_follows_the_schema() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(summaries > 50, "{summaries} summaries checked");
 }
+
+#[test]
+fn every_run_summary_carries_its_label_in_words() {
+    let v = json(&["run", "ukraine", "--trials", "50"]);
+    let outputs = v["outputs"].as_object().unwrap();
+    for (name, s) in outputs {
+        let want = demine::simulate::Output::from_name(name).map(demine::simulate::Output::label);
+        assert_eq!(s["label"].as_str(), want.as_deref(), "{name}");
+    }
+    assert_eq!(v["outputs"]["total_cost"]["label"], "cost of the work");
+    assert_eq!(v["regions"]["Kharkiv"]["cleared_area_km2"]["label"], "area cleared");
+}

@@ -39,7 +39,7 @@ pub fn summary_json(s: &Summary, unit: &str) -> Value {
 
 /// The run as one JSON object:
 /// `{"schema", "scenario", "trials", "seed", "sampler", "model", "currency", "start_year",
-///   "outputs": {NAME: {unit, mean, sd, se, min, max, p5 … p95, ci95: {…}, n}},
+///   "outputs": {NAME: {unit, label, mean, sd, se, min, max, p5 … p95, ci95: {…}, n}},
 ///   "regions": {REGION: {NAME: {…}}}, "series": {NAME: {"years", "p10", "p50", "p90"}},
 ///   "failed_trials": {"count", "examples"}}`.
 #[must_use]
@@ -47,14 +47,19 @@ pub fn to_json(o: &Outcome) -> Value {
     let mut outputs = Map::new();
     let mut regions: Map<String, Value> = Map::new();
     for (d, s) in o.summaries() {
+        // Each summary carries the output's label in words from the catalogue, beside its unit.
+        let mut summary = summary_json(s, &d.unit);
+        if let Value::Object(m) = &mut summary {
+            m.insert("label".into(), json!(d.output.label()));
+        }
         match d.region {
             None => {
-                outputs.insert(d.name.clone(), summary_json(s, &d.unit));
+                outputs.insert(d.name.clone(), summary);
             }
             Some(r) => {
                 let entry = regions.entry(o.region_names()[r].clone()).or_insert_with(|| Value::Object(Map::new()));
                 if let Value::Object(m) = entry {
-                    m.insert(d.name.clone(), summary_json(s, &d.unit));
+                    m.insert(d.name.clone(), summary);
                 }
             }
         }
