@@ -2,8 +2,8 @@
 //! data/README.md): the year they finished and their state some years before, for the
 //! completion backtest. Every bad cell is named with its line and column; all at once.
 
+use super::csv_table::{Lines, csv_reader, header_columns};
 use super::disk::{Limit, excerpt, read_text, sanitize};
-use super::inventory::header_columns;
 use crate::error::{Error, Problem, Result};
 use crate::model::HazardKind;
 use std::path::Path;
@@ -48,7 +48,7 @@ pub fn read_completions(path: &Path) -> Result<Vec<CompletionRecord>> {
 pub fn parse_completions(text: &str, path: &Path) -> Result<Vec<CompletionRecord>> {
     let file = path.display().to_string();
     let mut problems = Vec::new();
-    let mut rdr = super::inventory::csv_reader(text, &file)?;
+    let mut rdr = csv_reader(text, &file)?;
     let header = rdr
         .headers()
         .map_err(|e| Error::Parse { path: path.to_path_buf(), line: 1, column: 1, message: sanitize(&e.to_string()) })?
@@ -58,7 +58,7 @@ pub fn parse_completions(text: &str, path: &Path) -> Result<Vec<CompletionRecord
         return Err(Error::InvalidScenario { source_name: file, problems });
     }
     let mut out = Vec::new();
-    let mut lines = super::inventory::Lines::new(text);
+    let mut lines = Lines::new(text);
     for rec in rdr.records() {
         let r = match rec {
             Ok(r) => r,

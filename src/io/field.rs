@@ -2,8 +2,8 @@
 //! found in a period, one observation a row, each with its source. Every bad cell is reported
 //! with its line and column; all at once.
 
+use super::csv_table::{Lines, csv_reader, header_columns};
 use super::disk::{Limit, excerpt, read_text, sanitize};
-use super::inventory::header_columns;
 use crate::error::{Error, Problem, Result};
 use std::path::Path;
 
@@ -77,7 +77,7 @@ pub fn read_field(path: &Path) -> Result<Vec<FieldRow>> {
 pub fn parse_field(text: &str, path: &Path) -> Result<Vec<FieldRow>> {
     let file = path.display().to_string();
     let mut problems = Vec::new();
-    let mut rdr = super::inventory::csv_reader(text, &file)?;
+    let mut rdr = csv_reader(text, &file)?;
     let header = rdr
         .headers()
         .map_err(|e| Error::Parse { path: path.to_path_buf(), line: 1, column: 1, message: sanitize(&e.to_string()) })?
@@ -87,7 +87,7 @@ pub fn parse_field(text: &str, path: &Path) -> Result<Vec<FieldRow>> {
         return Err(Error::InvalidScenario { source_name: file, problems });
     }
     let mut rows = Vec::new();
-    let mut lines = super::inventory::Lines::new(text);
+    let mut lines = Lines::new(text);
     for rec in rdr.records() {
         let r = match rec {
             Ok(r) => r,

@@ -13,6 +13,7 @@
 //! any directory and `demine show NAME` prints the file to start from.
 
 pub mod completions;
+mod csv_table;
 pub mod disk;
 pub mod field;
 pub mod file;

@@ -6,8 +6,8 @@
 //! is escaped and cut to 40 characters. The file must be a regular file of at most
 //! [`Limit::PROGRAMMES`] (64 MiB) of UTF-8 text.
 
+use super::csv_table::{Lines, csv_reader, header_columns};
 use super::disk::{Limit, excerpt, read_text, sanitize};
-use super::inventory::header_columns;
 use crate::error::{Error, Problem, Result};
 use crate::model::HazardKind;
 use std::collections::HashMap;
@@ -88,7 +88,7 @@ pub fn read_programmes(path: &Path) -> Result<Vec<ProgrammeRecord>> {
 pub fn parse_programmes(text: &str, path: &Path) -> Result<Vec<ProgrammeRecord>> {
     let file = path.display().to_string();
     let mut problems = Vec::new();
-    let mut rdr = super::inventory::csv_reader(text, &file)?;
+    let mut rdr = csv_reader(text, &file)?;
     let header = rdr
         .headers()
         .map_err(|e| Error::Parse { path: path.to_path_buf(), line: 1, column: 1, message: sanitize(&e.to_string()) })?
@@ -98,7 +98,7 @@ pub fn parse_programmes(text: &str, path: &Path) -> Result<Vec<ProgrammeRecord>>
         return Err(Error::InvalidScenario { source_name: file, problems });
     }
     let mut records = Vec::new();
-    let mut lines = super::inventory::Lines::new(text);
+    let mut lines = Lines::new(text);
     for rec in rdr.records() {
         match rec {
             Ok(r) => {
