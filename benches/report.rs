@@ -44,7 +44,9 @@ overhead_fraction = 0.1
 "#,
     );
     for r in 0..n {
-        text.push_str(&format!("\n[[regions]]\nname = \"R{r}\"\nstrata = [{{ hazard = \"mines\", suspected_area_km2 = 1 }}]\n"));
+        text.push_str(&format!(
+            "\n[[regions]]\nname = \"R{r}\"\nstrata = [{{ hazard = \"mines\", suspected_area_km2 = 1 }}]\n"
+        ));
     }
     Scenario::from_toml_str(&text).expect("valid")
 }
@@ -58,7 +60,9 @@ fn report_by_regions(c: &mut Criterion) {
         let o = simulate(&regions(n), &config).expect("runs");
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::new("table", n), &o, |b, o| b.iter(|| black_box(report::to_table(o))));
-        g.bench_with_input(BenchmarkId::new("json", n), &o, |b, o| b.iter(|| black_box(report::to_json(o).to_string())));
+        g.bench_with_input(BenchmarkId::new("json", n), &o, |b, o| {
+            b.iter(|| black_box(report::to_json(o).to_string()))
+        });
         g.bench_with_input(BenchmarkId::new("csv", n), &o, |b, o| b.iter(|| black_box(report::to_csv(o))));
     }
     g.finish();
