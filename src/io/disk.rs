@@ -231,7 +231,6 @@ fn parent_dir(path: &Path) -> &Path {
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// A new, uniquely named file next to `target`.
 /// Temporary files [`write_atomic`] has created and not yet renamed into place or removed.
 static UNFINISHED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 
@@ -255,6 +254,7 @@ pub fn remove_unfinished_writes() -> usize {
     n
 }
 
+/// A new, uniquely named file next to `target`, listed as unfinished until it is renamed or removed.
 fn create_temp(target: &Path) -> io::Result<(PathBuf, File)> {
     let name = target.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
     let dir = parent_dir(target);

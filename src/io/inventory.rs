@@ -85,22 +85,25 @@ pub fn check_mapping(m: &InventoryMapping, at: &str, regions: &[Region]) -> Vec<
             continue;
         }
         for (from, to) in values {
-            let ok = match column.as_str() {
-                "status" => parse_status(to).is_some(),
-                "hazard" => HazardKind::parse(to).is_some(),
-                "land_use" => LandUse::parse(to).is_some(),
-                _ => regions.iter().any(|r| r.name == *to),
-            };
-            if !ok {
-                let rule = match column.as_str() {
-                    "status" => "must map onto SHA or CHA".to_string(),
-                    "hazard" => "must map onto mines, cluster_munitions or uxo".to_string(),
-                    "land_use" => format!("must map onto one of {}", LandUse::ALL.map(LandUse::name).join(", ")),
-                    _ => format!(
+            // What the column accepts, and the rule to say when `to` is not that.
+            let (ok, rule) = match column.as_str() {
+                "status" => (parse_status(to).is_some(), "must map onto SHA or CHA".to_string()),
+                "hazard" => {
+                    (HazardKind::parse(to).is_some(), "must map onto mines, cluster_munitions or uxo".to_string())
+                }
+                "land_use" => (
+                    LandUse::parse(to).is_some(),
+                    format!("must map onto one of {}", LandUse::ALL.map(LandUse::name).join(", ")),
+                ),
+                _ => (
+                    regions.iter().any(|r| r.name == *to),
+                    format!(
                         "must map onto a region of the scenario (known: {})",
                         regions.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", ")
                     ),
-                };
+                ),
+            };
+            if !ok {
                 problems.push(Problem::text(
                     format!("{at}.values.{column}.\"{}\"", excerpt(from)),
                     format!("'{}'", excerpt(to)),

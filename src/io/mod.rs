@@ -190,9 +190,14 @@ pub fn parse_toml(text: &str, path: &Path) -> Result<ScenarioFile> {
         if let Some(missing) = e.message().starts_with("missing field").then(|| missing_top_level(text)).flatten() {
             return Error::InvalidScenario { source_name: path.display().to_string(), problems: missing };
         }
-        let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-        Error::Parse { path: path.to_path_buf(), line, column, message: disk::sanitize(e.message().trim()) }
+        toml_error(&e, text, path)
     })
+}
+
+/// A TOML parse error of `text` (read from `path`) with its line and column.
+pub(crate) fn toml_error(e: &toml::de::Error, text: &str, path: &Path) -> Error {
+    let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+    Error::Parse { path: path.to_path_buf(), line, column, message: disk::sanitize(e.message().trim()) }
 }
 
 /// The keys and tables every scenario file gives, in file order.
@@ -239,7 +244,7 @@ pub fn parse_json(text: &str, path: &Path) -> Result<ScenarioFile> {
 }
 
 /// 1-based line and column of a byte offset (clamped to the text).
-pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;

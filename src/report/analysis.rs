@@ -33,11 +33,8 @@ pub fn sensitivity_table(
     }
     // The input column is as wide as the longest label shown (labels are never cut), 48 at least.
     let shown = tornados.iter().flat_map(|tor| tor.bars.iter().take(top).map(|b| b.label.chars().count()));
-    let sobol_shown = sobol.iter().flat_map(|sb| {
-        let mut order: Vec<usize> = (0..sb.inputs.len()).collect();
-        order.sort_by(|&a, &b| sb.total[b].total_cmp(&sb.total[a]));
-        order.into_iter().take(top).map(|i| label(&sb.inputs[i]).chars().count()).collect::<Vec<_>>()
-    });
+    let sobol_shown =
+        sobol.iter().flat_map(|sb| sb.by_total().into_iter().take(top).map(|i| label(&sb.inputs[i]).chars().count()));
     let w = shown.chain(sobol_shown).fold(48, usize::max);
     for (k, tor) in tornados.iter().enumerate() {
         t.push_str(&format!("\n== {} ==\ntornado (linear fit R² = {:.2})\n", tor.output, tor.src_r2));
@@ -79,9 +76,7 @@ pub fn sensitivity_table(
                 sb.replicates
             ));
             t.push_str(&format!("  {:<w$} {:>22} {:>22}\n", "input", "first-order S", "total ST"));
-            let mut order: Vec<usize> = (0..sb.inputs.len()).collect();
-            order.sort_by(|&a, &b| sb.total[b].total_cmp(&sb.total[a]));
-            for &i in order.iter().take(top) {
+            for i in sb.by_total().into_iter().take(top) {
                 t.push_str(&format!(
                     "  {:<w$} {:>6.3} [{:>6.3}, {:>6.3}] {:>6.3} [{:>6.3}, {:>6.3}]\n",
                     label(&sb.inputs[i]),

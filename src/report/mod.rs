@@ -94,7 +94,11 @@ pub fn significant(v: f64, digits: i32) -> String {
         let unit = 10f64.powi(-decimals);
         return thousands((v / unit).round() * unit, 0);
     }
-    let s = thousands(v, decimals as usize);
+    without_trailing_zeros(thousands(v, decimals as usize))
+}
+
+/// `12.50` → `12.5`, `3.00` → `3`; a number without decimals as it is.
+pub(crate) fn without_trailing_zeros(s: String) -> String {
     if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
 }
 

@@ -140,6 +140,12 @@ impl Outcome {
     pub fn outputs(&self) -> &[OutputDef] {
         &self.defs
     }
+    /// The definition of a national output by name (its unit, label and direction are those of the
+    /// same output in every region).
+    #[must_use]
+    pub fn output_def(&self, name: &str) -> Option<&OutputDef> {
+        self.index(name, None).map(|i| &self.defs[i])
+    }
     /// Region names.
     #[must_use]
     pub fn region_names(&self) -> &[String] {

@@ -58,6 +58,16 @@ pub struct SobolIndices {
     pub notes: Vec<String>,
 }
 
+impl SobolIndices {
+    /// The inputs' positions, largest total index first (the order tables and charts show them in).
+    #[must_use]
+    pub fn by_total(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.inputs.len()).collect();
+        order.sort_by(|&a, &b| self.total[b].total_cmp(&self.total[a]));
+        order
+    }
+}
+
 type Estimate = (Vec<f64>, Vec<f64>, f64);
 
 fn estimate(rows: &[usize], fa: &[f64], fb: &[f64], fab: &[&[f64]]) -> Estimate {

@@ -369,11 +369,11 @@ pub struct SitesFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapping: Option<String>,
     /// demine's column → the inventory's column name.
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub columns: std::collections::BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub columns: BTreeMap<String, String>,
     /// For a column: the inventory's value → demine's.
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub values: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
     /// The unit of the inventory's area column: `m2` (default), `ha` or `km2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub area_unit: Option<String>,

@@ -13,26 +13,22 @@ pub(crate) fn methods(
     let mut methods = PerMethod::default();
     for (m, mf) in &f.methods {
         let mp = format!("methods.{m}");
+        let ml = m.label();
         let productivity = match (&mf.productivity_m2_per_team_day, &mf.productivity_m2_per_member_day, &mf.team_size) {
             (Some(p), None, None) => Productivity::PerTeamDay(conv.param(
                 &format!("{mp}.productivity_m2_per_team_day"),
-                &format!("{}: m² per team-day", m.label()),
+                &format!("{ml}: m² per team-day"),
                 p,
                 Rule::Positive,
             )),
             (None, Some(r), Some(s)) => Productivity::PerMemberDay {
                 rate: conv.param(
                     &format!("{mp}.productivity_m2_per_member_day"),
-                    &format!("{}: m² per member-day", m.label()),
+                    &format!("{ml}: m² per member-day"),
                     r,
                     Rule::Positive,
                 ),
-                team_size: conv.param(
-                    &format!("{mp}.team_size"),
-                    &format!("{}: team size", m.label()),
-                    s,
-                    Rule::Positive,
-                ),
+                team_size: conv.param(&format!("{mp}.team_size"), &format!("{ml}: team size"), s, Rule::Positive),
             },
             _ => {
                 conv.problems.push(Problem::text(
@@ -51,13 +47,13 @@ pub(crate) fn methods(
         let cost = match (&mf.cost_usd_per_team_day, &mf.cost_usd_per_m2) {
             (Some(c), None) => MethodCost::PerTeamDay(conv.param(
                 &format!("{mp}.cost_usd_per_team_day"),
-                &format!("{}: cost per team-day", m.label()),
+                &format!("{ml}: cost per team-day"),
                 c,
                 Rule::NonNegative,
             )),
             (None, Some(c)) => MethodCost::PerM2(conv.param(
                 &format!("{mp}.cost_usd_per_m2"),
-                &format!("{}: cost per m²", m.label()),
+                &format!("{ml}: cost per m²"),
                 c,
                 Rule::NonNegative,
             )),
@@ -77,7 +73,7 @@ pub(crate) fn methods(
         };
         let detection_probability = conv.opt(
             &format!("{mp}.detection_probability"),
-            &format!("{}: detection probability", m.label()),
+            &format!("{ml}: detection probability"),
             &mf.detection_probability,
             Rule::Fraction,
         );

@@ -41,26 +41,19 @@ pub(crate) fn sites(
         ));
     }
     let source = match (&f.inventory, f.count) {
-        (Some(given), None) => {
-            let full = match base_dir {
-                Some(b) => b.join(given),
-                None => Path::new(given).to_path_buf(),
-            };
-            let Some(mapping) = mapping(conv, f, base_dir, s)? else {
-                return Ok(Some(SitesModel {
-                    source: SiteSource::Synthetic { count: 1, size_cv: None, seed: None, population_cv: None },
-                    reduction_spread: f.reduction_spread,
-                    team_day_cv: f.team_day_cv,
-                }));
-            };
-            let inv = inventory::read_inventory(&full, given, &s.regions, &s.strata, &mapping)?;
-            for (si, st) in s.strata.iter_mut().enumerate() {
-                if let StratumArea::Inventory(_) = st.area {
-                    st.area = StratumArea::Inventory(inv.stratum_area_m2(si) / 1e6);
+        (Some(given), None) => match mapping(conv, f, base_dir, s)? {
+            // A mapping with problems (recorded): the inventory is not read.
+            None => stand_in(),
+            Some(mapping) => {
+                let inv = inventory::read_inventory(&beside(base_dir, given), given, &s.regions, &s.strata, &mapping)?;
+                for (si, st) in s.strata.iter_mut().enumerate() {
+                    if let StratumArea::Inventory(_) = st.area {
+                        st.area = StratumArea::Inventory(inv.stratum_area_m2(si) / 1e6);
+                    }
                 }
+                SiteSource::Inventory(inv)
             }
-            SiteSource::Inventory(inv)
-        }
+        },
         (None, Some(count)) => {
             if count == 0 || count > MAX_SITES {
                 conv.problems.push(Problem::new("sites.count", count as f64, sites_rule()));
@@ -83,10 +76,20 @@ pub(crate) fn sites(
                 "inventory and count",
                 "give exactly one of `inventory` (a CSV file) and `count` (synthetic sites)",
             ));
-            SiteSource::Synthetic { count: 1, size_cv: None, seed: None, population_cv: None }
+            stand_in()
         }
     };
     Ok(Some(SitesModel { source, reduction_spread: f.reduction_spread, team_day_cv: f.team_day_cv }))
+}
+
+/// A path the scenario gives, relative to the scenario file's directory (when it has one).
+fn beside(base_dir: Option<&Path>, given: &str) -> std::path::PathBuf {
+    base_dir.map_or_else(|| Path::new(given).to_path_buf(), |b| b.join(given))
+}
+
+/// The sites of a `[sites]` table with problems (recorded): the scenario is refused, so any will do.
+fn stand_in() -> SiteSource {
+    SiteSource::Synthetic { count: 1, size_cv: None, seed: None, population_cv: None }
 }
 
 /// The inventory's mapping: `[sites.columns]`, `[sites.values.*]` and `sites.area_unit`, or the TOML
@@ -108,17 +111,9 @@ fn mapping(conv: &mut Conv, f: &SitesFile, base_dir: Option<&Path>, s: &Scenario
             return Ok(None);
         }
         Some(given) => {
-            let full = base_dir.map_or_else(|| Path::new(given).to_path_buf(), |b| b.join(given));
+            let full = beside(base_dir, given);
             let text = crate::io::disk::read_text(&full, crate::io::disk::Limit::SCENARIO)?;
-            let m = toml::from_str::<InventoryMapping>(&text).map_err(|e| {
-                let (line, column) = e.span().map_or((1, 1), |r| crate::io::line_col(&text, r.start));
-                crate::Error::Parse {
-                    path: full.clone(),
-                    line,
-                    column,
-                    message: crate::io::disk::sanitize(e.message()),
-                }
-            })?;
+            let m = toml::from_str::<InventoryMapping>(&text).map_err(|e| crate::io::toml_error(&e, &text, &full))?;
             (m, full.display().to_string())
         }
     };

@@ -138,9 +138,8 @@ pub fn tornado(t: &Tornado, max_bars: usize) -> Result<String> {
 /// # Errors
 /// As [`bars`].
 pub fn sobol_bars(s: &SobolIndices, labels: &dyn Fn(&str) -> String, max_bars: usize) -> Result<String> {
-    let mut order: Vec<usize> = (0..s.inputs.len()).collect();
-    order.sort_by(|&a, &b| s.total[b].total_cmp(&s.total[a]));
-    let rows: Vec<Bar> = order
+    let rows: Vec<Bar> = s
+        .by_total()
         .into_iter()
         .take(max_bars.max(1))
         .map(|i| Bar {
@@ -159,20 +158,20 @@ pub fn sobol_bars(s: &SobolIndices, labels: &dyn Fn(&str) -> String, max_bars: u
 /// [`Error::InvalidValue`] for an output the run's regions do not have;
 /// [`Error::Output`] if drawing fails.
 pub fn region_bars_of(o: &Outcome, output: &str) -> Result<String> {
-    let mut rows = Vec::new();
-    let mut unit = None;
-    for r in o.region_names() {
-        let Some(s) = o.region_summary(r, output) else { continue };
-        let p = s.percentiles;
-        rows.push(Bar { label: r.clone(), values: vec![s.p50()], intervals: vec![Some([p[0], p[7]])] });
-        unit = unit.or_else(|| {
-            o.outputs().iter().find(|d| d.name == output).map(|d| (d.output.unit(), d.unit.clone(), d.output.label()))
-        });
-    }
-    let Some((unit, text, label)) = unit else {
+    let rows: Vec<Bar> = o
+        .region_names()
+        .iter()
+        .filter_map(|r| {
+            let s = o.region_summary(r, output)?;
+            let p = s.percentiles;
+            Some(Bar { label: r.clone(), values: vec![s.p50()], intervals: vec![Some([p[0], p[7]])] })
+        })
+        .collect();
+    let (Some(d), false) = (o.output_def(output), rows.is_empty()) else {
         return Err(Error::invalid("--output", f64::NAN, format!("'{output}' is not a regional output of this run")));
     };
+    let (unit, text, label) = (d.output.unit(), &d.unit, d.output.label());
     let max = rows.iter().filter_map(|b| b.intervals[0]).map(|i| i[1]).fold(0.0, f64::max);
-    let scale = Scale::for_unit(unit, &text, max);
+    let scale = Scale::for_unit(unit, text, max);
     bars(&format!("{}: {label} by region, P50 and P5-P95", o.scenario_name()), &label, &scale, &["P50"], &rows)
 }

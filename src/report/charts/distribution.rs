@@ -31,9 +31,8 @@ pub fn s_curve(
     let sorted: Vec<(&str, Vec<f64>)> = plans.iter().map(|(n, v)| (*n, sorted_finite(v))).collect();
     let sets: Vec<&[f64]> = sorted.iter().map(|(_, v)| v.as_slice()).collect();
     let ref_values: Vec<f64> = refs.iter().map(|r| r.value).collect();
-    let Some((lo, hi, cut)) = view_range(&sets, &ref_values) else {
-        return Err(Error::invalid("values", f64::NAN, "a chart needs at least one finite value"));
-    };
+    let (lo, hi, cut) = view_range(&sets, &ref_values)?;
+    let cut = cut.map_or(String::new(), |c| format!("; {c}"));
     let d = scale.divisor;
     let x_range = padded(lo / d, hi / d, 0.03);
     let mut svg = String::new();
@@ -41,7 +40,6 @@ pub fn s_curve(
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         let axis = fonts().1;
         let mut chart = frame(&root, title, 62, x_range.clone(), 0.0..1.0)?;
-        let cut = cut.map_or(String::new(), |c| format!("; {c}"));
         chart
             .configure_mesh()
             .x_desc(format!("{x_label} ({}){cut}", scale.suffix))
@@ -121,9 +119,8 @@ pub fn histogram(
 ) -> Result<String> {
     let sorted: Vec<(&str, Vec<f64>)> = plans.iter().map(|(n, v)| (*n, sorted_finite(v))).collect();
     let sets: Vec<&[f64]> = sorted.iter().map(|(_, v)| v.as_slice()).collect();
-    let Some((lo, hi, cut)) = view_range(&sets, &[]) else {
-        return Err(Error::invalid("values", f64::NAN, "a chart needs at least one finite value"));
-    };
+    let (lo, hi, cut) = view_range(&sets, &[])?;
+    let cut = cut.map_or(String::new(), |c| format!("; {c}"));
     let n_max = sorted.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
     let bins = match bins {
         Some(0) => return Err(Error::invalid("bins", 0.0, "a histogram needs at least one bin")),
@@ -152,7 +149,6 @@ pub fn histogram(
         let axis = fonts().1;
         // Headroom above the tallest bar for the legend.
         let mut chart = frame(&root, title, 62, padded(lo / d, (lo + width * bins as f64) / d, 0.02), 0.0..top * 1.3)?;
-        let cut = cut.map_or(String::new(), |c| format!("; {c}"));
         chart
             .configure_mesh()
             .x_desc(format!("{x_label} ({}){cut}", scale.suffix))
@@ -206,7 +202,7 @@ fn free_spot(placed: &mut Vec<[f64; 4]>, text: &str, at: (f64, f64), width: f64)
 
 /// The output's values, label and scale in `o`.
 fn output_of<'a>(o: &'a Outcome, output: &str) -> Result<(&'a [f64], String, Scale)> {
-    let def = o.outputs().iter().find(|d| d.name == output && d.region.is_none()).ok_or_else(|| {
+    let def = o.output_def(output).ok_or_else(|| {
         Error::InvalidValue(Problem::text(
             "--output",
             output,

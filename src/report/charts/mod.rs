@@ -130,8 +130,7 @@ pub(crate) fn tick(v: f64) -> String {
     } else {
         3
     };
-    let s = super::thousands(v, decimals);
-    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
+    super::without_trailing_zeros(super::thousands(v, decimals))
 }
 
 /// Words broken into lines of at most `width` characters (a word longer than
@@ -163,13 +162,16 @@ pub(crate) fn text_width(text: &str, size: f64) -> f64 {
 /// would squeeze the body into a corner; then from the P0.5 to the P99.5 of
 /// the sets (and every reference), with a note saying how many trials lie
 /// beyond. `sets` are sorted.
-pub(crate) fn view_range(sets: &[&[f64]], refs: &[f64]) -> Option<(f64, f64, Option<String>)> {
+///
+/// # Errors
+/// [`Error::InvalidValue`] when no set has a value.
+pub(crate) fn view_range(sets: &[&[f64]], refs: &[f64]) -> Result<(f64, f64, Option<String>), Error> {
     use crate::stats::summary::quantile_sorted;
     let sets: Vec<&[f64]> = sets.iter().copied().filter(|v| !v.is_empty()).collect();
     let lo = sets.iter().map(|v| v[0]).fold(f64::INFINITY, f64::min);
     let hi = sets.iter().map(|v| v[v.len() - 1]).fold(f64::NEG_INFINITY, f64::max);
     if !lo.is_finite() || !hi.is_finite() {
-        return None;
+        return Err(Error::invalid("values", f64::NAN, "a chart needs at least one finite value"));
     }
     let body_lo = sets.iter().map(|v| quantile_sorted(v, 0.005)).fold(f64::INFINITY, f64::min);
     let body_hi = sets.iter().map(|v| quantile_sorted(v, 0.995)).fold(f64::NEG_INFINITY, f64::max);
@@ -181,9 +183,9 @@ pub(crate) fn view_range(sets: &[&[f64]], refs: &[f64]) -> Option<(f64, f64, Opt
         let (a, b) = (body_lo.min(ref_lo), body_hi.max(ref_hi));
         let beyond: usize = sets.iter().map(|v| v.iter().filter(|x| **x < a || **x > b).count()).sum();
         let note = (beyond > 0).then(|| format!("axis shows P0.5 to P99.5; {beyond} trials lie beyond"));
-        return Some((a, b, note));
+        return Ok((a, b, note));
     }
-    Some((lo.min(ref_lo), hi.max(ref_hi), None))
+    Ok((lo.min(ref_lo), hi.max(ref_hi), None))
 }
 
 /// The finite values of a slice, sorted.

@@ -39,8 +39,9 @@ pub fn fan_chart(title: &str, y_label: &str, scale: &Scale, bands: &[FanBand]) -
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         let axis = fonts().1;
+        // A quarter of headroom above the P90 for the legend.
         let mut chart =
-            frame(&root, title, 62, x(first) - 0.5..x(last) + 0.5, bottom..(top * 1.25).max(bottom + 1e-9))?; // headroom: the legend
+            frame(&root, title, 62, x(first) - 0.5..x(last) + 0.5, bottom..(top * 1.25).max(bottom + 1e-9))?;
         chart
             .configure_mesh()
             .x_desc("year")

@@ -139,7 +139,7 @@ fn caption_cdf(output: &str) -> String {
 /// The output's P50 and interval, in words.
 fn p50(o: &Outcome, name: &str) -> Option<(f64, f64, f64, Unit)> {
     let s = o.summary(name)?;
-    let unit = o.outputs().iter().find(|d| d.name == name)?.output.unit();
+    let unit = o.output_def(name)?.output.unit();
     Some((s.p50(), s.percentiles[0], s.percentiles[7], unit))
 }
 
@@ -201,7 +201,7 @@ fn headline(s: &Scenario, o: &Outcome) -> String {
 fn key_figures(s: &Scenario, o: &Outcome) -> String {
     let cur = s.currency();
     let figure = |name: &str| {
-        let (sm, d) = (o.summary(name)?, o.outputs().iter().find(|d| d.name == name)?);
+        let (sm, d) = (o.summary(name)?, o.output_def(name)?);
         let p = sm.percentiles;
         Some(([p[3], p[5], p[0], p[7]], d.output.unit()))
     };
@@ -332,7 +332,7 @@ fn region_table(o: &Outcome) -> String {
     let cols = ["suspected_area_km2", "cleared_area_km2", "total_cost", "duration_years"];
     let mut t = String::from("<table class=\"regions\"><thead><tr><th>region</th>");
     for c in cols {
-        let unit = o.outputs().iter().find(|d| d.name == c).map_or("", |d| d.unit_shown());
+        let unit = o.output_def(c).map_or("", |d| d.unit_shown());
         let _ = write!(t, "<th title=\"{c}\">{} ({}), P50 [P5, P95]</th>", escape(&output_label(c)), escape(unit));
     }
     t.push_str("</tr></thead><tbody>");
@@ -346,7 +346,7 @@ fn region_table(o: &Outcome) -> String {
     for (r, row) in o.region_names().iter().zip(&cells) {
         let _ = write!(t, "<tr><td>{}</td>", escape(r));
         for (c, cell) in cols.iter().zip(row) {
-            match (*cell, o.outputs().iter().find(|d| d.name == *c)) {
+            match (*cell, o.output_def(c)) {
                 (Some(s), Some(d)) => {
                     let u = d.output.unit();
                     let p = s.percentiles;
