@@ -164,3 +164,20 @@ fn a_region_without_sites_gets_a_warning() {
     // The example itself has a site in every region: no warning.
     assert!(load_scenario(root("docs/examples/imsma.toml").to_str().unwrap()).unwrap().warnings().is_empty());
 }
+
+#[test]
+fn the_mapping_file_is_an_input_no_output_overwrites() {
+    let d = example_dir("overwrite");
+    let before = std::fs::read(d.join("imsma-mapping.toml")).unwrap();
+    for flag in ["--samples", "--series", "--sites-csv"] {
+        let out = Command::new(BIN)
+            .args(["run", "imsma.toml", "--trials", "10", flag, "imsma-mapping.toml"])
+            .current_dir(&d)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag}: {err}");
+        assert!(err.contains(&format!("{flag}: ")) && err.contains("is also an input"), "{flag}: {err}");
+        assert_eq!(std::fs::read(d.join("imsma-mapping.toml")).unwrap(), before, "{flag}");
+    }
+}

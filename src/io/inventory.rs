@@ -225,6 +225,7 @@ pub fn parse_inventory(
         sites,
         stratum_totals_m2: totals,
         mapping: mapping.clone(),
+        mapping_path: None,
     })
 }
 

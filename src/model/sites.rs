@@ -65,6 +65,9 @@ pub struct Inventory {
     pub stratum_totals_m2: Vec<f64>,
     /// How the file's columns and values were mapped onto demine's (empty: none).
     pub mapping: InventoryMapping,
+    /// The mapping file read (`sites.mapping`), when the mapping came from one: an input, like
+    /// the inventory, that no output may overwrite.
+    pub mapping_path: Option<PathBuf>,
 }
 
 impl Inventory {

@@ -21,7 +21,8 @@ pub(crate) fn some_trial_succeeded(o: &demine::Outcome) -> Result<(), Error> {
     o.check_some_trial_succeeded()
 }
 
-/// The input files a scenario argument reads: the file itself (when it is a path) and its inventory.
+/// The input files a scenario argument reads: the file itself (when it is a path), its inventory
+/// and the inventory's mapping file.
 pub(crate) fn input_files(arg: &str, s: Option<&demine::Scenario>) -> Vec<PathBuf> {
     let mut v = Vec::new();
     if Path::new(arg).is_file() {
@@ -29,6 +30,7 @@ pub(crate) fn input_files(arg: &str, s: Option<&demine::Scenario>) -> Vec<PathBu
     }
     if let Some(demine::model::SiteSource::Inventory(inv)) = s.and_then(|s| s.sites()).map(|m| &m.source) {
         v.push(inv.path.clone());
+        v.extend(inv.mapping_path.clone());
     }
     v
 }

@@ -44,8 +44,10 @@ pub(crate) fn sites(
         (Some(given), None) => match mapping(conv, f, base_dir, s)? {
             // A mapping with problems (recorded): the inventory is not read.
             None => stand_in(),
-            Some(mapping) => {
-                let inv = inventory::read_inventory(&beside(base_dir, given), given, &s.regions, &s.strata, &mapping)?;
+            Some((mapping, mapping_path)) => {
+                let mut inv =
+                    inventory::read_inventory(&beside(base_dir, given), given, &s.regions, &s.strata, &mapping)?;
+                inv.mapping_path = mapping_path;
                 for (si, st) in s.strata.iter_mut().enumerate() {
                     if let StratumArea::Inventory(_) = st.area {
                         st.area = StratumArea::Inventory(inv.stratum_area_m2(si) / 1e6);
@@ -93,15 +95,21 @@ fn stand_in() -> SiteSource {
 }
 
 /// The inventory's mapping: `[sites.columns]`, `[sites.values.*]` and `sites.area_unit`, or the TOML
-/// file `sites.mapping` names (not both). `None` when it has problems (recorded in `conv`).
+/// file `sites.mapping` names (not both), with the path of that file. `None` when it has problems
+/// (recorded in `conv`).
 ///
 /// # Errors
 /// The mapping file's own errors: unreadable, too large, not TOML of the mapping's keys.
-fn mapping(conv: &mut Conv, f: &SitesFile, base_dir: Option<&Path>, s: &Scenario) -> Result<Option<InventoryMapping>> {
+fn mapping(
+    conv: &mut Conv,
+    f: &SitesFile,
+    base_dir: Option<&Path>,
+    s: &Scenario,
+) -> Result<Option<(InventoryMapping, Option<std::path::PathBuf>)>> {
     let inline =
         InventoryMapping { columns: f.columns.clone(), values: f.values.clone(), area_unit: f.area_unit.clone() };
-    let (m, at) = match &f.mapping {
-        None => (inline, "sites".to_string()),
+    let (m, at, path) = match &f.mapping {
+        None => (inline, "sites".to_string(), None),
         Some(_) if !inline.is_empty() => {
             conv.problems.push(Problem::text(
                 "sites.mapping",
@@ -114,12 +122,12 @@ fn mapping(conv: &mut Conv, f: &SitesFile, base_dir: Option<&Path>, s: &Scenario
             let full = beside(base_dir, given);
             let text = crate::io::disk::read_text(&full, crate::io::disk::Limit::SCENARIO)?;
             let m = toml::from_str::<InventoryMapping>(&text).map_err(|e| crate::io::toml_error(&e, &text, &full))?;
-            (m, full.display().to_string())
+            (m, full.display().to_string(), Some(full))
         }
     };
     let problems = inventory::check_mapping(&m, &at, &s.regions);
     if problems.is_empty() {
-        Ok(Some(m))
+        Ok(Some((m, path)))
     } else {
         conv.problems.extend(problems);
         Ok(None)
